@@ -1,0 +1,67 @@
+/**
+ * The one error catalog: every failure a client can see has an UPPER_SNAKE code, an HTTP
+ * status and a default message here. Routes never invent codes; they throw AppError.
+ */
+export const ERROR_CATALOG = {
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the expected shape.' },
+  UNKNOWN_FIELD: { status: 400, message: 'The request has a field that is not allowed.' },
+  MALFORMED_ID: { status: 400, message: 'The identifier in the path is not well formed.' },
+  INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
+  INVALID_EXPIRY: { status: 400, message: 'The expiry is not valid.' },
+  INVALID_PERMISSION: { status: 400, message: 'A permission string is not valid.' },
+  INVALID_POLICY: { status: 400, message: 'The policy is not valid.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in or send a valid access key.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The tenant, email or password is not correct.' },
+  TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
+  SESSION_EXPIRED: { status: 401, message: 'Your session has ended. Sign in again.' },
+  CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your one-time password before continuing.' },
+  PROGRAMMATIC_ACCESS_REQUIRED: {
+    status: 403,
+    message: 'This user does not have programmatic access; an administrator must grant it first.',
+  },
+  USER_DISABLED: { status: 403, message: 'This user is disabled.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
+  KEY_LIMIT_REACHED: { status: 409, message: 'The owner already holds as many access keys as the tenant policy allows.' },
+  KEY_NOT_DISABLED: { status: 409, message: 'Disable the access key before deleting it (tenant policy).' },
+  KEY_ALREADY_DELETED: { status: 409, message: 'The access key is deleted and cannot be changed.' },
+  INVALID_STATE_TRANSITION: { status: 409, message: 'The access key cannot make that state change.' },
+  NEVER_EXPIRES_NOT_ALLOWED: { status: 409, message: 'The tenant policy does not allow keys that never expire.' },
+  EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists in the tenant.' },
+  NAME_TAKEN: { status: 409, message: 'The name is already used in the tenant.' },
+  TENANT_EXISTS: { status: 409, message: 'A tenant with this name already exists.' },
+  LAST_ADMIN: { status: 409, message: 'The tenant must keep at least one active administrator.' },
+  WRONG_PASSWORD: { status: 400, message: 'The current password is not correct.' },
+  WEAK_PASSWORD: { status: 400, message: 'The password must be 12 to 256 characters long.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts. Wait and try again.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The database is unreachable.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(message ?? ERROR_CATALOG[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = details;
+  }
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CATALOG[code].status;
+}

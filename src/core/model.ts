@@ -1,0 +1,112 @@
+/** The domain objects as services and routes see them (never holding a secret in clear). */
+import type { KeyState } from './key-state.js';
+import type { TenantPolicy } from './policy.js';
+
+export type UserRole = 'admin' | 'member';
+export type ActiveStatus = 'active' | 'disabled';
+export type KeyType = 'access' | 'api';
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  status: ActiveStatus;
+  policy: TenantPolicy;
+  createdAt: Date;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  programmaticAccess: boolean;
+  status: ActiveStatus;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Role {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  permissions: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Group {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  roleIds: string[];
+  userIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AccessKey {
+  accessKeyId: string;
+  tenantId: string;
+  ownerId: string;
+  creatorId: string;
+  name: string;
+  type: KeyType;
+  state: KeyState;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  deletedAt: Date | null;
+  /** When the secret that a rotation replaced stops working (null when none is live). */
+  previousSecretExpiresAt: Date | null;
+  roleIds: string[];
+  groupIds: string[];
+}
+
+/** The stored secret material of a key: digests for bearer checks, envelopes for signatures. */
+export interface KeySecrets {
+  secretDigest: string;
+  secretEnvelope: string;
+  secretVersion: number;
+  previousSecretDigest: string | null;
+  previousSecretEnvelope: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+export interface AccessRecord {
+  id: string;
+  tenantId: string;
+  accessKeyId: string;
+  at: Date;
+  outcome: 'success' | 'failure';
+  code: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  scheme: string;
+  permission: string | null;
+  detail: Record<string, string> | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  tenantId: string;
+  actorId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  result: 'success' | 'failure';
+  ip: string | null;
+  at: Date;
+  details: Record<string, unknown> | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

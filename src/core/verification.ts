@@ -1,0 +1,71 @@
+import type { KeyState } from './key-state.js';
+import { allows } from './permissions.js';
+
+/** Every reason a verification can fail; access records keep the exact one. */
+export const VERIFY_CODES = [
+  'MALFORMED',
+  'KEY_NOT_FOUND',
+  'SECRET_MISMATCH',
+  'SIGNATURE_MISMATCH',
+  'REQUEST_TIME_SKEWED',
+  'KEY_DISABLED',
+  'KEY_DELETED',
+  'KEY_EXPIRED',
+  'USER_DISABLED',
+  'PROGRAMMATIC_ACCESS_REVOKED',
+  'TENANT_DISABLED',
+  'PERMISSION_DENIED',
+] as const;
+export type VerifyCode = (typeof VERIFY_CODES)[number];
+
+export interface UsableKeyFacts {
+  state: KeyState;
+  expiresAt: Date | null;
+  ownerStatus: 'active' | 'disabled';
+  ownerRole: 'admin' | 'member';
+  ownerProgrammaticAccess: boolean;
+  tenantStatus: 'active' | 'disabled';
+}
+
+/**
+ * After the secret (or signature) matched: may this key be used now? Checked in the
+ * documented order — key state, expiry, owner, tenant — and the first failure wins.
+ */
+export function decideUsable(facts: UsableKeyFacts, now: Date): VerifyCode | null {
+  if (facts.state === 'deleted') return 'KEY_DELETED';
+  if (facts.state === 'disabled') return 'KEY_DISABLED';
+  if (facts.expiresAt !== null && facts.expiresAt.getTime() <= now.getTime()) return 'KEY_EXPIRED';
+  if (facts.ownerStatus !== 'active') return 'USER_DISABLED';
+  if (facts.ownerRole === 'member' && !facts.ownerProgrammaticAccess) return 'PROGRAMMATIC_ACCESS_REVOKED';
+  if (facts.tenantStatus !== 'active') return 'TENANT_DISABLED';
+  return null;
+}
+
+export function decidePermission(effective: readonly string[], permission: string | undefined): VerifyCode | null {
+  if (permission === undefined) return null;
+  return allows(effective, permission) ? null : 'PERMISSION_DENIED';
+}
+
+/**
+ * What the caller outside Latchkey is told. An unknown key and a wrong secret answer the
+ * same, so the answer cannot be used to discover which key IDs exist; the access record
+ * keeps the exact reason.
+ */
+export function publicCode(code: VerifyCode): VerifyCode {
+  return code === 'SECRET_MISMATCH' ? 'KEY_NOT_FOUND' : code;
+}
+
+export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
+  MALFORMED: 'The credential is not well formed.',
+  KEY_NOT_FOUND: 'No access key matches these credentials.',
+  SECRET_MISMATCH: 'The secret does not match the access key.',
+  SIGNATURE_MISMATCH: 'The request signature does not match.',
+  REQUEST_TIME_SKEWED: 'The request time is too far from the server time.',
+  KEY_DISABLED: 'The access key is disabled.',
+  KEY_DELETED: 'The access key is deleted.',
+  KEY_EXPIRED: 'The access key has expired.',
+  USER_DISABLED: 'The owner of the access key is disabled.',
+  PROGRAMMATIC_ACCESS_REVOKED: 'The owner of the access key no longer has programmatic access.',
+  TENANT_DISABLED: 'The tenant is disabled.',
+  PERMISSION_DENIED: 'The access key does not hold the requested permission.',
+};

@@ -1,0 +1,31 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SqliteDialect } from 'kysely';
+import type { StoreDialect } from './dialect.js';
+
+/** Embedded SQLite: WAL for concurrent readers, synchronous=FULL so a commit survives power loss. */
+export function createSqliteDialect(file: string): StoreDialect {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return {
+    name: 'sqlite',
+    kyselyDialect: new SqliteDialect({ database }),
+    serialType: 'integer',
+    serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+    lockUser: async () => {},
+    isUniqueViolation: (error) =>
+      typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
+    isUnavailable: (error) => {
+      const code = String((error as { code?: unknown } | null)?.code ?? '');
+      return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY');
+    },
+    close: async (db) => {
+      await db.destroy();
+    },
+  };
+}

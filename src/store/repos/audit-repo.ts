@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { CursorPosition } from '../../core/cursor.js';
+import type { AuditEvent, Page } from '../../core/model.js';
+import type { Database } from '../schema.js';
+import { auditEventFromRow } from '../rows.js';
+import { toPage } from '../paging.js';
+
+export interface AuditFilter {
+  tenantId: string;
+  actorId?: string | undefined;
+  action?: string | undefined;
+  targetId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  cursor: CursorPosition | null;
+  limit: number;
+}
+
+export class AuditRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(event: AuditEvent, db: Kysely<Database> = this.db): Promise<void> {
+    await db
+      .insertInto('auditEvents')
+      .values({
+        id: event.id,
+        tenantId: event.tenantId,
+        actorId: event.actorId,
+        actorKeyId: event.actorKeyId,
+        action: event.action,
+        targetType: event.targetType,
+        targetId: event.targetId,
+        result: event.result,
+        ip: event.ip,
+        at: event.at.getTime(),
+        details: event.details === null ? null : JSON.stringify(event.details),
+      })
+      .execute();
+  }
+
+  async list(filter: AuditFilter): Promise<Page<AuditEvent>> {
+    let q = this.db.selectFrom('auditEvents').selectAll().where('tenantId', '=', filter.tenantId);
+    if (filter.actorId !== undefined) q = q.where('actorId', '=', filter.actorId);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.targetId !== undefined) q = q.where('targetId', '=', filter.targetId);
+    if (filter.from !== undefined) q = q.where('at', '>=', filter.from.getTime());
+    if (filter.to !== undefined) q = q.where('at', '<', filter.to.getTime());
+    const c = filter.cursor;
+    if (c) q = q.where((eb) => eb.or([eb('at', '<', c.at), eb.and([eb('at', '=', c.at), eb('id', '<', c.id)])]));
+    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    return toPage(rows, filter.limit, (r) => ({ at: Number(r.at), id: r.id }), auditEventFromRow);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CursorPosition } from '../../core/cursor.js';
+import type { Group, Page } from '../../core/model.js';
+import type { Database, GroupsTable } from '../schema.js';
+import { toDate } from '../rows.js';
+import { toPage } from '../paging.js';
+
+export class GroupsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(group: Group): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('groups')
+        .values({
+          id: group.id,
+          tenantId: group.tenantId,
+          name: group.name,
+          description: group.description,
+          createdAt: group.createdAt.getTime(),
+          updatedAt: group.updatedAt.getTime(),
+        })
+        .execute();
+      await this.replaceLinks(trx, group.id, group.roleIds, group.userIds);
+    });
+  }
+
+  async find(tenantId: string, id: string): Promise<Group | null> {
+    const row = await this.db.selectFrom('groups').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    return (await this.withLinks([row]))[0] ?? null;
+  }
+
+  async existing(tenantId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('groups').select('id').where('tenantId', '=', tenantId).where('id', 'in', ids).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number }): Promise<Page<Group>> {
+    let q = this.db.selectFrom('groups').selectAll().where('tenantId', '=', tenantId);
+    const c = options.cursor;
+    if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
+    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const groups = await this.withLinks(rows);
+    return toPage(groups, options.limit, (g) => ({ at: g.createdAt.getTime(), id: g.id }), (g) => g);
+  }
+
+  async update(group: Group): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('groups')
+        .set({ name: group.name, description: group.description, updatedAt: group.updatedAt.getTime() })
+        .where('tenantId', '=', group.tenantId)
+        .where('id', '=', group.id)
+        .execute();
+      await this.replaceLinks(trx, group.id, group.roleIds, group.userIds);
+    });
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('groupRoles').where('groupId', '=', id).execute();
+      await trx.deleteFrom('groupMembers').where('groupId', '=', id).execute();
+      await trx.deleteFrom('accessKeyGroups').where('groupId', '=', id).execute();
+      await trx.deleteFrom('groups').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+    });
+  }
+
+  async permissionsOf(groupIds: string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('groupRoles')
+      .innerJoin('roles', 'roles.id', 'groupRoles.roleId')
+      .select('roles.permissions')
+      .where('groupRoles.groupId', 'in', groupIds)
+      .execute();
+    return rows.flatMap((r) => JSON.parse(r.permissions) as string[]);
+  }
+
+  private async replaceLinks(trx: Kysely<Database>, groupId: string, roleIds: string[], userIds: string[]): Promise<void> {
+    await trx.deleteFrom('groupRoles').where('groupId', '=', groupId).execute();
+    await trx.deleteFrom('groupMembers').where('groupId', '=', groupId).execute();
+    if (roleIds.length > 0) await trx.insertInto('groupRoles').values(roleIds.map((roleId) => ({ groupId, roleId }))).execute();
+    if (userIds.length > 0) await trx.insertInto('groupMembers').values(userIds.map((userId) => ({ groupId, userId }))).execute();
+  }
+
+  private async withLinks(rows: Selectable<GroupsTable>[]): Promise<Group[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [roles, members] = await Promise.all([
+      this.db.selectFrom('groupRoles').selectAll().where('groupId', 'in', ids).orderBy('roleId').execute(),
+      this.db.selectFrom('groupMembers').selectAll().where('groupId', 'in', ids).orderBy('userId').execute(),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenantId,
+      name: row.name,
+      description: row.description,
+      roleIds: roles.filter((r) => r.groupId === row.id).map((r) => r.roleId),
+      userIds: members.filter((m) => m.groupId === row.id).map((m) => m.userId),
+      createdAt: toDate(row.createdAt),
+      updatedAt: toDate(row.updatedAt),
+    }));
+  }
+}

@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { CursorPosition } from '../../core/cursor.js';
+import type { Page, Role } from '../../core/model.js';
+import type { Database } from '../schema.js';
+import { roleFromRow } from '../rows.js';
+import { toPage } from '../paging.js';
+
+export class RolesRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(role: Role): Promise<void> {
+    await this.db
+      .insertInto('roles')
+      .values({
+        id: role.id,
+        tenantId: role.tenantId,
+        name: role.name,
+        description: role.description,
+        permissions: JSON.stringify(role.permissions),
+        createdAt: role.createdAt.getTime(),
+        updatedAt: role.updatedAt.getTime(),
+      })
+      .execute();
+  }
+
+  async find(tenantId: string, id: string): Promise<Role | null> {
+    const row = await this.db.selectFrom('roles').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? roleFromRow(row) : null;
+  }
+
+  /** The IDs among `ids` that exist in the tenant. */
+  async existing(tenantId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('roles').select('id').where('tenantId', '=', tenantId).where('id', 'in', ids).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number }): Promise<Page<Role>> {
+    let q = this.db.selectFrom('roles').selectAll().where('tenantId', '=', tenantId);
+    const c = options.cursor;
+    if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
+    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    return toPage(rows, options.limit, (r) => ({ at: Number(r.createdAt), id: r.id }), roleFromRow);
+  }
+
+  async update(role: Role): Promise<void> {
+    await this.db
+      .updateTable('roles')
+      .set({ name: role.name, description: role.description, permissions: JSON.stringify(role.permissions), updatedAt: role.updatedAt.getTime() })
+      .where('tenantId', '=', role.tenantId)
+      .where('id', '=', role.id)
+      .execute();
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // Link rows go explicitly, so deletion does not depend on SQLite's foreign_keys pragma.
+      await trx.deleteFrom('groupRoles').where('roleId', '=', id).execute();
+      await trx.deleteFrom('userRoles').where('roleId', '=', id).execute();
+      await trx.deleteFrom('accessKeyRoles').where('roleId', '=', id).execute();
+      await trx.deleteFrom('roles').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+    });
+  }
+
+  async permissionsOf(roleIds: string[]): Promise<string[]> {
+    if (roleIds.length === 0) return [];
+    const rows = await this.db.selectFrom('roles').select('permissions').where('id', 'in', roleIds).execute();
+    return rows.flatMap((r) => JSON.parse(r.permissions) as string[]);
+  }
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Tenant } from '../../core/model.js';
+import type { TenantPolicy } from '../../core/policy.js';
+import type { Database } from '../schema.js';
+import { tenantFromRow } from '../rows.js';
+
+export class TenantsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(tenant: Tenant, db: Kysely<Database> = this.db): Promise<void> {
+    await db
+      .insertInto('tenants')
+      .values({
+        id: tenant.id,
+        slug: tenant.slug,
+        name: tenant.name,
+        status: tenant.status,
+        policy: JSON.stringify(tenant.policy),
+        createdAt: tenant.createdAt.getTime(),
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<Tenant | null> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? tenantFromRow(row) : null;
+  }
+
+  /** Sign-in names a tenant by its ID or its slug. */
+  async findByIdOrSlug(value: string): Promise<Tenant | null> {
+    const row = await this.db
+      .selectFrom('tenants')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', value), eb('slug', '=', value.toLowerCase())]))
+      .executeTakeFirst();
+    return row ? tenantFromRow(row) : null;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async listIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('tenants').select('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async updatePolicy(id: string, policy: TenantPolicy, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
+  }
+}

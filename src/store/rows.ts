@@ -1,0 +1,110 @@
+/** Row ↔ domain conversions shared by the repositories. */
+import type { Selectable } from 'kysely';
+import { DEFAULT_POLICY, type TenantPolicy } from '../core/policy.js';
+import type { AccessKey, AccessRecord, AuditEvent, KeySecrets, Role, Tenant, User } from '../core/model.js';
+import type { AccessKeysTable, AccessRecordsTable, AuditEventsTable, RolesTable, TenantsTable, UsersTable } from './schema.js';
+
+export const toDate = (ms: number): Date => new Date(Number(ms));
+export const toDateOrNull = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+export function tenantFromRow(row: Selectable<TenantsTable>): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    // Rules added in later versions take their default until an admin sets them.
+    policy: { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<TenantPolicy>) },
+    createdAt: toDate(row.createdAt),
+  };
+}
+
+export function userFromRow(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    programmaticAccess: Number(row.programmaticAccess) === 1,
+    status: row.status,
+    mustChangePassword: Number(row.mustChangePassword) === 1,
+    createdAt: toDate(row.createdAt),
+    updatedAt: toDate(row.updatedAt),
+  };
+}
+
+export function roleFromRow(row: Selectable<RolesTable>): Role {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    name: row.name,
+    description: row.description,
+    permissions: JSON.parse(row.permissions) as string[],
+    createdAt: toDate(row.createdAt),
+    updatedAt: toDate(row.updatedAt),
+  };
+}
+
+export function accessKeyFromRow(row: Selectable<AccessKeysTable>, roleIds: string[], groupIds: string[]): AccessKey {
+  return {
+    accessKeyId: row.id,
+    tenantId: row.tenantId,
+    ownerId: row.ownerId,
+    creatorId: row.creatorId,
+    name: row.name,
+    type: row.type,
+    state: row.state,
+    createdAt: toDate(row.createdAt),
+    updatedAt: toDate(row.updatedAt),
+    expiresAt: toDateOrNull(row.expiresAt),
+    lastUsedAt: toDateOrNull(row.lastUsedAt),
+    deletedAt: toDateOrNull(row.deletedAt),
+    previousSecretExpiresAt: toDateOrNull(row.previousSecretExpiresAt),
+    roleIds,
+    groupIds,
+  };
+}
+
+export function keySecretsFromRow(row: Selectable<AccessKeysTable>): KeySecrets {
+  return {
+    secretDigest: row.secretDigest,
+    secretEnvelope: row.secretEnvelope,
+    secretVersion: Number(row.secretVersion),
+    previousSecretDigest: row.previousSecretDigest,
+    previousSecretEnvelope: row.previousSecretEnvelope,
+    previousSecretExpiresAt: toDateOrNull(row.previousSecretExpiresAt),
+  };
+}
+
+export function accessRecordFromRow(row: Selectable<AccessRecordsTable>): AccessRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    accessKeyId: row.accessKeyId,
+    at: toDate(row.at),
+    outcome: row.outcome,
+    code: row.code,
+    sourceIp: row.sourceIp,
+    userAgent: row.userAgent,
+    scheme: row.scheme,
+    permission: row.permission,
+    detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, string>),
+  };
+}
+
+export function auditEventFromRow(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    actorId: row.actorId,
+    actorKeyId: row.actorKeyId,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    result: row.result,
+    ip: row.ip,
+    at: toDate(row.at),
+    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The database schema as Kysely sees it (camelCase here, snake_case in SQL via CamelCasePlugin).
+ * Times are epoch milliseconds and booleans are 0/1 on every dialect, so rows read the same
+ * from SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  status: 'active' | 'disabled';
+  policy: string;
+  createdAt: number;
+}
+
+export interface UsersTable {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  passwordHash: string;
+  mustChangePassword: number;
+  programmaticAccess: number;
+  status: 'active' | 'disabled';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionsTable {
+  idHash: string;
+  userId: string;
+  tenantId: string;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+}
+
+export interface LoginFailuresTable {
+  subject: string;
+  failures: number;
+  firstFailedAt: number;
+  lockedUntil: number;
+}
+
+export interface RolesTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  permissions: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupRolesTable {
+  groupId: string;
+  roleId: string;
+}
+export interface GroupMembersTable {
+  groupId: string;
+  userId: string;
+}
+export interface UserRolesTable {
+  userId: string;
+  roleId: string;
+}
+export interface AccessKeyRolesTable {
+  accessKeyId: string;
+  roleId: string;
+}
+export interface AccessKeyGroupsTable {
+  accessKeyId: string;
+  groupId: string;
+}
+
+export interface AccessKeysTable {
+  id: string;
+  tenantId: string;
+  ownerId: string;
+  creatorId: string;
+  name: string;
+  type: 'access' | 'api';
+  state: 'enabled' | 'disabled' | 'deleted';
+  secretDigest: string;
+  secretEnvelope: string;
+  secretVersion: number;
+  previousSecretDigest: string | null;
+  previousSecretEnvelope: string | null;
+  previousSecretExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  deletedAt: number | null;
+}
+
+export interface AccessRecordsTable {
+  id: string;
+  tenantId: string;
+  accessKeyId: string;
+  at: number;
+  outcome: 'success' | 'failure';
+  code: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  scheme: string;
+  permission: string | null;
+  detail: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  tenantId: string;
+  actorId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  result: 'success' | 'failure';
+  ip: string | null;
+  at: number;
+  details: string | null;
+}
+
+export interface ChangesTable {
+  seq: Generated<number>;
+  tenantId: string;
+  accessKeyId: string | null;
+  at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  loginFailures: LoginFailuresTable;
+  roles: RolesTable;
+  groups: GroupsTable;
+  groupRoles: GroupRolesTable;
+  groupMembers: GroupMembersTable;
+  userRoles: UserRolesTable;
+  accessKeys: AccessKeysTable;
+  accessKeyRoles: AccessKeyRolesTable;
+  accessKeyGroups: AccessKeyGroupsTable;
+  accessRecords: AccessRecordsTable;
+  auditEvents: AuditEventsTable;
+  changes: ChangesTable;
+}
