@@ -80,6 +80,8 @@ export const ID_PREFIXES = {
   group: 'grp',
   accessRecord: 'acr',
   auditEvent: 'aud',
+  notification: 'ntf',
+  mail: 'mal',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 export const OBJECT_ID_RANDOM_LENGTH = 16;

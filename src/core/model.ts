@@ -110,3 +110,16 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** A message to one user: shown in the console bell (and, for some kinds, also mailed). */
+export interface Notification {
+  id: string;
+  tenantId: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}

@@ -12,7 +12,26 @@ export interface TenantPolicy {
   allowNeverExpires: boolean;
   deleteRequiresDisabled: boolean;
   accessRecordRetentionDays: number;
+  /** Whether a key's secret can be shown again after creation (only after step-up verification). */
+  secretReveal: SecretReveal;
+  /** What a console session must prove before create, reveal, rotate and re-enable. */
+  stepUp: StepUpMethod;
+  /** How long one step-up verification lasts. */
+  stepUpMinutes: number;
+  /** Days before expiry to remind admins, the creator and the owner; 0 = no reminder. */
+  expiryReminderDays: number;
+  /**
+   * Refuse a signed request (SigV4, TC3) whose signature was already accepted while it is still
+   * inside its validity window (SIGNATURE_REPLAYED). Off by default: it costs a database write
+   * per signed verification, and a presigned URL then works only once.
+   */
+  replayProtection: boolean;
 }
+
+export type SecretReveal = 'never' | 'after-step-up';
+export type StepUpMethod = 'none' | 'email' | 'totp';
+export const SECRET_REVEAL_OPTIONS: readonly SecretReveal[] = ['never', 'after-step-up'];
+export const STEP_UP_METHODS: readonly StepUpMethod[] = ['none', 'email', 'totp'];
 
 export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   memberKeyLimit: 2,
@@ -21,11 +40,18 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   allowNeverExpires: true,
   deleteRequiresDisabled: true,
   accessRecordRetentionDays: 90,
+  secretReveal: 'never',
+  stepUp: 'none',
+  stepUpMinutes: 20,
+  expiryReminderDays: 2,
+  replayProtection: false,
 });
 
 export const MAX_VALIDITY_DAYS = 3650;
 export const MAX_KEY_LIMIT = 1000;
 export const MAX_RETENTION_DAYS = 3650;
+export const MAX_STEP_UP_MINUTES = 120;
+export const MAX_REMINDER_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export type PolicyProblem = { field: keyof TenantPolicy; message: string };
@@ -51,6 +77,27 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
   const r = policy.accessRecordRetentionDays;
   if (!Number.isInteger(r) || r < 1 || r > MAX_RETENTION_DAYS) {
     problems.push({ field: 'accessRecordRetentionDays', message: `accessRecordRetentionDays must be 1 to ${MAX_RETENTION_DAYS}` });
+  }
+  if (!SECRET_REVEAL_OPTIONS.includes(policy.secretReveal)) {
+    problems.push({ field: 'secretReveal', message: `secretReveal must be one of ${SECRET_REVEAL_OPTIONS.join(', ')}` });
+  }
+  if (!STEP_UP_METHODS.includes(policy.stepUp)) {
+    problems.push({ field: 'stepUp', message: `stepUp must be one of ${STEP_UP_METHODS.join(', ')}` });
+  }
+  // Showing a secret again is only safe behind a fresh proof of identity: a stolen session alone must not yield secrets.
+  if (policy.secretReveal === 'after-step-up' && policy.stepUp === 'none') {
+    problems.push({ field: 'secretReveal', message: 'secretReveal "after-step-up" needs a step-up method: set stepUp to "email" or "totp"' });
+  }
+  const m = policy.stepUpMinutes;
+  if (!Number.isInteger(m) || m < 1 || m > MAX_STEP_UP_MINUTES) {
+    problems.push({ field: 'stepUpMinutes', message: `stepUpMinutes must be an integer from 1 to ${MAX_STEP_UP_MINUTES}` });
+  }
+  const e = policy.expiryReminderDays;
+  if (!Number.isInteger(e) || e < 0 || e > MAX_REMINDER_DAYS) {
+    problems.push({ field: 'expiryReminderDays', message: `expiryReminderDays must be an integer from 0 (no reminder) to ${MAX_REMINDER_DAYS}` });
+  }
+  if (typeof policy.replayProtection !== 'boolean') {
+    problems.push({ field: 'replayProtection', message: 'replayProtection must be true or false' });
   }
   return problems;
 }
@@ -108,10 +155,20 @@ export function decideExpiry(input: ExpiryInput, policy: TenantPolicy, now: Date
   return { ok: true, expiresAt: new Date(now.getTime() + policy.defaultValidityDays * DAY_MS) };
 }
 
-const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * An RFC 3339 date-time with a zone. The calendar fields are checked first because `Date`
+ * silently rolls impossible dates over (Feb 30 → Mar 2, 24:00 → next day), which would give
+ * a key a different expiry than the one the user typed.
+ */
 export function parseIsoDate(value: string): Date | null {
-  if (!ISO_RE.test(value)) return null;
+  const m = ISO_RE.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59) return null;
   const at = new Date(value);
   return Number.isNaN(at.getTime()) ? null : at;
 }

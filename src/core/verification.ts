@@ -15,6 +15,7 @@ export const VERIFY_CODES = [
   'PROGRAMMATIC_ACCESS_REVOKED',
   'TENANT_DISABLED',
   'PERMISSION_DENIED',
+  'SIGNATURE_REPLAYED',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
@@ -68,4 +69,5 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   PROGRAMMATIC_ACCESS_REVOKED: 'The owner of the access key no longer has programmatic access.',
   TENANT_DISABLED: 'The tenant is disabled.',
   PERMISSION_DENIED: 'The access key does not hold the requested permission.',
+  SIGNATURE_REPLAYED: 'This signed request was already used; sign each request anew.',
 };

@@ -15,3 +15,16 @@ export function constantTimeEqual(a: string, b: string): boolean {
   }
   return timingSafeEqual(left, right);
 }
+
+export function sha256Bytes(value: string | Uint8Array): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time equality of two digests as bytes (no encoding per call); false on a length mismatch. */
+export function constantTimeEqualBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const MASTER_KEY_FILE = 'master.key';
@@ -27,20 +27,63 @@ export function decodeMasterKey(text: string): Buffer | null {
  * use with mode 0600. A key file readable by others is refused rather than trusted.
  */
 export function loadMasterKey(options: { fromEnv: Buffer | null; dataDir: string }): { key: Buffer; source: 'env' | 'file' | 'created' } {
+  const existing = readMasterKeyIfPresent(options);
+  if (existing) return existing;
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  return createKeyFile(join(options.dataDir, MASTER_KEY_FILE));
+}
+
+/** The key if it is given or already on disk (checked as loadMasterKey does); null when it would have to be created. */
+export function readMasterKeyIfPresent(options: { fromEnv: Buffer | null; dataDir: string }): { key: Buffer; source: 'env' | 'file' } | null {
   if (options.fromEnv) return { key: options.fromEnv, source: 'env' };
   const file = join(options.dataDir, MASTER_KEY_FILE);
-  if (existsSync(file)) {
-    const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) {
-      throw new MasterKeyError(`${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`);
-    }
-    const key = decodeMasterKey(readFileSync(file, 'utf8'));
-    if (!key) throw new MasterKeyError(`${file} does not hold a 32-byte key in base64 or hex.`);
-    return { key, source: 'file' };
+  return existsSync(file) ? { key: readKeyFile(file), source: 'file' } : null;
+}
+
+function readKeyFile(file: string): Buffer {
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    throw new MasterKeyError(`${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`);
   }
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const key = decodeMasterKey(readFileSync(file, 'utf8'));
+  if (!key) throw new MasterKeyError(`${file} does not hold a 32-byte key in base64 or hex.`);
+  return key;
+}
+
+/**
+ * Makes a new key file, whole or not at all: the key is written under a temporary name and
+ * hard-linked into place. When several processes start on an empty data directory at once,
+ * one link wins and the others use the winner's key, instead of failing on EEXIST or reading
+ * a half-written file (and sealing secrets under a key nobody else has).
+ */
+export function createKeyFile(file: string): { key: Buffer; source: 'created' | 'file' } {
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return { key, source: 'created' };
+  const content = key.toString('base64') + '\n';
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(temp, 0o600);
+    linkSync(temp, file);
+    return { key, source: 'created' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return { key: readKeyFile(file), source: 'file' };
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    // A file system without hard links: exclusive create is the best it offers.
+    writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return { key, source: 'created' };
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * A fingerprint of the master key that is safe to store next to the data it protects (an HMAC
+ * of a fixed label, so it reveals nothing of the key). The database keeps the fingerprint of the
+ * key it was first used with; a process holding another key refuses to start instead of sealing
+ * secrets nobody else can open.
+ */
+export function masterKeyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('latchkey:master-key-check:v1').digest('base64url').slice(0, 22);
 }

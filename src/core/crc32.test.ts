@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { crc32 } from './crc32.js';
+
+describe('crc32', () => {
+  it('matches the standard CRC-32 check value', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+  });
+
+  it('matches other published CRC-32 values', () => {
+    expect(crc32('')).toBe(0);
+    expect(crc32('a')).toBe(0xe8b7be43);
+    expect(crc32('The quick brown fox jumps over the lazy dog')).toBe(0x414fa339);
+  });
+
+  it('is always an unsigned 32-bit value', () => {
+    for (const text of ['lk_', 'zzzzzzzz', '~~~~', 'LKAAAA']) {
+      const value = crc32(text);
+      expect(Number.isInteger(value)).toBe(true);
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(0xffffffff);
+    }
+  });
+});

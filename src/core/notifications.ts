@@ -1,0 +1,154 @@
+/**
+ * Notification rules: which change tells whom, and what it says. Pure: services read the
+ * people and keys involved, these functions decide recipients and words, and the rows are
+ * written in the transaction of the change itself.
+ *
+ * No text built here ever holds a secret or a code: only names, IDs, states and dates.
+ */
+export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin';
+
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin'];
+
+export interface NotificationContent {
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  data: Record<string, string | string[] | null>;
+}
+
+export interface KeyRef {
+  accessKeyId: string;
+  name: string;
+}
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export type AdminKeyAction = 'create' | 'disable' | 'enable' | 'rotate' | 'delete';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * key.changed_by_admin goes to the key's owner when an administrator other than the owner
+ * acted on it; a member only ever acts on their own keys, so never tells anyone.
+ */
+export function changedByAdminRecipients(actor: PersonRef & { role: 'admin' | 'member' }, ownerId: string): string[] {
+  return actor.role === 'admin' && actor.id !== ownerId ? [ownerId] : [];
+}
+
+/** key.assignments_changed goes to the owner when someone else changed the key's roles or groups. */
+export function assignmentsChangedRecipients(actor: PersonRef, ownerId: string): string[] {
+  return actor.id !== ownerId ? [ownerId] : [];
+}
+
+/** The reminder goes to the tenant's active admins, the key's creator and its owner, once each. */
+export function expiringRecipients(activeAdminIds: readonly string[], creatorId: string, ownerId: string): string[] {
+  return [...new Set([...activeAdminIds, creatorId, ownerId])].sort();
+}
+
+/** Whether a key expiring at `expiresAt` is inside the reminder window (and not yet expired). */
+export function reminderDue(expiresAt: Date, reminderDays: number, now: Date): boolean {
+  if (reminderDays <= 0) return false;
+  const left = expiresAt.getTime() - now.getTime();
+  return left > 0 && left <= reminderDays * DAY_MS;
+}
+
+const ACTION_WORDS: Record<AdminKeyAction, { past: string; effect: string }> = {
+  create: { past: 'created', effect: 'It was created for you; ask the administrator for its secret if you are to use it.' },
+  disable: { past: 'disabled', effect: 'Requests that use it now fail.' },
+  enable: { past: 'enabled', effect: 'Requests that use it are accepted again.' },
+  rotate: { past: 'generated a new secret for', effect: 'Requests that use the old secret fail (after the overlap, if one was given).' },
+  delete: { past: 'deleted', effect: 'Requests that use it now fail, and it cannot be recovered.' },
+};
+
+export function keyChangedByAdmin(action: AdminKeyAction, key: KeyRef, actor: PersonRef): NotificationContent {
+  const words = ACTION_WORDS[action];
+  return {
+    kind: 'key.changed_by_admin',
+    title: `An administrator ${words.past} your access key “${key.name}”`,
+    body: `${actor.name} ${words.past} the access key ${key.accessKeyId} (“${key.name}”). ${words.effect}`,
+    data: { accessKeyId: key.accessKeyId, action, actorId: actor.id },
+  };
+}
+
+export function keyAssignmentsChanged(key: KeyRef, actor: PersonRef, assignments: { roleIds: string[]; groupIds: string[] }): NotificationContent {
+  return {
+    kind: 'key.assignments_changed',
+    title: `The roles and groups of your access key “${key.name}” changed`,
+    body: `${actor.name} changed the roles and groups assigned to the access key ${key.accessKeyId} (“${key.name}”), so what it may do may have changed. See its permissions in the key details.`,
+    data: { accessKeyId: key.accessKeyId, roleIds: assignments.roleIds, groupIds: assignments.groupIds, actorId: actor.id },
+  };
+}
+
+export type RolesChange =
+  | { kind: 'roles' }
+  | { kind: 'added-to-group' | 'removed-from-group' | 'group-roles'; group: { id: string; name: string } }
+  | { kind: 'role-deleted'; role: { id: string; name: string } };
+
+export function userRolesChanged(change: RolesChange, actor: PersonRef): NotificationContent {
+  const base = { kind: 'user.roles_changed' as const, title: 'Your roles changed' };
+  const tail = 'What you and your access keys may do may have changed.';
+  switch (change.kind) {
+    case 'roles':
+      return { ...base, body: `${actor.name} changed the roles assigned to you. ${tail}`, data: { actorId: actor.id } };
+    case 'added-to-group':
+      return { ...base, title: `You were added to the group “${change.group.name}”`, body: `${actor.name} added you to the group “${change.group.name}”. ${tail}`, data: { groupId: change.group.id, actorId: actor.id } };
+    case 'removed-from-group':
+      return {
+        ...base,
+        title: `You were removed from the group “${change.group.name}”`,
+        body: `${actor.name} removed you from the group “${change.group.name}”. ${tail}`,
+        data: { groupId: change.group.id, actorId: actor.id },
+      };
+    case 'group-roles':
+      return { ...base, body: `${actor.name} changed the roles of the group “${change.group.name}”, which you belong to. ${tail}`, data: { groupId: change.group.id, actorId: actor.id } };
+    case 'role-deleted':
+      return { ...base, body: `${actor.name} deleted the role “${change.role.name}”, which you held. ${tail}`, data: { roleId: change.role.id, actorId: actor.id } };
+  }
+}
+
+/** "in 2 days", "in 1 day", "within a day": the time left, rounded up to whole days. */
+function timeLeft(expiresAt: Date, now: Date): string {
+  const days = Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS);
+  return days <= 1 ? (expiresAt.getTime() - now.getTime() < DAY_MS ? 'within a day' : 'in 1 day') : `in ${days} days`;
+}
+
+export function keyExpiring(key: KeyRef & { expiresAt: Date; owner: { name: string; email: string } }, now: Date): NotificationContent {
+  const at = key.expiresAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return {
+    kind: 'key.expiring',
+    title: `Access key “${key.name}” expires ${timeLeft(key.expiresAt, now)}`,
+    body:
+      `The access key ${key.accessKeyId} (“${key.name}”), owned by ${key.owner.name} <${key.owner.email}>, expires on ${at}. ` +
+      'Requests that use it will fail from then on: extend its expiry, or create a new key and move to it before then.',
+    data: { accessKeyId: key.accessKeyId, expiresAt: key.expiresAt.toISOString() },
+  };
+}
+
+/** The mail that carries a notification: its words and a link to where it can be acted on. */
+export function notificationMail(content: NotificationContent, link: string): { subject: string; text: string } {
+  return {
+    subject: content.title,
+    text: `${content.body}\n\nOpen it in Latchkey: ${link}\n\nYou receive this mail because of your role in your Latchkey tenant.\n`,
+  };
+}
+
+/** Where a person manages a key in the console: admins on the tenant's key list, members in their settings. */
+export function keyConsolePath(accessKeyId: string, role: 'admin' | 'member'): string {
+  const key = encodeURIComponent(accessKeyId);
+  return role === 'admin' ? `/access/users-and-keys/access-keys?key=${key}` : `/settings/access-keys?key=${key}`;
+}
+
+/** Users in `after` and not in `before`, and the other way round. */
+export function membershipChanges(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const was = new Set(before);
+  const is = new Set(after);
+  return { added: [...is].filter((id) => !was.has(id)).sort(), removed: [...was].filter((id) => !is.has(id)).sort() };
+}
+
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((x) => left.has(x));
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_POLICY,
+  MAX_KEY_LIMIT,
+  MAX_REMINDER_DAYS,
+  MAX_RETENTION_DAYS,
+  MAX_STEP_UP_MINUTES,
+  MAX_VALIDITY_DAYS,
+  keyLimitFor,
+  validatePolicy,
+  type TenantPolicy,
+} from './policy.js';
+
+const policy = (change: Partial<TenantPolicy>): TenantPolicy => ({ ...DEFAULT_POLICY, ...change });
+const fields = (p: TenantPolicy) => validatePolicy(p).map((problem) => problem.field);
+
+describe('DEFAULT_POLICY', () => {
+  it('holds the secure defaults of the design', () => {
+    expect(DEFAULT_POLICY).toEqual({
+      memberKeyLimit: 2,
+      adminKeyLimit: null,
+      defaultValidityDays: 365,
+      allowNeverExpires: true,
+      deleteRequiresDisabled: true,
+      accessRecordRetentionDays: 90,
+      secretReveal: 'never',
+      stepUp: 'none',
+      stepUpMinutes: 20,
+      expiryReminderDays: 2,
+      replayProtection: false,
+    });
+    expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
+  });
+
+  it('cannot be changed by accident', () => {
+    expect(Object.isFrozen(DEFAULT_POLICY)).toBe(true);
+  });
+});
+
+describe('validatePolicy', () => {
+  it.each(['memberKeyLimit', 'adminKeyLimit'] as const)('accepts %s as any number (null) or 1..MAX_KEY_LIMIT', (field) => {
+    for (const value of [null, 1, 5, MAX_KEY_LIMIT]) expect(fields(policy({ [field]: value }))).toEqual([]);
+  });
+
+  it.each(['memberKeyLimit', 'adminKeyLimit'] as const)('refuses %s outside its bounds or not whole', (field) => {
+    for (const value of [0, -1, MAX_KEY_LIMIT + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const problems = validatePolicy(policy({ [field]: value }));
+      expect(problems.map((p) => p.field)).toEqual([field]);
+      expect(problems[0]!.message).toContain(field);
+    }
+  });
+
+  it('accepts defaultValidityDays from 1 to MAX_VALIDITY_DAYS', () => {
+    for (const value of [1, 30, 90, 180, 365, MAX_VALIDITY_DAYS]) expect(fields(policy({ defaultValidityDays: value }))).toEqual([]);
+  });
+
+  it('refuses defaultValidityDays outside its bounds or not whole', () => {
+    for (const value of [0, -30, MAX_VALIDITY_DAYS + 1, 0.5]) {
+      expect(fields(policy({ defaultValidityDays: value }))).toEqual(['defaultValidityDays']);
+    }
+  });
+
+  it('lets new keys never expire by default only while never-expiring keys are allowed', () => {
+    expect(fields(policy({ defaultValidityDays: null, allowNeverExpires: true }))).toEqual([]);
+    const problems = validatePolicy(policy({ defaultValidityDays: null, allowNeverExpires: false }));
+    expect(problems.map((p) => p.field)).toEqual(['defaultValidityDays']);
+    expect(problems[0]!.message).toMatch(/allowNeverExpires/);
+  });
+
+  it('allows forbidding never-expiring keys while the default is a number of days', () => {
+    expect(fields(policy({ defaultValidityDays: 90, allowNeverExpires: false }))).toEqual([]);
+  });
+
+  it('accepts accessRecordRetentionDays from 1 to MAX_RETENTION_DAYS and refuses the rest', () => {
+    for (const value of [1, 90, MAX_RETENTION_DAYS]) expect(fields(policy({ accessRecordRetentionDays: value }))).toEqual([]);
+    for (const value of [0, -1, MAX_RETENTION_DAYS + 1, 2.5]) {
+      expect(fields(policy({ accessRecordRetentionDays: value }))).toEqual(['accessRecordRetentionDays']);
+    }
+  });
+
+  it('lets a secret be shown again only behind a step-up method', () => {
+    expect(fields(policy({ secretReveal: 'after-step-up', stepUp: 'email' }))).toEqual([]);
+    expect(fields(policy({ secretReveal: 'after-step-up', stepUp: 'totp' }))).toEqual([]);
+    const problems = validatePolicy(policy({ secretReveal: 'after-step-up', stepUp: 'none' }));
+    expect(problems.map((p) => p.field)).toEqual(['secretReveal']);
+    expect(problems[0]!.message).toMatch(/stepUp/);
+  });
+
+  it('refuses a reveal rule or step-up method it does not know', () => {
+    expect(fields(policy({ secretReveal: 'always' as never }))).toEqual(['secretReveal']);
+    expect(fields(policy({ stepUp: 'sms' as never }))).toEqual(['stepUp']);
+  });
+
+  it('accepts stepUpMinutes from 1 to MAX_STEP_UP_MINUTES and expiryReminderDays from 0 to MAX_REMINDER_DAYS', () => {
+    for (const value of [1, 20, MAX_STEP_UP_MINUTES]) expect(fields(policy({ stepUpMinutes: value }))).toEqual([]);
+    for (const value of [0, -1, MAX_STEP_UP_MINUTES + 1, 1.5]) expect(fields(policy({ stepUpMinutes: value }))).toEqual(['stepUpMinutes']);
+    for (const value of [0, 2, MAX_REMINDER_DAYS]) expect(fields(policy({ expiryReminderDays: value }))).toEqual([]);
+    for (const value of [-1, MAX_REMINDER_DAYS + 1, 0.5]) expect(fields(policy({ expiryReminderDays: value }))).toEqual(['expiryReminderDays']);
+  });
+
+  it('takes replayProtection as true or false only', () => {
+    for (const value of [true, false]) expect(fields(policy({ replayProtection: value }))).toEqual([]);
+    for (const value of ['yes', 1, null]) expect(fields(policy({ replayProtection: value as never }))).toEqual(['replayProtection']);
+  });
+
+  it('reports every bad field at once', () => {
+    const bad = policy({ memberKeyLimit: 0, adminKeyLimit: 0, defaultValidityDays: 0, accessRecordRetentionDays: 0 });
+    expect(fields(bad).sort()).toEqual(['accessRecordRetentionDays', 'adminKeyLimit', 'defaultValidityDays', 'memberKeyLimit']);
+  });
+});
+
+describe('keyLimitFor', () => {
+  it('gives members the member limit and admins the admin limit', () => {
+    const p = policy({ memberKeyLimit: 3, adminKeyLimit: 7 });
+    expect(keyLimitFor('member', p)).toBe(3);
+    expect(keyLimitFor('admin', p)).toBe(7);
+  });
+
+  it('gives members 2 keys and admins any number by default', () => {
+    expect(keyLimitFor('member', DEFAULT_POLICY)).toBe(2);
+    expect(keyLimitFor('admin', DEFAULT_POLICY)).toBeNull();
+  });
+});
