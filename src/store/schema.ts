@@ -36,6 +36,60 @@ export interface SessionsTable {
   createdAt: number;
   expiresAt: number;
   lastSeenAt: number;
+  stepUpVerifiedAt: number | null;
+  stepUpMethod: 'email' | 'totp' | null;
+  stepUpCodeDigest: string | null;
+  stepUpCodeExpiresAt: number | null;
+  stepUpCodeSentAt: number | null;
+  stepUpCodeWrongTries: number;
+}
+
+export interface TotpCredentialsTable {
+  userId: string;
+  tenantId: string;
+  secretEnvelope: string;
+  confirmedAt: number | null;
+  lastCounter: number | null;
+  createdAt: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  tenantId: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: string;
+  createdAt: number;
+  readAt: number | null;
+}
+
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface MailOutboxTable {
+  id: string;
+  tenantId: string;
+  purpose: string;
+  toAddress: string;
+  subject: string;
+  bodyEnvelope: string | null;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  discardAfter: number | null;
+  claimToken: string | null;
+  claimedUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface ExpiryRemindersTable {
+  accessKeyId: string;
+  expiresAt: number;
+  tenantId: string;
+  remindedAt: number;
 }
 
 export interface LoginFailuresTable {
@@ -141,6 +195,18 @@ export interface ChangesTable {
   at: number;
 }
 
+export interface SeenSignaturesTable {
+  accessKeyId: string;
+  signature: string;
+  tenantId: string;
+  expiresAt: number;
+}
+
+export interface LatchkeyMetaTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -157,4 +223,10 @@ export interface Database {
   accessRecords: AccessRecordsTable;
   auditEvents: AuditEventsTable;
   changes: ChangesTable;
+  latchkeyMeta: LatchkeyMetaTable;
+  totpCredentials: TotpCredentialsTable;
+  notifications: NotificationsTable;
+  mailOutbox: MailOutboxTable;
+  expiryReminders: ExpiryRemindersTable;
+  seenSignatures: SeenSignaturesTable;
 }

@@ -4,16 +4,24 @@ import type { StoreDialect } from './dialects/dialect.js';
 import { createPostgresDialect } from './dialects/postgres.js';
 import { createSqliteDialect } from './dialects/sqlite.js';
 import { initialMigration } from './migrations/001-initial.js';
+import { metaMigration } from './migrations/002-meta.js';
+import { stepUpNotificationsMigration } from './migrations/003-step-up-notifications.js';
+import { seenSignaturesMigration } from './migrations/004-seen-signatures.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
 import { AuditRepo } from './repos/audit-repo.js';
 import { ChangesRepo } from './repos/changes-repo.js';
+import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
+import { MailOutboxRepo } from './repos/mail-outbox-repo.js';
+import { MetaRepo } from './repos/meta-repo.js';
+import { NotificationsRepo } from './repos/notifications-repo.js';
 import { RolesRepo } from './repos/roles-repo.js';
 import { SessionsRepo } from './repos/sessions-repo.js';
 import { TenantsRepo } from './repos/tenants-repo.js';
+import { TotpRepo } from './repos/totp-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
@@ -38,6 +46,11 @@ export interface Store {
   readonly accessRecords: AccessRecordsRepo;
   readonly audit: AuditRepo;
   readonly changes: ChangesRepo;
+  readonly meta: MetaRepo;
+  readonly totp: TotpRepo;
+  readonly notifications: NotificationsRepo;
+  readonly outbox: MailOutboxRepo;
+  readonly expiryReminders: ExpiryRemindersRepo;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -57,7 +70,12 @@ export function createStore(options: StoreOptions): Store {
   const db = new Kysely<Database>({ dialect: dialect.kyselyDialect, plugins: [new CamelCasePlugin()] });
   const migrator = new Migrator({
     db,
-    provider: new StaticMigrations({ '001-initial': initialMigration(dialect) }),
+    provider: new StaticMigrations({
+      '001-initial': initialMigration(dialect),
+      '002-meta': metaMigration(),
+      '003-step-up-notifications': stepUpNotificationsMigration(),
+      '004-seen-signatures': seenSignaturesMigration(),
+    }),
     migrationTableName: 'latchkey_migrations',
     migrationLockTableName: 'latchkey_migrations_lock',
   });
@@ -71,9 +89,14 @@ export function createStore(options: StoreOptions): Store {
     roles: new RolesRepo(db),
     groups: new GroupsRepo(db),
     accessKeys: new AccessKeysRepo(db, dialect),
-    accessRecords: new AccessRecordsRepo(db),
+    accessRecords: new AccessRecordsRepo(db, dialect),
     audit: new AuditRepo(db),
     changes: new ChangesRepo(db),
+    meta: new MetaRepo(db),
+    totp: new TotpRepo(db),
+    notifications: new NotificationsRepo(db),
+    outbox: new MailOutboxRepo(db),
+    expiryReminders: new ExpiryRemindersRepo(db),
     async migrate() {
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));

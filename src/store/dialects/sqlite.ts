@@ -3,6 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDialect } from 'kysely';
 import type { StoreDialect } from './dialect.js';
+import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
+
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Embedded SQLite: WAL for concurrent readers, synchronous=FULL so a commit survives power loss. */
 export function createSqliteDialect(file: string): StoreDialect {
@@ -11,7 +14,8 @@ export function createSqliteDialect(file: string): StoreDialect {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const usage = createSqliteUsageWriter({ file, database, busyTimeoutMs: BUSY_TIMEOUT_MS });
   return {
     name: 'sqlite',
     kyselyDialect: new SqliteDialect({ database }),
@@ -24,7 +28,9 @@ export function createSqliteDialect(file: string): StoreDialect {
       const code = String((error as { code?: unknown } | null)?.code ?? '');
       return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY');
     },
+    usage,
     close: async (db) => {
+      await usage.close();
       await db.destroy();
     },
   };

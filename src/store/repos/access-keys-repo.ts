@@ -14,6 +14,14 @@ export interface NewAccessKey {
   secrets: KeySecrets;
 }
 
+export interface KeyPatch {
+  state?: KeyState;
+  name?: string;
+  expiresAt?: Date | null;
+  roleIds?: string[];
+  groupIds?: string[];
+}
+
 export interface KeyListFilter {
   tenantId: string;
   ownerId?: string | undefined;
@@ -53,41 +61,7 @@ export class AccessKeysRepo {
    * so parallel creates at the boundary cannot both pass.
    */
   async insertWithinQuota(input: NewAccessKey, limit: number | null): Promise<'inserted' | 'limit-reached'> {
-    return this.db.transaction().execute(async (trx) => {
-      await this.dialect.lockUser(trx, input.key.ownerId);
-      if (limit !== null) {
-        const held = await this.countHeld(input.key.ownerId, trx);
-        if (held >= limit) return 'limit-reached';
-      }
-      const k = input.key;
-      const s = input.secrets;
-      await trx
-        .insertInto('accessKeys')
-        .values({
-          id: k.accessKeyId,
-          tenantId: k.tenantId,
-          ownerId: k.ownerId,
-          creatorId: k.creatorId,
-          name: k.name,
-          type: k.type,
-          state: k.state,
-          secretDigest: s.secretDigest,
-          secretEnvelope: s.secretEnvelope,
-          secretVersion: s.secretVersion,
-          previousSecretDigest: null,
-          previousSecretEnvelope: null,
-          previousSecretExpiresAt: null,
-          createdAt: k.createdAt.getTime(),
-          updatedAt: k.updatedAt.getTime(),
-          expiresAt: k.expiresAt?.getTime() ?? null,
-          lastUsedAt: null,
-          deletedAt: null,
-        })
-        .execute();
-      await this.replaceAssignments(trx, k.accessKeyId, k.roleIds, k.groupIds);
-      await this.changes.append(k.tenantId, k.accessKeyId, k.createdAt, trx);
-      return 'inserted';
-    });
+    return this.db.transaction().execute((trx) => this.insertWithinQuotaIn(trx, input, limit));
   }
 
   async countHeld(ownerId: string, db: Kysely<Database> = this.db): Promise<number> {
@@ -165,84 +139,18 @@ export class AccessKeysRepo {
    * Applies a change only if the key is still in `expectedState` (a guarded write: two racing
    * requests cannot both act on the same old state). Returns false when the guard failed.
    */
-  async update(
-    tenantId: string,
-    accessKeyId: string,
-    expectedState: KeyState,
-    patch: { state?: KeyState; name?: string; expiresAt?: Date | null; roleIds?: string[]; groupIds?: string[] },
-    now: Date,
-  ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('accessKeys')
-        .set({
-          ...(patch.state !== undefined && { state: patch.state }),
-          ...(patch.state === 'deleted' && { deletedAt: now.getTime() }),
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.getTime() ?? null }),
-          updatedAt: now.getTime(),
-        })
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', accessKeyId)
-        .where('state', '=', expectedState)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
-        const current = await this.withAssignments(
-          await trx.selectFrom('accessKeys').selectAll().where('id', '=', accessKeyId).execute(),
-          trx,
-        );
-        await this.replaceAssignments(trx, accessKeyId, patch.roleIds ?? current[0]!.roleIds, patch.groupIds ?? current[0]!.groupIds);
-      }
-      await this.changes.append(tenantId, accessKeyId, now, trx);
-      return true;
-    });
+  async update(tenantId: string, accessKeyId: string, expectedState: KeyState, patch: KeyPatch, now: Date): Promise<boolean> {
+    return this.db.transaction().execute((trx) => this.updateIn(trx, tenantId, accessKeyId, expectedState, patch, now));
   }
 
   /** Swaps in a new secret if nobody rotated since `expectedVersion` was read. */
-  async rotate(
-    tenantId: string,
-    accessKeyId: string,
-    expectedVersion: number,
-    next: KeySecrets,
-    now: Date,
-  ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('accessKeys')
-        .set({
-          secretDigest: next.secretDigest,
-          secretEnvelope: next.secretEnvelope,
-          secretVersion: next.secretVersion,
-          previousSecretDigest: next.previousSecretDigest,
-          previousSecretEnvelope: next.previousSecretEnvelope,
-          previousSecretExpiresAt: next.previousSecretExpiresAt?.getTime() ?? null,
-          updatedAt: now.getTime(),
-        })
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', accessKeyId)
-        .where('secretVersion', '=', expectedVersion)
-        .where('state', '!=', 'deleted')
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await this.changes.append(tenantId, accessKeyId, now, trx);
-      return true;
-    });
+  async rotate(tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
+    return this.db.transaction().execute((trx) => this.rotateIn(trx, tenantId, accessKeyId, expectedVersion, next, now));
   }
 
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */
   async touchLastUsed(entries: { accessKeyId: string; at: Date }[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const e of entries) {
-        await trx
-          .updateTable('accessKeys')
-          .set({ lastUsedAt: e.at.getTime() })
-          .where('id', '=', e.accessKeyId)
-          .where((eb) => eb.or([eb('lastUsedAt', 'is', null), eb('lastUsedAt', '<', e.at.getTime())]))
-          .execute();
-      }
-    });
+    await this.dialect.usage.touchLastUsed(entries.map((e) => ({ accessKeyId: e.accessKeyId, at: e.at.getTime() })));
   }
 
   private async replaceAssignments(trx: Kysely<Database>, accessKeyId: string, roleIds: string[], groupIds: string[]): Promise<void> {
@@ -266,5 +174,98 @@ export class AccessKeysRepo {
         groups.filter((g) => g.accessKeyId === row.id).map((g) => g.groupId),
       ),
     );
+  }
+
+  /*
+   * The writes of insertWithinQuota, update and rotate inside the caller's transaction, so the
+   * notifications, mails and audit events a key change causes commit with it or not at all.
+   */
+
+  /** insertWithinQuota, in the caller's transaction. */
+  async insertWithinQuotaIn(trx: Parameters<StoreDialect['lockUser']>[0], input: NewAccessKey, limit: number | null): Promise<'inserted' | 'limit-reached'> {
+    await this.dialect.lockUser(trx, input.key.ownerId);
+    if (limit !== null && (await this.countHeld(input.key.ownerId, trx)) >= limit) return 'limit-reached';
+    const k = input.key;
+    const s = input.secrets;
+    await trx
+      .insertInto('accessKeys')
+      .values({
+        id: k.accessKeyId,
+        tenantId: k.tenantId,
+        ownerId: k.ownerId,
+        creatorId: k.creatorId,
+        name: k.name,
+        type: k.type,
+        state: k.state,
+        secretDigest: s.secretDigest,
+        secretEnvelope: s.secretEnvelope,
+        secretVersion: s.secretVersion,
+        previousSecretDigest: null,
+        previousSecretEnvelope: null,
+        previousSecretExpiresAt: null,
+        createdAt: k.createdAt.getTime(),
+        updatedAt: k.updatedAt.getTime(),
+        expiresAt: k.expiresAt?.getTime() ?? null,
+        lastUsedAt: null,
+        deletedAt: null,
+      })
+      .execute();
+    await this.replaceAssignments(trx, k.accessKeyId, k.roleIds, k.groupIds);
+    await this.changes.append(k.tenantId, k.accessKeyId, k.createdAt, trx);
+    return 'inserted';
+  }
+
+  /** update, in the caller's transaction (the same guard on the expected state). */
+  async updateIn(
+    trx: Parameters<StoreDialect['lockUser']>[0],
+    tenantId: string,
+    accessKeyId: string,
+    expectedState: KeyState,
+    patch: KeyPatch,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await trx
+      .updateTable('accessKeys')
+      .set({
+        ...(patch.state !== undefined && { state: patch.state }),
+        ...(patch.state === 'deleted' && { deletedAt: now.getTime() }),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.getTime() ?? null }),
+        updatedAt: now.getTime(),
+      })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', accessKeyId)
+      .where('state', '=', expectedState)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
+      const current = await this.withAssignments(await trx.selectFrom('accessKeys').selectAll().where('id', '=', accessKeyId).execute(), trx);
+      await this.replaceAssignments(trx, accessKeyId, patch.roleIds ?? current[0]!.roleIds, patch.groupIds ?? current[0]!.groupIds);
+    }
+    await this.changes.append(tenantId, accessKeyId, now, trx);
+    return true;
+  }
+
+  /** rotate, in the caller's transaction (the same guard on the secret version). */
+  async rotateIn(trx: Parameters<StoreDialect['lockUser']>[0], tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
+    const result = await trx
+      .updateTable('accessKeys')
+      .set({
+        secretDigest: next.secretDigest,
+        secretEnvelope: next.secretEnvelope,
+        secretVersion: next.secretVersion,
+        previousSecretDigest: next.previousSecretDigest,
+        previousSecretEnvelope: next.previousSecretEnvelope,
+        previousSecretExpiresAt: next.previousSecretExpiresAt?.getTime() ?? null,
+        updatedAt: now.getTime(),
+      })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', accessKeyId)
+      .where('secretVersion', '=', expectedVersion)
+      .where('state', '!=', 'deleted')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await this.changes.append(tenantId, accessKeyId, now, trx);
+    return true;
   }
 }

@@ -1,36 +1,34 @@
 import type { Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { AccessRecord, Page } from '../../core/model.js';
+import type { StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { accessRecordFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 
 export class AccessRecordsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: StoreDialect,
+  ) {}
 
+  /** One transaction through the dialect's bulk writer: all of `records` land, or none. */
   async insertMany(records: AccessRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    // Bounded statement size: SQLite allows 32766 bound parameters, 11 per row.
-    for (let i = 0; i < records.length; i += 500) {
-      await this.db
-        .insertInto('accessRecords')
-        .values(
-          records.slice(i, i + 500).map((r) => ({
-            id: r.id,
-            tenantId: r.tenantId,
-            accessKeyId: r.accessKeyId,
-            at: r.at.getTime(),
-            outcome: r.outcome,
-            code: r.code,
-            sourceIp: r.sourceIp,
-            userAgent: r.userAgent,
-            scheme: r.scheme,
-            permission: r.permission,
-            detail: r.detail === null ? null : JSON.stringify(r.detail),
-          })),
-        )
-        .execute();
-    }
+    await this.dialect.usage.insertAccessRecords(
+      records.map((r) => [
+        r.id,
+        r.tenantId,
+        r.accessKeyId,
+        r.at.getTime(),
+        r.outcome,
+        r.code,
+        r.sourceIp,
+        r.userAgent,
+        r.scheme,
+        r.permission,
+        r.detail === null ? null : JSON.stringify(r.detail),
+      ]),
+    );
   }
 
   async listForKey(

@@ -35,6 +35,13 @@ export class ChangesRepo {
     return rows.map((r) => ({ seq: Number(r.seq), tenantId: r.tenantId, accessKeyId: r.accessKeyId }));
   }
 
+  /** The rows among `seqs` that exist now (a transaction that took a number may commit late). */
+  async bySeqs(seqs: number[]): Promise<ChangeRow[]> {
+    if (seqs.length === 0) return [];
+    const rows = await this.db.selectFrom('changes').select(['seq', 'tenantId', 'accessKeyId']).where('seq', 'in', seqs).orderBy('seq').execute();
+    return rows.map((r) => ({ seq: Number(r.seq), tenantId: r.tenantId, accessKeyId: r.accessKeyId }));
+  }
+
   async purgeBefore(at: Date): Promise<number> {
     const result = await this.db.deleteFrom('changes').where('at', '<', at.getTime()).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -3,13 +3,15 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { Group, Page } from '../../core/model.js';
 import type { Database, GroupsTable } from '../schema.js';
 import { toDate } from '../rows.js';
+import { inTransaction } from '../in-transaction.js';
 import { toPage } from '../paging.js';
 
 export class GroupsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(group: Group): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** `db` may be the caller's transaction, so the group and its audit/change rows land together. */
+  async insert(group: Group, db: Kysely<Database> = this.db): Promise<void> {
+    await inTransaction(db, async (trx) => {
       await trx
         .insertInto('groups')
         .values({
@@ -46,24 +48,45 @@ export class GroupsRepo {
     return toPage(groups, options.limit, (g) => ({ at: g.createdAt.getTime(), id: g.id }), (g) => g);
   }
 
-  async update(group: Group): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
+  /** Returns false (and changes nothing) when the group does not exist in `group.tenantId`. */
+  async update(group: Group, db: Kysely<Database> = this.db): Promise<boolean> {
+    return inTransaction(db, async (trx) => {
+      const result = await trx
         .updateTable('groups')
         .set({ name: group.name, description: group.description, updatedAt: group.updatedAt.getTime() })
         .where('tenantId', '=', group.tenantId)
         .where('id', '=', group.id)
-        .execute();
+        .executeTakeFirst();
+      // Links are only touched once the tenant-checked write proved the group is this tenant's.
+      if (Number(result.numUpdatedRows) !== 1) return false;
       await this.replaceLinks(trx, group.id, group.roleIds, group.userIds);
+      return true;
     });
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** How many keys that are not deleted have this group assigned. */
+  async countLiveKeysUsing(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('accessKeyGroups')
+      .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyGroups.accessKeyId')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('accessKeyGroups.groupId', '=', id)
+      .where('accessKeys.tenantId', '=', tenantId)
+      .where('accessKeys.state', '!=', 'deleted')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Returns false (and changes nothing) when the group does not exist in the tenant. */
+  async delete(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    return inTransaction(db, async (trx) => {
+      const owned = await trx.selectFrom('groups').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      if (!owned) return false;
       await trx.deleteFrom('groupRoles').where('groupId', '=', id).execute();
       await trx.deleteFrom('groupMembers').where('groupId', '=', id).execute();
       await trx.deleteFrom('accessKeyGroups').where('groupId', '=', id).execute();
       await trx.deleteFrom('groups').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+      return true;
     });
   }
 

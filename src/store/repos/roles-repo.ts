@@ -3,13 +3,15 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { Page, Role } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { roleFromRow } from '../rows.js';
+import { inTransaction } from '../in-transaction.js';
 import { toPage } from '../paging.js';
 
 export class RolesRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(role: Role): Promise<void> {
-    await this.db
+  /** `db` may be the caller's transaction, so the role and its audit/change rows land together. */
+  async insert(role: Role, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('roles')
       .values({
         id: role.id,
@@ -43,22 +45,41 @@ export class RolesRepo {
     return toPage(rows, options.limit, (r) => ({ at: Number(r.createdAt), id: r.id }), roleFromRow);
   }
 
-  async update(role: Role): Promise<void> {
-    await this.db
+  /** Returns false (and changes nothing) when the role does not exist in `role.tenantId`. */
+  async update(role: Role, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db
       .updateTable('roles')
       .set({ name: role.name, description: role.description, permissions: JSON.stringify(role.permissions), updatedAt: role.updatedAt.getTime() })
       .where('tenantId', '=', role.tenantId)
       .where('id', '=', role.id)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** How many keys that are not deleted have this role assigned. */
+  async countLiveKeysUsing(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<number> {
+    const row = await db
+      .selectFrom('accessKeyRoles')
+      .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyRoles.accessKeyId')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('accessKeyRoles.roleId', '=', id)
+      .where('accessKeys.tenantId', '=', tenantId)
+      .where('accessKeys.state', '!=', 'deleted')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Returns false (and changes nothing) when the role does not exist in the tenant. */
+  async delete(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    return inTransaction(db, async (trx) => {
+      const owned = await trx.selectFrom('roles').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      if (!owned) return false;
       // Link rows go explicitly, so deletion does not depend on SQLite's foreign_keys pragma.
       await trx.deleteFrom('groupRoles').where('roleId', '=', id).execute();
       await trx.deleteFrom('userRoles').where('roleId', '=', id).execute();
       await trx.deleteFrom('accessKeyRoles').where('roleId', '=', id).execute();
       await trx.deleteFrom('roles').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+      return true;
     });
   }
 

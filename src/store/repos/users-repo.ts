@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { Page, User } from '../../core/model.js';
 import type { Database } from '../schema.js';
@@ -51,13 +51,41 @@ export class UsersRepo {
     return row ? { user: userFromRow(row), passwordHash: row.passwordHash } : null;
   }
 
+  /** The users among `ids` in the tenant (any status). */
+  async findMany(tenantId: string, ids: string[], db: Kysely<Database> = this.db): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('id', 'in', ids).orderBy('id').execute();
+    return rows.map(userFromRow);
+  }
+
+  /** Users who hold the role, directly or through a group. */
+  async holdersOfRole(tenantId: string, roleId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    const direct = db.selectFrom('userRoles').innerJoin('users', 'users.id', 'userRoles.userId').select('users.id').where('users.tenantId', '=', tenantId).where('userRoles.roleId', '=', roleId);
+    const viaGroups = db
+      .selectFrom('groupRoles')
+      .innerJoin('groupMembers', 'groupMembers.groupId', 'groupRoles.groupId')
+      .innerJoin('users', 'users.id', 'groupMembers.userId')
+      .select('users.id')
+      .where('users.tenantId', '=', tenantId)
+      .where('groupRoles.roleId', '=', roleId);
+    const rows = await direct.union(viaGroups).execute();
+    return rows.map((r) => r.id).sort();
+  }
+
   async passwordHash(tenantId: string, id: string): Promise<string | null> {
     const row = await this.db.selectFrom('users').select('passwordHash').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return row?.passwordHash ?? null;
   }
 
-  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number }): Promise<Page<User>> {
+  /** `q` finds users whose email or name contains it, ignoring case (for pickers and search boxes). */
+  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number; q?: string | undefined }): Promise<Page<User>> {
     let q = this.db.selectFrom('users').selectAll().where('tenantId', '=', tenantId);
+    if (options.q !== undefined && options.q !== '') {
+      // LIKE's own wildcards in the search text are matched literally; the escape character is
+      // spelled out because SQLite has none by default.
+      const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([sql<boolean>`lower(${eb.ref('email')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`]));
+    }
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
     const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
@@ -92,14 +120,43 @@ export class UsersRepo {
     return Number(row.n);
   }
 
-  async roleIds(userId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('userRoles').select('roleId').where('userId', '=', userId).orderBy('roleId').execute();
-    return rows.map((r) => r.roleId);
+  /** IDs of the tenant's active admins, sorted (lock them in this order to avoid deadlocks). */
+  async activeAdminIds(tenantId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    const rows = await db.selectFrom('users').select('id').where('tenantId', '=', tenantId).where('role', '=', 'admin').where('status', '=', 'active').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async oldestActiveAdmin(tenantId: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('role', '=', 'admin')
+      .where('status', '=', 'active')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? userFromRow(row) : null;
+  }
+
+  async roleIds(userId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    return (await this.roleIdsOf([userId], db)).get(userId)!;
   }
 
   async groupIds(userId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('groupMembers').select('groupId').where('userId', '=', userId).orderBy('groupId').execute();
-    return rows.map((r) => r.groupId);
+    return (await this.groupIdsOf([userId])).get(userId)!;
+  }
+
+  /** Each user's directly held role IDs, sorted (every ID in `userIds` gets an entry): one query for a whole page. */
+  async roleIdsOf(userIds: string[], db: Kysely<Database> = this.db): Promise<Map<string, string[]>> {
+    const rows = userIds.length === 0 ? [] : await db.selectFrom('userRoles').select(['userId', 'roleId as id']).where('userId', 'in', userIds).orderBy('roleId').execute();
+    return groupByUser(userIds, rows);
+  }
+
+  /** Each user's group IDs, sorted (every ID in `userIds` gets an entry): one query for a whole page. */
+  async groupIdsOf(userIds: string[]): Promise<Map<string, string[]>> {
+    const rows = userIds.length === 0 ? [] : await this.db.selectFrom('groupMembers').select(['userId', 'groupId as id']).where('userId', 'in', userIds).orderBy('groupId').execute();
+    return groupByUser(userIds, rows);
   }
 
   async setRoles(userId: string, roleIds: string[], db: Kysely<Database> = this.db): Promise<void> {
@@ -125,3 +182,9 @@ export class UsersRepo {
   }
 }
 
+
+function groupByUser(userIds: string[], rows: { userId: string; id: string }[]): Map<string, string[]> {
+  const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  for (const row of rows) byUser.get(row.userId)?.push(row.id);
+  return byUser;
+}
