@@ -1,0 +1,389 @@
+import { AppError } from '../core/errors.js';
+import { buildCopyText, buildToken } from '../core/key-format.js';
+import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
+import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, User } from '../core/model.js';
+import { allows } from '../core/permissions.js';
+import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
+import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '../core/policy.js';
+import { sha256Hex } from '../crypto/digest.js';
+import { openSecret, sealSecret } from '../crypto/envelope.js';
+import { generateAccessKeyId, generateSecret } from '../crypto/random.js';
+import type { Store } from '../store/store.js';
+import { requireKeyScope, type Actor, type Clock } from './actor.js';
+import type { AuditEntry, AuditService } from './audit-service.js';
+import type { NotificationsService } from './notifications-service.js';
+import { parseCursor } from './paging.js';
+import { resolvePermissions, type ResolvedPermissions } from './permission-resolver.js';
+import { requireKnown } from './require-known.js';
+import type { StepUpService } from './step-up-service.js';
+
+type Trx = Parameters<Store['accessKeys']['updateIn']>[0];
+
+export const MAX_OVERLAP_SECONDS = 86_400;
+const DAY_MS = 86_400_000;
+
+export interface CreateKeyInput extends ExpiryInput {
+  name?: string;
+  type?: KeyType;
+  userId?: string;
+  roleIds?: string[];
+  groupIds?: string[];
+}
+
+export interface UpdateKeyInput extends ExpiryInput {
+  name?: string;
+  roleIds?: string[];
+  groupIds?: string[];
+}
+
+/** The answers that hold a secret: creation, rotation, and a reveal the tenant policy allows. */
+export interface IssuedKey {
+  key: AccessKey;
+  secret: string;
+  token: string;
+  copyText: string;
+}
+
+export interface KeyListQuery {
+  userId?: string;
+  state?: KeyState;
+  type?: KeyType;
+  expiringWithinDays?: number;
+  cursor?: string;
+  limit: number;
+}
+
+/** Access keys and their whole lifecycle, as the owner or a tenant admin asks for it. */
+export class KeysService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly audit: AuditService;
+  private readonly masterKey: Buffer;
+  private readonly onKeyChange: (accessKeyId: string) => void;
+  private readonly stepUp: StepUpService;
+  private readonly notifications: NotificationsService;
+
+  constructor(options: {
+    store: Store;
+    clock: Clock;
+    audit: AuditService;
+    masterKey: Buffer;
+    onKeyChange: (accessKeyId: string) => void;
+    stepUp: StepUpService;
+    notifications: NotificationsService;
+  }) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.audit = options.audit;
+    this.masterKey = options.masterKey;
+    this.onKeyChange = options.onKeyChange;
+    this.stepUp = options.stepUp;
+    this.notifications = options.notifications;
+  }
+
+  async create(actor: Actor, input: CreateKeyInput): Promise<IssuedKey> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    const policy = await this.policyOf(actor);
+    await this.stepUp.require(actor, policy);
+    const owner = await this.ownerFor(actor, input.userId);
+    if (owner.status !== 'active') throw new AppError('USER_DISABLED', 'Keys cannot be created for a disabled user.');
+    if (owner.role === 'member' && !owner.programmaticAccess) throw new AppError('PROGRAMMATIC_ACCESS_REQUIRED');
+    const now = this.clock.now();
+    const expiry = decideExpiry(input, policy, now);
+    if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
+    const roleIds = await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
+    const groupIds = await this.checkRefs(actor.tenantId, 'group', input.groupIds ?? []);
+    await this.requireWithinActorKey(actor, { ownerId: owner.id, roleIds, groupIds }, owner.role);
+    const secret = generateSecret();
+    const key: AccessKey = {
+      accessKeyId: generateAccessKeyId(),
+      tenantId: actor.tenantId,
+      ownerId: owner.id,
+      creatorId: actor.user.id,
+      name: checkName(input.name ?? defaultName(now)),
+      type: input.type ?? 'api',
+      state: 'enabled',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: expiry.expiresAt,
+      lastUsedAt: null,
+      deletedAt: null,
+      previousSecretExpiresAt: null,
+      roleIds,
+      groupIds,
+    };
+    const secrets = this.seal(key, secret, 1, null);
+    const limit = keyLimitFor(owner.role, policy);
+    const result = await this.store.db.transaction().execute(async (trx) => {
+      const inserted = await this.store.accessKeys.insertWithinQuotaIn(trx, { key, secrets }, limit);
+      if (inserted === 'limit-reached') return inserted;
+      await this.tellOwner(trx, actor, key, 'create');
+      await this.audit.record(
+        actor,
+        {
+          action: 'access_key.create',
+          targetType: 'access_key',
+          targetId: key.accessKeyId,
+          details: { name: key.name, type: key.type, ownerId: owner.id, expiresAt: key.expiresAt?.toISOString() ?? null, roleIds, groupIds },
+        },
+        trx,
+      );
+      return inserted;
+    });
+    if (result === 'limit-reached') {
+      await this.audit.record(actor, { action: 'access_key.create', targetType: 'user', targetId: owner.id, result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit } });
+      throw new AppError('KEY_LIMIT_REACHED', `${owner.id === actor.user.id ? 'You already hold' : 'This user already holds'} ${limit} access keys, the most the tenant policy allows. Delete one first.`, { limit });
+    }
+    this.onKeyChange(key.accessKeyId);
+    return this.issued(key, secret);
+  }
+
+  async list(actor: Actor, query: KeyListQuery): Promise<Page<AccessKey>> {
+    requireKeyScope(actor, 'latchkey:keys:read');
+    let ownerId = query.userId;
+    if (actor.user.role !== 'admin') {
+      if (ownerId !== undefined && ownerId !== actor.user.id) throw new AppError('NOT_FOUND', 'No such user.');
+      ownerId = actor.user.id;
+    }
+    const now = this.clock.now();
+    return this.store.accessKeys.list({
+      tenantId: actor.tenantId,
+      ownerId,
+      state: query.state,
+      type: query.type,
+      expiringBefore: query.expiringWithinDays === undefined ? undefined : new Date(now.getTime() + query.expiringWithinDays * DAY_MS),
+      now,
+      cursor: parseCursor(query.cursor),
+      limit: query.limit,
+    });
+  }
+
+  async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    requireKeyScope(actor, 'latchkey:keys:read');
+    return (await this.load(actor, accessKeyId)).key;
+  }
+
+  async update(actor: Actor, accessKeyId: string, input: UpdateKeyInput): Promise<AccessKey> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    const { key } = await this.load(actor, accessKeyId);
+    this.transition(key.state, 'update');
+    const expiryGiven = input.expiresAt !== undefined || input.expiresInDays !== undefined || input.neverExpires !== undefined;
+    let expiresAt: Date | null | undefined;
+    if (expiryGiven) {
+      const expiry = decideExpiry(input, await this.policyOf(actor), this.clock.now(), false);
+      if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
+      expiresAt = expiry.expiresAt;
+    }
+    const patch = {
+      ...(input.name !== undefined && { name: checkName(input.name) }),
+      ...(expiresAt !== undefined && { expiresAt }),
+      ...(input.roleIds !== undefined && { roleIds: await this.checkRefs(actor.tenantId, 'role', input.roleIds) }),
+      ...(input.groupIds !== undefined && { groupIds: await this.checkRefs(actor.tenantId, 'group', input.groupIds) }),
+    };
+    const roleIds = patch.roleIds ?? key.roleIds;
+    const groupIds = patch.groupIds ?? key.groupIds;
+    const reassigned = !sameSet(roleIds, key.roleIds) || !sameSet(groupIds, key.groupIds);
+    if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
+      await this.requireWithinActorKey(actor, { ownerId: key.ownerId, roleIds, groupIds });
+    }
+    await this.guarded(actor, key, patch, async (trx) => {
+      if (reassigned) {
+        const content = keyAssignmentsChanged(key, { id: actor.user.id, name: actor.user.name }, { roleIds, groupIds });
+        await this.notifications.notify(trx, actor.tenantId, assignmentsChangedRecipients(actor.user, key.ownerId), content);
+      }
+      return {
+        action: 'access_key.update',
+        targetType: 'access_key',
+        targetId: accessKeyId,
+        details: { ...patch, ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.toISOString() ?? null }) },
+      };
+    });
+    return this.get(actor, accessKeyId);
+  }
+
+  enable(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    return this.changeState(actor, accessKeyId, 'enable');
+  }
+
+  disable(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    return this.changeState(actor, accessKeyId, 'disable');
+  }
+
+  delete(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    return this.changeState(actor, accessKeyId, 'delete');
+  }
+
+  /** A new secret, returned once; the old one stops now or after `overlapSeconds`. */
+  async rotate(actor: Actor, accessKeyId: string, overlapSeconds = 0): Promise<IssuedKey> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_OVERLAP_SECONDS) {
+      throw new AppError('VALIDATION_FAILED', `overlapSeconds must be an integer from 0 to ${MAX_OVERLAP_SECONDS} (24 hours).`);
+    }
+    const { key, secrets } = await this.load(actor, accessKeyId);
+    this.transition(key.state, 'rotate');
+    await this.stepUp.require(actor, await this.policyOf(actor));
+    // The new secret is handed to the caller: it must not unlock more than the caller holds.
+    await this.requireWithinActorKey(actor, key);
+    const now = this.clock.now();
+    const secret = generateSecret();
+    const previous = overlapSeconds > 0 ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
+    const next = this.seal(key, secret, secrets.secretVersion + 1, previous);
+    await this.store.db.transaction().execute(async (trx) => {
+      if (!(await this.store.accessKeys.rotateIn(trx, actor.tenantId, accessKeyId, secrets.secretVersion, next, now))) {
+        throw new AppError('CONFLICT', 'The key changed while it was being rotated; try again.');
+      }
+      await this.tellOwner(trx, actor, key, 'rotate');
+      await this.audit.record(
+        actor,
+        { action: 'access_key.rotate', targetType: 'access_key', targetId: accessKeyId, details: { overlapSeconds, previousSecretExpiresAt: previous?.until.toISOString() ?? null } },
+        trx,
+      );
+    });
+    this.onKeyChange(accessKeyId);
+    return this.issued(await this.get(actor, accessKeyId), secret);
+  }
+
+  /**
+   * The secret again, when the tenant policy allows it: only in a console session (never to a
+   * program holding a key), only after step-up verification, audited. Members: their own keys.
+   */
+  async reveal(actor: Actor, accessKeyId: string): Promise<Omit<IssuedKey, 'key'> & { accessKeyId: string }> {
+    if (actor.via !== 'session') throw new AppError('FORBIDDEN', 'Secrets are revealed only in a console session.');
+    const { key, secrets } = await this.load(actor, accessKeyId);
+    const policy = await this.policyOf(actor);
+    // A policy that reveals without a step-up method cannot be saved; refuse one read from older data all the same.
+    if (policy.secretReveal !== 'after-step-up' || policy.stepUp === 'none') throw new AppError('REVEAL_NOT_ALLOWED');
+    if (key.state === 'deleted') throw new AppError('KEY_ALREADY_DELETED');
+    await this.stepUp.require(actor, policy);
+    const secret = openSecret(this.masterKey, secrets.secretEnvelope, { tenantId: key.tenantId, accessKeyId: key.accessKeyId });
+    await this.audit.record(actor, { action: 'access_key.reveal', targetType: 'access_key', targetId: accessKeyId, details: { ownerId: key.ownerId } });
+    const { key: _key, ...material } = this.issued(key, secret);
+    return { accessKeyId, ...material };
+  }
+
+  async permissions(actor: Actor, accessKeyId: string): Promise<ResolvedPermissions> {
+    requireKeyScope(actor, 'latchkey:keys:read');
+    const { key } = await this.load(actor, accessKeyId);
+    const owner = await this.store.users.find(actor.tenantId, key.ownerId);
+    return resolvePermissions(this.store, key, owner?.role ?? 'member');
+  }
+
+  async accessRecords(actor: Actor, accessKeyId: string, query: { cursor?: string; limit: number; outcome?: 'success' | 'failure' }): Promise<Page<AccessRecord>> {
+    requireKeyScope(actor, 'latchkey:keys:read');
+    await this.load(actor, accessKeyId);
+    const since = new Date(this.clock.now().getTime() - (await this.policyOf(actor)).accessRecordRetentionDays * DAY_MS);
+    return this.store.accessRecords.listForKey(actor.tenantId, accessKeyId, { cursor: parseCursor(query.cursor), limit: query.limit, since, outcome: query.outcome });
+  }
+
+  private async changeState(actor: Actor, accessKeyId: string, action: KeyAction): Promise<AccessKey> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    const { key } = await this.load(actor, accessKeyId);
+    const policy = await this.policyOf(actor);
+    const decision = this.transition(key.state, action, policy.deleteRequiresDisabled);
+    if (!decision.changed) return key;
+    if (action === 'enable') await this.stepUp.require(actor, policy);
+    await this.guarded(actor, key, { state: decision.next }, async (trx) => {
+      await this.tellOwner(trx, actor, key, action as AdminKeyAction);
+      return { action: `access_key.${action}`, targetType: 'access_key', targetId: accessKeyId, details: { from: key.state, to: decision.next } };
+    });
+    return this.get(actor, accessKeyId);
+  }
+
+  /**
+   * A key narrowed by roles must not hand out more than it holds: the key it creates, widens or
+   * rotates (and so learns the secret of) may only have permissions the acting key has.
+   * Without this, a key allowed latchkey:keys:write could mint an un-narrowed key, or drop its
+   * own roles, and act with everything its owner holds.
+   */
+  private async requireWithinActorKey(actor: Actor, key: Pick<AccessKey, 'ownerId' | 'roleIds' | 'groupIds'>, ownerRole?: User['role']): Promise<void> {
+    const held = actor.keyPermissions;
+    if (held === null) return;
+    const role = ownerRole ?? (await this.store.users.find(actor.tenantId, key.ownerId))?.role ?? 'member';
+    const resolved = await resolvePermissions(this.store, key, role);
+    const beyond = resolved.effective.filter((p) => !allows(held, p));
+    if (beyond.length > 0) {
+      throw new AppError(
+        'FORBIDDEN',
+        `This access key can only create, change or rotate keys within its own permissions; that key would also hold ${beyond.slice(0, 5).join(', ')}.`,
+      );
+    }
+  }
+
+  private transition(state: KeyState, action: KeyAction, deleteRequiresDisabled = true) {
+    const decision = decideTransition(state, action, { deleteRequiresDisabled });
+    if (!decision.ok) throw new AppError(decision.code);
+    return decision;
+  }
+
+  /**
+   * A write that only lands if nobody changed the key's state in between; `also` adds the
+   * notifications it causes and returns its audit entry, all in the same transaction.
+   */
+  private async guarded(actor: Actor, key: AccessKey, patch: Parameters<Store['accessKeys']['update']>[3], also: (trx: Trx) => Promise<AuditEntry>): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      if (!(await this.store.accessKeys.updateIn(trx, actor.tenantId, key.accessKeyId, key.state, patch, this.clock.now()))) {
+        throw new AppError('CONFLICT', 'The key changed while this request was being handled; reload and try again.');
+      }
+      await this.audit.record(actor, await also(trx), trx);
+    });
+    this.onKeyChange(key.accessKeyId);
+  }
+
+  /** key.changed_by_admin for the owner, when an administrator acted on someone else's key. */
+  private async tellOwner(trx: Trx, actor: Actor, key: AccessKey, action: AdminKeyAction): Promise<void> {
+    const recipients = changedByAdminRecipients(actor.user, key.ownerId);
+    if (recipients.length > 0) await this.notifications.notify(trx, actor.tenantId, recipients, keyChangedByAdmin(action, key, actor.user));
+  }
+
+  private async policyOf(actor: Actor): Promise<TenantPolicy> {
+    const tenant = await this.store.tenants.findById(actor.tenantId);
+    if (!tenant) throw new AppError('NOT_FOUND');
+    return tenant.policy;
+  }
+
+  /** The key if the actor may see it: members only their own; anything else is 404. */
+  private async load(actor: Actor, accessKeyId: string): Promise<{ key: AccessKey; secrets: KeySecrets }> {
+    const found = await this.store.accessKeys.find(actor.tenantId, accessKeyId);
+    if (!found || (actor.user.role !== 'admin' && found.key.ownerId !== actor.user.id)) {
+      throw new AppError('NOT_FOUND', 'No such access key.');
+    }
+    return found;
+  }
+
+  private async ownerFor(actor: Actor, userId: string | undefined): Promise<User> {
+    if (userId === undefined || userId === actor.user.id) return actor.user;
+    if (actor.user.role !== 'admin') throw new AppError('NOT_FOUND', 'No such user.');
+    const owner = await this.store.users.find(actor.tenantId, userId);
+    if (!owner) throw new AppError('NOT_FOUND', 'No such user.');
+    return owner;
+  }
+
+  private seal(key: AccessKey, secret: string, version: number, previous: { secrets: KeySecrets; until: Date } | null): KeySecrets {
+    return {
+      secretDigest: sha256Hex(secret),
+      secretEnvelope: sealSecret(this.masterKey, secret, { tenantId: key.tenantId, accessKeyId: key.accessKeyId }),
+      secretVersion: version,
+      previousSecretDigest: previous?.secrets.secretDigest ?? null,
+      previousSecretEnvelope: previous?.secrets.secretEnvelope ?? null,
+      previousSecretExpiresAt: previous?.until ?? null,
+    };
+  }
+
+  private issued(key: AccessKey, secret: string): IssuedKey {
+    return { key, secret, token: buildToken(key.accessKeyId, secret), copyText: buildCopyText(key.accessKeyId, secret, key.tenantId) };
+  }
+
+  private checkRefs(tenantId: string, kind: 'role' | 'group', ids: string[]): Promise<string[]> {
+    return requireKnown(kind, ids, (unique) => (kind === 'role' ? this.store.roles.existing(tenantId, unique) : this.store.groups.existing(tenantId, unique)));
+  }
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 100) throw new AppError('VALIDATION_FAILED', 'A key name must be 1 to 100 characters.');
+  return trimmed;
+}
+
+function defaultName(now: Date): string {
+  return `key-${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import { sealValue } from '../crypto/envelope.js';
+import { generateId } from '../crypto/random.js';
+import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './actor.js';
+
+export interface OutgoingMail {
+  tenantId: string;
+  to: string;
+  subject: string;
+  /** Plain text. May hold a step-up code: it is sealed before it is stored. */
+  text: string;
+  purpose: string;
+  /** When the mail stops being worth sending (a code that has lapsed). */
+  discardAfter?: Date;
+}
+
+/** The binding a mail body is sealed under: a body copied onto another row does not open. */
+export const mailBinding = (mailId: string) => `mail:${mailId}`;
+
+/**
+ * Puts mail into the outbox inside the caller's transaction: it is sent only if what caused it
+ * committed. Without SMTP configured nothing is queued (the bell still works).
+ */
+export class MailOutbox {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly masterKey: Buffer;
+  readonly configured: boolean;
+  private readonly onQueued: () => void;
+
+  constructor(options: { store: Store; clock: Clock; masterKey: Buffer; configured: boolean; onQueued: () => void }) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.masterKey = options.masterKey;
+    this.configured = options.configured;
+    this.onQueued = options.onQueued;
+  }
+
+  async enqueue(trx: Kysely<Database>, mails: OutgoingMail[]): Promise<void> {
+    if (!this.configured || mails.length === 0) return;
+    const now = this.clock.now();
+    await this.store.outbox.enqueue(
+      mails.map((m) => {
+        const id = generateId('mail');
+        return {
+          id,
+          tenantId: m.tenantId,
+          purpose: m.purpose,
+          toAddress: m.to,
+          subject: m.subject,
+          bodyEnvelope: sealValue(this.masterKey, m.text, mailBinding(id)),
+          now,
+          discardAfter: m.discardAfter ?? null,
+        };
+      }),
+      trx,
+    );
+  }
+
+  /** Tells this process's sender to look now (call after the transaction committed). */
+  sendSoon(): void {
+    if (this.configured) this.onQueued();
+  }
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { Clock } from './actor.js';
+
+const DAY_MS = 86_400_000;
+/** Change rows only need to outlive the slowest poll; an hour is ample. */
+const CHANGES_KEPT_MS = 3_600_000;
+/** Sent and given-up mails stay a week for operators to look into (their bodies are already gone). */
+const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
+
+/**
+ * Housekeeping: access records past their tenant's retention, ended sessions, old change rows,
+ * finished mails, and reminder markers of expiry dates that have passed.
+ */
+export async function purgeExpired(
+  store: Store,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ accessRecords: number; sessions: number; changes: number; mails: number; reminders: number }> {
+  const now = clock.now();
+  let accessRecords = 0;
+  for (const tenantId of await store.tenants.listIds()) {
+    const tenant = await store.tenants.findById(tenantId);
+    if (!tenant) continue;
+    accessRecords += await store.accessRecords.purgeOlderThan(tenantId, new Date(now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS));
+  }
+  const sessions = await store.sessions.purgeExpired(now.getTime());
+  const changes = await store.changes.purgeBefore(new Date(now.getTime() - CHANGES_KEPT_MS));
+  const mails = await store.outbox.purgeFinishedBefore(new Date(now.getTime() - FINISHED_MAIL_KEPT_MS));
+  // A key past its expiry is never reminded again, so its marker has done its job.
+  const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
+  if (accessRecords + sessions + mails + reminders > 0) logger.info({ accessRecords, sessions, changes, mails, reminders }, 'purged expired data');
+  return { accessRecords, sessions, changes, mails, reminders };
+}

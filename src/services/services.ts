@@ -1,0 +1,160 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import { systemClock, type Clock } from './actor.js';
+import { AccessRecorder } from './access-recorder.js';
+import { AuditService } from './audit-service.js';
+import { AuthService } from './auth-service.js';
+import { ExpiryReminders } from './expiry-reminders.js';
+import { KeyCache } from './key-cache.js';
+import { KeysService } from './keys-service.js';
+import { MailOutbox } from './mail-outbox.js';
+import { MailSender } from './mail-sender.js';
+import { purgeExpired } from './maintenance.js';
+import { NotificationsService } from './notifications-service.js';
+import { RolesService } from './roles-service.js';
+import { StepUpService } from './step-up-service.js';
+import { TenantsService } from './tenants-service.js';
+import { TotpService } from './totp-service.js';
+import { UsersService } from './users-service.js';
+import { VerificationService } from './verification-service.js';
+
+/** Mail settings (LATCHKEY_SMTP_URL, LATCHKEY_MAIL_FROM, LATCHKEY_PUBLIC_URL); no smtpUrl = no mail. */
+export interface MailSettings {
+  smtpUrl: string | null;
+  from: string | null;
+  /** Where the console is reached, for links in mails. */
+  publicUrl: string;
+  /** Tries before a mail is given up (default MAIL_MAX_ATTEMPTS). */
+  maxAttempts?: number;
+}
+
+export interface ServicesOptions {
+  store: Store;
+  logger: Logger;
+  masterKey: Buffer;
+  clock?: Clock;
+  sessionTtlMinutes: number;
+  keyCacheSize: number;
+  changePollMs: number;
+  recordFlushMs: number;
+  /** Without it, no mail is sent (notifications still reach the bell). */
+  mail?: MailSettings;
+  /** How often the expiry reminder pass runs (default one minute). */
+  reminderIntervalMs?: number;
+  /** How often the mail sender looks at the outbox for mail queued by other processes or due a retry. */
+  mailPollMs?: number;
+}
+
+export interface Services {
+  store: Store;
+  clock: Clock;
+  audit: AuditService;
+  auth: AuthService;
+  tenants: TenantsService;
+  users: UsersService;
+  roles: RolesService;
+  keys: KeysService;
+  keyCache: KeyCache;
+  recorder: AccessRecorder;
+  verification: VerificationService;
+  totp: TotpService;
+  stepUp: StepUpService;
+  notifications: NotificationsService;
+  reminders: ExpiryReminders;
+  /** Null when no SMTP server is configured. */
+  mailSender: MailSender | null;
+  /** Starts background work: change polling, hourly purges, expiry reminders and the mail sender. */
+  start(): Promise<void>;
+  /** Stops background work (letting a reminder pass or a mail in flight finish) and writes buffered access records. */
+  stop(): Promise<void>;
+}
+
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+export function createServices(options: ServicesOptions): Services {
+  const { store, logger, masterKey } = options;
+  const clock = options.clock ?? systemClock;
+  const audit = new AuditService({ store, clock });
+  const keyCache = new KeyCache({ store, max: options.keyCacheSize });
+  const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs });
+  const onTenantChange = (tenantId: string) => keyCache.evictTenant(tenantId);
+  const timers: NodeJS.Timeout[] = [];
+  let polling = false;
+
+  const mail = options.mail ?? { smtpUrl: null, from: null, publicUrl: 'http://127.0.0.1:8080' };
+  if (mail.smtpUrl && !mail.from) throw new Error('createServices: mail.from is required when mail.smtpUrl is set');
+  const mailSender =
+    mail.smtpUrl && mail.from
+      ? new MailSender({
+          store,
+          logger,
+          clock,
+          masterKey,
+          transport: nodemailer.createTransport({ url: mail.smtpUrl, ...SMTP_TIMEOUTS }),
+          from: mail.from,
+          pollMs: options.mailPollMs ?? 5_000,
+          ...(mail.maxAttempts !== undefined && { maxAttempts: mail.maxAttempts }),
+        })
+      : null;
+  const outbox = new MailOutbox({ store, clock, masterKey, configured: mailSender !== null, onQueued: () => mailSender?.wake() });
+  const notifications = new NotificationsService({ store, clock, mail: outbox, publicUrl: mail.publicUrl });
+  const totp = new TotpService({ store, clock, audit, masterKey });
+  const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
+  const reminders = new ExpiryReminders({ store, clock, logger, notifications });
+  let reminding: Promise<unknown> | null = null;
+  const remind = () => {
+    reminding ??= reminders
+      .run()
+      .catch((error: unknown) => logger.warn({ err: error }, 'expiry reminders failed; will retry'))
+      .finally(() => (reminding = null));
+    return reminding;
+  };
+
+  return {
+    store,
+    clock,
+    audit,
+    keyCache,
+    recorder,
+    totp,
+    stepUp,
+    notifications,
+    reminders,
+    mailSender,
+    auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp }),
+    tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null, onChange: onTenantChange }),
+    users: new UsersService({ store, clock, audit, onChange: onTenantChange, notifications, totp }),
+    roles: new RolesService({ store, clock, audit, onChange: onTenantChange, notifications }),
+    keys: new KeysService({ store, clock, audit, masterKey, onKeyChange: (id) => keyCache.evictKey(id), stepUp, notifications }),
+    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store }),
+    async start() {
+      await keyCache.start();
+      const poll = setInterval(() => {
+        if (polling) return;
+        polling = true;
+        keyCache
+          .poll()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not read key changes; will retry'))
+          .finally(() => (polling = false));
+      }, options.changePollMs);
+      const purge = setInterval(() => {
+        purgeExpired(store, clock, logger).catch((error: unknown) => logger.warn({ err: error }, 'purge failed; will retry'));
+      }, 3_600_000);
+      const remindTimer = setInterval(() => void remind(), options.reminderIntervalMs ?? 60_000);
+      poll.unref();
+      purge.unref();
+      remindTimer.unref();
+      timers.push(poll, purge, remindTimer);
+      await purgeExpired(store, clock, logger);
+      mailSender?.start();
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      timers.length = 0;
+      await reminding;
+      await mailSender?.stop();
+      await recorder.close();
+    },
+  };
+}

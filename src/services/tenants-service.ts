@@ -1,0 +1,101 @@
+import { AppError } from '../core/errors.js';
+import type { Tenant, User } from '../core/model.js';
+import { DEFAULT_POLICY, validatePolicy, type TenantPolicy } from '../core/policy.js';
+import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
+import { generateId, generatePassword } from '../crypto/random.js';
+import type { Store } from '../store/store.js';
+import { requireAdmin, requireKeyScope, type Actor, type Clock } from './actor.js';
+import type { AuditService } from './audit-service.js';
+
+export const TENANT_SLUG_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}$';
+const SLUG_RE = new RegExp(TENANT_SLUG_PATTERN);
+
+export interface CreatedTenant {
+  tenant: Tenant;
+  admin: User;
+  /** Set when the password was generated here: shown once, must be changed at first sign-in. */
+  oneTimePassword: string | null;
+}
+
+/** Tenants and their policy. New tenants come from `latchkey init` or the first start. */
+export class TenantsService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly audit: AuditService;
+  private readonly mailConfigured: boolean;
+  private readonly onChange: (tenantId: string) => void;
+
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; mailConfigured: boolean; onChange: (tenantId: string) => void }) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.audit = options.audit;
+    this.mailConfigured = options.mailConfigured;
+    this.onChange = options.onChange;
+  }
+
+  async create(input: { slug: string; name?: string; email: string; password?: string; adminName?: string }): Promise<CreatedTenant> {
+    const slug = input.slug.trim().toLowerCase();
+    if (!SLUG_RE.test(slug)) throw new AppError('VALIDATION_FAILED', 'The tenant name must be 2–63 characters: lower-case letters, digits and dashes.');
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new AppError('VALIDATION_FAILED', 'The email address is not valid.');
+    if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
+    if (await this.store.tenants.findByIdOrSlug(slug)) throw new AppError('TENANT_EXISTS');
+    const oneTimePassword = input.password === undefined ? generatePassword() : null;
+    const now = this.clock.now();
+    const tenant: Tenant = { id: generateId('tenant'), slug, name: input.name?.trim() || slug, status: 'active', policy: { ...DEFAULT_POLICY }, createdAt: now };
+    const admin: User = {
+      id: generateId('user'),
+      tenantId: tenant.id,
+      email,
+      name: input.adminName?.trim() || email.split('@')[0]!,
+      role: 'admin',
+      programmaticAccess: true,
+      status: 'active',
+      mustChangePassword: oneTimePassword !== null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const passwordHash = await hashPassword(input.password ?? oneTimePassword!);
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        await this.store.tenants.insert(tenant, trx);
+        await this.store.users.insert(admin, passwordHash, trx);
+        await this.audit.record({ tenantId: tenant.id, user: null, accessKeyId: null, ip: null }, { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, details: { slug } }, trx);
+      });
+    } catch (error) {
+      if (this.store.dialect.isUniqueViolation(error)) throw new AppError('TENANT_EXISTS');
+      throw error;
+    }
+    return { tenant, admin, oneTimePassword };
+  }
+
+  async get(tenantId: string): Promise<Tenant> {
+    const tenant = await this.store.tenants.findById(tenantId);
+    if (!tenant) throw new AppError('NOT_FOUND');
+    return tenant;
+  }
+
+  async getPolicy(actor: Actor): Promise<TenantPolicy> {
+    requireKeyScope(actor, 'latchkey:policy:read');
+    return (await this.get(actor.tenantId)).policy;
+  }
+
+  async putPolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+    requireAdmin(actor, 'latchkey:policy:write');
+    const problems = validatePolicy(policy);
+    if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
+    // Email codes need a way to send them; a policy nobody could satisfy would lock every console user out of key changes.
+    if (policy.stepUp === 'email' && !this.mailConfigured) {
+      throw new AppError('SMTP_NOT_CONFIGURED', 'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".');
+    }
+    const before = (await this.get(actor.tenantId)).policy;
+    await this.store.db.transaction().execute(async (trx) => {
+      await this.store.tenants.updatePolicy(actor.tenantId, policy, trx);
+      await this.store.changes.append(actor.tenantId, null, this.clock.now(), trx);
+      await this.audit.record(actor, { action: 'policy.update', targetType: 'policy', targetId: actor.tenantId, details: { before, after: policy } }, trx);
+    });
+    // This process applies the new rules (e.g. replay protection) at once; others on their next poll.
+    this.onChange(actor.tenantId);
+    return policy;
+  }
+}

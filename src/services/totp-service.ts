@@ -1,0 +1,153 @@
+import { AppError } from '../core/errors.js';
+import { afterFailure, retryAfterMs } from '../core/login-throttle.js';
+import { openValue, sealValue } from '../crypto/envelope.js';
+import { base32Decode, generateTotpSecret, matchTotp, otpauthUrl } from '../crypto/totp.js';
+import type { Store } from '../store/store.js';
+import { requireAdmin, type Actor, type Clock } from './actor.js';
+import type { AuditService } from './audit-service.js';
+
+const totpBinding = (tenantId: string, userId: string) => `totp:${tenantId}:${userId}`;
+
+/** Only a person at the console enrolls or removes an authenticator, never a program with a key. */
+export function requireSession(actor: Actor, what: string): void {
+  if (actor.via !== 'session') throw new AppError('FORBIDDEN', `${what} is done from a console session, not with an access key.`);
+}
+
+/**
+ * Authenticator apps (TOTP): enrollment (pending until a first code confirms it), the check
+ * used by sign-in and step-up (each code accepted once, shared by every process), removal by
+ * the user with a current code, and reset by an admin. Wrong codes are counted in the same
+ * table as failed sign-ins, so guessing slows down the same way.
+ */
+export class TotpService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly audit: AuditService;
+  private readonly masterKey: Buffer;
+
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: Buffer }) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.audit = options.audit;
+    this.masterKey = options.masterKey;
+  }
+
+  async isEnabled(tenantId: string, userId: string): Promise<boolean> {
+    return (await this.store.totp.find(tenantId, userId))?.confirmedAt != null;
+  }
+
+  enabledAmong(userIds: string[]): Promise<Set<string>> {
+    return this.store.totp.enabledAmong(userIds);
+  }
+
+  /** A fresh secret for the user's app; pending until confirmed. Again while pending: another fresh one. */
+  async enroll(actor: Actor): Promise<{ secret: string; otpauthUrl: string }> {
+    requireSession(actor, 'Setting up an authenticator app');
+    if (await this.isEnabled(actor.tenantId, actor.user.id)) throw new AppError('TOTP_ALREADY_ENROLLED');
+    const secret = generateTotpSecret();
+    const stored = await this.store.totp.putPending({
+      userId: actor.user.id,
+      tenantId: actor.tenantId,
+      secretEnvelope: sealValue(this.masterKey, secret, totpBinding(actor.tenantId, actor.user.id)),
+      createdAt: this.clock.now(),
+    });
+    if (!stored) throw new AppError('TOTP_ALREADY_ENROLLED');
+    const tenant = await this.store.tenants.findById(actor.tenantId);
+    await this.audit.record(actor, { action: 'user.totp.enroll_start', targetType: 'user', targetId: actor.user.id });
+    return { secret, otpauthUrl: otpauthUrl({ issuer: 'Latchkey', account: `${tenant?.slug ?? actor.tenantId}/${actor.user.email}`, secret }) };
+  }
+
+  async confirm(actor: Actor, code: string): Promise<void> {
+    requireSession(actor, 'Setting up an authenticator app');
+    const credential = await this.store.totp.find(actor.tenantId, actor.user.id);
+    if (!credential) throw new AppError('TOTP_NOT_ENROLLED', 'Start setting up an authenticator app first (Personal Settings → Security).');
+    if (credential.confirmedAt !== null) throw new AppError('TOTP_ALREADY_ENROLLED');
+    await this.throttle(actor);
+    const now = this.clock.now();
+    const match = matchTotp(this.secretOf(credential.secretEnvelope, actor), code, now, credential.lastCounter);
+    if (!match.ok || !(await this.store.totp.useCounter(actor.user.id, match.counter, { confirmingAt: now }))) {
+      await this.wrongCode(actor, 'user.totp.enroll');
+      throw new AppError('TOTP_CODE_INVALID');
+    }
+    await this.clearThrottle(actor);
+    await this.audit.record(actor, { action: 'user.totp.enroll', targetType: 'user', targetId: actor.user.id });
+  }
+
+  /** Turning it off takes a current code, so a session left open is not enough. */
+  async remove(actor: Actor, code: string): Promise<void> {
+    requireSession(actor, 'Turning off the authenticator app');
+    if (!(await this.isEnabled(actor.tenantId, actor.user.id))) throw new AppError('TOTP_NOT_ENROLLED');
+    await this.throttle(actor);
+    if (!(await this.check(actor.tenantId, actor.user.id, code))) {
+      await this.wrongCode(actor, 'user.totp.remove');
+      throw new AppError('TOTP_CODE_INVALID');
+    }
+    await this.clearThrottle(actor);
+    await this.store.db.transaction().execute(async (trx) => {
+      await this.store.totp.delete(actor.tenantId, actor.user.id, trx);
+      await this.audit.record(actor, { action: 'user.totp.remove', targetType: 'user', targetId: actor.user.id }, trx);
+    });
+  }
+
+  /**
+   * An admin clears another user's authenticator (a lost phone): the user's sessions end, and
+   * they sign in with their password alone until they set up a new one. Admins turn off their
+   * own with a code (DELETE /v1/me/totp), so a stolen admin session cannot strip it.
+   */
+  async reset(actor: Actor, userId: string): Promise<void> {
+    requireAdmin(actor, 'latchkey:users:write');
+    const user = await this.store.users.find(actor.tenantId, userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    if (user.id === actor.user.id) throw new AppError('FORBIDDEN', 'Turn off your own authenticator app under Personal Settings → Security, with a current code.');
+    await this.store.db.transaction().execute(async (trx) => {
+      if (!(await this.store.totp.delete(actor.tenantId, userId, trx))) throw new AppError('TOTP_NOT_ENROLLED', 'This user has no authenticator app set up.');
+      await this.store.sessions.deleteForUser(userId, trx);
+      await this.audit.record(actor, { action: 'user.totp.reset', targetType: 'user', targetId: userId }, trx);
+    });
+  }
+
+  /**
+   * Whether `code` is a current code of the user's confirmed authenticator, accepting it (its
+   * time step) once: the same code is refused afterwards, by this process or any other.
+   */
+  async check(tenantId: string, userId: string, code: string): Promise<boolean> {
+    const credential = await this.store.totp.find(tenantId, userId);
+    if (!credential || credential.confirmedAt === null) return false;
+    const match = matchTotp(this.secretOf(credential.secretEnvelope, { tenantId, user: { id: userId } }), code, this.clock.now(), credential.lastCounter);
+    return match.ok && (await this.store.totp.useCounter(userId, match.counter));
+  }
+
+  /** Refuses while too many wrong codes were given lately (429 with Retry-After). */
+  async throttle(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
+    const wait = retryAfterMs(await this.store.loginFailures.get(throttleSubject(actor)), this.clock.now().getTime());
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new AppError('TOO_MANY_ATTEMPTS', `Too many wrong codes. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+    }
+  }
+
+  async countWrongCode(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
+    const subject = throttleSubject(actor);
+    await this.store.loginFailures.put({ subject, ...afterFailure(await this.store.loginFailures.get(subject), this.clock.now().getTime()) });
+  }
+
+  async clearThrottle(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
+    await this.store.loginFailures.clear(throttleSubject(actor));
+  }
+
+  private async wrongCode(actor: Actor, action: string): Promise<void> {
+    await this.countWrongCode(actor);
+    await this.audit.record(actor, { action, targetType: 'user', targetId: actor.user.id, result: 'failure', details: { reason: 'WRONG_CODE' } });
+  }
+
+  private secretOf(envelope: string, owner: { tenantId: string; user: { id: string } }): Buffer {
+    const key = base32Decode(openValue(this.masterKey, envelope, totpBinding(owner.tenantId, owner.user.id)));
+    if (!key) throw new Error('a stored TOTP secret is not base32');
+    return key;
+  }
+}
+
+/** Wrong authenticator codes are counted per user, apart from sign-in failures (which count per email). */
+function throttleSubject(actor: Pick<Actor, 'tenantId' | 'user'>): string {
+  return `totp:${actor.tenantId}:${actor.user.id}`;
+}

@@ -1,0 +1,137 @@
+import { AppError } from '../core/errors.js';
+import type { Page, User, UserRole } from '../core/model.js';
+import { sameSet, userRolesChanged } from '../core/notifications.js';
+import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
+import { generateId, generatePassword } from '../crypto/random.js';
+import type { Store } from '../store/store.js';
+import { requireAdmin, type Actor, type Clock } from './actor.js';
+import type { AuditService } from './audit-service.js';
+import type { NotificationsService } from './notifications-service.js';
+import { parseCursor } from './paging.js';
+import { requireKnown } from './require-known.js';
+import type { TotpService } from './totp-service.js';
+
+export interface UserView extends User {
+  roleIds: string[];
+  groupIds: string[];
+  totpEnabled: boolean;
+}
+
+export interface UserUpdate {
+  name?: string;
+  role?: UserRole;
+  programmaticAccess?: boolean;
+  status?: User['status'];
+  roleIds?: string[];
+}
+
+/** People of a tenant, managed by its admins. */
+export class UsersService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly audit: AuditService;
+  private readonly onChange: (tenantId: string) => void;
+  private readonly notifications: NotificationsService;
+  private readonly totp: TotpService;
+
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; onChange: (tenantId: string) => void; notifications: NotificationsService; totp: TotpService }) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.audit = options.audit;
+    this.onChange = options.onChange;
+    this.notifications = options.notifications;
+    this.totp = options.totp;
+  }
+
+  async create(
+    actor: Actor,
+    input: { email: string; name?: string; role?: UserRole; password?: string; programmaticAccess?: boolean; roleIds?: string[] },
+  ): Promise<{ user: UserView; oneTimePassword: string | null }> {
+    requireAdmin(actor, 'latchkey:users:write');
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new AppError('VALIDATION_FAILED', 'The email address is not valid.');
+    if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
+    const roleIds = await this.checkRoles(actor.tenantId, input.roleIds ?? []);
+    const oneTimePassword = input.password === undefined ? generatePassword() : null;
+    const now = this.clock.now();
+    const role = input.role ?? 'member';
+    const user: User = {
+      id: generateId('user'),
+      tenantId: actor.tenantId,
+      email,
+      name: input.name?.trim() || email.split('@')[0]!,
+      role,
+      programmaticAccess: input.programmaticAccess ?? role === 'admin',
+      status: 'active',
+      mustChangePassword: oneTimePassword !== null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const passwordHash = await hashPassword(input.password ?? oneTimePassword!);
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        await this.store.users.insert(user, passwordHash, trx);
+        await this.store.users.setRoles(user.id, roleIds, trx);
+        await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: user.id, details: { email, role, programmaticAccess: user.programmaticAccess } }, trx);
+      });
+    } catch (error) {
+      if (this.store.dialect.isUniqueViolation(error)) throw new AppError('EMAIL_TAKEN');
+      throw error;
+    }
+    return { user: { ...user, roleIds, groupIds: [], totpEnabled: false }, oneTimePassword };
+  }
+
+  /** `q` narrows the list to users whose email or name contains it (any case). */
+  async list(actor: Actor, query: { cursor?: string; limit: number; q?: string }): Promise<Page<UserView>> {
+    requireAdmin(actor, 'latchkey:users:read');
+    const cursor = parseCursor(query.cursor);
+    const page = await this.store.users.list(actor.tenantId, { cursor, limit: query.limit, q: query.q?.trim() });
+    return { items: await this.views(page.items), nextCursor: page.nextCursor };
+  }
+
+  async get(actor: Actor, userId: string): Promise<UserView> {
+    if (actor.user.id !== userId) requireAdmin(actor, 'latchkey:users:read');
+    const user = await this.store.users.find(actor.tenantId, userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    return (await this.views([user]))[0]!;
+  }
+
+  async update(actor: Actor, userId: string, patch: UserUpdate): Promise<UserView> {
+    requireAdmin(actor, 'latchkey:users:write');
+    const user = await this.store.users.find(actor.tenantId, userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    const losesAdmin = user.role === 'admin' && user.status === 'active' && (patch.role === 'member' || patch.status === 'disabled');
+    const roleIds = patch.roleIds === undefined ? undefined : await this.checkRoles(actor.tenantId, patch.roleIds);
+    const rolesChanged = roleIds !== undefined && !sameSet(roleIds, await this.store.users.roleIds(userId));
+    const now = this.clock.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      if (losesAdmin) {
+        // Two admins demoted at once must not both see "another admin is left": lock every
+        // active admin's row (in ID order) before counting, so such requests take turns.
+        for (const id of await this.store.users.activeAdminIds(actor.tenantId, trx)) await this.store.dialect.lockUser(trx, id);
+        if ((await this.store.users.countActiveAdmins(actor.tenantId, trx)) <= 1) throw new AppError('LAST_ADMIN');
+      }
+      await this.store.users.update(actor.tenantId, userId, patch, now, trx);
+      if (roleIds !== undefined) await this.store.users.setRoles(userId, roleIds, trx);
+      // A disabled user's sessions end now and their keys fail from the next request.
+      if (patch.status === 'disabled') await this.store.sessions.deleteForUser(userId, trx);
+      await this.store.changes.append(actor.tenantId, null, now, trx);
+      if (rolesChanged) await this.notifications.notify(trx, actor.tenantId, [userId], userRolesChanged({ kind: 'roles' }, actor.user), { skip: actor.user.id });
+      await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: userId, details: { ...patch } }, trx);
+    });
+    this.onChange(actor.tenantId);
+    return this.get(actor, userId);
+  }
+
+  private checkRoles(tenantId: string, roleIds: string[]): Promise<string[]> {
+    return requireKnown('role', roleIds, (unique) => this.store.roles.existing(tenantId, unique));
+  }
+
+  /** Roles, groups and authenticator of each user, a fixed number of queries however long the page. */
+  private async views(users: User[]): Promise<UserView[]> {
+    const ids = users.map((u) => u.id);
+    const [roleIds, groupIds, withTotp] = await Promise.all([this.store.users.roleIdsOf(ids), this.store.users.groupIdsOf(ids), this.totp.enabledAmong(ids)]);
+    return users.map((user) => ({ ...user, roleIds: roleIds.get(user.id)!, groupIds: groupIds.get(user.id)!, totpEnabled: withTotp.has(user.id) }));
+  }
+}
+
