@@ -1,0 +1,257 @@
+import { Option, type Command } from 'commander';
+import { AppError } from '../core/errors.js';
+import type { KeyState } from '../core/key-state.js';
+import type { KeyType } from '../core/model.js';
+import type { ExpiryInput } from '../core/policy.js';
+import { accessKeyView, accessRecordView } from '../http/schemas.js';
+import { MAX_OVERLAP_SECONDS, type IssuedKey } from '../services/keys-service.js';
+import {
+  accessKeyIdArgument,
+  adminAction,
+  adminCommand,
+  collect,
+  oneOf,
+  pagingOf,
+  positiveInt,
+  resolveUserId,
+  wholeNumber,
+  withPaging,
+  type AdminContext,
+  type AdminOptions,
+  type PagingOptions,
+} from './admin-command.js';
+import { print } from './context.js';
+import { details, list, more, table, when } from './render.js';
+
+type KeyJson = ReturnType<typeof accessKeyView>;
+
+interface ExpiryOptions {
+  days?: number;
+  expiresAt?: string;
+  never?: boolean;
+}
+
+/** --days, --expires-at and --never: at most one, as the API's expiresInDays, expiresAt, neverExpires. */
+function withExpiry(command: Command, what: string): Command {
+  return command
+    .addOption(new Option('--days <n>', `${what} expires this many days from now`).argParser(positiveInt).conflicts(['expiresAt', 'never']))
+    .addOption(new Option('--expires-at <date-time>', `${what} expires at this ISO 8601 date-time with zone, e.g. 2027-01-31T00:00:00Z`).conflicts('never'))
+    .addOption(new Option('--never', `${what} never expires (if the tenant policy allows it)`));
+}
+
+function expiryOf(o: ExpiryOptions): ExpiryInput {
+  return {
+    ...(o.days !== undefined && { expiresInDays: o.days }),
+    ...(o.expiresAt !== undefined && { expiresAt: o.expiresAt }),
+    ...(o.never && { neverExpires: true }),
+  };
+}
+
+function expiry(k: KeyJson): string {
+  if (k.expiresAt === null) return 'never';
+  return k.expired ? `${when(k.expiresAt)} (expired)` : when(k.expiresAt);
+}
+
+function describe(k: KeyJson): string {
+  return details([
+    ['access key id', k.accessKeyId],
+    ['name', k.name],
+    ['type', k.type],
+    ['state', k.state],
+    ['owner', k.ownerId],
+    ['creator', k.creatorId],
+    ['created', when(k.createdAt)],
+    ['expires', expiry(k)],
+    ['last used', when(k.lastUsedAt, 'never')],
+    ...(k.previousSecretExpiresAt !== null ? [['previous secret works until', when(k.previousSecretExpiresAt)] as [string, string]] : []),
+    ...(k.deletedAt !== null ? [['deleted', when(k.deletedAt)] as [string, string]] : []),
+    ['roles', list(k.roleIds)],
+    ['groups', list(k.groupIds)],
+  ]);
+}
+
+/** The create and rotate answer: the same fields as the HTTP API's, secret included, this once. */
+function issuedJson(cx: AdminContext<AdminOptions>, issued: IssuedKey) {
+  return { ...accessKeyView(issued.key, cx.services.clock.now()), secret: issued.secret, token: issued.token, copyText: issued.copyText };
+}
+
+function secretBlock(issued: ReturnType<typeof issuedJson>): string {
+  return [
+    'The secret is shown only now and can never be shown again: store it somewhere safe.',
+    details([
+      ['access key id', issued.accessKeyId],
+      ['secret', issued.secret],
+      ['bearer token', issued.token],
+      ['copy text', issued.copyText],
+    ]),
+  ].join('\n');
+}
+
+/** Emails for the owners of a page of keys, so a person reading the table knows who holds what. */
+async function ownerEmails(cx: AdminContext<AdminOptions>, keys: KeyJson[]): Promise<Map<string, string>> {
+  const ids = [...new Set(keys.map((k) => k.ownerId))];
+  const users = await Promise.all(ids.map((id) => cx.runtime.store.users.find(cx.actor.tenantId, id)));
+  return new Map(users.flatMap((u) => (u ? [[u.id, u.email] as [string, string]] : [])));
+}
+
+function stateAction(action: 'enable' | 'disable' | 'delete', said: string) {
+  return adminAction(async (cx, accessKeyId) => {
+    const key = accessKeyView(await cx.services.keys[action](cx.actor, accessKeyId!), cx.services.clock.now());
+    print(cx.json, key, () => `Access key ${key.accessKeyId} ${said} (state: ${key.state}).`);
+  });
+}
+
+type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number };
+type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[] };
+type UpdateOptions = AdminOptions & ExpiryOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
+
+export function keyCommands(program: Command): void {
+  const keys = program
+    .command('keys')
+    .description('Access keys: list, create, rotate, disable, enable, delete, see permissions and access records')
+    .addHelpText('after', '\nKeys are named by their access key ID (LK…). Every command takes --tenant and acts as an administrator of it.\nOnly `keys create` and `keys rotate` ever print a secret.');
+
+  withPaging(adminCommand(keys, 'list', 'List access keys, newest first'))
+    .option('--user <user>', "only this user's keys (ID or email)")
+    .option('--state <state>', 'only keys in this state: enabled, disabled or deleted', oneOf<KeyState>('enabled', 'disabled', 'deleted'))
+    .option('--type <type>', 'only keys of this type: access or api', oneOf<KeyType>('access', 'api'))
+    .option('--expiring-within-days <n>', 'only keys that expire within this many days', positiveInt)
+    .action(
+      adminAction<ListOptions>(async (cx) => {
+        const o = cx.opts;
+        const page = await cx.services.keys.list(cx.actor, {
+          ...(o.user !== undefined && { userId: await resolveUserId(cx, o.user) }),
+          ...(o.state !== undefined && { state: o.state }),
+          ...(o.type !== undefined && { type: o.type }),
+          ...(o.expiringWithinDays !== undefined && { expiringWithinDays: o.expiringWithinDays }),
+          ...pagingOf(o),
+        });
+        const now = cx.services.clock.now();
+        const items = page.items.map((k) => accessKeyView(k, now));
+        const emails = cx.json ? new Map<string, string>() : await ownerEmails(cx, items);
+        print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+          table(
+            ['ACCESS KEY ID', 'NAME', 'TYPE', 'STATE', 'OWNER', 'EXPIRES', 'LAST USED'],
+            items.map((k) => [k.accessKeyId, k.name, k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
+          ) + more(page.nextCursor),
+        );
+      }),
+    );
+
+  withExpiry(adminCommand(keys, 'create', 'Create an access key; prints its secret, bearer token and copy text once'), 'the key')
+    .option('--name <name>', 'a label for the key (default: key-<date>-<time>)')
+    .option('--type <type>', 'api (for your own APIs, default) or access (may call the Latchkey API as its owner)', oneOf<KeyType>('access', 'api'))
+    .option('--user <user>', 'create the key for this user (ID or email) instead of the acting administrator')
+    .option('--role <roleId>', "narrow the key to this tenant role (repeatable, or comma-separated)", collect)
+    .option('--group <groupId>', "narrow the key to this group's roles (repeatable, or comma-separated)", collect)
+    .action(
+      adminAction<CreateOptions>(async (cx) => {
+        const o = cx.opts;
+        const issued = issuedJson(
+          cx,
+          await cx.services.keys.create(cx.actor, {
+            ...(o.name !== undefined && { name: o.name }),
+            ...(o.type !== undefined && { type: o.type }),
+            ...(o.user !== undefined && { userId: await resolveUserId(cx, o.user) }),
+            ...(o.role !== undefined && { roleIds: o.role }),
+            ...(o.group !== undefined && { groupIds: o.group }),
+            ...expiryOf(o),
+          }),
+        );
+        const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
+        print(cx.json, issued, () =>
+          [`Created ${issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'),
+        );
+      }),
+    );
+
+  adminCommand(keys, 'get', 'Show one access key (never its secret)').addArgument(accessKeyIdArgument()).action(
+    adminAction(async (cx, accessKeyId) => {
+      const key = accessKeyView(await cx.services.keys.get(cx.actor, accessKeyId!), cx.services.clock.now());
+      print(cx.json, key, () => describe(key));
+    }),
+  );
+
+  withExpiry(adminCommand(keys, 'update', "Rename a key, change its expiry, or change its roles and groups").addArgument(accessKeyIdArgument()), 'the key')
+    .option('--name <name>', 'new name')
+    .option('--role <roleId>', 'the roles that narrow the key, replacing the current ones (repeatable, or comma-separated)', collect)
+    .option('--no-roles', 'remove every role from the key')
+    .option('--group <groupId>', 'the groups that narrow the key, replacing the current ones (repeatable, or comma-separated)', collect)
+    .option('--no-groups', 'remove every group from the key')
+    .action(
+      adminAction<UpdateOptions>(async (cx, accessKeyId) => {
+        const o = cx.opts;
+        const input = {
+          ...(o.name !== undefined && { name: o.name }),
+          ...(o.role !== undefined && { roleIds: o.role }),
+          ...(o.roles === false && { roleIds: [] }),
+          ...(o.group !== undefined && { groupIds: o.group }),
+          ...(o.groups === false && { groupIds: [] }),
+          ...expiryOf(o),
+        };
+        if (Object.keys(input).length === 0) {
+          throw new AppError('BAD_REQUEST', 'Nothing to change: give --name, --days, --expires-at, --never, --role, --no-roles, --group or --no-groups.');
+        }
+        const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, input), cx.services.clock.now());
+        print(cx.json, key, () => describe(key));
+      }),
+    );
+
+  adminCommand(keys, 'rename', 'Give a key a new name (a label only)').addArgument(accessKeyIdArgument()).argument('<name>', 'the new name').action(
+    adminAction(async (cx, accessKeyId, name) => {
+      const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, { name: name! }), cx.services.clock.now());
+      print(cx.json, key, () => `Access key ${key.accessKeyId} is now named "${key.name}".`);
+    }),
+  );
+
+  adminCommand(keys, 'disable', 'Disable a key: every request that uses it fails from now on').addArgument(accessKeyIdArgument()).action(stateAction('disable', 'is disabled'));
+  adminCommand(keys, 'enable', 'Enable a disabled key').addArgument(accessKeyIdArgument()).action(stateAction('enable', 'is enabled'));
+  adminCommand(keys, 'delete', 'Delete a key for good (by default the key must be disabled first)').addArgument(accessKeyIdArgument()).action(stateAction('delete', 'is deleted'));
+
+  adminCommand(keys, 'rotate', 'Give a key a new secret, printed once; the old one stops now or after the overlap').addArgument(accessKeyIdArgument())
+    .option('--overlap-seconds <n>', `keep the old secret working this long (0–${MAX_OVERLAP_SECONDS}, default 0)`, wholeNumber)
+    .action(
+      adminAction<AdminOptions & { overlapSeconds?: number }>(async (cx, accessKeyId) => {
+        const issued = issuedJson(cx, await cx.services.keys.rotate(cx.actor, accessKeyId!, cx.opts.overlapSeconds ?? 0));
+        print(cx.json, issued, () =>
+          [
+            `Rotated access key ${issued.accessKeyId}. ${issued.previousSecretExpiresAt === null ? 'The old secret has stopped working.' : `The old secret works until ${when(issued.previousSecretExpiresAt)}.`}`,
+            '',
+            secretBlock(issued),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  adminCommand(keys, 'permissions', "Show a key's effective permissions (never more than its owner holds)").addArgument(accessKeyIdArgument()).action(
+    adminAction(async (cx, accessKeyId) => {
+      const resolved = await cx.services.keys.permissions(cx.actor, accessKeyId!);
+      const view = { permissions: resolved.effective, ownerPermissions: resolved.owner, keyGrants: resolved.key, actsAsOwner: resolved.key === null };
+      print(cx.json, view, () =>
+        details([
+          ['effective', list(view.permissions)],
+          ['owner holds', list(view.ownerPermissions)],
+          ['key grants', view.keyGrants === null ? "(no roles of its own: acts with its owner's permissions)" : list(view.keyGrants)],
+        ]),
+      );
+    }),
+  );
+
+  withPaging(adminCommand(keys, 'access-records', 'Verification attempts that named this key, newest first').addArgument(accessKeyIdArgument()))
+    .option('--outcome <outcome>', 'only success or failure', oneOf('success', 'failure'))
+    .action(
+      adminAction<AdminOptions & PagingOptions & { outcome?: 'success' | 'failure' }>(async (cx, accessKeyId) => {
+        const page = await cx.services.keys.accessRecords(cx.actor, accessKeyId!, {
+          ...pagingOf(cx.opts),
+          ...(cx.opts.outcome !== undefined && { outcome: cx.opts.outcome }),
+        });
+        const items = page.items.map(accessRecordView);
+        print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+          table(
+            ['AT', 'OUTCOME', 'CODE', 'SCHEME', 'SOURCE IP', 'PERMISSION', 'USER AGENT'],
+            items.map((r) => [when(r.at), r.outcome, r.code ?? '-', r.scheme, r.sourceIp ?? '-', r.permission ?? '-', r.userAgent ?? '-']),
+          ) + more(page.nextCursor),
+        );
+      }),
+    );
+}

@@ -1,0 +1,205 @@
+/**
+ * Environment → validated, frozen configuration. Read once at start; a bad value stops the
+ * start with one line that names the variable.
+ */
+import { resolve } from 'node:path';
+import { decodeMasterKey } from './crypto/master-key.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | null;
+  masterKey: Buffer | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionTtlMinutes: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  keyCacheSize: number;
+  changePollMs: number;
+  recordFlushMs: number;
+  dbPoolSize: number;
+  bootstrap: boolean;
+  /** smtp:// or smtps:// URL of the mail relay; null: no mail is sent. */
+  smtpUrl: string | null;
+  mailFrom: string | null;
+  /** Where people reach the console, for links in mails (no trailing slash). */
+  publicUrl: string;
+  reminderIntervalSeconds: number;
+  /** Clock skew accepted on signed requests (SigV4 except S3, TC3). */
+  signatureMaxSkewSeconds: number;
+  /** Clock skew accepted on SigV4 requests for service s3 (S3-style storage clients). */
+  storageMaxSkewSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Setting {
+  doc: string;
+  default: string;
+}
+
+/** Every setting, its meaning and default: the README's configuration table is made from this. */
+export const SETTINGS: Record<string, Setting> = {
+  LATCHKEY_HOST: { doc: 'Address to listen on.', default: '127.0.0.1' },
+  LATCHKEY_PORT: { doc: 'TCP port to listen on (0 picks a free one).', default: '8080' },
+  LATCHKEY_DATA_DIR: { doc: 'Directory for the SQLite database and the master key file.', default: './data' },
+  LATCHKEY_DATABASE_URL: { doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite.', default: '(unset: SQLite)' },
+  LATCHKEY_MASTER_KEY: { doc: '32-byte key (base64 or hex) that encrypts secrets at rest; else <data dir>/master.key is used (created 0600).', default: '(unset)' },
+  LATCHKEY_LOG_LEVEL: { doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+  LATCHKEY_SESSION_TTL_MINUTES: { doc: 'Console session lifetime.', default: '720' },
+  LATCHKEY_COOKIE_SECURE: { doc: 'Mark the session cookie Secure (true behind HTTPS).', default: 'false' },
+  LATCHKEY_TRUST_PROXY: { doc: 'Take the client address from X-Forwarded-For (true behind a reverse proxy).', default: 'false' },
+  LATCHKEY_BODY_LIMIT_BYTES: { doc: 'Largest accepted request body.', default: '1048576' },
+  LATCHKEY_KEY_CACHE_SIZE: { doc: 'Keys kept in the verification cache of each process.', default: '200000' },
+  LATCHKEY_CHANGE_POLL_MS: { doc: 'How often a process looks for key changes made by others (revocation delay).', default: '250' },
+  LATCHKEY_RECORD_FLUSH_MS: { doc: 'How often access records and last-used times are written.', default: '500' },
+  LATCHKEY_DB_POOL_SIZE: { doc: 'PostgreSQL connections per process.', default: '10' },
+  LATCHKEY_BOOTSTRAP: { doc: 'On the first start with an empty database, create a first tenant and admin.', default: 'true' },
+  LATCHKEY_SMTP_URL: { doc: 'Mail relay as smtp://user:pass@host:port (or smtps:// for TLS from the start); without it no mail is sent.', default: '(unset: no mail)' },
+  LATCHKEY_MAIL_FROM: { doc: 'Sender of Latchkey mail, e.g. Latchkey <latchkey@example.com>; required with LATCHKEY_SMTP_URL.', default: '(unset)' },
+  LATCHKEY_PUBLIC_URL: { doc: 'Address of the console in links in mails.', default: '(unset: http://HOST:PORT)' },
+  LATCHKEY_REMINDER_INTERVAL_SECONDS: { doc: 'How often each process looks for keys to remind of their expiry.', default: '60' },
+  LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: { doc: 'How far a signed request (AWS SigV4, Tencent TC3) may be dated from the server clock, either way.', default: '300' },
+  LATCHKEY_STORAGE_MAX_SKEW_SECONDS: { doc: 'The same for SigV4 requests signed for service s3 (S3-style storage clients).', default: '900' },
+};
+
+/** The bad value as a JSON string, so a line break or escape in it cannot split or forge the error line. */
+function quote(value: string | undefined): string {
+  return JSON.stringify(value ?? '').replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number {
+  const raw = env[name] ?? SETTINGS[name]!.default;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${quote(raw)}`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? SETTINGS[name]!.default).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got ${quote(env[name])}`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('LATCHKEY_') && !name.startsWith('LATCHKEY_TEST_') && !(name in SETTINGS)) {
+      throw new ConfigError(name, `is not a Latchkey setting (known: ${Object.keys(SETTINGS).join(', ')})`);
+    }
+  }
+  const host = (env.LATCHKEY_HOST ?? SETTINGS.LATCHKEY_HOST!.default).trim();
+  if (host === '' || /\s/.test(host)) throw new ConfigError('LATCHKEY_HOST', `must be a host name or address, got ${quote(env.LATCHKEY_HOST)}`);
+
+  const rawUrl = env.LATCHKEY_DATABASE_URL?.trim();
+  let databaseUrl: string | null = null;
+  if (rawUrl) {
+    let parsed: URL;
+    try {
+      parsed = new URL(rawUrl);
+    } catch {
+      throw new ConfigError('LATCHKEY_DATABASE_URL', 'must be a URL such as postgres://user@host:5432/database');
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+      throw new ConfigError('LATCHKEY_DATABASE_URL', `must start with postgres:// (got ${parsed.protocol}//); leave it unset for SQLite`);
+    }
+    databaseUrl = rawUrl;
+  }
+
+  let masterKey: Buffer | null = null;
+  if (env.LATCHKEY_MASTER_KEY !== undefined && env.LATCHKEY_MASTER_KEY !== '') {
+    masterKey = decodeMasterKey(env.LATCHKEY_MASTER_KEY);
+    if (!masterKey) throw new ConfigError('LATCHKEY_MASTER_KEY', 'must be 32 bytes as base64 (44 chars) or hex (64 chars); try: openssl rand -base64 32');
+  }
+
+  const logLevel = (env.LATCHKEY_LOG_LEVEL ?? 'info').trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LATCHKEY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${quote(env.LATCHKEY_LOG_LEVEL)}`);
+  }
+
+  const port = integer(env, 'LATCHKEY_PORT', 0, 65535);
+  const smtpUrl = smtpUrlOf(env.LATCHKEY_SMTP_URL);
+  const mailFrom = mailFromOf(env.LATCHKEY_MAIL_FROM);
+  if (smtpUrl !== null && mailFrom === null) {
+    throw new ConfigError('LATCHKEY_MAIL_FROM', 'must be set when LATCHKEY_SMTP_URL is, e.g. LATCHKEY_MAIL_FROM="Latchkey <latchkey@example.com>"');
+  }
+
+  return Object.freeze({
+    host,
+    port,
+    dataDir: resolve(env.LATCHKEY_DATA_DIR?.trim() || SETTINGS.LATCHKEY_DATA_DIR!.default),
+    databaseUrl,
+    masterKey,
+    logLevel: logLevel as Config['logLevel'],
+    sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 1, 43_200),
+    cookieSecure: boolean(env, 'LATCHKEY_COOKIE_SECURE'),
+    trustProxy: boolean(env, 'LATCHKEY_TRUST_PROXY'),
+    bodyLimitBytes: integer(env, 'LATCHKEY_BODY_LIMIT_BYTES', 1024, 64 * 1024 * 1024),
+    keyCacheSize: integer(env, 'LATCHKEY_KEY_CACHE_SIZE', 100, 10_000_000),
+    changePollMs: integer(env, 'LATCHKEY_CHANGE_POLL_MS', 50, 1000),
+    recordFlushMs: integer(env, 'LATCHKEY_RECORD_FLUSH_MS', 50, 60_000),
+    dbPoolSize: integer(env, 'LATCHKEY_DB_POOL_SIZE', 1, 200),
+    bootstrap: boolean(env, 'LATCHKEY_BOOTSTRAP'),
+    smtpUrl,
+    mailFrom,
+    publicUrl: publicUrlOf(env.LATCHKEY_PUBLIC_URL, host, port),
+    reminderIntervalSeconds: integer(env, 'LATCHKEY_REMINDER_INTERVAL_SECONDS', 10, 86_400),
+    signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
+    storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
+  });
+}
+
+/** The SMTP URL's password must not reach a log line, so its errors never repeat the value. */
+function smtpUrlOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('LATCHKEY_SMTP_URL', 'must be a URL such as smtp://user:password@mail.example.com:587 (percent-encode special characters in the password)');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new ConfigError('LATCHKEY_SMTP_URL', `must start with smtp:// or smtps:// (got ${parsed.protocol}//)`);
+  }
+  if (parsed.hostname === '') throw new ConfigError('LATCHKEY_SMTP_URL', 'must name the mail server, e.g. smtp://mail.example.com:587');
+  return value;
+}
+
+const ADDRESS = '[^\\s<>@",;:]+@[^\\s<>@",;:]+\\.[^\\s<>@",;:]+';
+const MAIL_FROM_RE = new RegExp(`^(?:${ADDRESS}|[^<>\\u0000-\\u001f\\u007f]{1,100} <${ADDRESS}>)$`);
+
+/** `address@domain` or `Name <address@domain>`; line breaks are refused (no header injection). */
+function mailFromOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (!MAIL_FROM_RE.test(value)) {
+    throw new ConfigError('LATCHKEY_MAIL_FROM', `must be an address or "Name <address>", e.g. Latchkey <latchkey@example.com>, got ${quote(raw)}`);
+  }
+  return value;
+}
+
+function publicUrlOf(raw: string | undefined, host: string, port: number): string {
+  const value = raw?.trim();
+  if (!value) return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('LATCHKEY_PUBLIC_URL', `must be a URL such as https://latchkey.example.com, got ${quote(raw)}`);
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigError('LATCHKEY_PUBLIC_URL', `must be an http:// or https:// address without query, fragment or credentials, got ${quote(raw)}`);
+  }
+  return value.replace(/\/+$/, '');
+}

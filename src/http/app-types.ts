@@ -1,0 +1,18 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { Config } from '../config.js';
+import type { Services } from '../services/services.js';
+import type { Metrics } from './metrics.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface RouteDeps {
+  services: Services;
+  config: Readonly<Config>;
+  metrics: Metrics;
+}
+
+/** `?limit=` arrives as text (validated by pattern); default 20. */
+export function limitOf(limit: string | undefined): number {
+  return limit === undefined ? 20 : Number(limit);
+}

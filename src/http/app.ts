@@ -1,0 +1,163 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Config } from '../config.js';
+import type { Services } from '../services/services.js';
+import { signingRules } from '../services/signing-rules.js';
+import { authenticate, type RouteAuth } from './authenticate.js';
+import type { App } from './app-types.js';
+import { registerConsole } from './console-static.js';
+import { classify, sendError } from './error-envelope.js';
+import { createMetrics } from './metrics.js';
+import { LazyRequestLogger } from './request-logger.js';
+import { accessKeyRoutes } from './routes/access-keys.js';
+import { auditRoutes } from './routes/audit-events.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { policyRoutes } from './routes/policy.js';
+import { roleRoutes } from './routes/roles.js';
+import { stepUpRoutes } from './routes/step-up.js';
+import { totpRoutes } from './routes/totp.js';
+import { userRoutes } from './routes/users.js';
+import { authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
+import { verifyRoutes } from './routes/verify.js';
+import { keepSignedBody, signingSettingsOf } from './signed-input.js';
+
+export interface AppOptions {
+  services: Services;
+  config: Readonly<Config>;
+  logger: FastifyBaseLogger;
+  /** The built console (console/dist) to serve at `/`; null serves the API alone. */
+  consoleDir?: string | null;
+}
+
+export const API_VERSION = '0.1.0';
+
+const REQUEST_ID_BYTES = 9;
+let requestIdPool = Buffer.alloc(0);
+let requestIdOffset = 0;
+
+/** `req_` + 12 base64url characters (72 random bits); one CSPRNG call serves 512 requests. */
+function nextRequestId(): string {
+  if (requestIdOffset + REQUEST_ID_BYTES > requestIdPool.length) {
+    requestIdPool = randomBytes(REQUEST_ID_BYTES * 512);
+    requestIdOffset = 0;
+  }
+  const id = `req_${requestIdPool.toString('base64url', requestIdOffset, requestIdOffset + REQUEST_ID_BYTES)}`;
+  requestIdOffset += REQUEST_ID_BYTES;
+  return id;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { services, config } = options;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: nextRequestId,
+    rewriteUrl: rewriteAuthorizeUrl,
+    childLoggerFactory: (logger, bindings, childOptions) => new LazyRequestLogger(logger, bindings, childOptions),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    // The router's own refusals (a path that does not decode, a path parameter over 100 characters) use the envelope too.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'MALFORMED_ID', 'An identifier in the path is too long.');
+      return sendError(reply, request, 'BAD_REQUEST', 'The request path is not valid URL encoding.');
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const metrics = createMetrics(services);
+  const deps = { services, config, metrics };
+
+  // Bodiless POSTs (disable, enable, rotate) may still say application/json.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    return defaultJson(request, body as string, done);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Latchkey API',
+        version: API_VERSION,
+        description:
+          'Access key management and verification. Errors use one envelope: {"error": {"code", "message", "requestId"}}. ' +
+          'Console sessions send X-CSRF-Token on state-changing requests; programs use an access-type key as Authorization: Bearer, ' +
+          'or sign each request with AWS Signature Version 4 (header or presigned URL). /v1/authorize serves nginx auth_request and Envoy ext_authz.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('signedBodyChunks', null);
+  const managementSigning = signingRules(signingSettingsOf(config), 'strict');
+
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    if (request.url.startsWith('/v1/')) reply.header('Cache-Control', 'no-store');
+    done();
+  });
+  // A signed management request is verified over its body's bytes as sent, so routes that
+  // authenticate keep them (for signed requests only); open routes such as /v1/verify get no hook at all.
+  app.addHook('onRoute', (route) => {
+    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+    if (auth === 'none' || (auth === undefined && !route.url.startsWith('/v1/'))) return;
+    const keep = (request: FastifyRequest, _reply: unknown, payload: Readable, done: (error: null, payload: Readable) => void) => done(null, keepSignedBody(request, payload));
+    route.preParsing = [...(Array.isArray(route.preParsing) ? route.preParsing : route.preParsing ? [route.preParsing] : []), keep] as typeof route.preParsing;
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const declared = request.routeOptions.config.auth;
+    const mode: RouteAuth = declared ?? (request.url.startsWith('/v1/') ? 'user' : 'none');
+    if (mode === 'none') return done();
+    authenticate(request, services, mode, managementSigning).then(() => done(), done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const classified = classify(error, (e) => services.store.dialect.isUnavailable(e));
+    if (classified.code === 'INTERNAL') request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    else if (classified.code === 'STORE_UNAVAILABLE') request.log.error({ err: error, reqId: request.id }, 'database unreachable');
+    return sendError(reply, request, classified.code, classified.message, classified.details);
+  });
+  app.setNotFoundHandler(async (request, reply) => sendError(reply, request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`));
+
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  meRoutes(app, deps);
+  userRoutes(app, deps);
+  roleRoutes(app, deps);
+  policyRoutes(app, deps);
+  accessKeyRoutes(app, deps);
+  verifyRoutes(app, deps);
+  await authorizeRoutes(app, deps);
+  auditRoutes(app, deps);
+  stepUpRoutes(app, deps);
+  totpRoutes(app, deps);
+  notificationRoutes(app, deps);
+  if (options.consoleDir) await registerConsole(app, { distDir: options.consoleDir });
+  return app;
+}

@@ -1,0 +1,101 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../core/errors.js';
+import { VERIFY_MESSAGES } from '../core/verification.js';
+import type { Actor } from '../services/actor.js';
+import type { SessionLookup } from '../services/auth-service.js';
+import type { Services } from '../services/services.js';
+import type { SigningRules } from '../services/signing-rules.js';
+import type { VerifyContext, VerifyOutcome } from '../services/verification-service.js';
+import { carriesSignature, claimedScheme, rawHeaderPairs, signedBodyOf } from './signed-input.js';
+
+export const SESSION_COOKIE = 'latchkey_session';
+
+/** How a route is reached: open, or by a signed-in user (optionally even before a password change). */
+export type RouteAuth = 'none' | 'user' | 'user-before-password-change';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    session: { token: string; lookup: SessionLookup } | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BEARER_RE = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; null for anything else. */
+export function bearerToken(authorization: string | undefined): string | null {
+  if (authorization === undefined) return null;
+  return BEARER_RE.exec(authorization)?.[1] ?? null;
+}
+
+/**
+ * Who is calling: an access-type key (`Authorization: Bearer`, or a request signed with AWS
+ * Signature V4 — header or presigned URL — over the raw method, target, headers and body bytes)
+ * or a console session cookie. Cookie sessions must echo their CSRF token on every
+ * state-changing request; key-authenticated requests carry no cookie, so CSRF cannot apply.
+ */
+export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth, signing: SigningRules): Promise<void> {
+  if (mode === 'none') return;
+  const authorization = request.headers.authorization;
+  const ip = request.ip ?? null;
+  const userAgent = request.headers['user-agent'] ?? null;
+  const signed = carriesSignature(authorization, request.url);
+  if (authorization !== undefined || signed) {
+    const context: VerifyContext = { sourceIp: ip, userAgent, detail: { via: 'management-api', route: `${request.method} ${request.routeOptions.url ?? request.url}` } };
+    let outcome: VerifyOutcome;
+    if (signed) {
+      if (claimedScheme(authorization) === 'tc3') throw new AppError('UNAUTHENTICATED', 'The management API takes a bearer token or an AWS Signature V4 (TC3 is for your own APIs, through /v1/verify).');
+      const target = { method: request.method, url: request.url, headers: rawHeaderPairs(request.raw.rawHeaders), body: signedBodyOf(request) };
+      outcome = await services.verification.verifySigned(target, context, signing);
+      if (outcome.valid && authorization === undefined) dropPresignParameters(request);
+    } else {
+      const token = bearerToken(authorization);
+      if (token === null) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" or an AWS4-HMAC-SHA256 signature.');
+      outcome = await services.verification.verifyBearer(token, context);
+    }
+    if (!outcome.valid) throw new AppError('UNAUTHENTICATED', `${VERIFY_MESSAGES[outcome.code]} (${outcome.code})`, { reason: outcome.code });
+    if (outcome.type !== 'access') {
+      throw new AppError('FORBIDDEN', 'This is an api-type key: it works for your own APIs but cannot call the Latchkey management API. Use an access-type key.');
+    }
+    const user = await services.store.users.find(outcome.tenantId, outcome.userId);
+    if (!user) throw new AppError('UNAUTHENTICATED');
+    request.actor = {
+      tenantId: user.tenantId,
+      user,
+      via: 'key',
+      accessKeyId: outcome.accessKeyId,
+      keyPermissions: outcome.key.narrowed ? outcome.permissions : null,
+      ip,
+      userAgent,
+    };
+    return;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) throw new AppError('UNAUTHENTICATED');
+  const lookup = await services.auth.resolveSession(token);
+  if (!lookup) throw new AppError('SESSION_EXPIRED');
+  if (!SAFE_METHODS.has(request.method)) {
+    const header = request.headers['x-csrf-token'];
+    if (!services.auth.checkCsrf(lookup, typeof header === 'string' ? header : undefined)) throw new AppError('CSRF_TOKEN_INVALID');
+  }
+  if (lookup.user.mustChangePassword && mode !== 'user-before-password-change') throw new AppError('PASSWORD_CHANGE_REQUIRED');
+  request.session = { token, lookup };
+  request.actor = { tenantId: lookup.user.tenantId, user: lookup.user, via: 'session', accessKeyId: null, keyPermissions: null, ip, userAgent };
+}
+
+/** A presigned URL's X-Amz-* parameters are the credential, not input: the route's query schema never sees them. */
+function dropPresignParameters(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | null;
+  if (query === null || typeof query !== 'object') return;
+  for (const name of Object.keys(query)) if (name.toLowerCase().startsWith('x-amz-')) delete query[name];
+}
+
+/** The actor of a route that requires one (the hook has already refused anonymous calls). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('UNAUTHENTICATED');
+  return request.actor;
+}

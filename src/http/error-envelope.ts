@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CATALOG, type ErrorCode } from '../core/errors.js';
+
+/** The one envelope every error leaves in: {"error": {code, message, requestId}}. */
+export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+  const status = ERROR_CATALOG[code].status;
+  if (code === 'TOO_MANY_ATTEMPTS' && typeof details?.retryAfterSeconds === 'number') reply.header('Retry-After', String(details.retryAfterSeconds));
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message: message ?? ERROR_CATALOG[code].message, requestId: request.id, ...(details && { details }) } });
+}
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Turns any thrown error into a catalog code; unknown errors become INTERNAL (and are logged). */
+export function classify(error: unknown, isUnavailable: (e: unknown) => boolean): { code: ErrorCode; message?: string; details?: Record<string, unknown> } {
+  if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+  const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
+  if (fe.validation) {
+    const issue = fe.validation[0];
+    const where = fe.validationContext ?? 'body';
+    if (where === 'params') return { code: 'MALFORMED_ID', message: `The ${issue?.instancePath.replace(/^\//, '') || 'identifier'} in the path is not well formed.` };
+    if (issue?.keyword === 'additionalProperties') {
+      const field = String(issue.params.additionalProperty ?? '');
+      return { code: 'UNKNOWN_FIELD', message: `Unknown field "${field}" in the ${where}.`, details: { field } };
+    }
+    const path = issue?.instancePath ? issue.instancePath.replace(/^\//, '').replace(/\//g, '.') : where;
+    return { code: 'VALIDATION_FAILED', message: `${path} ${issue?.message ?? 'is not valid'}.`, details: { field: path } };
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'MALFORMED_JSON' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'PAYLOAD_TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  if (error instanceof SyntaxError && fe.statusCode === 400) return { code: 'MALFORMED_JSON' };
+  if (isUnavailable(error)) return { code: 'STORE_UNAVAILABLE' };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { code: 'BAD_REQUEST', message: fe.message };
+  return { code: 'INTERNAL' };
+}

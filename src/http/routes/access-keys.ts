@@ -1,0 +1,227 @@
+import { Type } from '@sinclair/typebox';
+import type { IssuedKey } from '../../services/keys-service.js';
+import { limitOf, type App, type RouteDeps } from '../app-types.js';
+import {
+  AccessKeyIdParam,
+  AccessKeySchema,
+  AccessRecordSchema,
+  accessRecordView,
+  accessKeyView,
+  CreateKeyBody,
+  ErrorResponse,
+  IssuedKeySchema,
+  pageOf,
+  Paging,
+  RotateBody,
+  UpdateKeyBody,
+  UserIdParam,
+} from '../schemas.js';
+import { sessionActor } from './step-up.js';
+
+const Params = Type.Object({ accessKeyId: AccessKeyIdParam });
+const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+
+/*
+ * Create, reveal, rotate and enable may need step-up verification (tenant policy): they answer
+ * 403 STEP_UP_REQUIRED with details.method until the console session verified. The routes pass
+ * the session row along (sessionActor) so the service can tell.
+ */
+
+export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
+  const auth = { auth: 'user' as const };
+  const issued = (result: IssuedKey) => ({
+    ...accessKeyView(result.key, services.clock.now()),
+    secret: result.secret,
+    token: result.token,
+    copyText: result.copyText,
+  });
+  const view = (key: Parameters<typeof accessKeyView>[0]) => accessKeyView(key, services.clock.now());
+
+  app.post(
+    '/v1/access-keys',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'Create an access key. The only response that ever holds the secret.',
+        body: CreateKeyBody,
+        response: { 201: IssuedKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return reply.code(201).send(issued(await services.keys.create(sessionActor(request), request.body)));
+    },
+  );
+
+  app.get(
+    '/v1/access-keys',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'List access keys, newest first (members: their own; admins: the whole tenant)',
+        querystring: Type.Object(
+          {
+            userId: Type.Optional(UserIdParam),
+            state: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('deleted')])),
+            type: Type.Optional(Type.Union([Type.Literal('access'), Type.Literal('api')])),
+            expiringWithinDays: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)$' })),
+            ...Paging,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(AccessKeySchema), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await services.keys.list(sessionActor(request), {
+        ...(q.userId !== undefined && { userId: q.userId }),
+        ...(q.state !== undefined && { state: q.state }),
+        ...(q.type !== undefined && { type: q.type }),
+        ...(q.expiringWithinDays !== undefined && { expiringWithinDays: Number(q.expiringWithinDays) }),
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+        limit: limitOf(q.limit),
+      });
+      return { items: page.items.map(view), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/access-keys/:accessKeyId',
+    { config: auth, schema: { tags: ['access keys'], summary: 'Get an access key (never its secret)', params: Params, response: { 200: AccessKeySchema, ...errors } } },
+    async (request) => view(await services.keys.get(sessionActor(request), request.params.accessKeyId)),
+  );
+
+  app.patch(
+    '/v1/access-keys/:accessKeyId',
+    {
+      config: auth,
+      schema: { tags: ['access keys'], summary: 'Rename, change expiry, change roles and groups', params: Params, body: UpdateKeyBody, response: { 200: AccessKeySchema, ...errors } },
+    },
+    async (request) => view(await services.keys.update(sessionActor(request), request.params.accessKeyId, request.body)),
+  );
+
+  app.delete(
+    '/v1/access-keys/:accessKeyId',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'Delete an access key (final; by default only a disabled key can be deleted)',
+        params: Params,
+        response: { 200: AccessKeySchema, ...errors },
+      },
+    },
+    async (request) => view(await services.keys.delete(sessionActor(request), request.params.accessKeyId)),
+  );
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
+      `/v1/access-keys/:accessKeyId/${action}`,
+      {
+        config: auth,
+        schema: {
+          tags: ['access keys'],
+          summary: action === 'disable' ? 'Disable: every request that uses the key fails from now on' : 'Enable a disabled key',
+          params: Params,
+          response: { 200: AccessKeySchema, ...errors },
+        },
+      },
+      async (request) => view(await services.keys[action](sessionActor(request), request.params.accessKeyId)),
+    );
+  }
+
+  app.post(
+    '/v1/access-keys/:accessKeyId/rotate',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'New secret, returned once; the old one stops now or after overlapSeconds (at most 24 h)',
+        params: Params,
+        body: RotateBody,
+        response: { 200: IssuedKeySchema, ...errors },
+      },
+      // The body is optional: a bare POST rotates with no overlap. A schema cannot say "object or
+      // nothing" to Fastify, so a missing body is read as {} before validation.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return issued(await services.keys.rotate(sessionActor(request), request.params.accessKeyId, request.body.overlapSeconds ?? 0));
+    },
+  );
+
+  app.post(
+    '/v1/access-keys/:accessKeyId/reveal',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'Show the secret again, when the tenant policy allows it (after step-up verification; console sessions only)',
+        params: Params,
+        response: {
+          200: Type.Object({ accessKeyId: Type.String(), secret: Type.String(), token: Type.String(), copyText: Type.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      const revealed = await services.keys.reveal(sessionActor(request), request.params.accessKeyId);
+      return { accessKeyId: revealed.accessKeyId, secret: revealed.secret, token: revealed.token, copyText: revealed.copyText };
+    },
+  );
+
+  app.get(
+    '/v1/access-keys/:accessKeyId/permissions',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: "The key's effective permissions: its roles' grants narrowed to its owner's",
+        params: Params,
+        response: {
+          200: Type.Object({
+            permissions: Type.Array(Type.String()),
+            ownerPermissions: Type.Array(Type.String()),
+            keyGrants: Type.Union([Type.Array(Type.String()), Type.Null()]),
+            actsAsOwner: Type.Boolean(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const resolved = await services.keys.permissions(sessionActor(request), request.params.accessKeyId);
+      return { permissions: resolved.effective, ownerPermissions: resolved.owner, keyGrants: resolved.key, actsAsOwner: resolved.key === null };
+    },
+  );
+
+  app.get(
+    '/v1/access-keys/:accessKeyId/access-records',
+    {
+      config: auth,
+      schema: {
+        tags: ['access keys'],
+        summary: 'Verification attempts that named this key, newest first, within the retention period',
+        params: Params,
+        querystring: Type.Object({ outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])), ...Paging }, { additionalProperties: false }),
+        response: { 200: pageOf(AccessRecordSchema), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await services.keys.accessRecords(sessionActor(request), request.params.accessKeyId, {
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+        ...(q.outcome !== undefined && { outcome: q.outcome }),
+        limit: limitOf(q.limit),
+      });
+      return { items: page.items.map(accessRecordView), nextCursor: page.nextCursor };
+    },
+  );
+}

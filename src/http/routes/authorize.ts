@@ -1,0 +1,153 @@
+/**
+ * Gateway mode: `/v1/authorize` answers nginx `auth_request` and Envoy's HTTP `ext_authz`.
+ *
+ * The gateway asks with the original request's headers (no body) and says what the original
+ * request was: nginx in X-Original-Method / X-Original-URI, Envoy by appending the original path
+ * to `/v1/authorize` (its path_prefix) with the original method. The credential is a bearer
+ * token or a signature (SigV4 header or presigned URL, TC3) in those headers; without the body
+ * the signed x-amz-content-sha256 is trusted (see src/signing/README.md). A signed Content-Length
+ * comes as X-Original-Content-Length, since the gateway must not send a length without a body.
+ *
+ * 200 carries the identity for the upstream in X-Latchkey-* headers; 401 (the credential is not
+ * good) and 403 (a good credential that may not do this) carry X-Latchkey-Code and the error
+ * envelope. An optional X-Latchkey-Permission, set per location by the gateway, is checked.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../../core/errors.js';
+import { VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
+import { signingRules } from '../../services/signing-rules.js';
+import type { VerifyContext, VerifyOutcome } from '../../services/verification-service.js';
+import type { App, RouteDeps } from '../app-types.js';
+import { bearerToken } from '../authenticate.js';
+import { sendError } from '../error-envelope.js';
+import { ErrorResponse, VerifyResponse } from '../schemas.js';
+import { carriesSignature, claimedScheme, signingSettingsOf } from '../signed-input.js';
+import { successAnswer } from './verify.js';
+
+export const AUTHORIZE_PATH = '/v1/authorize';
+// HEAD comes with GET (Fastify answers it with the GET handler).
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What the gateway adds to say what the original request was; never part of the client's request. */
+const GATEWAY_HEADERS = new Set(['x-original-uri', 'x-original-method', 'x-original-content-length', 'x-latchkey-permission', 'content-length']);
+
+/** A good credential that may not be used for this (403), as opposed to a credential that is not good (401). */
+const FORBIDDEN_CODES = new Set<VerifyCode>(['KEY_DISABLED', 'KEY_DELETED', 'KEY_EXPIRED', 'USER_DISABLED', 'PROGRAMMATIC_ACCESS_REVOKED', 'TENANT_DISABLED', 'PERMISSION_DENIED']);
+
+/** Envoy's form: the original target of a request routed from /v1/authorize/<target> to /v1/authorize. */
+const envoyTargets = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Fastify's rewriteUrl: Envoy appends the original target to its path_prefix, so everything
+ * under /v1/authorize/ is one route, /v1/authorize, with the target kept aside for it.
+ */
+export function rewriteAuthorizeUrl(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  if (!url.startsWith(`${AUTHORIZE_PATH}/`)) return url;
+  envoyTargets.set(req, url.slice(AUTHORIZE_PATH.length));
+  return AUTHORIZE_PATH;
+}
+
+interface Original {
+  method: string;
+  url: string;
+}
+
+function originalOf(request: FastifyRequest): Original {
+  const envoy = envoyTargets.get(request.raw);
+  if (envoy !== undefined) return { method: request.method, url: envoy };
+  const uri = request.headers['x-original-uri'];
+  const method = request.headers['x-original-method'] ?? request.method;
+  if (typeof method !== 'string' || !TOKEN_RE.test(method)) throw new AppError('BAD_REQUEST', 'X-Original-Method is not an HTTP method.');
+  if (uri === undefined) {
+    throw new AppError('BAD_REQUEST', 'Say what the original request was: X-Original-URI (nginx: proxy_set_header X-Original-URI $request_uri), or append its path to /v1/authorize (Envoy path_prefix).');
+  }
+  if (typeof uri !== 'string' || !uri.startsWith('/')) throw new AppError('BAD_REQUEST', 'X-Original-URI must be one path with its query, as nginx $request_uri gives it.');
+  return { method, url: uri };
+}
+
+/** The original request's headers, as sent by its client (the gateway's own left out, the signed length put back). */
+function originalHeaders(request: FastifyRequest): [string, string][] {
+  const raw = request.raw.rawHeaders;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (lower === 'x-original-content-length') pairs.push(['content-length', raw[i + 1]!]);
+    else if (!GATEWAY_HEADERS.has(lower)) pairs.push([name, raw[i + 1]!]);
+  }
+  return pairs;
+}
+
+function permissionOf(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-latchkey-permission'];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 128) throw new AppError('BAD_REQUEST', 'X-Latchkey-Permission must be one permission of at most 128 characters.');
+  return value;
+}
+
+export async function authorizeRoutes(app: App, { services, metrics, config }: RouteDeps): Promise<void> {
+  const rules = signingRules(signingSettingsOf(config), 'by-service');
+
+  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+    const original = originalOf(request);
+    const authorization = request.headers.authorization;
+    const path = original.url.split('?', 1)[0]!;
+    const context: VerifyContext = {
+      permission: permissionOf(request),
+      sourceIp: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+      detail: { via: 'gateway', target: `${original.method} ${path.length > 256 ? `${path.slice(0, 256)}…` : path}` },
+    };
+    let scheme: string;
+    let outcome: VerifyOutcome | Promise<VerifyOutcome>;
+    const bearer = bearerToken(authorization);
+    if (bearer !== null) {
+      scheme = 'bearer';
+      outcome = services.verification.verifyBearer(bearer, context);
+    } else if (carriesSignature(authorization, original.url)) {
+      scheme = claimedScheme(authorization);
+      outcome = services.verification.verifySigned({ method: original.method, url: original.url, headers: originalHeaders(request) }, context, rules);
+    } else {
+      scheme = 'none';
+      outcome = NO_CREDENTIAL;
+    }
+    const answer = (result: VerifyOutcome): void => {
+      metrics.countVerification(scheme, result.valid ? 'VALID' : result.code);
+      if (result.valid) {
+        reply
+          .header('X-Latchkey-Access-Key-Id', result.accessKeyId)
+          .header('X-Latchkey-Tenant-Id', result.tenantId)
+          .header('X-Latchkey-User-Id', result.userId)
+          .header('X-Latchkey-Key-Type', result.type)
+          .header('X-Latchkey-Permissions', result.permissions.join(','))
+          .code(200)
+          .send(successAnswer(result.key));
+        return;
+      }
+      const forbidden = FORBIDDEN_CODES.has(result.code);
+      reply.header('X-Latchkey-Code', result.code);
+      sendError(reply, request, forbidden ? 'FORBIDDEN' : 'UNAUTHENTICATED', `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
+    };
+    if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
+    else answer(outcome);
+  };
+
+  // Its own context: a gateway forwards the original Content-Type without the body, which must be ignored, not parsed.
+  await app.register(async (gateway) => {
+    gateway.removeAllContentTypeParsers();
+    gateway.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+    const schema = {
+      tags: ['verification'],
+      summary:
+        'Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): ' +
+        '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code',
+      response: { 200: VerifyResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
+    };
+    gateway.route({ method: METHODS, url: AUTHORIZE_PATH, config: { auth: 'none' }, schema, handler });
+  });
+}
+
+/** No bearer token and no signature: the same refusal as a token that does not parse. */
+const NO_CREDENTIAL: VerifyOutcome = Object.freeze({ valid: false, code: 'MALFORMED', reason: 'MALFORMED', key: null });

@@ -1,0 +1,19 @@
+import { actorOf } from '../authenticate.js';
+import type { App, RouteDeps } from '../app-types.js';
+import { ErrorResponse, PolicySchema } from '../schemas.js';
+
+export function policyRoutes(app: App, { services }: RouteDeps): void {
+  app.get(
+    '/v1/policy',
+    { config: { auth: 'user' }, schema: { tags: ['policy'], summary: "The tenant's policy", response: { 200: PolicySchema } } },
+    async (request) => services.tenants.getPolicy(actorOf(request)),
+  );
+  app.put(
+    '/v1/policy',
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['policy'], summary: 'Replace the tenant policy (admins); every field is required', body: PolicySchema, response: { 200: PolicySchema, 400: ErrorResponse } },
+    },
+    async (request) => services.tenants.putPolicy(actorOf(request), request.body),
+  );
+}

@@ -1,0 +1,88 @@
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../authenticate.js';
+import { limitOf, type App, type RouteDeps } from '../app-types.js';
+import { ErrorResponse, pageOf, Paging, UserIdParam, UserSchema, userView } from '../schemas.js';
+
+const Role = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
+const RoleIds = Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 });
+
+export function userRoutes(app: App, { services }: RouteDeps): void {
+  app.get(
+    '/v1/users',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['users'],
+        summary: 'List the users of the tenant (admins); q finds those whose email or name contains it, in any case',
+        querystring: Type.Object({ q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), ...Paging }, { additionalProperties: false }),
+        response: { 200: pageOf(UserSchema) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await services.users.list(actorOf(request), {
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+        ...(q.q !== undefined && { q: q.q }),
+        limit: limitOf(q.limit),
+      });
+      return { items: page.items.map(userView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/users',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user (admins). Without a password, a one-time password is generated and returned once.',
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            role: Type.Optional(Role),
+            password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+            programmaticAccess: Type.Optional(Type.Boolean()),
+            roleIds: Type.Optional(RoleIds),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ user: UserSchema, oneTimePassword: Type.Union([Type.String(), Type.Null()]) }), 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await services.users.create(actorOf(request), request.body);
+      return reply.code(201).send({ user: userView(result.user), oneTimePassword: result.oneTimePassword });
+    },
+  );
+
+  app.get(
+    '/v1/users/:userId',
+    { config: { auth: 'user' }, schema: { tags: ['users'], summary: 'Get a user', params: Type.Object({ userId: UserIdParam }), response: { 200: UserSchema, 404: ErrorResponse } } },
+    async (request) => userView(await services.users.get(actorOf(request), request.params.userId)),
+  );
+
+  app.patch(
+    '/v1/users/:userId',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['users'],
+        summary: 'Change a user: name, role, programmatic access, status (disabling stops their keys at once), roles',
+        params: Type.Object({ userId: UserIdParam }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            role: Type.Optional(Role),
+            programmaticAccess: Type.Optional(Type.Boolean()),
+            status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
+            roleIds: Type.Optional(RoleIds),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: UserSchema, 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request) => userView(await services.users.update(actorOf(request), request.params.userId, request.body)),
+  );
+}

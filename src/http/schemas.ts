@@ -1,0 +1,315 @@
+/** Wire shapes (TypeBox → JSON Schema → OpenAPI) and the converters from domain objects. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
+import { MAX_PAGE_SIZE } from '../core/cursor.js';
+import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Role } from '../core/model.js';
+import { MAX_KEY_LIMIT, MAX_REMINDER_DAYS, MAX_RETENTION_DAYS, MAX_STEP_UP_MINUTES, MAX_VALIDITY_DAYS } from '../core/policy.js';
+import { VERIFY_CODES } from '../core/verification.js';
+import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
+import type { UserView } from '../services/users-service.js';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+const strict = { additionalProperties: false } as const;
+
+export const AccessKeyIdParam = Type.String({ pattern: ACCESS_KEY_ID_PATTERN, description: 'Access key ID' });
+export const UserIdParam = Type.String({ pattern: objectIdPattern('user') });
+export const RoleIdParam = Type.String({ pattern: objectIdPattern('role') });
+export const GroupIdParam = Type.String({ pattern: objectIdPattern('group') });
+export const NotificationIdParam = Type.String({ pattern: objectIdPattern('notification') });
+const RoleIds = Type.Array(Type.String({ pattern: objectIdPattern('role') }), { maxItems: 50 });
+const GroupIds = Type.Array(Type.String({ pattern: objectIdPattern('group') }), { maxItems: 50 });
+
+export const ErrorResponse = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String(), details: Type.Optional(Type.Unknown()) }) },
+  { $id: 'Error' },
+);
+
+export const Paging = {
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.String({ pattern: `^(?:[1-9]|[1-9][0-9]|100)$`, description: `Page size, 1–${MAX_PAGE_SIZE} (default 20)` })),
+};
+
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+}
+
+export const AccessKeySchema = Type.Object(
+  {
+    accessKeyId: Type.String(),
+    name: Type.String(),
+    type: Type.Union([Type.Literal('access'), Type.Literal('api')]),
+    state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('deleted')]),
+    expired: Type.Boolean({ description: 'True when expiresAt has passed (expiry is not a state)' }),
+    tenantId: Type.String(),
+    ownerId: Type.String(),
+    creatorId: Type.String(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    expiresAt: Nullable(DateTime),
+    lastUsedAt: Nullable(DateTime),
+    deletedAt: Nullable(DateTime),
+    previousSecretExpiresAt: Nullable(DateTime),
+    roleIds: Type.Array(Type.String()),
+    groupIds: Type.Array(Type.String()),
+  },
+  { $id: 'AccessKey' },
+);
+
+export const IssuedKeySchema = Type.Intersect(
+  [
+    AccessKeySchema,
+    Type.Object({
+      secret: Type.String({ description: 'Shown in this response only, never again' }),
+      token: Type.String({ description: 'Bearer token carrying the key ID and secret' }),
+      copyText: Type.String({ description: 'key:<access key>::<secret key>,tenant id: <tenant ID>' }),
+    }),
+  ],
+  { $id: 'IssuedAccessKey' },
+);
+
+export const ExpiryFields = {
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VALIDITY_DAYS })),
+  expiresAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date-time with zone' })),
+  neverExpires: Type.Optional(Type.Boolean()),
+};
+
+export const CreateKeyBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    type: Type.Optional(Type.Union([Type.Literal('access'), Type.Literal('api')], { description: 'Default api' })),
+    userId: Type.Optional(UserIdParam),
+    roleIds: Type.Optional(RoleIds),
+    groupIds: Type.Optional(GroupIds),
+    ...ExpiryFields,
+  },
+  strict,
+);
+export type CreateKeyBody = Static<typeof CreateKeyBody>;
+
+export const UpdateKeyBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), roleIds: Type.Optional(RoleIds), groupIds: Type.Optional(GroupIds), ...ExpiryFields },
+  // An empty change would still be written and audited as one.
+  { ...strict, minProperties: 1 },
+);
+
+export const RotateBody = Type.Object({ overlapSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OVERLAP_SECONDS })) }, strict);
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.String(),
+    tenantId: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('member')]),
+    programmaticAccess: Type.Boolean(),
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+    mustChangePassword: Type.Boolean(),
+    totpEnabled: Type.Boolean({ description: 'An authenticator app is set up: sign-in asks for its code' }),
+    roleIds: Type.Array(Type.String()),
+    groupIds: Type.Array(Type.String()),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'User' },
+);
+
+export const RoleSchema = Type.Object(
+  { id: Type.String(), name: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()), createdAt: DateTime, updatedAt: DateTime },
+  { $id: 'Role' },
+);
+
+export const GroupSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    roleIds: Type.Array(Type.String()),
+    userIds: Type.Array(Type.String()),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'Group' },
+);
+
+export const PolicySchema = Type.Object(
+  {
+    memberKeyLimit: Nullable(Type.Integer({ minimum: 1, maximum: MAX_KEY_LIMIT, description: 'null = any number' })),
+    adminKeyLimit: Nullable(Type.Integer({ minimum: 1, maximum: MAX_KEY_LIMIT, description: 'null = any number' })),
+    defaultValidityDays: Nullable(Type.Integer({ minimum: 1, maximum: MAX_VALIDITY_DAYS, description: 'null = never expires' })),
+    allowNeverExpires: Type.Boolean(),
+    deleteRequiresDisabled: Type.Boolean(),
+    accessRecordRetentionDays: Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS }),
+    secretReveal: Type.Union([Type.Literal('never'), Type.Literal('after-step-up')], {
+      description: 'never: a secret is shown once, at creation; after-step-up: it can be shown again after step-up verification',
+    }),
+    stepUp: Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('totp')], {
+      description: 'What a console session must prove before creating, revealing, rotating or re-enabling a key (email needs SMTP on the server)',
+    }),
+    stepUpMinutes: Type.Integer({ minimum: 1, maximum: MAX_STEP_UP_MINUTES, description: 'How long one step-up verification lasts' }),
+    expiryReminderDays: Type.Integer({ minimum: 0, maximum: MAX_REMINDER_DAYS, description: 'Days before expiry to remind admins, the creator and the owner; 0 = no reminder' }),
+    replayProtection: Type.Boolean({
+      description: 'Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once',
+    }),
+  },
+  { additionalProperties: false, $id: 'Policy' },
+);
+
+export const AccessRecordSchema = Type.Object(
+  {
+    id: Type.String(),
+    accessKeyId: Type.String(),
+    at: DateTime,
+    outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+    code: Nullable(Type.String()),
+    sourceIp: Nullable(Type.String()),
+    userAgent: Nullable(Type.String()),
+    scheme: Type.String(),
+    permission: Nullable(Type.String()),
+    detail: Nullable(Type.Record(Type.String(), Type.String())),
+  },
+  { $id: 'AccessRecord' },
+);
+
+export const AuditEventSchema = Type.Object(
+  {
+    id: Type.String(),
+    actorId: Nullable(Type.String()),
+    actorKeyId: Nullable(Type.String()),
+    action: Type.String(),
+    targetType: Type.String(),
+    targetId: Nullable(Type.String()),
+    result: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+    ip: Nullable(Type.String()),
+    at: DateTime,
+    details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'AuditEvent' },
+);
+
+export const NotificationSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed or key.changed_by_admin' }),
+    title: Type.String(),
+    body: Type.String(),
+    data: Type.Record(Type.String(), Type.Unknown(), { description: 'What it is about: accessKeyId, groupId, roleId …' }),
+    createdAt: DateTime,
+    readAt: Nullable(DateTime),
+  },
+  { $id: 'Notification' },
+);
+
+const HeaderValue = Type.String({ maxLength: 16_384 });
+
+/** A signed request as the caller's server received it (AWS SigV4 header or presigned URL, Tencent TC3). */
+export const SignedRequestSchema = Type.Object(
+  {
+    method: Type.String({ minLength: 1, maxLength: 32, description: 'The HTTP method as received' }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 16_384,
+      description: 'The request target exactly as received: path and query still percent-encoded (or an absolute URL)',
+    }),
+    headers: Type.Union(
+      [
+        // Not Type.Tuple: its draft-07 array form of `items` is not valid JSON Schema 2020-12 (OpenAPI 3.1).
+        Type.Array(Type.Array(HeaderValue, { minItems: 2, maxItems: 2 }), { maxItems: 200, description: '[name, value] pairs in arrival order (keeps repeated headers)' }),
+        Type.Record(Type.String(), Type.Union([HeaderValue, Type.Array(HeaderValue, { maxItems: 50 })]), { maxProperties: 200 }),
+      ],
+      { description: 'The headers as received, Host included' },
+    ),
+    body: Type.Optional(Type.String({ description: 'The request body, as text (bodyEncoding utf8, the default) or base64' })),
+    bodyEncoding: Type.Optional(Type.Union([Type.Literal('utf8'), Type.Literal('base64')])),
+    bodySha256: Type.Optional(
+      Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: "Instead of the body: its SHA-256 in hex. With neither, the client's signed x-amz-content-sha256 is trusted" }),
+    ),
+  },
+  strict,
+);
+
+export const VerifyBody = Type.Object(
+  {
+    token: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Bearer token (lk_…); or give request' })),
+    request: Type.Optional(SignedRequestSchema),
+    permission: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A permission the key must hold' })),
+    context: Type.Optional(
+      Type.Object(
+        {
+          sourceIp: Type.Optional(Type.String({ maxLength: 64 })),
+          userAgent: Type.Optional(Type.String({ maxLength: 512 })),
+        },
+        { additionalProperties: false, description: "The end client's address and agent, for the access record" },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Exactly one of token and request' },
+);
+
+export const VerifyResponse = Type.Union([
+  Type.Object({
+    valid: Type.Literal(true),
+    accessKeyId: Type.String(),
+    tenantId: Type.String(),
+    userId: Type.String(),
+    type: Type.String(),
+    permissions: Type.Array(Type.String()),
+    expiresAt: Nullable(DateTime),
+  }),
+  Type.Object({ valid: Type.Literal(false), code: Type.String({ description: `One of ${VERIFY_CODES.join(', ')}` }), message: Type.String() }),
+]);
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+export function accessKeyView(key: AccessKey, now: Date) {
+  return {
+    accessKeyId: key.accessKeyId,
+    name: key.name,
+    type: key.type,
+    state: key.state,
+    expired: key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime(),
+    tenantId: key.tenantId,
+    ownerId: key.ownerId,
+    creatorId: key.creatorId,
+    createdAt: key.createdAt.toISOString(),
+    updatedAt: key.updatedAt.toISOString(),
+    expiresAt: iso(key.expiresAt),
+    lastUsedAt: iso(key.lastUsedAt),
+    deletedAt: iso(key.deletedAt),
+    previousSecretExpiresAt: iso(key.previousSecretExpiresAt),
+    roleIds: key.roleIds,
+    groupIds: key.groupIds,
+  };
+}
+
+export function userView(user: UserView) {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    programmaticAccess: user.programmaticAccess,
+    status: user.status,
+    mustChangePassword: user.mustChangePassword,
+    totpEnabled: user.totpEnabled,
+    roleIds: user.roleIds,
+    groupIds: user.groupIds,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export const roleView = (r: Role) => ({ ...r, tenantId: undefined, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+export const groupView = (g: Group) => ({ ...g, tenantId: undefined, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
+export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });
+export const auditEventView = (e: AuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
+export const notificationView = (n: Notification) => ({
+  id: n.id,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  data: n.data,
+  createdAt: n.createdAt.toISOString(),
+  readAt: iso(n.readAt),
+});

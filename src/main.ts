@@ -1,0 +1,128 @@
+/**
+ * The composition root: config → store → services → HTTP. Nothing else wires rooms together.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { loadMasterKey, MasterKeyError, masterKeyFingerprint, readMasterKeyIfPresent } from './crypto/master-key.js';
+import type { App } from './http/app-types.js';
+import { createServices, type MailSettings, type Services } from './services/services.js';
+import { createStore, type Store } from './store/store.js';
+
+/** The mail part of the configuration, as createServices takes it. */
+export function mailSettingsOf(config: Readonly<Config>): MailSettings {
+  return { smtpUrl: config.smtpUrl, from: config.mailFrom, publicUrl: config.publicUrl };
+}
+
+/** Name of the stored fingerprint of the master key (see masterKeyFingerprint). */
+const MASTER_KEY_FINGERPRINT = 'master_key_fingerprint';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  store: Store;
+  services: Services;
+  masterKeySource: 'env' | 'file' | 'created';
+  close(): Promise<void>;
+}
+
+/** Store and services, migrated and started: what both the server and the CLI need. */
+export async function openRuntime(config: Readonly<Config>, logger: Logger, options: { background?: boolean } = {}): Promise<Runtime> {
+  // A given or existing key is checked before anything else; a new one is only made once the
+  // database answered, so a start that cannot reach it leaves no key file behind.
+  const given = readMasterKeyIfPresent({ fromEnv: config.masterKey, dataDir: config.dataDir });
+  const store = createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  let master: ReturnType<typeof loadMasterKey>;
+  try {
+    const applied = await store.migrate();
+    if (applied.length > 0) logger.info({ migrations: applied, database: store.dialect.name }, 'migrations applied');
+    master = given ?? loadMasterKey({ fromEnv: config.masterKey, dataDir: config.dataDir });
+    const fingerprint = masterKeyFingerprint(master.key);
+    const standing = await store.meta.putIfAbsent(MASTER_KEY_FINGERPRINT, fingerprint);
+    if (standing !== fingerprint) {
+      throw new MasterKeyError(
+        `the master key (${master.source === 'env' ? 'LATCHKEY_MASTER_KEY' : `${config.dataDir}/master.key`}) is not the one this database's secrets are sealed under; ` +
+          'every process sharing a database needs the same key: set LATCHKEY_MASTER_KEY to it on each of them.',
+      );
+    }
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  const services = createServices({
+    store,
+    logger,
+    masterKey: master.key,
+    sessionTtlMinutes: config.sessionTtlMinutes,
+    keyCacheSize: config.keyCacheSize,
+    changePollMs: config.changePollMs,
+    recordFlushMs: config.recordFlushMs,
+    mail: mailSettingsOf(config),
+    reminderIntervalMs: config.reminderIntervalSeconds * 1000,
+  });
+  if (options.background !== false) {
+    if (config.smtpUrl === null) {
+      logger.warn('LATCHKEY_SMTP_URL is not set: no mail will be sent (expiry reminders reach the bell only; the email step-up method is unavailable)');
+    }
+    await services.start();
+  }
+  return {
+    config,
+    store,
+    services,
+    masterKeySource: master.source,
+    async close() {
+      await services.stop();
+      await store.close();
+    },
+  };
+}
+
+/** The folder holding package.json: this file runs from src/ (tests) or dist/src/ (built). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('latchkey: cannot find the package folder (package.json) above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+export interface Server {
+  app: App;
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<Config>, logger: Logger): Promise<Server> {
+  const runtime = await openRuntime(config, logger);
+  // Loaded here, not at the top: one-shot CLI commands open a runtime and never need Fastify.
+  const { buildApp } = await import('./http/app.js');
+  const app = await buildApp({ services: runtime.services, config, logger, consoleDir: join(packageRoot(), 'console', 'dist') });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    runtime,
+    url: `http://${host}:${port}`,
+    close() {
+      // Stop taking requests, then write buffered access records, then let go of the database.
+      closing ??= (async () => {
+        await app.close();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
