@@ -1,0 +1,221 @@
+/** Groups: users that carry roles (seed 001: "user groups that are associated with roles"). */
+import { ActionIcon, Badge, Button, Group, Modal, MultiSelect, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus, IconX } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { useGroups, useRoles, useUser } from '../api/queries';
+import type { Group as UserGroup, User } from '../api/types';
+import { ConfirmModal } from '../ui/confirm-modal';
+import { ErrorAlert } from '../ui/error-alert';
+import { ListState } from '../ui/list-state';
+import { UserPicker, userLabel } from '../ui/user-picker';
+
+function MemberRow({ userId, onRemove }: { userId: string; onRemove: () => void }) {
+  const user = useUser(userId);
+  const label = user.data ? userLabel(user.data) : userId;
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="xs">
+      <Text size="sm" truncate>
+        {label}
+      </Text>
+      <ActionIcon variant="subtle" color="red" onClick={onRemove} aria-label={`Remove ${label} from the group`}>
+        <IconX size={14} aria-hidden />
+      </ActionIcon>
+    </Group>
+  );
+}
+
+function GroupModal({ group, opened, onClose }: { group: UserGroup | null; opened: boolean; onClose: () => void }) {
+  const client = useQueryClient();
+  const roles = useRoles();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [roleIds, setRoleIds] = useState<string[]>([]);
+  const [userIds, setUserIds] = useState<string[]>([]);
+  const [adding, setAdding] = useState<User | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!opened) return;
+    setName(group?.name ?? '');
+    setDescription(group?.description ?? '');
+    setRoleIds(group?.roleIds ?? []);
+    setUserIds(group?.userIds ?? []);
+    setAdding(null);
+    setError(null);
+  }, [opened, group]);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { name: name.trim(), description: description.trim(), roleIds, userIds };
+      if (group) await api('PATCH', `/v1/groups/${encodeURIComponent(group.id)}`, body);
+      else await api('POST', '/v1/groups', body);
+      await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
+      notifications.show({ message: group ? `Group ${body.name} saved.` : `Group ${body.name} created.`, color: 'teal' });
+      onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened={opened} onClose={() => !busy && onClose()} title={group ? `Edit group ${group.name}` : 'Create group'} size="lg" centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <Stack gap="md">
+          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={100} data-autofocus />
+          <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} maxLength={500} autosize minRows={2} />
+          <MultiSelect
+            label="Roles"
+            description="Every member holds the permissions of these roles."
+            data={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+            value={roleIds}
+            onChange={setRoleIds}
+            searchable
+            clearable
+            placeholder={roles.isPending ? 'Loading roles…' : 'Select roles'}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <Stack gap={6}>
+            <Group align="flex-end" gap="sm">
+              <div style={{ flex: 1 }}>
+                <UserPicker label="Add a member" value={adding} onChange={setAdding} />
+              </div>
+              <Button
+                variant="light"
+                disabled={adding === null || userIds.includes(adding.id)}
+                onClick={() => {
+                  if (adding) setUserIds((ids) => [...ids, adding.id]);
+                  setAdding(null);
+                }}
+              >
+                Add
+              </Button>
+            </Group>
+            <Text size="sm" fw={500}>
+              Members ({userIds.length})
+            </Text>
+            {userIds.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                No members yet.
+              </Text>
+            ) : (
+              userIds.map((id) => <MemberRow key={id} userId={id} onRemove={() => setUserIds((ids) => ids.filter((x) => x !== id))} />)
+            )}
+          </Stack>
+          {error !== null && <ErrorAlert error={error} title="The group was not saved" />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={name.trim() === ''}>
+              {group ? 'Save group' : 'Create group'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function GroupsPage() {
+  const groups = useGroups();
+  const roles = useRoles();
+  const client = useQueryClient();
+  const [editing, setEditing] = useState<{ group: UserGroup | null } | null>(null);
+  const [deleting, setDeleting] = useState<UserGroup | null>(null);
+  const roleName = (id: string) => roles.data?.find((r) => r.id === id)?.name ?? id;
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <div>
+          <Title order={1} size="h2">
+            Groups
+          </Title>
+          <Text size="sm" c="dimmed">
+            A group gives its roles to every member. Assign a group to a key to narrow the key to the group's roles.
+          </Text>
+        </div>
+        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({ group: null })}>
+          Create group
+        </Button>
+      </Group>
+      <ListState query={groups} items={groups.data} loading="Loading groups…" failed="Groups could not be loaded" empty="No groups yet.">
+        {(items) => (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped aria-label="Groups">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Roles</Table.Th>
+                  <Table.Th>Members</Table.Th>
+                  <Table.Th>Actions</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((g) => (
+                  <Table.Tr key={g.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {g.name}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {g.description}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {g.roleIds.map((id) => (
+                          <Badge key={id} variant="outline" tt="none">
+                            {roleName(id)}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{g.userIds.length}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        <Button size="compact-xs" variant="light" onClick={() => setEditing({ group: g })} aria-label={`Edit group ${g.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="compact-xs" variant="light" color="red" onClick={() => setDeleting(g)} aria-label={`Delete group ${g.name}`}>
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </ListState>
+      <GroupModal opened={editing !== null} group={editing?.group ?? null} onClose={() => setEditing(null)} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete group?"
+        confirmLabel="Delete group"
+        onClose={() => setDeleting(null)}
+        onConfirm={async () => {
+          if (!deleting) return;
+          await api('DELETE', `/v1/groups/${encodeURIComponent(deleting.id)}`);
+          await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
+          notifications.show({ message: `Group ${deleting.name} deleted.` });
+          setDeleting(null);
+        }}
+      >
+        <Text size="sm">
+          The members of <strong>{deleting?.name}</strong> lose the permissions of its roles at once. A group still assigned to an access key cannot be deleted; take it off the key first.
+        </Text>
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,235 @@
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Modal, PasswordInput, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import { useSession, useUserList } from '../api/queries';
+import type { User } from '../api/types';
+import { CopyField } from '../ui/copy-field';
+import { DateTime } from '../ui/date-time';
+import { ErrorAlert } from '../ui/error-alert';
+import { ListState } from '../ui/list-state';
+import { LoadMore } from '../ui/load-more';
+import { MIN_PASSWORD } from '../pages/password-form';
+import { ProgrammaticAccessSwitch, UserStatusDialog } from './user-actions';
+
+function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const me = useSession();
+  const client = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'member' | 'admin'>('member');
+  const [programmatic, setProgrammatic] = useState(false);
+  const [passwordMode, setPasswordMode] = useState<'one-time' | 'set'>('one-time');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<{ user: User; oneTimePassword: string | null } | null>(null);
+
+  useEffect(() => {
+    if (!opened) return;
+    setEmail('');
+    setName('');
+    setRole('member');
+    setProgrammatic(false);
+    setPasswordMode('one-time');
+    setPassword('');
+    setError(null);
+    setCreated(null);
+  }, [opened]);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<{ user: User; oneTimePassword: string | null }>('POST', '/v1/users', {
+        email: email.trim(),
+        ...(name.trim() !== '' && { name: name.trim() }),
+        role,
+        programmaticAccess: role === 'admin' || programmatic,
+        ...(passwordMode === 'set' && { password }),
+      });
+      await client.invalidateQueries({ queryKey: ['users'] });
+      setCreated(answer);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={() => !busy && onClose()} title={created ? 'User created' : 'Create user'} size="lg" centered closeOnClickOutside={!created}>
+      {created ? (
+        <Stack gap="md">
+          <Text size="sm">
+            <strong>{created.user.name}</strong> can now sign in with tenant <strong>{me.tenant.slug}</strong> and the email {created.user.email}.
+          </Text>
+          {created.oneTimePassword && (
+            <>
+              <Alert color="orange" variant="light" title="Give this one-time password to the user">
+                It is shown only now. At their first sign-in they must choose their own password.
+              </Alert>
+              <CopyField label="One-time password" value={created.oneTimePassword} />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button component={Link} to={`/access/users/${encodeURIComponent(created.user.id)}`} variant="light" onClick={onClose}>
+              Open the user
+            </Button>
+            <Button onClick={onClose}>Done</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <Stack gap="md">
+            <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required data-autofocus />
+            <TextInput label="Name" description="Optional; the part of the email before @ when empty." value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} />
+            <Select
+              label="Role"
+              data={[
+                { value: 'member', label: 'Member' },
+                { value: 'admin', label: 'Administrator' },
+              ]}
+              value={role}
+              allowDeselect={false}
+              onChange={(v) => v && setRole(v as 'member' | 'admin')}
+              description={role === 'admin' ? 'Administrators manage users, keys, roles, groups, policy and the audit log of the whole tenant.' : 'Members manage their own keys.'}
+            />
+            <Checkbox
+              label="Programmatic access"
+              description="Lets the user hold access keys (administrators always may)."
+              checked={role === 'admin' || programmatic}
+              disabled={role === 'admin'}
+              onChange={(e) => setProgrammatic(e.currentTarget.checked)}
+            />
+            <Radio.Group label="Password" value={passwordMode} onChange={(v) => setPasswordMode(v as 'one-time' | 'set')}>
+              <Stack gap={6} mt={6}>
+                <Radio value="one-time" label="Generate a one-time password (the user picks their own at first sign-in)" />
+                <Radio value="set" label="Set the password now" />
+              </Stack>
+            </Radio.Group>
+            {passwordMode === 'set' && (
+              <PasswordInput
+                label="Password"
+                description={`At least ${MIN_PASSWORD} characters.`}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                required
+                autoComplete="new-password"
+              />
+            )}
+            {error !== null && <ErrorAlert error={error} title="The user was not created" />}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={busy} disabled={email.trim() === '' || (passwordMode === 'set' && password.length < MIN_PASSWORD)}>
+                Create user
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+export function UsersTab() {
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search, 300);
+  const list = useUserList(debounced);
+  const [creating, setCreating] = useState(false);
+  const [statusOf, setStatusOf] = useState<User | null>(null);
+  const users = list.data?.pages.flatMap((p) => p.items);
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" wrap="wrap">
+        <TextInput
+          placeholder="Search by name or email"
+          aria-label="Search users"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={{ base: '100%', xs: 320 }}
+        />
+        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+          Create user
+        </Button>
+      </Group>
+      <ListState query={list} items={users} loading="Loading users…" failed="The users could not be loaded" empty={debounced ? 'No user matches the search.' : 'No users yet.'}>
+        {(items) => (
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped highlightOnHover aria-label="Users">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>User</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Programmatic access</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Created At</Table.Th>
+                  <Table.Th>Actions</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((u) => (
+                  <Table.Tr key={u.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/access/users/${encodeURIComponent(u.id)}`} size="sm" fw={600}>
+                        {u.name}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {u.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={u.role === 'admin' ? 'grape' : 'blue'}>
+                        {u.role === 'admin' ? 'Administrator' : 'Member'}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <ProgrammaticAccessSwitch user={u} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={u.status === 'active' ? 'teal' : 'gray'}>
+                        {u.status === 'active' ? 'Active' : 'Disabled'}
+                      </Badge>
+                      {u.mustChangePassword && (
+                        <Text size="xs" c="dimmed">
+                          One-time password not changed yet
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={u.createdAt} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        <Button component={Link} to={`/access/users/${encodeURIComponent(u.id)}/api-keys`} size="compact-xs" variant="light" aria-label={`API keys of ${u.email}`}>
+                          API Keys
+                        </Button>
+                        <Button size="compact-xs" variant="light" color={u.status === 'active' ? 'red' : 'teal'} onClick={() => setStatusOf(u)} aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}>
+                          {u.status === 'active' ? 'Disable' : 'Enable'}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </ListState>
+      <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} label="Load more users" />
+      <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
+      <UserStatusDialog user={statusOf} onClose={() => setStatusOf(null)} />
+    </Stack>
+  );
+}

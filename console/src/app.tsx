@@ -1,0 +1,105 @@
+import { Drawer, MantineProvider, Modal, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ApiError } from './api/client';
+import { useSession } from './api/queries';
+import { AppLayout } from './layout/app-layout';
+import { ChangePasswordPage } from './pages/change-password';
+import { NotFoundPage } from './pages/not-found';
+import { NotificationsPage } from './pages/notifications-page';
+import { PersonalSettingsPage } from './pages/personal-settings';
+import { SignInPage } from './pages/sign-in';
+import { ApiHooksInstaller, RequireAdmin, RequireSession } from './session/gate';
+import { StepUpProvider } from './session/step-up';
+import { ErrorBoundary } from './ui/error-boundary';
+
+const UsersAndKeysPage = lazy(() => import('./admin/users-and-keys').then((m) => ({ default: m.UsersAndKeysPage })));
+const UserDetailsPage = lazy(() => import('./admin/user-details').then((m) => ({ default: m.UserDetailsPage })));
+const RolesPage = lazy(() => import('./admin/roles-page').then((m) => ({ default: m.RolesPage })));
+const GroupsPage = lazy(() => import('./admin/groups-page').then((m) => ({ default: m.GroupsPage })));
+const PolicyPage = lazy(() => import('./admin/policy-page').then((m) => ({ default: m.PolicyPage })));
+const AuditPage = lazy(() => import('./admin/audit-page').then((m) => ({ default: m.AuditPage })));
+
+/** The page's CSP nonce, put in index.html by the server, so the style tags we inject are allowed. */
+function styleNonce(): string | undefined {
+  const value = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content');
+  return value && value !== '__CSP_NONCE__' ? value : undefined;
+}
+
+declare global {
+  // Read by get-nonce, through which react-remove-scroll (Mantine's modal scroll lock) signs its style tag.
+  var __webpack_nonce__: string | undefined;
+}
+globalThis.__webpack_nonce__ = styleNonce();
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'md',
+  // People who ask their system for less motion get no transitions.
+  respectReducedMotion: true,
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  components: {
+    // Mantine's close buttons are icons only: give them a name screen readers can say.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
+  },
+});
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; a network blip or 5xx might.
+      retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+function Landing() {
+  const me = useSession();
+  return <Navigate to={me.user.role === 'admin' ? '/access/users-and-keys/users' : '/settings/access-keys'} replace />;
+}
+
+const admin = (page: React.ReactNode) => <RequireAdmin>{page}</RequireAdmin>;
+
+export function App() {
+  const nonce = styleNonce();
+  return (
+    <MantineProvider theme={theme} {...(nonce && { getStyleNonce: () => nonce })}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <ErrorBoundary>
+            <StepUpProvider>
+              <ApiHooksInstaller />
+              <Routes>
+                <Route path="/sign-in" element={<SignInPage />} />
+                <Route element={<RequireSession />}>
+                  <Route path="/change-password" element={<ChangePasswordPage />} />
+                  <Route element={<AppLayout />}>
+                    <Route index element={<Landing />} />
+                    <Route path="/settings" element={<Navigate to="/settings/access-keys" replace />} />
+                    <Route path="/settings/:tab" element={<PersonalSettingsPage />} />
+                    <Route path="/notifications" element={<NotificationsPage />} />
+                    <Route path="/access" element={<Navigate to="/access/users-and-keys/users" replace />} />
+                    <Route path="/access/users-and-keys" element={<Navigate to="/access/users-and-keys/users" replace />} />
+                    <Route path="/access/users-and-keys/:tab" element={admin(<UsersAndKeysPage />)} />
+                    <Route path="/access/users/:userId" element={admin(<UserDetailsPage />)} />
+                    <Route path="/access/users/:userId/:tab" element={admin(<UserDetailsPage />)} />
+                    <Route path="/access/roles" element={admin(<RolesPage />)} />
+                    <Route path="/access/groups" element={admin(<GroupsPage />)} />
+                    <Route path="/policy" element={admin(<PolicyPage />)} />
+                    <Route path="/audit" element={admin(<AuditPage />)} />
+                    <Route path="*" element={<NotFoundPage />} />
+                  </Route>
+                </Route>
+              </Routes>
+            </StepUpProvider>
+          </ErrorBoundary>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,120 @@
+/** New key (seeds 000, 001, 003, 004): a name, a type, a validity; the secret comes back once. */
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import { useInvalidateKeys, useSession } from '../api/queries';
+import type { IssuedAccessKey, KeyType, User } from '../api/types';
+import { ErrorAlert } from '../ui/error-alert';
+import { UserPicker } from '../ui/user-picker';
+import { defaultExpiry, ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
+
+export interface CreateKeyModalProps {
+  opened: boolean;
+  onClose: () => void;
+  onCreated: (issued: IssuedAccessKey) => void;
+  title: string;
+  confirmLabel?: string;
+  /** A fixed owner other than the signed-in user (an admin on a user's page). */
+  owner?: Pick<User, 'id' | 'name' | 'email'>;
+  /** Admins on the tenant-wide list may pick the owner. */
+  chooseOwner?: boolean;
+}
+
+export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel = 'Create', owner, chooseOwner }: CreateKeyModalProps) {
+  const me = useSession();
+  const invalidate = useInvalidateKeys();
+  const [name, setName] = useState('');
+  const [type, setType] = useState<KeyType>('access');
+  const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiry(me.policy));
+  const [pickedOwner, setPickedOwner] = useState<User | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    if (!opened) return;
+    setName('');
+    setType('access');
+    setExpiry(defaultExpiry(me.policy));
+    setPickedOwner(null);
+    setError(null);
+  }, [opened, me.policy]);
+
+  const ownerId = owner?.id ?? pickedOwner?.id ?? me.user.id;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const issued = await api<IssuedAccessKey>('POST', '/v1/access-keys', {
+        ...(name.trim() !== '' && { name: name.trim() }),
+        type,
+        ...(ownerId !== me.user.id && { userId: ownerId }),
+        ...expiryFields(expiry),
+      });
+      await invalidate();
+      onCreated(issued);
+    } catch (e) {
+      setError(e);
+      // Someone else may have used up the quota meanwhile: the page's count must catch up.
+      if (e instanceof ApiError && e.code === 'KEY_LIMIT_REACHED') await invalidate();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={() => !busy && onClose()} title={title} size="lg" centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <Stack gap="md">
+          {owner && (
+            <Text size="sm">
+              For <strong>{owner.name}</strong> ({owner.email})
+            </Text>
+          )}
+          {chooseOwner && !owner && (
+            <UserPicker label="Owner" description="Leave empty to create the key for yourself." value={pickedOwner} onChange={setPickedOwner} />
+          )}
+          <TextInput
+            label="Name"
+            description="A label to recognise the key in the console. It is never used to sign in or authenticate."
+            placeholder="e.g. billing-export"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            data-autofocus
+          />
+          <Select
+            label="Key type"
+            data={[
+              { value: 'access', label: 'Access' },
+              { value: 'api', label: 'API' },
+            ]}
+            value={type}
+            allowDeselect={false}
+            onChange={(v) => v && setType(v as KeyType)}
+            description={type === 'access' ? 'Can call the Latchkey API acting as its owner, and your own APIs.' : 'Works only with your own APIs (they ask POST /v1/verify).'}
+          />
+          {type === 'api' && (
+            <Alert color="yellow" variant="light" title="Choose API only for data ingestion or external integrations">
+              An API key cannot manage anything in Latchkey; it is meant for services that send data to your own APIs. Choose Access unless that is what you want.
+            </Alert>
+          )}
+          <ExpiryInput value={expiry} onChange={setExpiry} policy={me.policy} />
+          {error !== null && <ErrorAlert error={error} title="The key was not created" />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={!isExpiryComplete(expiry)}>
+              {confirmLabel}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

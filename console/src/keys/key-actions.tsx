@@ -1,0 +1,178 @@
+/**
+ * Disable, enable, regenerate and delete, each behind a dialog that says what will break.
+ * A page wraps its key views in <KeyActionsProvider>; tables, switches and the details pane
+ * call `useKeyActions().run(kind, key)`.
+ */
+import { Alert, Code, Radio, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { createContext, use, useState, type ReactNode } from 'react';
+import { api } from '../api/client';
+import { useInvalidateKeys, useSession } from '../api/queries';
+import type { AccessKey, IssuedAccessKey } from '../api/types';
+import { ConfirmModal } from '../ui/confirm-modal';
+import { IssuedKeyModal } from './issued-key';
+
+export type KeyActionKind = 'disable' | 'enable' | 'delete' | 'regenerate';
+
+interface KeyActions {
+  run(kind: KeyActionKind, key: AccessKey): void;
+}
+
+const KeyActionsContext = createContext<KeyActions | null>(null);
+
+export function useKeyActions(): KeyActions {
+  const actions = use(KeyActionsContext);
+  if (!actions) throw new Error('useKeyActions outside KeyActionsProvider');
+  return actions;
+}
+
+const keyPath = (key: AccessKey, action?: string) => `/v1/access-keys/${encodeURIComponent(key.accessKeyId)}${action ? `/${action}` : ''}`;
+
+function KeyLine({ accessKey }: { accessKey: AccessKey }) {
+  return (
+    <Text size="sm">
+      <strong>{accessKey.name}</strong> <Code>{accessKey.accessKeyId}</Code>
+    </Text>
+  );
+}
+
+export function KeyActionsProvider({ children }: { children: ReactNode }) {
+  const [pending, setPending] = useState<{ kind: KeyActionKind; key: AccessKey } | null>(null);
+  const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
+  return (
+    <KeyActionsContext value={{ run: (kind, key) => setPending({ kind, key }) }}>
+      {children}
+      {pending && <ActionDialog key={`${pending.kind}:${pending.key.accessKeyId}`} kind={pending.kind} accessKey={pending.key} onDone={() => setPending(null)} onIssued={setIssued} />}
+      <IssuedKeyModal
+        issued={issued}
+        title="Your new secret"
+        intro={
+          issued && (
+            <Text size="sm">
+              The access key <Code>{issued.accessKeyId}</Code> has a new secret.
+            </Text>
+          )
+        }
+        onClose={() => setIssued(null)}
+      />
+    </KeyActionsContext>
+  );
+}
+
+function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKind; accessKey: AccessKey; onDone: () => void; onIssued: (issued: IssuedAccessKey) => void }) {
+  const me = useSession();
+  const invalidate = useInvalidateKeys();
+  const [key, setKey] = useState(accessKey);
+  const [overlap, setOverlap] = useState('0');
+  const stepUpNote = me.policy.stepUp && me.policy.stepUp !== 'none' ? ' You may be asked to verify your identity first.' : '';
+
+  const change = async (action: 'disable' | 'enable' | 'delete', message: string) => {
+    const next = await api<AccessKey>(action === 'delete' ? 'DELETE' : 'POST', keyPath(key, action === 'delete' ? undefined : action));
+    await invalidate(key.accessKeyId);
+    notifications.show({ message, color: action === 'enable' ? 'teal' : 'gray' });
+    return next;
+  };
+
+  if (kind === 'disable') {
+    return (
+      <ConfirmModal
+        opened
+        title="Disable access key?"
+        confirmLabel="Disable"
+        onClose={onDone}
+        onConfirm={async () => {
+          await change('disable', `Access key ${key.accessKeyId} is disabled.`);
+          onDone();
+        }}
+      >
+        <KeyLine accessKey={key} />
+        <Text size="sm">Requests that use this key will fail from the moment you confirm, until the key is enabled again. Any task or integration using it stops working.</Text>
+      </ConfirmModal>
+    );
+  }
+
+  if (kind === 'enable') {
+    return (
+      <ConfirmModal
+        opened
+        title="Activate access key?"
+        confirmLabel="Activate"
+        confirmColor="blue"
+        onClose={onDone}
+        onConfirm={async () => {
+          await change('enable', `Access key ${key.accessKeyId} is active again.`);
+          onDone();
+        }}
+      >
+        <KeyLine accessKey={key} />
+        <Text size="sm">
+          Requests that use this key will be accepted again{key.expired ? ' — but it has expired: extend its expiry for it to work' : ''}.{stepUpNote}
+        </Text>
+      </ConfirmModal>
+    );
+  }
+
+  if (kind === 'regenerate') {
+    const seconds = Number(overlap);
+    return (
+      <ConfirmModal
+        opened
+        title="Regenerate the secret?"
+        confirmLabel="Get New Key"
+        confirmColor="blue"
+        onClose={onDone}
+        onConfirm={async () => {
+          const result = await api<IssuedAccessKey>('POST', keyPath(key, 'rotate'), { overlapSeconds: seconds });
+          await invalidate(key.accessKeyId);
+          onDone();
+          onIssued(result);
+        }}
+      >
+        <KeyLine accessKey={key} />
+        <Text size="sm">
+          A new secret is generated for this key and shown once. {seconds === 0 ? 'The current secret stops working at once: requests that use it will fail.' : 'The current secret keeps working for the overlap you chose, then requests that use it will fail.'}
+          {stepUpNote}
+        </Text>
+        <Radio.Group label="When should the current secret stop working?" value={overlap} onChange={setOverlap}>
+          <Stack gap={6} mt={6}>
+            <Radio value="0" label="Now" />
+            <Radio value="3600" label="In 1 hour (time to roll the new secret out)" />
+            <Radio value="86400" label="In 24 hours" />
+          </Stack>
+        </Radio.Group>
+      </ConfirmModal>
+    );
+  }
+
+  // Delete. With "delete only a disabled key" (seed 003), an enabled key is disabled first, here.
+  const mustDisable = me.policy.deleteRequiresDisabled && key.state === 'enabled';
+  return (
+    <ConfirmModal
+      opened
+      title="Delete access key?"
+      confirmLabel={mustDisable ? 'Disable key' : 'Delete'}
+      confirmColor={mustDisable ? 'orange' : 'red'}
+      onClose={onDone}
+      onConfirm={async () => {
+        if (mustDisable) {
+          setKey(await change('disable', `Access key ${key.accessKeyId} is disabled.`));
+          return;
+        }
+        await change('delete', `Access key ${key.accessKeyId} is deleted.`);
+        onDone();
+      }}
+    >
+      <KeyLine accessKey={key} />
+      {mustDisable ? (
+        <Alert color="orange" variant="light" title="Disable the key first">
+          The tenant policy allows deleting only a disabled key. Disable it now (requests that use it will fail from then on), then delete it.
+        </Alert>
+      ) : (
+        <Text size="sm">
+          Requests that use this key will fail, and a deleted key cannot be recovered. {key.state === 'disabled' && accessKey.state === 'enabled' ? 'The key is now disabled; ' : ''}
+          Confirm to delete it.
+        </Text>
+      )}
+    </ConfirmModal>
+  );
+}

@@ -1,0 +1,134 @@
+/** The pieces of a key row, shared by the table, the small-screen cards and the details pane. */
+import { Anchor, Badge, Button, Code, Group, Switch, Text, Tooltip } from '@mantine/core';
+import { IconEye, IconEyeOff } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import { useSession, useUser } from '../api/queries';
+import type { AccessKey, IssuedKey } from '../api/types';
+import { CopyAction } from '../ui/copy-field';
+import { DateTime } from '../ui/date-time';
+import { errorMessage } from '../ui/error-alert';
+import { useKeyActions } from './key-actions';
+
+export const MASK = '••••••••••••••••';
+
+export function StateBadges({ accessKey }: { accessKey: AccessKey }) {
+  const color = accessKey.state === 'enabled' ? 'teal' : accessKey.state === 'disabled' ? 'gray' : 'red';
+  const label = accessKey.state === 'enabled' ? 'Enabled' : accessKey.state === 'disabled' ? 'Disabled' : 'Deleted';
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Badge color={color} variant="light">
+        {label}
+      </Badge>
+      {accessKey.expired && accessKey.state !== 'deleted' && (
+        <Badge color="orange" variant="light">
+          Expired
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+/** Seed 004's slider: on = active; moving it asks for confirmation first. */
+export function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
+  const actions = useKeyActions();
+  if (accessKey.state === 'deleted') return <StateBadges accessKey={accessKey} />;
+  const on = accessKey.state === 'enabled';
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Switch
+        checked={on}
+        onChange={() => actions.run(on ? 'disable' : 'enable', accessKey)}
+        label={on ? 'Enabled' : 'Disabled'}
+        aria-label={`${accessKey.name} (${accessKey.accessKeyId}) is ${on ? 'enabled' : 'disabled'}`}
+        size="sm"
+      />
+      {accessKey.expired && (
+        <Badge color="orange" variant="light">
+          Expired
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
+  return (
+    <div>
+      <Group gap={2} wrap="nowrap">
+        <Code>{accessKey.accessKeyId}</Code>
+        <CopyAction label={`Access Key ID ${accessKey.accessKeyId}`} value={accessKey.accessKeyId} />
+      </Group>
+      <Text size="xs" c="dimmed" truncate maw={260}>
+        {accessKey.name} · {accessKey.type === 'access' ? 'Access' : 'API'} key
+      </Text>
+    </div>
+  );
+}
+
+/**
+ * Masked; Show/Hide where the tenant lets secrets be shown again (after step-up, seeds 000,
+ * 002), otherwise a note that it was shown once (seeds 001, 003).
+ */
+export function SecretCell({ accessKey }: { accessKey: AccessKey }) {
+  const me = useSession();
+  const [revealed, setRevealed] = useState<IssuedKey | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (me.policy.secretReveal !== 'after-step-up' || accessKey.state === 'deleted') {
+    return (
+      <Tooltip label="The secret is shown only once, when it is generated. Regenerate the key to get a new one." multiline w={260} withArrow>
+        <Text size="xs" c="dimmed" tabIndex={0}>
+          {MASK.slice(0, 8)} shown once at creation
+        </Text>
+      </Tooltip>
+    );
+  }
+  const show = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setRevealed(await api<IssuedKey>('POST', `/v1/access-keys/${encodeURIComponent(accessKey.accessKeyId)}/reveal`));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <Group gap={4} wrap="nowrap">
+        <Code data-testid="secret-value">{revealed ? revealed.secret : MASK}</Code>
+        {revealed && <CopyAction label="Access Key Secret" value={revealed.secret} />}
+        {revealed ? (
+          <Button size="compact-xs" variant="subtle" leftSection={<IconEyeOff size={14} aria-hidden />} onClick={() => setRevealed(null)} aria-label={`Hide the secret of ${accessKey.accessKeyId}`}>
+            Hide
+          </Button>
+        ) : (
+          <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} aria-hidden />} onClick={() => void show()} loading={busy} aria-label={`Show the secret of ${accessKey.accessKeyId}`}>
+            Show
+          </Button>
+        )}
+      </Group>
+      {error && (
+        <Text size="xs" c="red" role="alert">
+          {error}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+export function ExpiresCell({ accessKey }: { accessKey: AccessKey }) {
+  return <DateTime value={accessKey.expiresAt} empty="Never" c={accessKey.expired ? 'orange' : undefined} />;
+}
+
+export function OwnerCell({ userId }: { userId: string }) {
+  const user = useUser(userId);
+  return (
+    <Anchor component={Link} to={`/access/users/${encodeURIComponent(userId)}`} size="sm">
+      {user.data ? user.data.email : user.isError ? userId : '…'}
+    </Anchor>
+  );
+}

@@ -1,0 +1,446 @@
+/**
+ * The key details pane, on the right (seed 001's "Key details pane", seed 003's "Key Access
+ * Records page on the right"): rename, expiry, assignments, effective permissions and the
+ * access records, plus the key's actions.
+ */
+import { Alert, Badge, Button, Code, Divider, Drawer, Group, MultiSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api } from '../api/client';
+import { useAccessRecords, useGroups, useInvalidateKeys, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
+import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/types';
+import { DateTime } from '../ui/date-time';
+import { ErrorAlert, errorMessage } from '../ui/error-alert';
+import { LoadMore } from '../ui/load-more';
+import { Loading } from '../ui/loading';
+import { ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
+import { useKeyActions } from './key-actions';
+import { ExpiresCell, MASK, OwnerCell, StateBadges } from './key-cells';
+import { useKeyPane, type KeySection } from './key-table';
+import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
+
+const keyPath = (id: string) => `/v1/access-keys/${encodeURIComponent(id)}`;
+
+function Section({ id, title, children }: { id: KeySection; title: string; children: ReactNode }) {
+  return (
+    <section id={`key-section-${id}`} aria-labelledby={`key-section-${id}-title`}>
+      <Title order={4} id={`key-section-${id}-title`} mb="xs">
+        {title}
+      </Title>
+      {children}
+    </section>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function useSave(accessKey: AccessKey) {
+  const invalidate = useInvalidateKeys();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const save = async (patch: Record<string, unknown>, message: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api<AccessKey>('PATCH', keyPath(accessKey.accessKeyId), patch);
+      await invalidate(accessKey.accessKeyId);
+      notifications.show({ message, color: 'teal' });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, save };
+}
+
+function RenameForm({ accessKey }: { accessKey: AccessKey }) {
+  const [name, setName] = useState(accessKey.name);
+  const { busy, error, save } = useSave(accessKey);
+  useEffect(() => setName(accessKey.name), [accessKey.name]);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save({ name: name.trim() }, 'The key was renamed.');
+      }}
+    >
+      <Group align="flex-end" gap="sm">
+        <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} style={{ flex: 1 }} />
+        <Button type="submit" variant="light" loading={busy} disabled={name.trim() === '' || name.trim() === accessKey.name}>
+          Rename
+        </Button>
+      </Group>
+      {error !== null && <ErrorAlert error={error} title="Not renamed" />}
+    </form>
+  );
+}
+
+function localDay(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function ExpiryForm({ accessKey }: { accessKey: AccessKey }) {
+  const me = useSession();
+  const initial: ExpiryChoice = accessKey.expiresAt === null ? { kind: 'never' } : { kind: 'date', date: localDay(accessKey.expiresAt) };
+  const [choice, setChoice] = useState<ExpiryChoice>(initial);
+  const { busy, error, save } = useSave(accessKey);
+  const reminder = me.policy.expiryReminderDays;
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(expiryFields(choice), 'The expiry was changed.');
+      }}
+    >
+      <Stack gap="xs">
+        <Text size="sm">
+          Expires: <ExpiresCell accessKey={accessKey} />
+        </Text>
+        <ExpiryInput value={choice} onChange={setChoice} policy={me.policy} label="New expiry" />
+        {typeof reminder === 'number' && reminder > 0 && (
+          <Text size="xs" c="dimmed">
+            The tenant's administrators, the key's creator and its owner are notified {reminder} day{reminder === 1 ? '' : 's'} before it expires.
+          </Text>
+        )}
+        {error !== null && <ErrorAlert error={error} title="The expiry was not changed" />}
+        <Group justify="flex-end">
+          <Button type="submit" variant="light" loading={busy} disabled={!isExpiryComplete(choice) || JSON.stringify(choice) === JSON.stringify(initial)}>
+            Modify expiry
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function AssignmentsForm({ accessKey }: { accessKey: AccessKey }) {
+  const roles = useRoles();
+  const groups = useGroups();
+  const [roleIds, setRoleIds] = useState(accessKey.roleIds);
+  const [groupIds, setGroupIds] = useState(accessKey.groupIds);
+  const { busy, error, save } = useSave(accessKey);
+  useEffect(() => {
+    setRoleIds(accessKey.roleIds);
+    setGroupIds(accessKey.groupIds);
+  }, [accessKey.roleIds, accessKey.groupIds]);
+  if (roles.isPending || groups.isPending) return <Loading label="Loading roles and groups…" />;
+  if (roles.isError || groups.isError) return <ErrorAlert error={roles.error ?? groups.error} title="Roles and groups could not be loaded" />;
+  const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+  const unchanged = same(roleIds, accessKey.roleIds) && same(groupIds, accessKey.groupIds);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save({ roleIds, groupIds }, 'Assignments saved.');
+      }}
+    >
+      <Stack gap="xs">
+        <Text size="xs" c="dimmed">
+          With no roles or groups the key acts with all of its owner's permissions. Assigning narrows it to what they grant (never beyond the owner's).
+        </Text>
+        <MultiSelect
+          label="User groups"
+          placeholder={groups.data.length === 0 ? 'No groups yet' : 'Select groups'}
+          data={groups.data.map((g) => ({ value: g.id, label: g.name }))}
+          value={groupIds}
+          onChange={setGroupIds}
+          searchable
+          clearable
+          comboboxProps={{ withinPortal: true }}
+        />
+        <MultiSelect
+          label="Roles"
+          placeholder={roles.data.length === 0 ? 'No roles yet' : 'Select roles'}
+          data={roles.data.map((r) => ({ value: r.id, label: r.name }))}
+          value={roleIds}
+          onChange={setRoleIds}
+          searchable
+          clearable
+          comboboxProps={{ withinPortal: true }}
+        />
+        {error !== null && <ErrorAlert error={error} title="Assignments not saved" />}
+        <Group justify="flex-end">
+          <Button type="submit" variant="light" loading={busy} disabled={unchanged}>
+            Save assignments
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function Permissions({ accessKey }: { accessKey: AccessKey }) {
+  const perms = useKeyPermissions(accessKey.accessKeyId);
+  if (perms.isPending) return <Loading label="Loading permissions…" />;
+  if (perms.isError) return <ErrorAlert error={perms.error} title="Permissions could not be loaded" />;
+  return (
+    <Stack gap="xs">
+      <Text size="sm">{perms.data.actsAsOwner ? "This key acts with its owner's permissions." : "This key is narrowed to its roles and groups, within its owner's permissions."}</Text>
+      {perms.data.permissions.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No permissions: requests that ask for a permission are refused.
+        </Text>
+      ) : (
+        <Group gap={6} aria-label="Effective permissions" role="list">
+          {perms.data.permissions.map((p) => (
+            <Badge key={p} variant="outline" color="gray" tt="none" role="listitem">
+              {p}
+            </Badge>
+          ))}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function AccessRecords({ accessKey }: { accessKey: AccessKey }) {
+  const me = useSession();
+  const records = useAccessRecords(accessKey.accessKeyId);
+  const days = me.policy.accessRecordRetentionDays;
+  return (
+    <Stack gap="xs">
+      <Text size="sm">
+        Last Access Time: <DateTime value={accessKey.lastUsedAt} empty="never used" />
+      </Text>
+      <Text size="xs" c="dimmed">
+        The latest {20} attempts from the past {days} days, successful and failed, newest first. Every request that named this key is recorded, whatever its outcome.
+      </Text>
+      {records.isPending && <Loading label="Loading access records…" />}
+      {records.isError && <ErrorAlert error={records.error} title="Access records could not be loaded" onRetry={() => void records.refetch()} />}
+      {records.data &&
+        (records.data.pages[0]?.items.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No access records in the past {days} days.
+          </Text>
+        ) : (
+          <>
+            <Table.ScrollContainer minWidth={640}>
+              <Table verticalSpacing={4} fz="xs" aria-label="Key access records">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Time</Table.Th>
+                    <Table.Th>Result</Table.Th>
+                    <Table.Th>Reason</Table.Th>
+                    <Table.Th>Source IP</Table.Th>
+                    <Table.Th>Scheme</Table.Th>
+                    <Table.Th>Permission</Table.Th>
+                    <Table.Th>Client</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {records.data.pages
+                    .flatMap((p) => p.items)
+                    .map((r) => (
+                      <Table.Tr key={r.id}>
+                        <Table.Td>
+                          <DateTime value={r.at} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Text span size="xs" fw={700} c={r.outcome === 'success' ? 'teal.8' : 'red.8'}>
+                            {r.outcome === 'success' ? 'Success' : 'Failure'}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>{r.code ?? '—'}</Table.Td>
+                        <Table.Td>{r.sourceIp ?? '—'}</Table.Td>
+                        <Table.Td>{r.scheme}</Table.Td>
+                        <Table.Td>{r.permission ?? '—'}</Table.Td>
+                        <Table.Td>
+                          <Text size="xs" truncate maw={180} title={r.userAgent ?? undefined}>
+                            {r.userAgent ?? '—'}
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <LoadMore hasMore={records.hasNextPage} loading={records.isFetchingNextPage} onClick={() => void records.fetchNextPage()} />
+          </>
+        ))}
+    </Stack>
+  );
+}
+
+/** Seed 001's copy format; the secret only when it is on hand (just issued, or revealed). */
+function CopyDetails({ accessKey, issued }: { accessKey: AccessKey; issued: IssuedKey | null }) {
+  const me = useSession();
+  const [busy, setBusy] = useState(false);
+  const canReveal = me.policy.secretReveal === 'after-step-up' && accessKey.state !== 'deleted';
+  const copy = async () => {
+    setBusy(true);
+    try {
+      let text = `key:${accessKey.accessKeyId}::${MASK},tenant id: ${accessKey.tenantId}`;
+      if (issued) text = issued.copyText;
+      else if (canReveal) text = (await api<IssuedKey>('POST', `${keyPath(accessKey.accessKeyId)}/reveal`)).copyText;
+      await navigator.clipboard.writeText(text);
+      notifications.show({
+        message: issued || canReveal ? 'Key details copied (access key, secret key and tenant ID).' : 'Key details copied. The secret key is masked: it was shown only when it was generated.',
+        color: 'teal',
+      });
+    } catch (e) {
+      notifications.show({ message: `Nothing was copied: ${errorMessage(e)}`, color: 'red' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button variant="light" onClick={() => void copy()} loading={busy}>
+      Copy key details
+    </Button>
+  );
+}
+
+function KeyPaneActions({ accessKey }: { accessKey: AccessKey }) {
+  const actions = useKeyActions();
+  if (accessKey.state === 'deleted') return null;
+  return (
+    <>
+      <Button variant="light" onClick={() => actions.run('regenerate', accessKey)}>
+        Generate new secret key
+      </Button>
+      {accessKey.state === 'enabled' ? (
+        <Button variant="light" color="gray" onClick={() => actions.run('disable', accessKey)}>
+          Mark as inactive
+        </Button>
+      ) : (
+        <Button variant="light" color="teal" onClick={() => actions.run('enable', accessKey)}>
+          Mark as active
+        </Button>
+      )}
+      <Button variant="light" color="red" onClick={() => actions.run('delete', accessKey)}>
+        Delete
+      </Button>
+    </>
+  );
+}
+
+function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; issued: IssuedKey | null; showOwner: boolean }) {
+  const pane = useKeyPane();
+  const deleted = accessKey.state === 'deleted';
+  const sections: { id: KeySection; title: string; body: ReactNode }[] = [
+    ...(deleted
+      ? []
+      : [
+          { id: 'details' as const, title: 'Name', body: <RenameForm accessKey={accessKey} /> },
+          { id: 'expiry' as const, title: 'Expiry', body: <ExpiryForm key={accessKey.expiresAt ?? 'never'} accessKey={accessKey} /> },
+          { id: 'assignments' as const, title: 'Assignments', body: <AssignmentsForm accessKey={accessKey} /> },
+        ]),
+    { id: 'permissions', title: 'Effective permissions', body: <Permissions accessKey={accessKey} /> },
+    { id: 'records', title: 'Key Access Records', body: <AccessRecords accessKey={accessKey} /> },
+  ];
+  // Opened for one section ("More Access Records", "View permissions"): that section comes first.
+  const asked = sections.findIndex((s) => s.id === pane.section);
+  if (asked > 0) sections.unshift(...sections.splice(asked, 1));
+  return (
+    <Stack gap="lg">
+      {issued && <IssuedSecretFields issued={issued} />}
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <Field label="Access Key ID">
+          <Code>{accessKey.accessKeyId}</Code>
+        </Field>
+        <Field label="State">
+          <StateBadges accessKey={accessKey} />
+        </Field>
+        <Field label="Key type">{accessKey.type === 'access' ? 'Access' : 'API'}</Field>
+        {showOwner && (
+          <Field label="Owner">
+            <OwnerCell userId={accessKey.ownerId} />
+          </Field>
+        )}
+        <Field label="Created At">
+          <DateTime value={accessKey.createdAt} />
+        </Field>
+        <Field label="Expires">
+          <ExpiresCell accessKey={accessKey} />
+        </Field>
+        <Field label="Last Used">
+          <DateTime value={accessKey.lastUsedAt} empty="Never used" />
+        </Field>
+        {accessKey.previousSecretExpiresAt && (
+          <Field label="Previous secret works until">
+            <DateTime value={accessKey.previousSecretExpiresAt} />
+          </Field>
+        )}
+        {deleted && (
+          <Field label="Deleted At">
+            <DateTime value={accessKey.deletedAt} />
+          </Field>
+        )}
+      </SimpleGrid>
+      <Group gap="xs" aria-label="Key actions" role="group">
+        <CopyDetails accessKey={accessKey} issued={issued} />
+        <KeyPaneActions accessKey={accessKey} />
+      </Group>
+      {deleted && (
+        <Alert color="gray" variant="light">
+          This key is deleted: it can no longer be used or changed.
+        </Alert>
+      )}
+      {sections.map((section) => (
+        <Stack key={section.id} gap="lg">
+          <Divider />
+          <Section id={section.id} title={section.title}>
+            {section.body}
+          </Section>
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
+
+export function KeyDetailsDrawer({ issued, onIssuedClosed, showOwner = false }: { issued?: IssuedAccessKey | null; onIssuedClosed?: () => void; showOwner?: boolean }) {
+  const pane = useKeyPane();
+  const key = useKey(pane.keyId);
+  const narrow = useMediaQuery('(max-width: 48em)');
+  const [confirming, setConfirming] = useState(false);
+  const secret = issued && issued.accessKeyId === pane.keyId ? issued : null;
+  const close = () => {
+    if (secret && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    if (secret) onIssuedClosed?.();
+    pane.close();
+  };
+  return (
+    <Drawer
+      opened={pane.keyId !== null}
+      onClose={close}
+      position="right"
+      size={narrow ? '100%' : 'xl'}
+      title={confirming ? 'Close without the secret?' : key.data ? `Key details: ${key.data.name}` : 'Key details'}
+      closeButtonProps={{ 'aria-label': 'Close key details' }}
+      closeOnClickOutside={!secret}
+    >
+      {confirming ? (
+        <SavedSecretCheck onBack={() => setConfirming(false)} onClose={close} />
+      ) : (
+        <>
+          {key.isPending && <Loading label="Loading the key…" />}
+          {key.isError && <ErrorAlert error={key.error} title="The key could not be loaded" onRetry={() => void key.refetch()} />}
+          {key.data && <KeyPaneBody accessKey={key.data} issued={secret} showOwner={showOwner} />}
+          <Group justify="flex-end" mt="lg">
+            <Button variant="default" onClick={close}>
+              Close
+            </Button>
+          </Group>
+        </>
+      )}
+    </Drawer>
+  );
+}

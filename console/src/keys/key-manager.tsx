@@ -1,0 +1,151 @@
+/**
+ * One person's keys: the table with New at its top right (disabled, with the reason, when the
+ * quota is reached or programmatic access is missing), the "Generate New Key" empty state of
+ * seed 004, the one-time dialog and the details pane.
+ */
+import { Button, Code, EmptyState, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, query } from '../api/client';
+import { useSession } from '../api/queries';
+import type { AccessKey, IssuedAccessKey, KeyState, Page, User } from '../api/types';
+import { CreateKeyModal } from './create-key-modal';
+import { IssuedKeyModal } from './issued-key';
+import { KeyActionsProvider } from './key-actions';
+import { KeyDetailsDrawer } from './key-details';
+import { KeyTable } from './key-table';
+
+/** Keys another user holds (not deleted), counted up to 100: enough to compare with any quota shown. */
+function useHeldCount(userId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['user-key-count', userId],
+    enabled,
+    queryFn: async () => {
+      const [on, off] = await Promise.all(
+        (['enabled', 'disabled'] as const).map((state) => api<Page<AccessKey>>('GET', `/v1/access-keys${query({ userId, state, limit: 100 })}`)),
+      );
+      return { count: on!.items.length + off!.items.length, atLeast: on!.nextCursor !== null || off!.nextCursor !== null };
+    },
+  });
+}
+
+export interface KeyManagerProps {
+  /** Whose keys: the signed-in user when absent. */
+  owner?: User;
+  title: string;
+  newLabel: string;
+}
+
+export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
+  const me = useSession();
+  const self = owner === undefined || owner.id === me.user.id;
+  const subject = owner ?? me.user;
+  const held = useHeldCount(subject.id, !self);
+  const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
+  const [state, setState] = useState<KeyState | 'all'>('all');
+
+  const limit = subject.role === 'admin' ? me.policy.adminKeyLimit : me.policy.memberKeyLimit;
+  const count = self ? me.keyCount : (held.data?.count ?? null);
+  const reached = limit !== null && count !== null && count >= limit;
+  const noAccess = subject.role === 'member' && !subject.programmaticAccess;
+  const reason = noAccess
+    ? self
+      ? 'You do not have programmatic access: an administrator must grant it before you can hold access keys.'
+      : `${subject.name} does not have programmatic access; grant it on the Overview tab first.`
+    : reached
+      ? self
+        ? `You hold ${count} of the ${limit} access keys the tenant policy allows. Delete a key to create a new one.`
+        : `${subject.name} holds ${count} of the ${limit} access keys the tenant policy allows.`
+      : null;
+  const quotaText = limit === null ? (count === null ? '' : `${count} key${count === 1 ? '' : 's'}`) : count === null ? `Up to ${limit} keys` : `${count} of ${limit} keys`;
+  const hasLiveKeys = count === null || count > 0;
+
+  const newButton = (label: string) => (
+    <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} disabled={reason !== null} aria-describedby={reason ? 'new-key-reason' : undefined}>
+      {label}
+    </Button>
+  );
+
+  return (
+    <KeyActionsProvider>
+      <Stack gap="md">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <div>
+            <Title order={2} size="h3">
+              {title}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {quotaText}
+            </Text>
+          </div>
+          {newButton(newLabel)}
+        </Group>
+        {reason && (
+          <Text size="sm" c="orange.8" id="new-key-reason" role="note">
+            {reason}
+          </Text>
+        )}
+        {!hasLiveKeys && (
+          <EmptyState
+            icon={<IconKey size={28} aria-hidden />}
+            title={self ? 'You have no access keys' : `${subject.name} has no access keys`}
+            description="An access key lets a program call APIs as its owner: an ID like a user name and a secret like a password."
+          >
+            <EmptyState.Actions>{newButton('Generate New Key')}</EmptyState.Actions>
+          </EmptyState>
+        )}
+        <Group justify="space-between">
+          <SegmentedControl
+            size="xs"
+            value={state}
+            onChange={(v) => setState(v as KeyState | 'all')}
+            aria-label="Show keys by state"
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'enabled', label: 'Enabled' },
+              { value: 'disabled', label: 'Disabled' },
+              { value: 'deleted', label: 'Deleted' },
+            ]}
+          />
+        </Group>
+        <KeyTable
+          variant="own"
+          label={self ? 'My access keys' : `Access keys of ${subject.name}`}
+          filters={{ userId: subject.id, ...(state !== 'all' && { state }) }}
+          empty={
+            hasLiveKeys || state !== 'all' ? (
+              <Text size="sm" c="dimmed" ta="center" py="md">
+                {state === 'all' ? 'No keys yet.' : `No ${state} keys.`}
+              </Text>
+            ) : null
+          }
+        />
+      </Stack>
+      <CreateKeyModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        title={self ? 'New access key' : `Create a key for ${subject.name}`}
+        {...(!self && { owner: subject })}
+        onCreated={(key) => {
+          setCreating(false);
+          setIssued(key);
+        }}
+      />
+      <IssuedKeyModal
+        issued={issued}
+        title="Access key created"
+        intro={
+          issued && (
+            <Text size="sm">
+              The key <Code>{issued.accessKeyId}</Code> is ready{self ? '' : ` for ${subject.name}`}. Keep the ID and the secret well: give them only to the program that needs them.
+            </Text>
+          )
+        }
+        onClose={() => setIssued(null)}
+      />
+      <KeyDetailsDrawer showOwner={!self} />
+    </KeyActionsProvider>
+  );
+}

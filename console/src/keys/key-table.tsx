@@ -1,0 +1,205 @@
+/**
+ * A page of keys from the server with "Load more" (cursor paging): a table on wide screens,
+ * cards on narrow ones. "own" rows carry buttons (seeds 000, 003, 004); "tenant" rows carry an
+ * Actions menu (seed 001) and the owner.
+ */
+import { ActionIcon, Button, Card, Group, Menu, Stack, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconDotsVertical } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { useKeyList, type KeyFilters } from '../api/queries';
+import type { AccessKey } from '../api/types';
+import { DateTime } from '../ui/date-time';
+import { ErrorAlert } from '../ui/error-alert';
+import { LoadMore } from '../ui/load-more';
+import { Loading } from '../ui/loading';
+import { useKeyActions } from './key-actions';
+import { ExpiresCell, KeyIdCell, OwnerCell, SecretCell, StateSwitch } from './key-cells';
+
+export type KeySection = 'details' | 'permissions' | 'records' | 'assignments' | 'expiry';
+
+/** The key details pane lives in the URL (?key=…&section=…), so Back closes it and links open it. */
+export function useKeyPane() {
+  const [params, setParams] = useSearchParams();
+  return {
+    keyId: params.get('key'),
+    section: (params.get('section') as KeySection | null) ?? 'details',
+    open(accessKeyId: string, section: KeySection = 'details') {
+      setParams((p) => {
+        const next = new URLSearchParams(p);
+        next.set('key', accessKeyId);
+        if (section === 'details') next.delete('section');
+        else next.set('section', section);
+        return next;
+      });
+    },
+    close() {
+      setParams((p) => {
+        const next = new URLSearchParams(p);
+        next.delete('key');
+        next.delete('section');
+        return next;
+      });
+    },
+  };
+}
+
+function OwnActions({ accessKey }: { accessKey: AccessKey }) {
+  const actions = useKeyActions();
+  const pane = useKeyPane();
+  const label = `${accessKey.name} (${accessKey.accessKeyId})`;
+  const live = accessKey.state !== 'deleted';
+  return (
+    <Group gap={4} wrap="wrap">
+      {accessKey.state === 'enabled' && (
+        <Button size="compact-xs" variant="light" color="gray" onClick={() => actions.run('disable', accessKey)} aria-label={`Disable ${label}`}>
+          Disable
+        </Button>
+      )}
+      {accessKey.state === 'disabled' && (
+        <Button size="compact-xs" variant="light" color="teal" onClick={() => actions.run('enable', accessKey)} aria-label={`Enable ${label}`}>
+          Enable
+        </Button>
+      )}
+      {live && (
+        <Button size="compact-xs" variant="light" onClick={() => actions.run('regenerate', accessKey)} aria-label={`Regenerate ${label}`}>
+          Regenerate
+        </Button>
+      )}
+      {live && (
+        <Button size="compact-xs" variant="light" color="red" onClick={() => actions.run('delete', accessKey)} aria-label={`Delete ${label}`}>
+          Delete
+        </Button>
+      )}
+      <Button size="compact-xs" variant="subtle" onClick={() => pane.open(accessKey.accessKeyId, 'records')} aria-label={`More Access Records of ${label}`}>
+        More Access Records
+      </Button>
+      <Button size="compact-xs" variant="subtle" onClick={() => pane.open(accessKey.accessKeyId)} aria-label={`Details of ${label}`}>
+        Details
+      </Button>
+    </Group>
+  );
+}
+
+function TenantActions({ accessKey }: { accessKey: AccessKey }) {
+  const actions = useKeyActions();
+  const pane = useKeyPane();
+  const live = accessKey.state !== 'deleted';
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${accessKey.name} (${accessKey.accessKeyId})`}>
+          <IconDotsVertical size={16} aria-hidden />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId)}>Key details</Menu.Item>
+        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'permissions')}>View permissions</Menu.Item>
+        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'records')}>Access records</Menu.Item>
+        {live && <Menu.Item onClick={() => actions.run('regenerate', accessKey)}>Generate new secret key</Menu.Item>}
+        {accessKey.state === 'enabled' && <Menu.Item onClick={() => actions.run('disable', accessKey)}>Mark as inactive</Menu.Item>}
+        {accessKey.state === 'disabled' && <Menu.Item onClick={() => actions.run('enable', accessKey)}>Mark as active</Menu.Item>}
+        {live && (
+          <Menu.Item color="red" onClick={() => actions.run('delete', accessKey)}>
+            Delete
+          </Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export interface KeyTableProps {
+  filters: KeyFilters;
+  variant: 'own' | 'tenant';
+  /** Shown when the list is empty (seed 004's "Generate New Key"). */
+  empty: ReactNode;
+  label: string;
+}
+
+export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
+  const list = useKeyList(filters);
+  const narrow = useMediaQuery('(max-width: 48em)');
+  if (list.isPending) return <Loading label="Loading access keys…" />;
+  if (list.isError) return <ErrorAlert error={list.error} title="The access keys could not be loaded" onRetry={() => void list.refetch()} />;
+  const keys = list.data.pages.flatMap((p) => p.items);
+  if (keys.length === 0) return <>{empty}</>;
+  const more = <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} label="Load more keys" />;
+
+  if (narrow) {
+    return (
+      <Stack gap="sm" aria-label={label} role="list">
+        {keys.map((k) => (
+          <Card key={k.accessKeyId} withBorder padding="sm" role="listitem" aria-label={`${k.name} (${k.accessKeyId})`}>
+            <Stack gap={6}>
+              <KeyIdCell accessKey={k} />
+              {variant === 'tenant' && (
+                <Text size="xs">
+                  Owner: <OwnerCell userId={k.ownerId} />
+                </Text>
+              )}
+              {variant === 'own' && <SecretCell accessKey={k} />}
+              <StateSwitch accessKey={k} />
+              <Text size="xs" c="dimmed">
+                Created <DateTime value={k.createdAt} /> · Expires <ExpiresCell accessKey={k} /> · Last used <DateTime value={k.lastUsedAt} empty="never" />
+              </Text>
+              {variant === 'own' ? (
+                <OwnActions accessKey={k} />
+              ) : (
+                <Group justify="flex-end">
+                  <TenantActions accessKey={k} />
+                </Group>
+              )}
+            </Stack>
+          </Card>
+        ))}
+        {more}
+      </Stack>
+    );
+  }
+
+  return (
+    <>
+      <Table.ScrollContainer minWidth={variant === 'own' ? 940 : 900}>
+        <Table striped highlightOnHover verticalSpacing="xs" aria-label={label}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{variant === 'own' ? 'Access Key ID' : 'Key'}</Table.Th>
+              {variant === 'own' ? <Table.Th>Access Key Secret</Table.Th> : <Table.Th>Owner</Table.Th>}
+              <Table.Th>State</Table.Th>
+              <Table.Th>Created At</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Last Used</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {keys.map((k) => (
+              <Table.Tr key={k.accessKeyId} data-key-id={k.accessKeyId}>
+                <Table.Td>
+                  <KeyIdCell accessKey={k} />
+                </Table.Td>
+                <Table.Td>{variant === 'own' ? <SecretCell accessKey={k} /> : <OwnerCell userId={k.ownerId} />}</Table.Td>
+                <Table.Td>
+                  <StateSwitch accessKey={k} />
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={k.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <ExpiresCell accessKey={k} />
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={k.lastUsedAt} empty="Never used" />
+                </Table.Td>
+                <Table.Td>{variant === 'own' ? <OwnActions accessKey={k} /> : <TenantActions accessKey={k} />}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {more}
+    </>
+  );
+}

@@ -1,0 +1,173 @@
+/** Personal Settings → Security: password, authenticator app (TOTP), step-up status. */
+import { Alert, Badge, Button, Divider, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api/client';
+import { useSession } from '../api/queries';
+import type { TotpEnrollment } from '../api/types';
+import { CopyField } from '../ui/copy-field';
+import { DateTime } from '../ui/date-time';
+import { ErrorAlert } from '../ui/error-alert';
+import { PasswordForm } from './password-form';
+
+/** "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP": easier to type into a phone. */
+export const groupSecret = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
+
+function CodeForm({ label, submitLabel, color, onSubmit }: { label: string; submitLabel: string; color?: string; onSubmit: (code: string) => Promise<void> }) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await onSubmit(code.replace(/\s+/g, ''));
+          setCode('');
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Stack gap="xs" maw={440}>
+        <Group align="flex-end" gap="sm">
+          <TextInput label={label} value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={7} required w={200} />
+          <Button type="submit" loading={busy} disabled={!/^\d{6}$/.test(code.replace(/\s+/g, ''))} color={color}>
+            {submitLabel}
+          </Button>
+        </Group>
+        {error !== null && <ErrorAlert error={error} title="That code did not work" />}
+      </Stack>
+    </form>
+  );
+}
+
+function TotpSection() {
+  const me = useSession();
+  const client = useQueryClient();
+  const enabled = me.totpEnabled ?? me.user.totpEnabled ?? false;
+  const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setEnrollment(await api<TotpEnrollment>('POST', '/v1/me/totp'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const refresh = () => client.invalidateQueries({ queryKey: ['me'] });
+  return (
+    <Stack gap="sm">
+      <Group gap="sm">
+        <Title order={3} size="h4">
+          Authenticator app
+        </Title>
+        <Badge color={enabled ? 'teal' : 'gray'} variant="light">
+          {enabled ? 'On' : 'Off'}
+        </Badge>
+      </Group>
+      <Text size="sm">
+        With an authenticator app (a time-based one-time password, TOTP), signing in also asks for the 6-digit code the app shows, and so can sensitive actions on your keys.
+      </Text>
+      {enabled ? (
+        <CodeForm
+          label="Current code"
+          submitLabel="Turn off"
+          color="red"
+          onSubmit={async (code) => {
+            await api('DELETE', '/v1/me/totp', { code });
+            await refresh();
+            notifications.show({ message: 'The authenticator app is turned off.' });
+          }}
+        />
+      ) : enrollment ? (
+        <Stack gap="sm">
+          <List type="ordered" size="sm" spacing={4}>
+            <List.Item>In your authenticator app, add an account and choose to enter a setup key.</List.Item>
+            <List.Item>Type the secret key below (or paste the otpauth link if your app takes one).</List.Item>
+            <List.Item>Enter the 6-digit code the app now shows, to confirm.</List.Item>
+          </List>
+          <CopyField label="Secret key" value={groupSecret(enrollment.secret)} description="Time-based, 6 digits, every 30 seconds (SHA-1)." />
+          <CopyField label="otpauth link" value={enrollment.otpauthUrl} />
+          <CodeForm
+            label="Code from the app"
+            submitLabel="Confirm"
+            onSubmit={async (code) => {
+              await api('POST', '/v1/me/totp/confirm', { code });
+              setEnrollment(null);
+              await refresh();
+              notifications.show({ message: 'The authenticator app is on. Sign-in now asks for its code.', color: 'teal' });
+            }}
+          />
+        </Stack>
+      ) : (
+        <Group>
+          <Button variant="light" onClick={() => void start()} loading={busy}>
+            Set up an authenticator app
+          </Button>
+        </Group>
+      )}
+      {error !== null && <ErrorAlert error={error} title="Set-up could not start" />}
+    </Stack>
+  );
+}
+
+function StepUpSection() {
+  const me = useSession();
+  const method = me.policy.stepUp ?? 'none';
+  if (method === 'none') return null;
+  const until = me.stepUp?.verifiedUntil ?? null;
+  const verified = until !== null && new Date(until).getTime() > Date.now();
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h4">
+        Verification for sensitive actions
+      </Title>
+      <Text size="sm">
+        Your tenant asks you to confirm it is you — with {method === 'email' ? 'a code sent to your email' : 'a code from your authenticator app'} — before creating a key, showing a
+        secret, regenerating or re-enabling a key. One verification lasts {me.policy.stepUpMinutes ?? 20} minutes.
+      </Text>
+      <Text size="sm">{verified ? <>Verified until <DateTime value={until} />.</> : 'Not verified at the moment: you will be asked when needed.'}</Text>
+      {method === 'totp' && !(me.totpEnabled ?? me.user.totpEnabled) && (
+        <Alert color="orange" variant="light">
+          Set up an authenticator app below: without it you cannot complete these verifications.
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+export function SecurityTab() {
+  const client = useQueryClient();
+  return (
+    <Stack gap="lg" maw={720}>
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          Password
+        </Title>
+        <Text size="sm">Changing your password signs you out everywhere else.</Text>
+        <PasswordForm
+          currentLabel="Current password"
+          submitLabel="Change password"
+          onChanged={async () => {
+            await client.invalidateQueries({ queryKey: ['me'] });
+            notifications.show({ message: 'Your password is changed.', color: 'teal' });
+          }}
+        />
+      </Stack>
+      <Divider />
+      <StepUpSection />
+      <TotpSection />
+    </Stack>
+  );
+}

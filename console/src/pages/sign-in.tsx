@@ -1,0 +1,132 @@
+import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { api, ApiError, setCsrfToken } from '../api/client';
+import { fetchMe } from '../api/queries';
+import type { LoginAnswer } from '../api/types';
+import type { SignInState } from '../session/gate';
+import { ErrorAlert } from '../ui/error-alert';
+
+const TENANT_MEMORY = 'latchkey.tenant';
+
+function rememberedTenant(): string {
+  try {
+    return localStorage.getItem(TENANT_MEMORY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function SignInPage() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const state = (location.state ?? {}) as SignInState;
+  const [tenant, setTenant] = useState(rememberedTenant);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [needTotp, setNeedTotp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const totpRef = useRef<HTMLInputElement>(null);
+
+  // Whatever the last session loaded (keys, users) must not show to the next person.
+  useEffect(() => client.clear(), [client]);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<LoginAnswer>(
+        'POST',
+        '/v1/auth/login',
+        { tenant: tenant.trim(), email: email.trim(), password, ...(needTotp && { totp: totp.replace(/\s+/g, '') }) },
+        { anonymous: true },
+      );
+      setCsrfToken(answer.csrfToken);
+      try {
+        localStorage.setItem(TENANT_MEMORY, tenant.trim());
+      } catch {
+        // Private mode: the tenant is simply not remembered.
+      }
+      client.clear();
+      await client.fetchQuery({ queryKey: ['me'], queryFn: fetchMe });
+      const from = state.from && !state.from.startsWith('/sign-in') ? state.from : '/';
+      navigate(answer.user.mustChangePassword ? '/change-password' : from, { replace: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') {
+        setNeedTotp(true);
+        setTimeout(() => totpRef.current?.focus(), 0);
+      } else {
+        setError(e);
+        if (needTotp) setTotp('');
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+          aria-labelledby="sign-in-title"
+        >
+          <Stack gap="md">
+            <div>
+              <Title order={1} size="h2" id="sign-in-title">
+                Sign in to Latchkey
+              </Title>
+              <Text size="sm" c="dimmed">
+                Manage your access keys.
+              </Text>
+            </div>
+            {state.reason === 'expired' && (
+              <Alert color="yellow" variant="light" role="status">
+                Your session has ended. Sign in again to continue.
+              </Alert>
+            )}
+            {state.reason === 'signed-out' && (
+              <Alert color="blue" variant="light" role="status">
+                You signed out.
+              </Alert>
+            )}
+            <TextInput label="Tenant" description="Your organisation's tenant name or ID" value={tenant} onChange={(e) => setTenant(e.currentTarget.value)} required autoComplete="organization" />
+            <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required autoComplete="username" />
+            <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" />
+            {needTotp && (
+              <TextInput
+                ref={totpRef}
+                label="Authenticator code"
+                description="Two-step verification is on for this account: enter the 6-digit code from your authenticator app."
+                value={totp}
+                onChange={(e) => setTotp(e.currentTarget.value)}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={7}
+                required
+              />
+            )}
+            {error !== null && <ErrorAlert error={error} title="Not signed in" />}
+            <Button type="submit" loading={busy} fullWidth>
+              Sign in
+            </Button>
+            <Text size="xs" c="dimmed">
+              Programs do not sign in here: they use access keys. See the{' '}
+              <Anchor href="/docs" size="xs">
+                API reference
+              </Anchor>
+              .
+            </Text>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}
