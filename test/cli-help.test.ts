@@ -1,0 +1,55 @@
+/** `latchkey --help` and every command's --help explain themselves; mistakes get commander's clear message. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from './support/cli.js';
+
+const GROUPS: Record<string, string[]> = {
+  users: ['list', 'create', 'get', 'grant-access', 'revoke-access', 'disable', 'enable', 'totp-reset', 'set-role', 'update'],
+  keys: ['list', 'create', 'get', 'update', 'rename', 'disable', 'enable', 'delete', 'rotate', 'permissions', 'access-records'],
+  roles: ['list', 'create', 'get', 'update', 'delete'],
+  groups: ['list', 'create', 'get', 'update', 'delete'],
+  policy: ['get', 'set'],
+  audit: ['list'],
+};
+
+const help = async (args: string[]) => {
+  const result = await runCli([...args, '--help'], { env: {} });
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout;
+};
+
+/** The command names of a help page's "Commands:" section. */
+const commandsOf = (text: string) =>
+  [...text.split('Commands:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+
+describe('latchkey --help', () => {
+  beforeAll(assertBuilt);
+
+  it('lists every command', async () => {
+    const text = await help([]);
+    expect(text).toMatch(/^Usage: latchkey /);
+    expect(commandsOf(text)).toEqual(['serve', 'migrate', 'init', ...Object.keys(GROUPS)]);
+    expect(text).toContain('LATCHKEY_');
+    expect(await help(['init'])).toContain('--password-stdin');
+  });
+
+  it.each(Object.entries(GROUPS))('%s lists its subcommands, and each explains its options', async (group, subcommands) => {
+    expect(commandsOf(await help([group]))).toEqual(subcommands);
+    const pages = await Promise.all(subcommands.map((sub) => help([group, sub])));
+    subcommands.forEach((sub, i) => {
+      expect(pages[i]).toContain(`Usage: latchkey ${group} ${sub} [options]`);
+      expect(pages[i]).toContain('--tenant <tenant>');
+      expect(pages[i]).toContain('--as <email>');
+      expect(pages[i]).toContain('--json');
+    });
+  });
+
+  it('names an unknown command or option and points at --help', async () => {
+    const unknown = await runCli(['keys', 'frobnicate'], { env: {} });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("error: unknown command 'frobnicate'");
+    const option = await runCli(['keys', 'list', '--tenant', 'acme', '--colour'], { env: {} });
+    expect(option.code).not.toBe(0);
+    expect(option.stderr).toContain("error: unknown option '--colour'");
+    expect(option.stderr).toContain('(add --help for usage)');
+  });
+});

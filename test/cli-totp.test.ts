@@ -1,0 +1,48 @@
+/** `latchkey users totp-reset`: an admin removes a user's authenticator app (a lost phone). */
+import { generateSync } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { openRuntime } from '../src/main.js';
+import { createCliWorld, initTenant, PASSWORD, type CliWorld } from './support/cli.js';
+
+describe('latchkey users totp-reset', () => {
+  let world: CliWorld;
+  const t = ['--tenant', 'acme'];
+  beforeAll(async () => {
+    world = await createCliWorld('sqlite');
+    await initTenant(world);
+    await world.json(['users', 'create', ...t, '--email', 'dev@example.com', '--password-stdin'], PASSWORD);
+  });
+  afterAll(async () => {
+    await world?.cleanup();
+  });
+
+  /** The user sets up an authenticator app, as the console's Security tab does it. */
+  async function enrolTotp(email: string): Promise<void> {
+    const runtime = await openRuntime(loadConfig(world.env), createLogger('silent'), { background: false });
+    try {
+      const tenant = (await runtime.store.tenants.findByIdOrSlug('acme'))!;
+      const user = (await runtime.store.users.findByEmailWithHash(tenant.id, email))!.user;
+      const actor = { tenantId: tenant.id, user, via: 'session' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: null };
+      const { secret } = await runtime.services.totp.enroll(actor);
+      await runtime.services.totp.confirm(actor, generateSync({ secret }));
+    } finally {
+      await runtime.close();
+    }
+  }
+
+  it('removes the authenticator, is audited, and says so when there is none', async () => {
+    await enrolTotp('dev@example.com');
+    expect((await world.json(['users', 'get', ...t, 'dev@example.com'])).totpEnabled).toBe(true);
+
+    const reset = await world.json(['users', 'totp-reset', ...t, 'dev@example.com']);
+    expect(reset).toMatchObject({ email: 'dev@example.com', totpEnabled: false });
+    expect(await world.fails(['users', 'totp-reset', ...t, 'dev@example.com'])).toMatch(/^latchkey: TOTP_NOT_ENROLLED: /);
+    expect(await world.fails(['users', 'totp-reset', ...t, 'nobody@example.com'])).toMatch(/^latchkey: NOT_FOUND: /);
+
+    const events = await world.json(['audit', 'list', ...t, '--action', 'user.totp.reset']);
+    expect(events.items).toHaveLength(1);
+    expect(events.items[0]).toMatchObject({ targetId: reset.id, result: 'success' });
+  });
+});
