@@ -1,0 +1,82 @@
+/** What the bench and its server processes say to each other over the IPC channel. */
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'stop' };
+
+export interface ServerStats {
+  /** CPU time the server used since the last mark, in seconds (user + system). */
+  cpuSeconds: number;
+  /** Share of wall time the event loop was busy since the last mark (1 = saturated). */
+  eventLoopUtilization: number;
+  rssMb: number;
+  /** How late timers ran (ms): p99 and worst, i.e. how long the event loop was blocked at a stretch. */
+  eventLoopDelayMs: { p99: number; max: number };
+  /** Access records waiting in memory to be written (verify server only). */
+  pendingRecords: number;
+  /** Keys held in the verification cache (verify server only). */
+  cachedKeys: number;
+}
+
+export type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'marked' }
+  | { type: 'stats'; stats: ServerStats }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** Runs a server process: reports its URL, answers stats between runs, stops cleanly on request. */
+export async function serveChild(options: {
+  start: () => Promise<{ url: string; close: () => Promise<void> }>;
+  extra?: () => { pendingRecords: number; cachedKeys: number };
+}): Promise<void> {
+  let server: { url: string; close: () => Promise<void> };
+  try {
+    server = await options.start();
+  } catch (error) {
+    send({ type: 'failed', message: (error as Error).stack ?? String(error) });
+    process.exit(1);
+  }
+  let cpu = process.cpuUsage();
+  let elu: EventLoopUtilization = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'mark') {
+      cpu = process.cpuUsage();
+      elu = performance.eventLoopUtilization();
+      delay.reset();
+      send({ type: 'marked' });
+    } else if (message.type === 'stats') {
+      const used = process.cpuUsage(cpu);
+      const extra = options.extra?.() ?? { pendingRecords: 0, cachedKeys: 0 };
+      send({
+        type: 'stats',
+        stats: {
+          cpuSeconds: (used.user + used.system) / 1e6,
+          eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
+          rssMb: process.memoryUsage.rss() / 2 ** 20,
+          eventLoopDelayMs: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+          ...extra,
+        },
+      });
+    } else if (message.type === 'stop') {
+      server
+        .close()
+        .then(() => {
+          send({ type: 'stopped' });
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          send({ type: 'failed', message: (error as Error).stack ?? String(error) });
+          process.exit(1);
+        });
+    }
+  });
+  // Never outlive the bench: if it dies, so does this process.
+  process.on('disconnect', () => process.exit(1));
+  send({ type: 'ready', url: server.url });
+}

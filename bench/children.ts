@@ -1,0 +1,70 @@
+/** Parent side of the server processes: start, talk to, and stop one child. */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildMessage, ParentMessage, ServerStats } from './child-protocol.js';
+
+export interface ServerChild {
+  name: string;
+  url: string;
+  mark(): Promise<void>;
+  stats(): Promise<ServerStats>;
+  /** Clean stop (the verify server writes its buffered access records first). */
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+/** BENCH_CPU_PROFILE=<dir> makes every server process write a V8 CPU profile there when it stops. */
+function execArgv(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
+export async function startChild(name: string, script: URL, env: NodeJS.ProcessEnv): Promise<ServerChild> {
+  const child: ChildProcess = fork(script, [], { env, execArgv: execArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let exited = false;
+  const waiters: { type: ChildMessage['type']; resolve: (m: ChildMessage) => void; reject: (e: Error) => void }[] = [];
+  const failAll = (error: Error) => {
+    for (const w of waiters.splice(0)) w.reject(error);
+  };
+  child.on('message', (message: ChildMessage) => {
+    if (message.type === 'failed') return failAll(new Error(`${name} server failed: ${message.message}`));
+    const index = waiters.findIndex((w) => w.type === message.type);
+    if (index >= 0) waiters.splice(index, 1)[0]!.resolve(message);
+  });
+  child.on('exit', (code, signal) => {
+    exited = true;
+    failAll(new Error(`${name} server exited (code ${code}, signal ${signal})`));
+  });
+  const expect = <T extends ChildMessage['type']>(type: T, send?: ParentMessage, timeoutMs = 120_000) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
+      if (exited) return reject(new Error(`${name} server is not running`));
+      const timer = setTimeout(() => reject(new Error(`${name} server did not answer ${type} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({
+        type,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<ChildMessage, { type: T }>);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      if (send) child.send(send);
+    });
+
+  const ready = await expect('ready');
+  return {
+    name,
+    url: ready.url,
+    mark: async () => {
+      await expect('marked', { type: 'mark' });
+    },
+    stats: async () => (await expect('stats', { type: 'stats' })).stats,
+    stop: async () => {
+      await expect('stopped', { type: 'stop' });
+    },
+    kill: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+}
