@@ -42,6 +42,15 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
     expect(await world.fails(['users', 'list', '--tenant', 'acme'])).toBe('latchkey: NOT_FOUND: No tenant "acme".');
   });
 
+  it('init refuses an address that is not one, by the same rule as users get, and creates no tenant', async () => {
+    world = await createCliWorld(kind);
+    for (const email of ['admin@localhost', 'admin', 'ad min@example.com']) {
+      const line = await world.fails(['init', '--tenant', 'acme', '--email', email, '--password-stdin'], PASSWORD);
+      expect(line).toBe('latchkey: VALIDATION_FAILED: The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).');
+    }
+    expect(await world.fails(['users', 'list', '--tenant', 'acme'])).toBe('latchkey: NOT_FOUND: No tenant "acme".');
+  });
+
   it('init without --password-stdin generates a one-time password that must be changed', async () => {
     world = await createCliWorld(kind);
     const result = await world.run(['init', '--tenant', 'acme', '--email', 'admin@example.com']);

@@ -56,6 +56,7 @@ describe('HTTP users (sqlite)', () => {
     const before = await userCount();
     const cases: [unknown, string][] = [
       [{ email: 'not-an-email', password: PASSWORD }, 'VALIDATION_FAILED'],
+      [{ email: 'dana@localhost', password: PASSWORD }, 'VALIDATION_FAILED'],
       [{ email: 'short@example.test', password: 'short' }, 'WEAK_PASSWORD'],
       [{ email: 'roles@example.test', password: PASSWORD, roleIds: ['rol_aaaaaaaaaaaaaaaa'] }, 'VALIDATION_FAILED'],
       [{ email: 'x@example.test', role: 'owner' }, 'VALIDATION_FAILED'],

@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Page, User, UserRole } from '../core/model.js';
 import { sameSet, userRolesChanged } from '../core/notifications.js';
@@ -48,8 +49,8 @@ export class UsersService {
     input: { email: string; name?: string; role?: UserRole; password?: string; programmaticAccess?: boolean; roleIds?: string[] },
   ): Promise<{ user: UserView; oneTimePassword: string | null }> {
     requireAdmin(actor, 'latchkey:users:write');
-    const email = input.email.trim().toLowerCase();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new AppError('VALIDATION_FAILED', 'The email address is not valid.');
+    const email = normalizeEmail(input.email);
+    if (email === null) throw new AppError('VALIDATION_FAILED', 'The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).', { field: 'email' });
     if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
     const roleIds = await this.checkRoles(actor.tenantId, input.roleIds ?? []);
     const oneTimePassword = input.password === undefined ? generatePassword() : null;
