@@ -102,6 +102,16 @@ describe('expiry reminders and mail (sqlite, real SMTP)', () => {
     await h.services.reminders.run();
     expect((await expiring(h, t.admin)).map((n) => n.accessKeyId)).toEqual([keys[2]!.accessKeyId]);
   });
+
+  it("applies each tenant's own reminder window in the same pass", async () => {
+    const [early, usual] = [await h.bootstrap(), await h.bootstrap()];
+    await setPolicy(h, early.admin, { expiryReminderDays: 7 });
+    const earlyKeys = [await h.createKey(early.admin, { expiresInDays: 5 }), await h.createKey(early.admin, { expiresInDays: 10 })];
+    const usualKeys = [await h.createKey(usual.admin, { expiresInDays: 5 }), await h.createKey(usual.admin, { expiresInDays: 1 })];
+    await h.services.reminders.run();
+    expect((await expiring(h, early.admin)).map((n) => n.accessKeyId)).toEqual([earlyKeys[0]!.accessKeyId]);
+    expect((await expiring(h, usual.admin)).map((n) => n.accessKeyId)).toEqual([usualKeys[1]!.accessKeyId]);
+  });
 });
 
 describe('mail retries (sqlite, real SMTP that refuses)', () => {

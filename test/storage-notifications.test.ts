@@ -133,11 +133,28 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
       await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: new Date(at - 1) });
       await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: null });
       await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: new Date(at + DAY), state: 'disabled' });
-      const due = await t.store.expiryReminders.dueKeys(tenant.id, new Date(at), new Date(at + 2 * DAY), 100);
+      const due = await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100);
       expect(due).toEqual([
         { accessKeyId: soon.key.accessKeyId, tenantId: tenant.id, name: soon.key.name, ownerId: owner.id, creatorId: owner.id, expiresAt: new Date(at + DAY) },
       ]);
-      expect(await t.store.expiryReminders.dueKeys((await seedTenant(t.store)).id, new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
+      expect(await t.store.expiryReminders.dueKeys([(await seedTenant(t.store)).id], new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
+    });
+
+    it('answers for several tenants in one query, each key once, and nothing of a tenant not asked for', async () => {
+      const [a, b, c] = [await seedTenant(t.store), await seedTenant(t.store), await seedTenant(t.store)];
+      const keys = [];
+      for (const tenant of [a, b, c]) {
+        const owner = await seedUser(t.store, tenant.id);
+        keys.push(await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: new Date(at + DAY) }));
+      }
+      const due = await t.store.expiryReminders.dueKeys([a.id, b.id], new Date(at), new Date(at + 2 * DAY), 100);
+      expect(due.map((k) => [k.tenantId, k.accessKeyId]).sort()).toEqual(
+        [
+          [a.id, keys[0]!.key.accessKeyId],
+          [b.id, keys[1]!.key.accessKeyId],
+        ].sort(),
+      );
+      expect(await t.store.expiryReminders.dueKeys([], new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
     });
 
     it('lets one claim per key and expiry win; a new expiry date is due again', async () => {
@@ -147,9 +164,9 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
       const row = { accessKeyId: key.key.accessKeyId, tenantId: tenant.id, expiresAt: new Date(at + DAY), now: new Date(at) };
       const claims = await Promise.all([1, 2, 3].map(() => t.store.expiryReminders.claim(row)));
       expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await t.store.expiryReminders.dueKeys(tenant.id, new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
+      expect(await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
       await t.store.accessKeys.update(tenant.id, key.key.accessKeyId, 'enabled', { expiresAt: new Date(at + DAY + 3_600_000) }, new Date(at));
-      expect((await t.store.expiryReminders.dueKeys(tenant.id, new Date(at), new Date(at + 2 * DAY), 100)).map((k) => k.accessKeyId)).toEqual([key.key.accessKeyId]);
+      expect((await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100)).map((k) => k.accessKeyId)).toEqual([key.key.accessKeyId]);
       expect(await t.store.expiryReminders.claim({ ...row, expiresAt: new Date(at + DAY + 3_600_000) })).toBe(true);
       expect(await t.store.expiryReminders.purgeExpiredBefore(new Date(at + DAY + 1))).toBe(1);
     });

@@ -6,6 +6,8 @@ import type { NotificationsService } from './notifications-service.js';
 
 const DAY_MS = 86_400_000;
 const PAGE = 100;
+/** Tenant IDs per due-keys query (well inside every driver's limit on bound parameters). */
+const TENANTS_PER_QUERY = 500;
 
 /**
  * Expiry reminders (seed 001: "2 days before, by email to the tenant's admins and the key's
@@ -25,30 +27,44 @@ export class ExpiryReminders {
     this.notifications = options.notifications;
   }
 
-  /** Reminds of every key due now that no process reminded of yet; returns how many keys this pass took. */
+  /**
+   * Reminds of every key due now that no process reminded of yet; returns how many keys this
+   * pass took. Tenants are read in one query and grouped by their reminder window, so a pass
+   * costs one query per window and page of due keys, not one per tenant.
+   */
   async run(): Promise<number> {
     const now = this.clock.now();
+    const byWindow = new Map<number, string[]>();
+    for (const tenant of await this.store.tenants.listAll()) {
+      const days = tenant.policy.expiryReminderDays;
+      if (tenant.status !== 'active' || days <= 0) continue;
+      byWindow.set(days, [...(byWindow.get(days) ?? []), tenant.id]);
+    }
+    const admins = new Map<string, string[]>();
     let reminded = 0;
     let mailed = false;
-    for (const tenantId of await this.store.tenants.listIds()) {
-      const tenant = await this.store.tenants.findById(tenantId);
-      if (!tenant || tenant.status !== 'active' || tenant.policy.expiryReminderDays <= 0) continue;
-      const until = new Date(now.getTime() + tenant.policy.expiryReminderDays * DAY_MS);
-      const admins = await this.store.users.activeAdminIds(tenantId);
-      for (;;) {
-        const due = await this.store.expiryReminders.dueKeys(tenantId, now, until, PAGE);
-        for (const key of due) {
-          const took = await this.store.db.transaction().execute(async (trx) => {
-            if (!(await this.store.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId, expiresAt: key.expiresAt, now }, trx))) return false;
-            const owner = (await this.store.users.findMany(tenantId, [key.ownerId], trx))[0];
-            const content = keyExpiring({ ...key, owner: { name: owner?.name ?? key.ownerId, email: owner?.email ?? '' } }, now);
-            mailed = (await this.notifications.notify(trx, tenantId, expiringRecipients(admins, key.creatorId, key.ownerId), content, { mail: true })) || mailed;
-            return true;
-          });
-          if (took) reminded++;
+    for (const [days, tenantIds] of byWindow) {
+      const until = new Date(now.getTime() + days * DAY_MS);
+      for (let start = 0; start < tenantIds.length; start += TENANTS_PER_QUERY) {
+        const group = tenantIds.slice(start, start + TENANTS_PER_QUERY);
+        for (;;) {
+          const due = await this.store.expiryReminders.dueKeys(group, now, until, PAGE);
+          for (const key of due) {
+            let tenantAdmins = admins.get(key.tenantId);
+            if (tenantAdmins === undefined) admins.set(key.tenantId, (tenantAdmins = await this.store.users.activeAdminIds(key.tenantId)));
+            const recipients = expiringRecipients(tenantAdmins, key.creatorId, key.ownerId);
+            const took = await this.store.db.transaction().execute(async (trx) => {
+              if (!(await this.store.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }, trx))) return false;
+              const owner = (await this.store.users.findMany(key.tenantId, [key.ownerId], trx))[0];
+              const content = keyExpiring({ ...key, owner: { name: owner?.name ?? key.ownerId, email: owner?.email ?? '' } }, now);
+              mailed = (await this.notifications.notify(trx, key.tenantId, recipients, content, { mail: true })) || mailed;
+              return true;
+            });
+            if (took) reminded++;
+          }
+          // A key another process claimed meanwhile drops out of the next page, so this ends.
+          if (due.length < PAGE) break;
         }
-        // A key another process claimed meanwhile drops out of the next page, so this ends.
-        if (due.length < PAGE) break;
       }
     }
     if (mailed) this.notifications.mailQueued();

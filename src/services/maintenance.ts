@@ -19,10 +19,8 @@ export async function purgeExpired(
 ): Promise<{ accessRecords: number; sessions: number; changes: number; mails: number; reminders: number }> {
   const now = clock.now();
   let accessRecords = 0;
-  for (const tenantId of await store.tenants.listIds()) {
-    const tenant = await store.tenants.findById(tenantId);
-    if (!tenant) continue;
-    accessRecords += await store.accessRecords.purgeOlderThan(tenantId, new Date(now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS));
+  for (const tenant of await store.tenants.listAll()) {
+    accessRecords += await store.accessRecords.purgeOlderThan(tenant.id, new Date(now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS));
   }
   const sessions = await store.sessions.purgeExpired(now.getTime());
   const changes = await store.changes.purgeBefore(new Date(now.getTime() - CHANGES_KEPT_MS));

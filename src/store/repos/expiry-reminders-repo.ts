@@ -15,14 +15,15 @@ export class ExpiryRemindersRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Enabled keys of the tenant expiring after `now` and no later than `until` whose current
+   * Enabled keys of these tenants expiring after `now` and no later than `until` whose current
    * expiry date has no reminder yet (a key whose expiry was extended is due again).
    */
-  async dueKeys(tenantId: string, now: Date, until: Date, limit: number): Promise<ExpiringKey[]> {
+  async dueKeys(tenantIds: readonly string[], now: Date, until: Date, limit: number): Promise<ExpiringKey[]> {
+    if (tenantIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('accessKeys as k')
       .select(['k.id', 'k.tenantId', 'k.name', 'k.ownerId', 'k.creatorId', 'k.expiresAt'])
-      .where('k.tenantId', '=', tenantId)
+      .where('k.tenantId', 'in', tenantIds)
       .where('k.state', '=', 'enabled')
       .where('k.expiresAt', '>', now.getTime())
       .where('k.expiresAt', '<=', until.getTime())

@@ -41,9 +41,10 @@ export class TenantsRepo {
     return Number(row.n);
   }
 
-  async listIds(): Promise<string[]> {
-    const rows = await this.db.selectFrom('tenants').select('id').execute();
-    return rows.map((r) => r.id);
+  /** Every tenant with its policy, in one query (the periodic passes read each tenant's rules). */
+  async listAll(): Promise<Tenant[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().orderBy('id').execute();
+    return rows.map(tenantFromRow);
   }
 
   async updatePolicy(id: string, policy: TenantPolicy, db: Kysely<Database> = this.db): Promise<void> {
