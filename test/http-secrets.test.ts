@@ -140,7 +140,7 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
     for (const c of [...credentials, ...csrfTokens, oneTimePassword.value]) expect(log.includes(c), `the log holds ${c.slice(0, 3)}…`).toBe(false);
   });
 
-  it('stores no secret, token, password or session cookie in plain text', async () => {
+  it('stores no secret, token, password, session cookie or CSRF token in plain text', async () => {
     let stored: string;
     if (kind === 'sqlite') {
       const files = (await readdir(h.testStore.dataDir)).filter((f) => f.startsWith('latchkey.db'));
@@ -164,6 +164,6 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
       expect(stored.includes(k.secret), 'a secret is stored in plain text').toBe(false);
       expect(stored.includes(k.token), 'a token is stored in plain text').toBe(false);
     }
-    for (const c of [...credentials, oneTimePassword.value]) expect(stored.includes(c), `the database holds ${c.slice(0, 3)}…`).toBe(false);
+    for (const c of [...credentials, ...csrfTokens, oneTimePassword.value]) expect(stored.includes(c), `the database holds ${c.slice(0, 3)}…`).toBe(false);
   });
 });

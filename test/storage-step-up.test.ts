@@ -18,7 +18,7 @@ describe.each(DATABASE_KINDS)('storage on %s: step-up and TOTP', (kind) => {
     const tenant = await seedTenant(t.store);
     const user = await seedUser(t.store, tenant.id);
     const idHash = randomBytes(32).toString('hex');
-    await t.store.sessions.insert({ idHash, userId: user.id, tenantId: tenant.id, csrfToken: 'c', createdAt: at, expiresAt: at + 3_600_000, lastSeenAt: at });
+    await t.store.sessions.insert({ idHash, userId: user.id, tenantId: tenant.id, createdAt: at, expiresAt: at + 3_600_000, lastSeenAt: at });
     return { tenant, user, idHash };
   }
 

@@ -39,7 +39,7 @@ export function generateId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomString(BASE32_ALPHABET.toLowerCase(), OBJECT_ID_RANDOM_LENGTH)}`;
 }
 
-/** Opaque tokens (session cookies, CSRF tokens): 32 bytes, base64url. */
+/** Opaque tokens (session cookies): 32 bytes, base64url. */
 export function generateOpaqueToken(): string {
   return randomBytes(32).toString('base64url');
 }

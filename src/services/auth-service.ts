@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors.js';
 import { afterFailure, retryAfterMs } from '../core/login-throttle.js';
 import type { User } from '../core/model.js';
+import { csrfTokenFor } from '../crypto/csrf.js';
 import { constantTimeEqual, sha256Hex } from '../crypto/digest.js';
 import { dummyPasswordHash, hashPassword, isAcceptablePassword, verifyPassword } from '../crypto/password.js';
 import { generateOpaqueToken } from '../crypto/random.js';
@@ -83,13 +84,11 @@ export class AuthService {
     }
     await this.store.loginFailures.clear(subject);
     const sessionToken = generateOpaqueToken();
-    const csrfToken = generateOpaqueToken();
     const expiresAt = new Date(now.getTime() + this.sessionTtlMs);
     await this.store.sessions.insert({
       idHash: sha256Hex(sessionToken),
       userId: found.user.id,
       tenantId: found.user.tenantId,
-      csrfToken,
       createdAt: now.getTime(),
       expiresAt: expiresAt.getTime(),
       lastSeenAt: now.getTime(),
@@ -98,7 +97,7 @@ export class AuthService {
       { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip },
       { action: 'auth.login', targetType: 'user', targetId: found.user.id },
     );
-    return { user: found.user, sessionToken, csrfToken, expiresAt };
+    return { user: found.user, sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
   }
 
   /** The session behind a cookie value, or null when unknown, expired or its user is disabled. */
@@ -114,7 +113,7 @@ export class AuthService {
     if (!user || user.status !== 'active') return null;
     const tenant = await this.store.tenants.findById(row.tenantId);
     if (!tenant || tenant.status !== 'active') return null;
-    return { idHash: row.idHash, user, csrfToken: row.csrfToken, expiresAt: new Date(row.expiresAt) };
+    return { idHash: row.idHash, user, csrfToken: csrfTokenFor(sessionToken), expiresAt: new Date(row.expiresAt) };
   }
 
   checkCsrf(session: SessionLookup, header: string | undefined): boolean {

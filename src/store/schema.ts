@@ -32,7 +32,6 @@ export interface SessionsTable {
   idHash: string;
   userId: string;
   tenantId: string;
-  csrfToken: string;
   createdAt: number;
   expiresAt: number;
   lastSeenAt: number;

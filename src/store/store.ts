@@ -7,6 +7,7 @@ import { initialMigration } from './migrations/001-initial.js';
 import { metaMigration } from './migrations/002-meta.js';
 import { stepUpNotificationsMigration } from './migrations/003-step-up-notifications.js';
 import { seenSignaturesMigration } from './migrations/004-seen-signatures.js';
+import { derivedCsrfMigration } from './migrations/005-derived-csrf.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -75,6 +76,7 @@ export function createStore(options: StoreOptions): Store {
       '002-meta': metaMigration(),
       '003-step-up-notifications': stepUpNotificationsMigration(),
       '004-seen-signatures': seenSignaturesMigration(),
+      '005-derived-csrf': derivedCsrfMigration(),
     }),
     migrationTableName: 'latchkey_migrations',
     migrationLockTableName: 'latchkey_migrations_lock',

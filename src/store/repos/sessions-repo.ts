@@ -4,7 +4,7 @@ import type { Database, SessionsTable } from '../schema.js';
 export type SessionRow = SessionsTable;
 
 /** What a sign-in writes; the step-up columns start empty. */
-export type NewSession = Pick<SessionsTable, 'idHash' | 'userId' | 'tenantId' | 'csrfToken' | 'createdAt' | 'expiresAt' | 'lastSeenAt'>;
+export type NewSession = Pick<SessionsTable, 'idHash' | 'userId' | 'tenantId' | 'createdAt' | 'expiresAt' | 'lastSeenAt'>;
 
 const orNull = (v: number | null) => (v === null ? null : Number(v));
 
