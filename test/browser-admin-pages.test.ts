@@ -101,6 +101,15 @@ describe('administration pages', { timeout: 60_000 }, () => {
     await confirm.getByRole('button', { name: 'Disable user' }).click();
     await expect.poll(async () => (await api(`/v1/users/${member.id}`)).status).toBe('disabled');
     await expect.poll(async () => (await h.verify(key.token)).valid).toBe(false);
+
+    // Deleting the group: the confirmation says what its members lose, then it is gone.
+    await page.goto('/access/groups');
+    await page.getByRole('button', { name: 'Delete group ingest-team' }).click();
+    const drop = page.getByRole('dialog', { name: 'Delete group?' });
+    expect(await drop.innerText()).toContain('lose the permissions of its roles at once');
+    await drop.getByRole('button', { name: 'Delete group' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('No groups yet.');
+    expect((await api(`/v1/users/${member.id}`)).groupIds).toEqual([]);
     expectCleanPage(h, page);
   });
 

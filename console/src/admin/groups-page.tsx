@@ -1,15 +1,14 @@
 /** Groups: users that carry roles (seed 001: "user groups that are associated with roles"). */
-import { ActionIcon, Badge, Button, Group, Modal, MultiSelect, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Modal, MultiSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPlus, IconX } from '@tabler/icons-react';
+import { IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useGroups, useRoles, useUser } from '../api/queries';
 import type { Group as UserGroup, User } from '../api/types';
-import { ConfirmModal } from '../ui/confirm-modal';
 import { ErrorAlert } from '../ui/error-alert';
-import { ListState } from '../ui/list-state';
+import { NamedSetPage } from './named-set-page';
 import { UserPicker, userLabel } from '../ui/user-picker';
 
 function MemberRow({ userId, onRemove }: { userId: string; onRemove: () => void }) {
@@ -130,92 +129,39 @@ export function GroupsPage() {
   const groups = useGroups();
   const roles = useRoles();
   const client = useQueryClient();
-  const [editing, setEditing] = useState<{ group: UserGroup | null } | null>(null);
-  const [deleting, setDeleting] = useState<UserGroup | null>(null);
   const roleName = (id: string) => roles.data?.find((r) => r.id === id)?.name ?? id;
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <div>
-          <Title order={1} size="h2">
-            Groups
-          </Title>
-          <Text size="sm" c="dimmed">
-            A group gives its roles to every member. Assign a group to a key to narrow the key to the group's roles.
-          </Text>
-        </div>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({ group: null })}>
-          Create group
-        </Button>
-      </Group>
-      <ListState query={groups} items={groups.data} loading="Loading groups…" failed="Groups could not be loaded" empty="No groups yet.">
-        {(items) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped aria-label="Groups">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Roles</Table.Th>
-                  <Table.Th>Members</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((g) => (
-                  <Table.Tr key={g.id}>
-                    <Table.Td>
-                      <Text size="sm" fw={600}>
-                        {g.name}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {g.description}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {g.roleIds.map((id) => (
-                          <Badge key={id} variant="outline" tt="none">
-                            {roleName(id)}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{g.userIds.length}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        <Button size="compact-xs" variant="light" onClick={() => setEditing({ group: g })} aria-label={`Edit group ${g.name}`}>
-                          Edit
-                        </Button>
-                        <Button size="compact-xs" variant="light" color="red" onClick={() => setDeleting(g)} aria-label={`Delete group ${g.name}`}>
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </ListState>
-      <GroupModal opened={editing !== null} group={editing?.group ?? null} onClose={() => setEditing(null)} />
-      <ConfirmModal
-        opened={deleting !== null}
-        title="Delete group?"
-        confirmLabel="Delete group"
-        onClose={() => setDeleting(null)}
-        onConfirm={async () => {
-          if (!deleting) return;
-          await api('DELETE', `/v1/groups/${encodeURIComponent(deleting.id)}`);
-          await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
-          notifications.show({ message: `Group ${deleting.name} deleted.` });
-          setDeleting(null);
-        }}
-      >
-        <Text size="sm">
-          The members of <strong>{deleting?.name}</strong> lose the permissions of its roles at once. A group still assigned to an access key cannot be deleted; take it off the key first.
-        </Text>
-      </ConfirmModal>
-    </Stack>
+    <NamedSetPage<UserGroup>
+      noun="group"
+      plural="groups"
+      intro="A group gives its roles to every member. Assign a group to a key to narrow the key to the group's roles."
+      query={groups}
+      columns={[
+        {
+          header: 'Roles',
+          cell: (g) => (
+            <Group gap={4}>
+              {g.roleIds.map((id) => (
+                <Badge key={id} variant="outline" tt="none">
+                  {roleName(id)}
+                </Badge>
+              ))}
+            </Group>
+          ),
+        },
+        { header: 'Members', cell: (g) => g.userIds.length },
+      ]}
+      editor={({ opened, item, onClose }) => <GroupModal opened={opened} group={item} onClose={onClose} />}
+      onDelete={async (group) => {
+        await api('DELETE', `/v1/groups/${encodeURIComponent(group.id)}`);
+        await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
+        notifications.show({ message: `Group ${group.name} deleted.` });
+      }}
+      deleteWarning={(group) => (
+        <>
+          The members of <strong>{group?.name}</strong> lose the permissions of its roles at once. A group still assigned to an access key cannot be deleted; take it off the key first.
+        </>
+      )}
+    />
   );
 }
