@@ -28,7 +28,7 @@ async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   };
 }
 
-const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures'];
+const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf'];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
   describe('migrations', () => {
