@@ -79,6 +79,19 @@ describe('HTTP auth (sqlite)', () => {
     expect(after.status).toBe(200);
   });
 
+  it('lets no more guesses through when they are sent all at once', async () => {
+    const t = await h.bootstrap();
+    const body = { tenant: t.slug, email: t.admin.email, password: 'parallel guess' };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => h.request({ method: 'POST', url: '/v1/auth/login', body })));
+    const statuses = answers.map((r) => r.status).sort();
+    // Each guess takes its own place in the count: the free failures and the one that sets the
+    // lock are checked, every other guess meets the lock.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(FREE_FAILURES + 1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20 - FREE_FAILURES - 1);
+    const locked = await h.request({ method: 'POST', url: '/v1/auth/login', body: { ...body, password: PASSWORD } });
+    expect(locked.status).toBe(429);
+  });
+
   it('throttles guesses against an unknown account as well', async () => {
     const body = { tenant: acme.slug, email: 'ghost@example.test', password: 'guess guess guess' };
     const statuses = await failUntilLocked(body);

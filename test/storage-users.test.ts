@@ -127,4 +127,19 @@ describe.each(DATABASE_KINDS)('storage on %s: users', (kind) => {
     expect(pages).toBe(5);
     expect(seen).toEqual(expected);
   });
+
+  it('writes a sign-in failure count only over the state it was computed from: of racing writers exactly one wins', async () => {
+    const subject = `${generateId('tenant')}:racer@example.test`;
+    const first = { failures: 1, firstFailedAt: 1_000, lockedUntil: 0 };
+    const fresh = await Promise.all([1, 2, 3].map(() => t.store.loginFailures.replace(subject, null, first)));
+    expect(fresh.filter(Boolean)).toHaveLength(1);
+    const second = { failures: 2, firstFailedAt: 1_000, lockedUntil: 0 };
+    const next = await Promise.all([1, 2, 3].map(() => t.store.loginFailures.replace(subject, first, second)));
+    expect(next.filter(Boolean)).toHaveLength(1);
+    expect(await t.store.loginFailures.get(subject)).toEqual({ subject, ...second });
+    // A writer that read before the last write loses, whatever it wanted to write.
+    expect(await t.store.loginFailures.replace(subject, first, { failures: 9, firstFailedAt: 1_000, lockedUntil: 5_000 })).toBe(false);
+    await t.store.loginFailures.clear(subject);
+    expect(await t.store.loginFailures.get(subject)).toBeNull();
+  });
 });

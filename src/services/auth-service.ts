@@ -1,5 +1,4 @@
 import { AppError } from '../core/errors.js';
-import { afterFailure, retryAfterMs } from '../core/login-throttle.js';
 import type { User } from '../core/model.js';
 import { csrfTokenFor } from '../crypto/csrf.js';
 import { constantTimeEqual, sha256Hex } from '../crypto/digest.js';
@@ -7,6 +6,7 @@ import { dummyPasswordHash, hashPassword, isAcceptablePassword, verifyPassword }
 import { generateOpaqueToken } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Clock } from './actor.js';
+import { claimAttempt } from './attempt-brake.js';
 import type { AuditService } from './audit-service.js';
 import type { TotpService } from './totp-service.js';
 
@@ -51,8 +51,8 @@ export class AuthService {
     const tenant = await this.store.tenants.findByIdOrSlug(input.tenant.trim());
     const email = input.email.trim().toLowerCase();
     const subject = `${tenant?.id ?? 'unknown:' + input.tenant.trim().toLowerCase()}:${email}`;
-    const throttle = await this.store.loginFailures.get(subject);
-    const wait = retryAfterMs(throttle, now.getTime());
+    // Counted before the password is checked (see claimAttempt); a success below clears it.
+    const wait = await claimAttempt(this.store.loginFailures, subject, now.getTime());
     if (wait > 0) {
       throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 1000)} s.`, {
         retryAfterSeconds: Math.ceil(wait / 1000),
@@ -62,7 +62,6 @@ export class AuthService {
     // Verify against a dummy hash when there is no such user, so timing does not reveal accounts.
     const ok = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
     if (!found || !ok || found.user.status !== 'active') {
-      await this.store.loginFailures.put({ subject, ...afterFailure(throttle, now.getTime()) });
       if (tenant && found) {
         await this.audit.record(
           { tenantId: tenant.id, user: found.user, accessKeyId: null, ip: input.ip },
@@ -74,7 +73,6 @@ export class AuthService {
     if (await this.totp.isEnabled(found.user.tenantId, found.user.id)) {
       if (input.totp === undefined) throw new AppError('TOTP_REQUIRED');
       if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
-        await this.store.loginFailures.put({ subject, ...afterFailure(throttle, now.getTime()) });
         await this.audit.record(
           { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip },
           { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },

@@ -125,10 +125,9 @@ export class StepUpService {
     if (policy.stepUp === 'none') throw new AppError('STEP_UP_NOT_REQUIRED');
     const now = this.clock.now();
     if (policy.stepUp === 'totp') {
-      await this.totp.throttle(actor);
       if (!(await this.totp.isEnabled(actor.tenantId, actor.user.id))) throw new AppError('TOTP_NOT_ENROLLED');
+      await this.totp.throttle(actor);
       if (!(await this.totp.check(actor.tenantId, actor.user.id, code))) {
-        await this.totp.countWrongCode(actor);
         await this.failed(actor, 'totp', 'WRONG_CODE');
         throw new AppError('STEP_UP_CODE_INVALID', 'The code from the authenticator app is not correct (or was used already); wait for the next one.');
       }

@@ -1,9 +1,9 @@
 import { AppError } from '../core/errors.js';
-import { afterFailure, retryAfterMs } from '../core/login-throttle.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { base32Decode, generateTotpSecret, matchTotp, otpauthUrl } from '../crypto/totp.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, type Actor, type Clock } from './actor.js';
+import { claimAttempt } from './attempt-brake.js';
 import type { AuditService } from './audit-service.js';
 
 const totpBinding = (tenantId: string, userId: string) => `totp:${tenantId}:${userId}`;
@@ -117,18 +117,16 @@ export class TotpService {
     return match.ok && (await this.store.totp.useCounter(userId, match.counter));
   }
 
-  /** Refuses while too many wrong codes were given lately (429 with Retry-After). */
+  /**
+   * Counts a code attempt before it is checked (see claimAttempt; `clearThrottle` after a right
+   * code), and refuses while too many wrong codes were given lately (429 with Retry-After).
+   */
   async throttle(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
-    const wait = retryAfterMs(await this.store.loginFailures.get(throttleSubject(actor)), this.clock.now().getTime());
+    const wait = await claimAttempt(this.store.loginFailures, throttleSubject(actor), this.clock.now().getTime());
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new AppError('TOO_MANY_ATTEMPTS', `Too many wrong codes. Try again in ${seconds} s.`, { retryAfterSeconds: seconds });
     }
-  }
-
-  async countWrongCode(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
-    const subject = throttleSubject(actor);
-    await this.store.loginFailures.put({ subject, ...afterFailure(await this.store.loginFailures.get(subject), this.clock.now().getTime()) });
   }
 
   async clearThrottle(actor: Pick<Actor, 'tenantId' | 'user'>): Promise<void> {
@@ -136,7 +134,6 @@ export class TotpService {
   }
 
   private async wrongCode(actor: Actor, action: string): Promise<void> {
-    await this.countWrongCode(actor);
     await this.audit.record(actor, { action, targetType: 'user', targetId: actor.user.id, result: 'failure', details: { reason: 'WRONG_CODE' } });
   }
 

@@ -12,12 +12,29 @@ export class LoginFailuresRepo {
       : null;
   }
 
-  async put(row: LoginFailuresTable): Promise<void> {
-    await this.db
-      .insertInto('loginFailures')
-      .values(row)
-      .onConflict((oc) => oc.column('subject').doUpdateSet({ failures: row.failures, firstFailedAt: row.firstFailedAt, lockedUntil: row.lockedUntil }))
-      .execute();
+  /**
+   * Writes `next` only if the subject's row is still `expected` (null: there is no row yet), so
+   * two sign-ins that read the same state cannot both write their successor: the loser gets
+   * false and reads again.
+   */
+  async replace(subject: string, expected: Omit<LoginFailuresTable, 'subject'> | null, next: Omit<LoginFailuresTable, 'subject'>): Promise<boolean> {
+    if (expected === null) {
+      const inserted = await this.db
+        .insertInto('loginFailures')
+        .values({ subject, ...next })
+        .onConflict((oc) => oc.column('subject').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+    }
+    const updated = await this.db
+      .updateTable('loginFailures')
+      .set(next)
+      .where('subject', '=', subject)
+      .where('failures', '=', expected.failures)
+      .where('firstFailedAt', '=', expected.firstFailedAt)
+      .where('lockedUntil', '=', expected.lockedUntil)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
   }
 
   async clear(subject: string): Promise<void> {
