@@ -94,6 +94,16 @@ describe('administration pages', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Save roles' }).click();
     await expect.poll(async () => (await h.verify(key.token, 'storage:read')).valid).toBe(true);
 
+    // A new email address: a malformed one shows the server's reason and saves nothing.
+    const emailBox = page.getByRole('textbox', { name: 'Email' });
+    await emailBox.fill('gus@localhost');
+    await page.getByRole('button', { name: 'Save email' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('The email address is not valid');
+    expect((await api(`/v1/users/${member.id}`)).email).toBe(member.email);
+    await emailBox.fill('Gus.Renamed@Example.test');
+    await page.getByRole('button', { name: 'Save email' }).click();
+    await expect.poll(async () => (await api(`/v1/users/${member.id}`)).email).toBe('gus.renamed@example.test');
+
     // Disabling the user: confirmation, then their keys stop working.
     await page.getByRole('button', { name: 'Disable user' }).click();
     const confirm = page.getByRole('dialog', { name: 'Disable user?' });

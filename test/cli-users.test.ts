@@ -60,6 +60,17 @@ describe('latchkey users', () => {
     expect(human.stdout.trim()).toBe('dev@example.com is disabled.');
   });
 
+  it('update --email changes the address a user signs in with; a taken or malformed one is refused', async () => {
+    const created = await world.json(['users', 'create', ...t, '--email', 'mover@example.com']);
+    const moved = await world.json(['users', 'update', ...t, 'mover@example.com', '--email', 'Moved@Example.org', '--json']);
+    expect(moved).toMatchObject({ id: created.user.id, email: 'moved@example.org' });
+    expect((await world.json(['users', 'get', ...t, 'moved@example.org', '--json'])).id).toBe(created.user.id);
+    expect(await world.fails(['users', 'get', ...t, 'mover@example.com'])).toMatch(/^latchkey: NOT_FOUND: /);
+    expect(await world.fails(['users', 'update', ...t, 'moved@example.org', '--email', 'ops@example.com'])).toMatch(/^latchkey: EMAIL_TAKEN: /);
+    expect(await world.fails(['users', 'update', ...t, 'moved@example.org', '--email', 'moved@localhost'])).toMatch(/^latchkey: VALIDATION_FAILED: The email address is not valid/);
+    expect((await world.json(['users', 'get', ...t, created.user.id, '--json'])).email).toBe('moved@example.org');
+  });
+
   it('refuses what would leave the tenant without an active administrator, and names unknown users', async () => {
     const ops = await world.json(['users', 'get', ...t, 'ops@example.com']);
     await world.json(['users', 'disable', ...t, ops.id]);

@@ -96,6 +96,34 @@ describe('HTTP users (sqlite)', () => {
     expect((await h.request({ method: 'GET', url: `/v1/users/${inGroup.id}`, as: acme.admin })).body).toMatchObject({ roleIds: [], groupIds: [group.id] });
   });
 
+  it('changes the email a user signs in with, by the rule of creation, and audits the old and new address', async () => {
+    const mover = await h.addUser(acme.admin, { email: 'mover@example.test' });
+    const res = await h.request({ method: 'PATCH', url: `/v1/users/${mover.id}`, as: acme.admin, body: { email: ' Moved@Example.TEST ' } });
+    expect(res.status).toBe(200);
+    expect(res.body.email).toBe('moved@example.test');
+    const login = (email: string) => h.request({ method: 'POST', url: '/v1/auth/login', body: { tenant: acme.slug, email, password: PASSWORD } });
+    expect((await login('moved@example.test')).status).toBe(200);
+    expect((await login('mover@example.test')).status).toBe(401);
+    const audit = await h.request({ method: 'GET', url: `/v1/audit-events?action=user.update&targetId=${mover.id}`, as: acme.admin });
+    expect(audit.body.items[0].details).toMatchObject({ email: 'moved@example.test', previousEmail: 'mover@example.test' });
+
+    for (const [email, status, code] of [
+      ['moved@localhost', 400, 'VALIDATION_FAILED'],
+      [acme.admin.email, 409, 'EMAIL_TAKEN'],
+      ['', 400, 'VALIDATION_FAILED'],
+    ] as const) {
+      const refused = await h.request({ method: 'PATCH', url: `/v1/users/${mover.id}`, as: acme.admin, body: { email, name: 'Not Saved' } });
+      expect(refused.status, email).toBe(status);
+      expect(refused.body.error.code).toBe(code);
+    }
+    // Nothing of a refused change was written, the name with it.
+    expect((await h.request({ method: 'GET', url: `/v1/users/${mover.id}`, as: acme.admin })).body).toMatchObject({ email: 'moved@example.test', name: 'mover' });
+    // Another tenant's user is not found, whatever the body.
+    const other = await h.bootstrap();
+    const foreign = await h.request({ method: 'PATCH', url: `/v1/users/${mover.id}`, as: other.admin, body: { email: 'taken-over@example.test' } });
+    expect(foreign.status).toBe(404);
+  });
+
   it('gets a user; a member may read only themselves', async () => {
     const byAdmin = await h.request({ method: 'GET', url: `/v1/users/${member.id}`, as: acme.admin });
     expect(byAdmin.status).toBe(200);

@@ -131,19 +131,21 @@ export function userCommands(program: Command): void {
     .addArgument(new Argument('<role>', 'admin or member').choices(['admin', 'member']))
     .action(updateAction((u) => `${u.email} is now ${u.role === 'admin' ? 'an admin' : 'a member'}.`, (role) => ({ role: role as UserRole })));
 
-  adminCommand(users, 'update <user>', "Change a user's name or tenant roles")
+  adminCommand(users, 'update <user>', "Change a user's email, name or tenant roles")
+    .option('--email <address>', 'new email address (the one they sign in with)')
     .option('--name <name>', 'new display name')
     .option('--tenant-role <roleId>', 'the tenant roles the user holds, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--no-tenant-roles', 'remove every tenant role from the user')
     .action(
-      adminAction<AdminOptions & { name?: string; tenantRole?: string[]; tenantRoles?: boolean }>(async (cx, ref) => {
+      adminAction<AdminOptions & { email?: string; name?: string; tenantRole?: string[]; tenantRoles?: boolean }>(async (cx, ref) => {
         const o = cx.opts;
         const patch: UserUpdate = {
+          ...(o.email !== undefined && { email: o.email }),
           ...(o.name !== undefined && { name: o.name }),
           ...(o.tenantRole !== undefined && { roleIds: o.tenantRole }),
           ...(o.tenantRoles === false && { roleIds: [] }),
         };
-        if (Object.keys(patch).length === 0) throw new AppError('BAD_REQUEST', 'Nothing to change: give --name, --tenant-role or --no-tenant-roles.');
+        if (Object.keys(patch).length === 0) throw new AppError('BAD_REQUEST', 'Nothing to change: give --email, --name, --tenant-role or --no-tenant-roles.');
         const user = userView(await cx.services.users.update(cx.actor, await resolveUserId(cx, ref!), patch));
         print(cx.json, user, () => describe(user));
       }),

@@ -19,12 +19,16 @@ export interface UserView extends User {
 }
 
 export interface UserUpdate {
+  /** The address the user signs in with (same rule as at creation; unique in the tenant). */
+  email?: string;
   name?: string;
   role?: UserRole;
   programmaticAccess?: boolean;
   status?: User['status'];
   roleIds?: string[];
 }
+
+const INVALID_EMAIL = 'The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).';
 
 /** People of a tenant, managed by its admins. */
 export class UsersService {
@@ -50,7 +54,7 @@ export class UsersService {
   ): Promise<{ user: UserView; oneTimePassword: string | null }> {
     requireAdmin(actor, 'latchkey:users:write');
     const email = normalizeEmail(input.email);
-    if (email === null) throw new AppError('VALIDATION_FAILED', 'The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).', { field: 'email' });
+    if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL, { field: 'email' });
     if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
     const roleIds = await this.checkRoles(actor.tenantId, input.roleIds ?? []);
     const oneTimePassword = input.password === undefined ? generatePassword() : null;
@@ -101,25 +105,36 @@ export class UsersService {
     requireAdmin(actor, 'latchkey:users:write');
     const user = await this.store.users.find(actor.tenantId, userId);
     if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    if (patch.email !== undefined) {
+      const email = normalizeEmail(patch.email);
+      if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL, { field: 'email' });
+      patch = { ...patch, email };
+    }
     const losesAdmin = user.role === 'admin' && user.status === 'active' && (patch.role === 'member' || patch.status === 'disabled');
     const roleIds = patch.roleIds === undefined ? undefined : await this.checkRoles(actor.tenantId, patch.roleIds);
     const rolesChanged = roleIds !== undefined && !sameSet(roleIds, await this.store.users.roleIds(userId));
     const now = this.clock.now();
-    await this.store.db.transaction().execute(async (trx) => {
-      if (losesAdmin) {
-        // Two admins demoted at once must not both see "another admin is left": lock every
-        // active admin's row (in ID order) before counting, so such requests take turns.
-        for (const id of await this.store.users.activeAdminIds(actor.tenantId, trx)) await this.store.dialect.lockUser(trx, id);
-        if ((await this.store.users.countActiveAdmins(actor.tenantId, trx)) <= 1) throw new AppError('LAST_ADMIN');
-      }
-      await this.store.users.update(actor.tenantId, userId, patch, now, trx);
-      if (roleIds !== undefined) await this.store.users.setRoles(userId, roleIds, trx);
-      // A disabled user's sessions end now and their keys fail from the next request.
-      if (patch.status === 'disabled') await this.store.sessions.deleteForUser(userId, trx);
-      await this.store.changes.append(actor.tenantId, null, now, trx);
-      if (rolesChanged) await this.notifications.notify(trx, actor.tenantId, [userId], userRolesChanged({ kind: 'roles' }, actor.user), { skip: actor.user.id });
-      await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: userId, details: { ...patch } }, trx);
-    });
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        if (losesAdmin) {
+          // Two admins demoted at once must not both see "another admin is left": lock every
+          // active admin's row (in ID order) before counting, so such requests take turns.
+          for (const id of await this.store.users.activeAdminIds(actor.tenantId, trx)) await this.store.dialect.lockUser(trx, id);
+          if ((await this.store.users.countActiveAdmins(actor.tenantId, trx)) <= 1) throw new AppError('LAST_ADMIN');
+        }
+        await this.store.users.update(actor.tenantId, userId, patch, now, trx);
+        if (roleIds !== undefined) await this.store.users.setRoles(userId, roleIds, trx);
+        // A disabled user's sessions end now and their keys fail from the next request.
+        if (patch.status === 'disabled') await this.store.sessions.deleteForUser(userId, trx);
+        await this.store.changes.append(actor.tenantId, null, now, trx);
+        if (rolesChanged) await this.notifications.notify(trx, actor.tenantId, [userId], userRolesChanged({ kind: 'roles' }, actor.user), { skip: actor.user.id });
+        const emailChange = patch.email !== undefined && patch.email !== user.email ? { previousEmail: user.email } : {};
+        await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: userId, details: { ...patch, ...emailChange } }, trx);
+      });
+    } catch (error) {
+      if (patch.email !== undefined && this.store.dialect.isUniqueViolation(error)) throw new AppError('EMAIL_TAKEN');
+      throw error;
+    }
     this.onChange(actor.tenantId);
     return this.get(actor, userId);
   }

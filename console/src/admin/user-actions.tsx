@@ -9,7 +9,7 @@ import { ConfirmModal } from '../ui/confirm-modal';
 
 export function useUpdateUser() {
   const client = useQueryClient();
-  return async (user: User, patch: Partial<Pick<User, 'name' | 'role' | 'programmaticAccess' | 'status' | 'roleIds'>>, message: string) => {
+  return async (user: User, patch: Partial<Pick<User, 'email' | 'name' | 'role' | 'programmaticAccess' | 'status' | 'roleIds'>>, message: string) => {
     const next = await api<User>('PATCH', `/v1/users/${encodeURIComponent(user.id)}`, patch);
     client.setQueryData(['user', user.id], next);
     await Promise.all([client.invalidateQueries({ queryKey: ['users'] }), client.invalidateQueries({ queryKey: ['keys'] }), client.invalidateQueries({ queryKey: ['me'] })]);

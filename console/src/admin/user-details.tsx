@@ -21,14 +21,16 @@ function Overview({ user }: { user: User }) {
   const groups = useGroups();
   const client = useQueryClient();
   const [name, setName] = useState(user.name);
+  const [email, setEmail] = useState(user.email);
   const [roleIds, setRoleIds] = useState(user.roleIds);
   const [statusOpen, setStatusOpen] = useState(false);
   const [resetOpen, setResetOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     setName(user.name);
+    setEmail(user.email);
     setRoleIds(user.roleIds);
-  }, [user.name, user.roleIds]);
+  }, [user.name, user.email, user.roleIds]);
   const run = async (task: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -51,7 +53,28 @@ function Overview({ user }: { user: User }) {
         >
           <Group align="flex-end" gap="sm">
             <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} style={{ flex: 1 }} />
-            <Button type="submit" variant="light" disabled={name.trim() === '' || name.trim() === user.name}>
+            <Button type="submit" variant="light" disabled={name.trim() === '' || name.trim() === user.name} aria-label="Save name">
+              Save
+            </Button>
+          </Group>
+        </form>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => update(user, { email: email.trim() }, `${user.name} now signs in as ${email.trim().toLowerCase()}.`));
+          }}
+        >
+          <Group align="flex-end" gap="sm">
+            <TextInput
+              label="Email"
+              description="The address they sign in with and get mail at."
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              maxLength={254}
+              style={{ flex: 1 }}
+            />
+            <Button type="submit" variant="light" disabled={email.trim() === '' || email.trim().toLowerCase() === user.email} aria-label="Save email">
               Save
             </Button>
           </Group>

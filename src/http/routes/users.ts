@@ -68,10 +68,11 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
       config: { auth: 'user' },
       schema: {
         tags: ['users'],
-        summary: 'Change a user: name, role, programmatic access, status (disabling stops their keys at once), roles',
+        summary: 'Change a user: email, name, role, programmatic access, status (disabling stops their keys at once), roles',
         params: Type.Object({ userId: UserIdParam }),
         body: Type.Object(
           {
+            email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             role: Type.Optional(Role),
             programmaticAccess: Type.Optional(Type.Boolean()),

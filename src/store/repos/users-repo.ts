@@ -6,6 +6,8 @@ import { userFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 
 export interface UserPatch {
+  /** Already normalized (core/email.ts); unique per tenant. */
+  email?: string;
   name?: string;
   role?: User['role'];
   programmaticAccess?: boolean;
@@ -96,6 +98,7 @@ export class UsersRepo {
     await db
       .updateTable('users')
       .set({
+        ...(patch.email !== undefined && { email: patch.email }),
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.role !== undefined && { role: patch.role }),
         ...(patch.status !== undefined && { status: patch.status }),
