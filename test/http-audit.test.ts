@@ -164,6 +164,29 @@ describe('HTTP audit events (sqlite)', () => {
     ]);
   });
 
+  it('records a refused change as a failure with its reason, but not malformed input, a step-up request or an unknown target', async () => {
+    const t = await h.bootstrap();
+    const member = await h.createUser(t.admin);
+    const key = await h.createKey(t.admin, { name: 'still-enabled' });
+    const failures = async () =>
+      (await readAllPages(h, t.admin, '/v1/audit-events', 100)).items
+        .filter((e: { result: string }) => e.result === 'failure')
+        .map((e: any) => ({ action: e.action, actorId: e.actorId, targetId: e.targetId, reason: e.details?.reason }));
+    const before = await failures();
+
+    // 409: the policy wants a disabled key before delete. 403: a member creating a user.
+    expect((await h.request({ method: 'DELETE', url: `/v1/access-keys/${key.accessKeyId}`, as: t.admin })).status).toBe(409);
+    expect((await h.request({ method: 'POST', url: '/v1/users', as: member.session, body: { email: 'sneaky@example.test' } })).status).toBe(403);
+    // Not attempts worth a record: malformed input, and an ID this tenant does not have.
+    expect((await h.request({ method: 'PATCH', url: `/v1/access-keys/${key.accessKeyId}`, as: t.admin, body: { name: 5 } })).status).toBe(400);
+    expect((await h.request({ method: 'DELETE', url: '/v1/roles/rol_aaaaaaaaaaaaaaaa', as: t.admin })).status).toBe(404);
+
+    expect((await failures()).slice(0, (await failures()).length - before.length)).toEqual([
+      { action: 'user.create', actorId: member.id, targetId: null, reason: 'FORBIDDEN' },
+      { action: 'access_key.delete', actorId: t.admin.userId, targetId: key.accessKeyId, reason: 'KEY_NOT_DISABLED' },
+    ]);
+  });
+
   it('drops fields named like a credential at any depth of the details, even if a caller passes one', async () => {
     const admin = (await h.services.store.users.find(acme.tenantId, acme.admin.userId))!;
     await h.services.audit.record(

@@ -40,7 +40,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys',
     {
-      config: auth,
+      config: { ...auth, audit: 'access_key.create' },
       schema: {
         tags: ['access keys'],
         summary: 'Create an access key. The only response that ever holds the secret.',
@@ -97,7 +97,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/access-keys/:accessKeyId',
     {
-      config: auth,
+      config: { ...auth, audit: 'access_key.update' },
       schema: { tags: ['access keys'], summary: 'Rename, change expiry, change roles and groups', params: Params, body: UpdateKeyBody, response: { 200: AccessKeySchema, ...errors } },
     },
     async (request) => view(await services.keys.update(sessionActor(request), request.params.accessKeyId, request.body)),
@@ -106,7 +106,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.delete(
     '/v1/access-keys/:accessKeyId',
     {
-      config: auth,
+      config: { ...auth, audit: 'access_key.delete' },
       schema: {
         tags: ['access keys'],
         summary: 'Delete an access key (final; by default only a disabled key can be deleted)',
@@ -121,7 +121,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     app.post(
       `/v1/access-keys/:accessKeyId/${action}`,
       {
-        config: auth,
+        config: { ...auth, audit: `access_key.${action}` },
         schema: {
           tags: ['access keys'],
           summary: action === 'disable' ? 'Disable: every request that uses the key fails from now on' : 'Enable a disabled key',
@@ -136,7 +136,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys/:accessKeyId/rotate',
     {
-      config: auth,
+      config: { ...auth, audit: 'access_key.rotate' },
       schema: {
         tags: ['access keys'],
         summary: 'New secret, returned once; the old one stops now or after overlapSeconds (at most 24 h)',
@@ -159,7 +159,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys/:accessKeyId/reveal',
     {
-      config: auth,
+      config: { ...auth, audit: 'access_key.reveal' },
       schema: {
         tags: ['access keys'],
         summary: 'Show the secret again, when the tenant policy allows it (after step-up verification; console sessions only)',

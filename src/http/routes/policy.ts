@@ -11,7 +11,7 @@ export function policyRoutes(app: App, { services }: RouteDeps): void {
   app.put(
     '/v1/policy',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', audit: 'policy.update' },
       schema: { tags: ['policy'], summary: 'Replace the tenant policy (admins); every field is required', body: PolicySchema, response: { 200: PolicySchema, 400: ErrorResponse } },
     },
     async (request) => services.tenants.putPolicy(actorOf(request), request.body),

@@ -23,7 +23,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/roles',
     {
-      config: auth,
+      config: { ...auth, audit: 'role.create' },
       schema: {
         tags: ['roles'],
         summary: 'Create a role: a named set of permission strings (admins)',
@@ -41,7 +41,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/roles/:roleId',
     {
-      config: auth,
+      config: { ...auth, audit: 'role.update' },
       schema: {
         tags: ['roles'],
         summary: 'Change a role (admins); keys using it change at once',
@@ -54,7 +54,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   );
   app.delete(
     '/v1/roles/:roleId',
-    { config: auth, schema: { tags: ['roles'], summary: 'Delete a role (admins)', params: Type.Object({ roleId: RoleIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
+    { config: { ...auth, audit: 'role.delete' }, schema: { tags: ['roles'], summary: 'Delete a role (admins)', params: Type.Object({ roleId: RoleIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
     async (request, reply) => {
       await services.roles.deleteRole(actorOf(request), request.params.roleId);
       return reply.code(204).send(null);
@@ -72,7 +72,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/groups',
     {
-      config: auth,
+      config: { ...auth, audit: 'group.create' },
       schema: {
         tags: ['groups'],
         summary: 'Create a group of users that carries roles (admins)',
@@ -90,7 +90,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/groups/:groupId',
     {
-      config: auth,
+      config: { ...auth, audit: 'group.update' },
       schema: {
         tags: ['groups'],
         summary: 'Change a group (admins)',
@@ -106,7 +106,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   );
   app.delete(
     '/v1/groups/:groupId',
-    { config: auth, schema: { tags: ['groups'], summary: 'Delete a group (admins)', params: Type.Object({ groupId: GroupIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
+    { config: { ...auth, audit: 'group.delete' }, schema: { tags: ['groups'], summary: 'Delete a group (admins)', params: Type.Object({ groupId: GroupIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
     async (request, reply) => {
       await services.roles.deleteGroup(actorOf(request), request.params.groupId);
       return reply.code(204).send(null);
