@@ -253,4 +253,24 @@ describe.each(DATABASE_KINDS)('HTTP access key lifecycle on %s', (kind) => {
     for (const e of res.body.items) expect(e).toMatchObject({ actorId: acme.admin.userId, targetType: 'access_key', result: 'success' });
     for (const secret of [k.secret, rotated.body.secret]) expect(res.text).not.toContain(secret);
   });
+
+  it('never lets simultaneous rotations or state changes both land on the same state: the late ones answer 409 CONFLICT', async () => {
+    const k = await h.createKey(acme.admin, { name: 'raced' });
+    const rotations = await Promise.all([1, 2, 3, 4].map(() => act(k, 'rotate')));
+    const won = rotations.filter((r) => r.status === 200);
+    const lost = rotations.filter((r) => r.status !== 200);
+    // Requests that read the key before another rotation landed must not land as well.
+    expect(lost.length).toBeGreaterThanOrEqual(1);
+    for (const r of lost) expect([r.status, r.body.error.code]).toEqual([409, 'CONFLICT']);
+    // Exactly one secret is live (no overlap was asked for): the last one that landed.
+    const live = [];
+    for (const r of won) if ((await verify(h, r.body.token)).valid) live.push(r.body.accessKeyId);
+    expect(live).toHaveLength(1);
+    expect((await verify(h, k.token)).valid).toBe(false);
+
+    const disables = await Promise.all([1, 2, 3].map(() => act(k, 'disable')));
+    expect(disables.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of disables.filter((d) => d.status !== 200)) expect(r.status).toBe(409);
+    expect((await get(k)).body.state).toBe('disabled');
+  });
 });
