@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
-import type { TenantPolicy } from '../core/policy.js';
+import { POLICY_RULES, type TenantPolicy } from '../core/policy.js';
 import { adminAction, adminCommand, positiveInt, type AdminOptions } from './admin-command.js';
 import { print } from './context.js';
 import { details } from './render.js';
@@ -71,21 +71,8 @@ export function policyCommands(program: Command): void {
     .option('--replay-protection <true|false>', 'refuse a signed request (SigV4, TC3) whose signature was already accepted', yesNo)
     .action(
       adminAction<SetOptions>(async (cx) => {
-        const fields = [
-          'memberKeyLimit',
-          'adminKeyLimit',
-          'defaultValidityDays',
-          'allowNeverExpires',
-          'deleteRequiresDisabled',
-          'accessRecordRetentionDays',
-          'secretReveal',
-          'stepUp',
-          'stepUpMinutes',
-          'expiryReminderDays',
-          'replayProtection',
-        ] as const;
         const changes = Object.fromEntries(
-          fields.flatMap((f) => {
+          POLICY_RULES.flatMap((f) => {
             const value = cx.opts[f];
             if (value === undefined) return [];
             // "any" and "never" stand for null only in the rules that take a number.

@@ -47,6 +47,9 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   replayProtection: false,
 });
 
+/** The names of the policy's rules, in the order of DEFAULT_POLICY. */
+export const POLICY_RULES = Object.freeze(Object.keys(DEFAULT_POLICY)) as readonly (keyof TenantPolicy)[];
+
 export const MAX_VALIDITY_DAYS = 3650;
 export const MAX_KEY_LIMIT = 1000;
 export const MAX_RETENTION_DAYS = 3650;

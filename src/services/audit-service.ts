@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
-import { DEFAULT_POLICY } from '../core/policy.js';
+import { POLICY_RULES } from '../core/policy.js';
 import type { AuditEvent, Page } from '../core/model.js';
 import { timeOrderedIdSource } from '../crypto/random.js';
 import type { Database } from '../store/schema.js';
@@ -70,7 +70,7 @@ export class AuditService {
 
 const SECRET_FIELD = /secret|password|token|envelope|digest/i;
 /** Policy rule names are settings, not credentials, though one is called `secretReveal`. */
-const SETTING_FIELDS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_POLICY));
+const SETTING_FIELDS: ReadonlySet<string> = new Set(POLICY_RULES);
 
 /** Drops every field named like a credential, at any depth (details can nest: a policy's before/after). */
 function scrub(details: Record<string, unknown>): Record<string, unknown> {
