@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../core/email.js';
+import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Tenant, User } from '../core/model.js';
 import { DEFAULT_POLICY, validatePolicy, type TenantPolicy } from '../core/policy.js';
@@ -38,7 +38,7 @@ export class TenantsService {
     const slug = input.slug.trim().toLowerCase();
     if (!SLUG_RE.test(slug)) throw new AppError('VALIDATION_FAILED', 'The tenant name must be 2–63 characters: lower-case letters, digits and dashes.');
     const email = normalizeEmail(input.email);
-    if (email === null) throw new AppError('VALIDATION_FAILED', 'The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).', { field: 'email' });
+    if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL_MESSAGE, { field: 'email' });
     if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
     if (await this.store.tenants.findByIdOrSlug(slug)) throw new AppError('TENANT_EXISTS');
     const oneTimePassword = input.password === undefined ? generatePassword() : null;

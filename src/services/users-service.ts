@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../core/email.js';
+import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Page, User, UserRole } from '../core/model.js';
 import { sameSet, userRolesChanged } from '../core/notifications.js';
@@ -28,8 +28,6 @@ export interface UserUpdate {
   roleIds?: string[];
 }
 
-const INVALID_EMAIL = 'The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).';
-
 /** People of a tenant, managed by its admins. */
 export class UsersService {
   private readonly store: Store;
@@ -54,7 +52,7 @@ export class UsersService {
   ): Promise<{ user: UserView; oneTimePassword: string | null }> {
     requireAdmin(actor, 'latchkey:users:write');
     const email = normalizeEmail(input.email);
-    if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL, { field: 'email' });
+    if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL_MESSAGE, { field: 'email' });
     if (input.password !== undefined && !isAcceptablePassword(input.password)) throw new AppError('WEAK_PASSWORD');
     const roleIds = await this.checkRoles(actor.tenantId, input.roleIds ?? []);
     const oneTimePassword = input.password === undefined ? generatePassword() : null;
@@ -107,7 +105,7 @@ export class UsersService {
     if (!user) throw new AppError('NOT_FOUND', 'No such user.');
     if (patch.email !== undefined) {
       const email = normalizeEmail(patch.email);
-      if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL, { field: 'email' });
+      if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL_MESSAGE, { field: 'email' });
       patch = { ...patch, email };
     }
     const losesAdmin = user.role === 'admin' && user.status === 'active' && (patch.role === 'member' || patch.status === 'disabled');
