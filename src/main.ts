@@ -9,11 +9,17 @@ import type { Config } from './config.js';
 import { loadMasterKey, MasterKeyError, masterKeyFingerprint, readMasterKeyIfPresent } from './crypto/master-key.js';
 import type { App } from './http/app-types.js';
 import { createServices, type MailSettings, type Services } from './services/services.js';
+import type { SigningSettings } from './services/signing-rules.js';
 import { createStore, type Store } from './store/store.js';
 
 /** The mail part of the configuration, as createServices takes it. */
 export function mailSettingsOf(config: Readonly<Config>): MailSettings {
   return { smtpUrl: config.smtpUrl, from: config.mailFrom, publicUrl: config.publicUrl };
+}
+
+/** The signed-request part of the configuration, as createServices takes it. */
+export function signingSettingsOf(config: Readonly<Config>): SigningSettings {
+  return { maxSkewSeconds: config.signatureMaxSkewSeconds, s3MaxSkewSeconds: config.storageMaxSkewSeconds };
 }
 
 /** Name of the stored fingerprint of the master key (see masterKeyFingerprint). */
@@ -54,6 +60,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     store,
     logger,
     masterKey: master.key,
+    signing: signingSettingsOf(config),
     sessionTtlMinutes: config.sessionTtlMinutes,
     keyCacheSize: config.keyCacheSize,
     changePollMs: config.changePollMs,

@@ -1,17 +1,37 @@
 /**
- * Unknown key IDs are cached as absent: guessing IDs costs the database one lookup per ID, not
- * one per attempt — and an ID that later comes into existence is found once the change is seen.
+ * Unknown key IDs are remembered in a negative cache of their own: guessing IDs costs the
+ * database one lookup per ID, not one per attempt; a flood of well-formed random IDs cannot push
+ * real keys out of the key cache; and an ID that later comes into existence is found at once in
+ * the process that created the key and within the change poll in every other one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { sha256Hex } from '../src/crypto/digest.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import { AccessRecorder } from '../src/services/access-recorder.js';
+import type { Actor } from '../src/services/actor.js';
 import { KeyCache } from '../src/services/key-cache.js';
+import { DEFAULT_SIGNING_SETTINGS } from '../src/services/signing-rules.js';
 import { VerificationService } from '../src/services/verification-service.js';
 import { createLogger } from '../src/logger.js';
-import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
-import { countingStore } from './support/verify-cluster.js';
+import { createPostgresDatabase, DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
+import { countingStore, createTenant, eventually, openRuntime, postgresStore, type Runtime } from './support/verify-cluster.js';
+
+/**
+ * The IDs the next created keys get. Key IDs are random, so a test cannot otherwise have an ID
+ * seen as unknown before the key is created through the services; everything else is real.
+ */
+const nextKeyIds = vi.hoisted(() => [] as string[]);
+vi.mock('../src/crypto/random.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/crypto/random.js')>();
+  return { ...original, generateAccessKeyId: () => nextKeyIds.shift() ?? original.generateAccessKeyId() };
+});
+
+const unknownToken = () => buildToken(generateAccessKeyId(), generateSecret());
+const context = { sourceIp: '198.51.100.1', userAgent: 'guesser' };
+/** As the revocation tests: a change through one process reaches the others within 1 s (polling every 250 ms). */
+const CHANGE_BOUND_MS = 1_000;
 
 describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
   let t: TestStore;
@@ -19,14 +39,22 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
   let cache: KeyCache;
   let verification: VerificationService;
   let recorder: AccessRecorder;
+  const bearer = (token: string) => verification.verify({ kind: 'token', token }, context);
 
   beforeAll(async () => {
     t = await openTestStore(kind);
     counting = countingStore(t.store);
-    cache = new KeyCache({ store: counting.store, max: 1000 });
+    cache = new KeyCache({ store: counting.store, max: 100, unknownMax: 300 });
     await cache.start();
     recorder = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000 });
-    verification = new VerificationService({ keys: cache, recorder, clock: { now: () => new Date() } });
+    verification = new VerificationService({
+      keys: cache,
+      recorder,
+      clock: { now: () => new Date() },
+      masterKey: randomBytes(32),
+      store: t.store,
+      signing: DEFAULT_SIGNING_SETTINGS,
+    });
   });
 
   afterAll(async () => {
@@ -34,17 +62,14 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
     await t?.cleanup();
   });
 
-  const unknownToken = () => buildToken(generateAccessKeyId(), generateSecret());
-  const context = { sourceIp: '198.51.100.1', userAgent: 'guesser' };
-
   it('asks the database about an unknown key ID once, however often it is tried', async () => {
     const token = unknownToken();
     const before = counting.queries().length;
-    expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+    expect(await bearer(token)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
     const afterFirst = counting.queries().length;
     expect(afterFirst).toBeGreaterThan(before);
     for (let i = 0; i < 20; i++) {
-      expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+      expect(await bearer(token)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
     }
     expect(counting.queries().length).toBe(afterFirst);
     // Nothing names an existing key, so nothing is recorded.
@@ -54,13 +79,34 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
   it('shares one lookup between parallel attempts on the same unknown ID', async () => {
     const token = unknownToken();
     const single = counting.queries().length;
-    await verification.verifyBearer(unknownToken(), context);
+    await bearer(unknownToken());
     const perLookup = counting.queries().length - single;
 
     const before = counting.queries().length;
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => verification.verifyBearer(token, context)));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => bearer(token)));
     expect(outcomes.every((o) => !o.valid && o.code === 'KEY_NOT_FOUND')).toBe(true);
     expect(counting.queries().length - before).toBe(perLookup);
+  });
+
+  it('keeps a real key cached through a flood of 10× the key cache size of random unknown IDs', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id, { role: 'admin' });
+    const accessKeyId = generateAccessKeyId();
+    const secret = generateSecret();
+    await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, accessKeyId, secrets: { secretDigest: sha256Hex(secret) } });
+    const token = buildToken(accessKeyId, secret);
+    expect(await bearer(token)).toMatchObject({ valid: true, accessKeyId });
+
+    for (let batch = 0; batch < 10; batch++) {
+      const outcomes = await Promise.all(Array.from({ length: 100 }, () => bearer(unknownToken())));
+      expect(outcomes.every((o) => !o.valid && o.code === 'KEY_NOT_FOUND')).toBe(true);
+    }
+    // The misses have a bound of their own, and the key cache holds the real key still.
+    expect(cache.unknownSize).toBe(300);
+    expect(cache.peek(accessKeyId)).toMatchObject({ key: { accessKeyId } });
+    const before = counting.queries().length;
+    expect(await bearer(token)).toMatchObject({ valid: true, accessKeyId });
+    expect(counting.queries().length).toBe(before);
   });
 
   it('finds a key created under a cached-absent ID once the change log is polled', async () => {
@@ -69,14 +115,14 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
     const accessKeyId = generateAccessKeyId();
     const secret = generateSecret();
     const token = buildToken(accessKeyId, secret);
-    expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+    expect(await bearer(token)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
 
     // Another process creates the key (the insert writes its change row in the same transaction).
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, accessKeyId, secrets: { secretDigest: sha256Hex(secret) } });
-    expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+    expect(await bearer(token)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
 
     expect(await cache.poll()).toBeGreaterThan(0);
-    expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: true, accessKeyId });
+    expect(await bearer(token)).toMatchObject({ valid: true, accessKeyId });
   });
 
   it('never turns a malformed token into a database query', async () => {
@@ -84,7 +130,80 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
     const good = unknownToken();
     const badChecksum = good.slice(0, -1) + (good.endsWith('Z') ? 'Y' : 'Z');
     const garbage = [`lk_${'x'.repeat(64)}`, badChecksum, 'Bearer nonsense', ''];
-    for (const token of garbage) expect(await verification.verifyBearer(token, context)).toMatchObject({ valid: false, code: 'MALFORMED' });
+    for (const token of garbage) expect(await bearer(token)).toMatchObject({ valid: false, code: 'MALFORMED' });
     expect(counting.queries().length).toBe(before);
+  });
+});
+
+describe.each(DATABASE_KINDS)('a key created under an ID seen as unknown, in the creating process (%s)', (kind) => {
+  let t: TestStore;
+  let runtime: Runtime;
+  let admin: Actor;
+
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+    // No background polling: what makes the key verify is the creating process's own eviction.
+    runtime = await openRuntime(t.store, { masterKey: randomBytes(32), background: false });
+    admin = await createTenant(runtime.services);
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    await t?.cleanup();
+  });
+
+  beforeEach(() => {
+    nextKeyIds.length = 0;
+  });
+
+  it('verifies at once', async () => {
+    const verification = runtime.services.verification;
+    const accessKeyId = generateAccessKeyId();
+    expect(await verification.verify({ kind: 'token', token: buildToken(accessKeyId, generateSecret()) }, context)).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+    expect(runtime.services.keyCache.peek(accessKeyId)).toBeNull();
+
+    nextKeyIds.push(accessKeyId);
+    const issued = await runtime.services.keys.create(admin, { name: 'seen before it existed' });
+    expect(issued.key.accessKeyId).toBe(accessKeyId);
+    expect(await verification.verify({ kind: 'token', token: issued.token }, context)).toMatchObject({ valid: true, accessKeyId });
+  });
+});
+
+describe('a key created under an ID another process saw as unknown (PostgreSQL)', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let a: Runtime;
+  let b: Runtime;
+  let admin: Actor;
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    const storeA = postgresStore(database.url);
+    await storeA.migrate();
+    const masterKey = randomBytes(32);
+    // Production settings: change polling every LATCHKEY_CHANGE_POLL_MS (250 ms by default).
+    a = await openRuntime(storeA, { masterKey });
+    b = await openRuntime(postgresStore(database.url), { masterKey });
+    admin = await createTenant(a.services);
+  });
+
+  afterAll(async () => {
+    for (const runtime of [a, b]) {
+      await runtime?.close();
+      await runtime?.store.close();
+    }
+    await database?.drop();
+  });
+
+  it('verifies on the other process within the change poll', async () => {
+    const accessKeyId = generateAccessKeyId();
+    const verifyOnB = (token: string) => b.services.verification.verify({ kind: 'token', token }, context);
+    expect(await verifyOnB(buildToken(accessKeyId, generateSecret()))).toMatchObject({ valid: false, code: 'KEY_NOT_FOUND' });
+    expect(b.services.keyCache.peek(accessKeyId)).toBeNull();
+
+    nextKeyIds.push(accessKeyId);
+    const issued = await a.services.keys.create(admin, { name: 'seen by B before it existed' });
+    expect(issued.key.accessKeyId).toBe(accessKeyId);
+    await eventually(async () => (await verifyOnB(issued.token)).valid, CHANGE_BOUND_MS, 'B still answers KEY_NOT_FOUND for the new key');
+    expect(await verifyOnB(issued.token)).toMatchObject({ valid: true, accessKeyId });
   });
 });

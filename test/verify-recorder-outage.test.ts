@@ -41,7 +41,7 @@ describe('access records across a PostgreSQL outage', () => {
     const verification = runtime.services.verification;
     const attempt = async (token: string) => {
       clock.advance(1_000);
-      return verification.verifyBearer(token, { sourceIp: '192.0.2.5', userAgent: 'outage-test' });
+      return verification.verify({ kind: 'token', token }, { sourceIp: '192.0.2.5', userAgent: 'outage-test' });
     };
 
     for (let i = 0; i < 130; i++) expect(await attempt(issued.token)).toMatchObject({ valid: true });

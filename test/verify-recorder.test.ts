@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     const ticking = await openRuntime(t.store, { masterKey, recordFlushMs: 50 });
     try {
       const issued = await ticking.services.keys.create(admin, { name: 'timer' });
-      const outcome = await ticking.services.verification.verifyBearer(issued.token, { sourceIp: '192.0.2.1', userAgent: null });
+      const outcome = await ticking.services.verification.verify({ kind: 'token', token: issued.token }, { sourceIp: '192.0.2.1', userAgent: null });
       expect(outcome.valid).toBe(true);
       await eventually(async () => (await recordsOf(issued.key.accessKeyId)).length === 1, 5_000, 'the access record was not written by the timer');
       await eventually(async () => (await lastUsedOf(issued.key.accessKeyId)) !== null, 5_000, 'the last-used time was not written by the timer');

@@ -38,7 +38,7 @@ describe('revocation across two processes sharing PostgreSQL', () => {
   });
 
   const verifyOnB = async (token: string, permission?: string): Promise<VerifyOutcome> =>
-    b.services.verification.verifyBearer(token, { ...context, permission });
+    b.services.verification.verify({ kind: 'token', token }, { ...context, permission });
 
   /** Verified once on B, so B holds the key in its cache from here on. */
   async function cachedOnB(token: string, permission?: string): Promise<void> {

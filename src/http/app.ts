@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
-import { signingRules } from '../services/signing-rules.js';
 import { authenticate, type RouteAuth } from './authenticate.js';
 import { auditRefusal, isRefusedAction } from './refused-actions.js';
 import type { App } from './app-types.js';
@@ -28,7 +27,7 @@ import { totpRoutes } from './routes/totp.js';
 import { userRoutes } from './routes/users.js';
 import { authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
 import { verifyRoutes } from './routes/verify.js';
-import { keepSignedBody, signingSettingsOf } from './signed-input.js';
+import { keepSignedBody } from './signed-input.js';
 
 export interface AppOptions {
   services: Services;
@@ -109,7 +108,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
   app.decorateRequest('signedBodyChunks', null);
-  const managementSigning = signingRules(signingSettingsOf(config), 'strict');
 
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook('onRequest', (request, reply, done) => {
@@ -130,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const declared = request.routeOptions.config.auth;
     const mode: RouteAuth = declared ?? (request.url.startsWith('/v1/') ? 'user' : 'none');
     if (mode === 'none') return done();
-    authenticate(request, services, mode, managementSigning).then(() => done(), done);
+    authenticate(request, services, mode).then(() => done(), done);
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

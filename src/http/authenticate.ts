@@ -4,9 +4,8 @@ import { VERIFY_MESSAGES } from '../core/verification.js';
 import type { Actor } from '../services/actor.js';
 import type { SessionLookup } from '../services/auth-service.js';
 import type { Services } from '../services/services.js';
-import type { SigningRules } from '../services/signing-rules.js';
-import type { VerifyContext, VerifyOutcome } from '../services/verification-service.js';
-import { carriesSignature, claimedScheme, rawHeaderPairs, signedBodyOf } from './signed-input.js';
+import type { VerifyContext } from '../services/verification-service.js';
+import { rawHeaderPairs, signedBodyOf } from './signed-input.js';
 
 export const SESSION_COOKIE = 'latchkey_session';
 
@@ -24,13 +23,6 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const BEARER_RE = /^Bearer\s+(\S+)\s*$/i;
-
-/** The token of an `Authorization: Bearer <token>` header; null for anything else. */
-export function bearerToken(authorization: string | undefined): string | null {
-  if (authorization === undefined) return null;
-  return BEARER_RE.exec(authorization)?.[1] ?? null;
-}
 
 /**
  * Who is calling: an access-type key (`Authorization: Bearer`, or a request signed with AWS
@@ -38,26 +30,30 @@ export function bearerToken(authorization: string | undefined): string | null {
  * or a console session cookie. Cookie sessions must echo their CSRF token on every
  * state-changing request; key-authenticated requests carry no cookie, so CSRF cannot apply.
  */
-export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth, signing: SigningRules): Promise<void> {
+export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth): Promise<void> {
   if (mode === 'none') return;
   const authorization = request.headers.authorization;
   const ip = request.ip ?? null;
   const userAgent = request.headers['user-agent'] ?? null;
-  const signed = carriesSignature(authorization, request.url);
-  if (authorization !== undefined || signed) {
-    const context: VerifyContext = { sourceIp: ip, userAgent, detail: { via: 'management-api', route: `${request.method} ${request.routeOptions.url ?? request.url}` } };
-    let outcome: VerifyOutcome;
-    if (signed) {
-      if (claimedScheme(authorization) === 'tc3') throw new AppError('UNAUTHENTICATED', 'The management API takes a bearer token or an AWS Signature V4 (TC3 is for your own APIs, through /v1/verify).');
-      const target = { method: request.method, url: request.url, headers: rawHeaderPairs(request.raw.rawHeaders), body: signedBodyOf(request) };
-      outcome = await services.verification.verifySigned(target, context, signing);
-      if (outcome.valid && authorization === undefined) dropPresignParameters(request);
-    } else {
-      const token = bearerToken(authorization);
-      if (token === null) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" or an AWS4-HMAC-SHA256 signature.');
-      outcome = await services.verification.verifyBearer(token, context);
+  const context: VerifyContext = {
+    use: 'management-api',
+    sourceIp: ip,
+    userAgent,
+    detail: { via: 'management-api', route: `${request.method} ${request.routeOptions.url ?? request.url}` },
+  };
+  const outcome = await services.verification.verify(
+    { kind: 'request', method: request.method, url: request.url, authorization, headers: () => rawHeaderPairs(request.raw.rawHeaders), body: signedBodyOf(request) },
+    context,
+  );
+  // Without a key credential (no Authorization header, no presigned URL) the caller is a console session.
+  if (outcome.valid || outcome.unverified !== 'absent') {
+    if (!outcome.valid) {
+      if (outcome.unverified === 'refused') throw new AppError('UNAUTHENTICATED', 'The management API takes a bearer token or an AWS Signature V4 (TC3 is for your own APIs, through /v1/verify).');
+      if (outcome.unverified === 'unknown') throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" or an AWS4-HMAC-SHA256 signature.');
+      throw new AppError('UNAUTHENTICATED', `${VERIFY_MESSAGES[outcome.code]} (${outcome.code})`, { reason: outcome.code });
     }
-    if (!outcome.valid) throw new AppError('UNAUTHENTICATED', `${VERIFY_MESSAGES[outcome.code]} (${outcome.code})`, { reason: outcome.code });
+    // Valid without an Authorization header: a presigned URL.
+    if (authorization === undefined) dropPresignParameters(request);
     if (outcome.type !== 'access') {
       throw new AppError('FORBIDDEN', 'This is an api-type key: it works for your own APIs but cannot call the Latchkey management API. Use an access-type key.');
     }

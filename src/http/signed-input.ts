@@ -6,9 +6,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
-import type { Config } from '../config.js';
 import { AppError } from '../core/errors.js';
-import type { SigningSettings } from '../services/signing-rules.js';
+import { carriesSignature } from '../services/credential.js';
 import type { SignableRequest } from '../signing/signable-request.js';
 import type { SignedRequestSchema } from './schemas.js';
 
@@ -17,10 +16,6 @@ declare module 'fastify' {
     /** The body's bytes as received, kept only for signed requests to authenticated routes. */
     signedBodyChunks: Buffer[] | null;
   }
-}
-
-export function signingSettingsOf(config: Readonly<Config>): SigningSettings {
-  return { maxSkewSeconds: config.signatureMaxSkewSeconds, s3MaxSkewSeconds: config.storageMaxSkewSeconds };
 }
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -47,38 +42,11 @@ export function signableFromJson(input: Static<typeof SignedRequestSchema>): Sig
   };
 }
 
-/** The first value of a header in the JSON form (names are case-insensitive). */
-export function jsonHeader(headers: Static<typeof SignedRequestSchema>['headers'], name: string): string | undefined {
-  if (Array.isArray(headers)) {
-    // Pairs of exactly two strings (the schema says so).
-    for (const pair of headers) if (pair[0]!.toLowerCase() === name) return pair[1];
-    return undefined;
-  }
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : (value as string);
-  }
-  return undefined;
-}
-
 /** node's rawHeaders [name, value, name, value …] as pairs, in arrival order and as sent. */
 export function rawHeaderPairs(raw: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
   return pairs;
-}
-
-const SIGNED_AUTHORIZATION_RE = /^\s*(?:AWS4-HMAC-SHA256|TC3-HMAC-SHA256)\s/;
-const PRESIGNED_QUERY_RE = /[?&]x-amz-(?:algorithm|credential|signature)=/i;
-
-/** Whether a request claims a signature (SigV4 or TC3 header, or a SigV4 presigned URL). */
-export function carriesSignature(authorization: string | undefined, url: string): boolean {
-  if (authorization !== undefined) return SIGNED_AUTHORIZATION_RE.test(authorization);
-  return url.includes('?') && PRESIGNED_QUERY_RE.test(url);
-}
-
-/** The scheme a request's signature claims, as metrics label it. */
-export function claimedScheme(authorization: string | undefined): 'sigv4' | 'tc3' {
-  return authorization !== undefined && /^\s*TC3-/.test(authorization) ? 'tc3' : 'sigv4';
 }
 
 /**

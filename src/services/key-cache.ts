@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { UsableKeyFacts } from '../core/verification.js';
 import type { KeyForVerification } from '../store/repos/access-keys-repo.js';
 import type { Store } from '../store/store.js';
+import { NegativeCache } from './negative-cache.js';
 import { resolvePermissions } from './permission-resolver.js';
 import { SigningKeyMemo } from './signing-keys.js';
 
@@ -21,8 +22,10 @@ export interface CachedKey extends KeyForVerification {
   signingKeys: SigningKeyMemo;
 }
 
-const ABSENT = Symbol('absent');
-type Entry = CachedKey | typeof ABSENT;
+/** Unknown key IDs remembered at most (their own bound, apart from the key LRU's). */
+export const UNKNOWN_IDS_MAX = 10_000;
+/** How long an unknown key ID is trusted to stay unknown (a created key drops it at once through its change row). */
+export const UNKNOWN_ID_TTL_MS = 30_000;
 
 /**
  * How long a missing change number is waited for. Numbers are taken when a transaction writes
@@ -37,62 +40,79 @@ const MAX_TRACKED_GAP = 1_000;
  * Verification's view of keys, kept in process memory so the hot path touches no database.
  * Correctness across processes comes from the `changes` log: every change that affects
  * verification writes a row there, and `poll()` (run every few hundred ms) evicts what changed.
- * Unknown key IDs are cached too (as absent), so guessing does not reach the database.
+ * Unknown key IDs are remembered apart, in a bounded negative cache of their own (see
+ * negative-cache.ts), so guessing does not reach the database and cannot push real keys out.
  */
 export class KeyCache {
   private readonly store: Store;
-  private readonly cache: LRUCache<string, { entry: Entry }>;
-  private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly cache: LRUCache<string, CachedKey>;
+  private readonly unknown: NegativeCache;
+  private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private lastSeq = 0;
   /** Change numbers skipped over by the last polls, and until when they are waited for. */
   private readonly gaps = new Map<number, number>();
   private generation = 0;
 
-  constructor(options: { store: Store; max: number }) {
+  constructor(options: { store: Store; max: number; unknownMax?: number; unknownTtlMs?: number }) {
     this.store = options.store;
     // A time limit as well, as a second line of defence should a change ever be missed.
     this.cache = new LRUCache({ max: options.max, ttl: 5 * 60_000, ttlAutopurge: false, updateAgeOnGet: false });
+    this.unknown = new NegativeCache({ max: options.unknownMax ?? UNKNOWN_IDS_MAX, ttlMs: options.unknownTtlMs ?? UNKNOWN_ID_TTL_MS });
   }
 
   async start(): Promise<void> {
     this.lastSeq = await this.store.changes.latestSeq();
   }
 
-  /** The cached key (null: cached as absent), or undefined when it is not in the cache: the hot path's synchronous look. */
+  /** The cached key (null: known not to exist), or undefined when it is in neither cache: the hot path's synchronous look. */
   peek(accessKeyId: string): CachedKey | null | undefined {
     const hit = this.cache.get(accessKeyId);
-    if (hit === undefined) return undefined;
-    return hit.entry === ABSENT ? null : hit.entry;
+    if (hit !== undefined) return hit;
+    return this.unknown.has(accessKeyId) ? null : undefined;
   }
 
   /** The key, or null when no key has this ID. Throws when the database cannot be reached. */
   async get(accessKeyId: string): Promise<CachedKey | null> {
-    const hit = this.cache.get(accessKeyId);
-    if (hit) return hit.entry === ABSENT ? null : hit.entry;
+    const hit = this.peek(accessKeyId);
+    if (hit !== undefined) return hit;
     let pending = this.loading.get(accessKeyId);
     if (!pending) {
       const generation = this.generation;
       pending = this.load(accessKeyId).finally(() => this.loading.delete(accessKeyId));
       this.loading.set(accessKeyId, pending);
       const entry = await pending;
-      // An eviction while loading means the row may be stale: do not keep it.
-      if (generation === this.generation) this.cache.set(accessKeyId, { entry });
-      return entry === ABSENT ? null : entry;
+      // An eviction while loading means the row may be stale (or the key just created): do not keep it.
+      if (generation === this.generation) this.keep(accessKeyId, entry);
+      return entry;
     }
-    const entry = await pending;
-    return entry === ABSENT ? null : entry;
+    return pending;
+  }
+
+  private keep(accessKeyId: string, entry: CachedKey | null): void {
+    if (entry === null) this.unknown.add(accessKeyId);
+    else this.cache.set(accessKeyId, entry);
   }
 
   evictKey(accessKeyId: string): void {
     this.generation++;
     this.cache.delete(accessKeyId);
+    this.forgetUnknown(accessKeyId);
   }
 
   evictTenant(tenantId: string): void {
     this.generation++;
-    for (const [id, { entry }] of this.cache.entries()) {
-      if (entry !== ABSENT && entry.key.tenantId === tenantId) this.cache.delete(id);
+    for (const [id, entry] of this.cache.entries()) {
+      if (entry.key.tenantId === tenantId) this.cache.delete(id);
     }
+  }
+
+  /**
+   * A change row naming a key ID may be its creation: an ID remembered as unknown must be
+   * looked up again. Key creation writes that row, so this runs at once in the creating
+   * process (its eviction after commit) and at the next poll in every other one.
+   */
+  private forgetUnknown(accessKeyId: string): void {
+    this.unknown.delete(accessKeyId);
   }
 
   /**
@@ -128,13 +148,19 @@ export class KeyCache {
     else this.evictKey(row.accessKeyId);
   }
 
+  /** Real keys held (unknown IDs are not counted: they live in their own cache). */
   get size(): number {
     return this.cache.size;
   }
 
-  private async load(accessKeyId: string): Promise<Entry> {
+  /** Unknown key IDs remembered. */
+  get unknownSize(): number {
+    return this.unknown.size;
+  }
+
+  private async load(accessKeyId: string): Promise<CachedKey | null> {
     const found = await this.store.accessKeys.findForVerification(accessKeyId);
-    if (!found) return ABSENT;
+    if (!found) return null;
     const resolved = await resolvePermissions(this.store, found.key, found.ownerRole);
     const usable: UsableKeyFacts = {
       state: found.key.state,

@@ -13,6 +13,7 @@ import { MailSender } from './mail-sender.js';
 import { purgeExpired } from './maintenance.js';
 import { NotificationsService } from './notifications-service.js';
 import { RolesService } from './roles-service.js';
+import type { SigningSettings } from './signing-rules.js';
 import { StepUpService } from './step-up-service.js';
 import { TenantsService } from './tenants-service.js';
 import { TotpService } from './totp-service.js';
@@ -33,6 +34,8 @@ export interface ServicesOptions {
   store: Store;
   logger: Logger;
   masterKey: Buffer;
+  /** Clock skew allowed to signed requests, from the configuration. */
+  signing: SigningSettings;
   clock?: Clock;
   sessionTtlMinutes: number;
   keyCacheSize: number;
@@ -127,7 +130,7 @@ export function createServices(options: ServicesOptions): Services {
     users: new UsersService({ store, clock, audit, onChange: onTenantChange, notifications, totp }),
     roles: new RolesService({ store, clock, audit, onChange: onTenantChange, notifications }),
     keys: new KeysService({ store, clock, audit, masterKey, onKeyChange: (id) => keyCache.evictKey(id), stepUp, notifications }),
-    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store }),
+    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {

@@ -9,12 +9,20 @@ import type { SigningFailure } from '../signing/signing-failure.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './actor.js';
 import type { AccessRecorder } from './access-recorder.js';
+import { bearerToken, carriesSignature, claimedScheme, headerValue, type Credential, type CredentialScheme, type RequestCredential } from './credential.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
 import { ReplayGuard } from './replay-guard.js';
 import { signatureMatches } from './signing-keys.js';
-import type { SigningRules } from './signing-rules.js';
+import { signingRules, type SigningRules, type SigningSettings } from './signing-rules.js';
 
 export interface VerifyContext {
+  /**
+   * Whose API the credential is presented to. 'tenant-api' (the default: /v1/verify,
+   * /v1/authorize): bearer, SigV4 with S3's rules for service s3, TC3. 'management-api'
+   * (Latchkey's own API): bearer, or SigV4 under strict rules (normalised paths, a signed
+   * payload hash, whatever the service); TC3 is refused there without looking at the key.
+   */
+  use?: 'tenant-api' | 'management-api';
   permission?: string | undefined;
   sourceIp: string | null;
   userAgent: string | null;
@@ -25,6 +33,7 @@ export interface VerifyContext {
 export type VerifyOutcome =
   | {
       valid: true;
+      scheme: CredentialScheme;
       accessKeyId: string;
       tenantId: string;
       userId: string;
@@ -35,24 +44,37 @@ export type VerifyOutcome =
     }
   | {
       valid: false;
+      /** The scheme claimed ('none' when the request carried no credential this use takes): what metrics count it under. */
+      scheme: CredentialScheme;
       /** What the caller is told. */
       code: VerifyCode;
       /** The exact reason, kept in the access record. */
       reason: VerifyCode;
       key: CachedKey | null;
+      /**
+       * Set when nothing was verified (code MALFORMED, no record): the request carried no
+       * credential ('absent': no Authorization header, no presigned URL), an Authorization header
+       * of no known scheme ('unknown'), or a scheme this use refuses ('refused': TC3 on the
+       * management API). Callers with another way in (a session cookie) look at it.
+       */
+      unverified?: 'absent' | 'unknown' | 'refused';
     };
 
 export interface VerificationOptions {
   keys: KeyCache;
   recorder: AccessRecorder;
   clock: Clock;
-  /** Opens secrets for signed requests; without it (and the store) only bearer tokens verify. */
-  masterKey?: Buffer;
+  /** Opens the secrets signed requests are checked with. */
+  masterKey: Buffer;
   /** Where replay protection records the signatures it accepted. */
-  store?: Store;
+  store: Store;
+  /** Clock skew allowed to signed requests (LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS, LATCHKEY_STORAGE_MAX_SKEW_SECONDS). */
+  signing: SigningSettings;
 }
 
 /**
+ * The one credential check, behind /v1/verify, /v1/authorize and the management API.
+ *
  * The hot path. Order of checks: token shape and checksum (no database), key lookup (cache),
  * constant-time digest compare, key state, expiry, owner and tenant, permission.
  * Signed requests: request shape, time and scope (no database, no secret), key lookup, one
@@ -62,23 +84,54 @@ export class VerificationService {
   private readonly keys: KeyCache;
   private readonly recorder: AccessRecorder;
   private readonly clock: Clock;
-  private readonly masterKey: Buffer | null;
-  private readonly replay: ReplayGuard | null;
+  private readonly masterKey: Buffer;
+  private readonly replay: ReplayGuard;
+  /** The tenant's own APIs: S3's rules for service s3, the default ones for every other service. */
+  private readonly tenantRules: SigningRules;
+  /** Latchkey's management API: strict rules whatever service the client names. */
+  private readonly managementRules: SigningRules;
   private readonly recordId = timeOrderedIdSource('accessRecord');
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
     this.recorder = options.recorder;
     this.clock = options.clock;
-    this.masterKey = options.masterKey ?? null;
-    this.replay = options.store ? new ReplayGuard({ store: options.store }) : null;
+    this.masterKey = options.masterKey;
+    this.replay = new ReplayGuard({ store: options.store });
+    this.tenantRules = signingRules(options.signing, 'by-service');
+    this.managementRules = signingRules(options.signing, 'strict');
   }
 
   /**
-   * A key already in the cache is answered synchronously (no promise, no microtask): that is
-   * every request of the steady state. Only a cache miss waits for the database.
+   * Checks a credential: which scheme it is, then the key and what it may do. A key already in
+   * the cache is answered synchronously (no promise, no microtask): that is every request of the
+   * steady state. Only a cache miss, and replay protection when the tenant turned it on, wait
+   * for the database (and reject when it cannot be reached).
    */
-  verifyBearer(token: string, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
+  verify(credential: Credential, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
+    switch (credential.kind) {
+      case 'token':
+        return this.verifyBearer(credential.token, context);
+      case 'signed':
+        return this.verifySigned(credential.request, claimedScheme(headerValue(credential.request.headers, 'authorization')), context);
+      case 'request':
+        return this.verifyRequest(credential, context);
+    }
+  }
+
+  /** A request as received: its Authorization header (or a presigned URL) says which scheme, if any. */
+  private verifyRequest(credential: RequestCredential, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
+    const { authorization } = credential;
+    const token = bearerToken(authorization);
+    if (token !== null) return this.verifyBearer(token, context);
+    if (!carriesSignature(authorization, credential.url)) return authorization === undefined ? NO_CREDENTIAL : UNKNOWN_AUTHORIZATION;
+    const claimed = claimedScheme(authorization);
+    if (claimed === 'tc3' && context.use === 'management-api') return TC3_REFUSED;
+    const request: SignableRequest = { method: credential.method, url: credential.url, headers: credential.headers(), ...(credential.body !== undefined && { body: credential.body }) };
+    return this.verifySigned(request, claimed, context);
+  }
+
+  private verifyBearer(token: string, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
     const parsed = parseToken(token);
     if (!parsed.ok) return MALFORMED;
     const cached = this.keys.peek(parsed.accessKeyId);
@@ -87,32 +140,38 @@ export class VerificationService {
   }
 
   /**
-   * A signed request (AWS SigV4 header or presigned URL, Tencent TC3), synchronous for a cached
-   * key as bearer tokens are. Without a body (or its hash) the payload is trusted as signed (see
-   * src/signing/README.md). Only replay protection, when the tenant turned it on, always waits
-   * for the database.
+   * A signed request (AWS SigV4 header or presigned URL, Tencent TC3). Without a body (or its
+   * hash) the payload is trusted as signed (see src/signing/README.md). `claimed` is the scheme
+   * its Authorization header claims, what the answer is counted under.
    */
-  verifySigned(request: SignableRequest, context: VerifyContext, rules: SigningRules): VerifyOutcome | Promise<VerifyOutcome> {
-    if (this.masterKey === null || this.replay === null) throw new Error('VerificationService: signed requests need the masterKey and store options');
+  private verifySigned(request: SignableRequest, claimed: 'sigv4' | 'tc3', context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
+    const rules = context.use === 'management-api' ? this.managementRules : this.tenantRules;
     const now = this.clock.now();
     const parsed = parseSignedRequest(request, { now, sigv4: rules.sigv4, tc3: rules.tc3 });
-    if (!parsed.ok) return this.refuseSigned(parsed, context, now);
+    if (!parsed.ok) return this.refuseSigned(parsed, claimed, context, now);
     const cached = this.keys.peek(parsed.accessKeyId);
-    if (cached === undefined) return this.keys.get(parsed.accessKeyId).then((key) => this.checkSigned(key, parsed, context, rules, now));
-    return this.checkSigned(cached, parsed, context, rules, now);
+    if (cached === undefined) return this.keys.get(parsed.accessKeyId).then((key) => this.checkSigned(key, parsed, claimed, context, rules, now));
+    return this.checkSigned(cached, parsed, claimed, context, rules, now);
   }
 
-  private checkSigned(key: CachedKey | null, parsed: ParsedSignedRequest, context: VerifyContext, rules: SigningRules, now: Date): VerifyOutcome | Promise<VerifyOutcome> {
-    if (!key) return SIGNED_KEY_NOT_FOUND;
-    const matched = signatureMatches(key, parsed, this.masterKey!, now);
+  private checkSigned(
+    key: CachedKey | null,
+    parsed: ParsedSignedRequest,
+    claimed: 'sigv4' | 'tc3',
+    context: VerifyContext,
+    rules: SigningRules,
+    now: Date,
+  ): VerifyOutcome | Promise<VerifyOutcome> {
+    if (!key) return SIGNED_KEY_NOT_FOUND[claimed];
+    const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
     const recorded = { ...context, detail: scopeDetail(parsed, context.detail, matched ? null : 'SIGNATURE_MISMATCH') };
     if (matched && key.policy.replayProtection && decideUsable(key.usable, now) === null) {
       const expiresAt = parsed.expiresAt ?? new Date(parsed.requestTime.getTime() + rules.windowSeconds * 1000);
       const entry = { tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId, signature: parsed.signature, expiresAt };
-      return this.replay!.claim(entry, now).then((fresh) => this.decide(key, fresh ? null : 'SIGNATURE_REPLAYED', scheme, recorded, now));
+      return this.replay.claim(entry, now).then((fresh) => this.decide(key, fresh ? null : 'SIGNATURE_REPLAYED', scheme, claimed, recorded, now));
     }
-    return this.decide(key, matched ? null : 'SIGNATURE_MISMATCH', scheme, recorded, now);
+    return this.decide(key, matched ? null : 'SIGNATURE_MISMATCH', scheme, claimed, recorded, now);
   }
 
   /**
@@ -121,13 +180,13 @@ export class VerificationService {
    * the attempt goes into its access records. A database that cannot be reached only costs
    * the record: the answer is a refusal either way.
    */
-  private refuseSigned(failure: SigningFailure, context: VerifyContext, now: Date): VerifyOutcome | Promise<VerifyOutcome> {
-    const refused = SIGNING_REFUSALS[failure.code];
+  private refuseSigned(failure: SigningFailure, claimed: 'sigv4' | 'tc3', context: VerifyContext, now: Date): VerifyOutcome | Promise<VerifyOutcome> {
+    const refused = SIGNING_REFUSALS[claimed][failure.code];
     if (failure.accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
     const record = (key: CachedKey | null): VerifyOutcome => {
       if (!key) return refused;
-      return this.decide(key, failure.code, scheme, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
+      return this.decide(key, failure.code, scheme, claimed, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
     };
     const cached = this.keys.peek(failure.accessKeyId);
     if (cached === undefined) return this.keys.get(failure.accessKeyId).then(record, () => refused);
@@ -138,14 +197,22 @@ export class VerificationService {
     if (!key) return KEY_NOT_FOUND;
     const now = this.clock.now();
     const matches = this.secretMatches(key, sha256Bytes(secret), now);
-    return this.decide(key, matches ? null : 'SECRET_MISMATCH', 'bearer', context, now);
+    return this.decide(key, matches ? null : 'SECRET_MISMATCH', 'bearer', 'bearer', context, now);
   }
 
   /**
    * Shared by every scheme once the credential itself was checked: `credentialFailure` is the
-   * scheme's own verdict (null when the secret or signature matched).
+   * scheme's own verdict (null when the secret or signature matched). `scheme` is what the
+   * access record says; `claimed` what the answer is counted under.
    */
-  decide(key: CachedKey, credentialFailure: VerifyCode | null, scheme: string, context: VerifyContext, now: Date): VerifyOutcome {
+  private decide(
+    key: CachedKey,
+    credentialFailure: VerifyCode | null,
+    scheme: 'bearer' | 'sigv4' | 'tc3',
+    claimed: CredentialScheme,
+    context: VerifyContext,
+    now: Date,
+  ): VerifyOutcome {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
     const authenticated = reason === null || reason === 'PERMISSION_DENIED';
     this.recorder.record(
@@ -164,9 +231,10 @@ export class VerificationService {
       },
       authenticated,
     );
-    if (reason !== null) return { valid: false, code: publicCode(reason), reason, key };
+    if (reason !== null) return { valid: false, scheme: claimed, code: publicCode(reason), reason, key };
     return {
       valid: true,
+      scheme: claimed,
       accessKeyId: key.key.accessKeyId,
       tenantId: key.key.tenantId,
       userId: key.key.ownerId,
@@ -187,20 +255,32 @@ export class VerificationService {
   }
 }
 
-const MALFORMED: VerifyOutcome = Object.freeze({ valid: false, code: 'MALFORMED', reason: 'MALFORMED', key: null });
-const KEY_NOT_FOUND: VerifyOutcome = Object.freeze({ valid: false, code: 'KEY_NOT_FOUND', reason: 'KEY_NOT_FOUND', key: null });
+/** The answers that name no key, made once. */
+const refusal = (scheme: CredentialScheme, code: VerifyCode, reason: VerifyCode = code, unverified?: 'absent' | 'unknown' | 'refused'): VerifyOutcome =>
+  Object.freeze({ valid: false, scheme, code, reason, key: null, ...(unverified !== undefined && { unverified }) });
+
+const MALFORMED = refusal('bearer', 'MALFORMED');
+const KEY_NOT_FOUND = refusal('bearer', 'KEY_NOT_FOUND');
+/** No bearer token and no signature: the same refusal as a token that does not parse. */
+const NO_CREDENTIAL = refusal('none', 'MALFORMED', 'MALFORMED', 'absent');
+const UNKNOWN_AUTHORIZATION = refusal('none', 'MALFORMED', 'MALFORMED', 'unknown');
+const TC3_REFUSED = refusal('tc3', 'MALFORMED', 'MALFORMED', 'refused');
 /**
  * A signed request naming an unknown key answers as one whose signature does not match: the
  * answer must not tell which key IDs exist (as KEY_NOT_FOUND covers SECRET_MISMATCH for bearer
  * tokens), and SIGNATURE_MISMATCH is the answer that helps a client whose request was altered
  * on the way or signed with the wrong secret. The access record keeps the exact reason.
  */
-const SIGNED_KEY_NOT_FOUND: VerifyOutcome = Object.freeze({ valid: false, code: 'SIGNATURE_MISMATCH', reason: 'KEY_NOT_FOUND', key: null });
-const SIGNING_REFUSALS: Record<SigningFailure['code'], VerifyOutcome> = {
-  MALFORMED,
-  REQUEST_TIME_SKEWED: Object.freeze({ valid: false, code: 'REQUEST_TIME_SKEWED', reason: 'REQUEST_TIME_SKEWED', key: null }),
-  SIGNATURE_MISMATCH: Object.freeze({ valid: false, code: 'SIGNATURE_MISMATCH', reason: 'SIGNATURE_MISMATCH', key: null }),
+const SIGNED_KEY_NOT_FOUND: Record<'sigv4' | 'tc3', VerifyOutcome> = {
+  sigv4: refusal('sigv4', 'SIGNATURE_MISMATCH', 'KEY_NOT_FOUND'),
+  tc3: refusal('tc3', 'SIGNATURE_MISMATCH', 'KEY_NOT_FOUND'),
 };
+const signingRefusals = (scheme: 'sigv4' | 'tc3'): Record<SigningFailure['code'], VerifyOutcome> => ({
+  MALFORMED: refusal(scheme, 'MALFORMED'),
+  REQUEST_TIME_SKEWED: refusal(scheme, 'REQUEST_TIME_SKEWED'),
+  SIGNATURE_MISMATCH: refusal(scheme, 'SIGNATURE_MISMATCH'),
+});
+const SIGNING_REFUSALS: Record<'sigv4' | 'tc3', Record<SigningFailure['code'], VerifyOutcome>> = { sigv4: signingRefusals('sigv4'), tc3: signingRefusals('tc3') };
 
 /** The scheme as access records and metrics name it. */
 export function schemeName(algorithm: ParsedSignedRequest['scheme']): 'sigv4' | 'tc3' {

@@ -23,7 +23,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { createLogger } from '../../src/logger.js';
-import { mailSettingsOf } from '../../src/main.js';
+import { mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openTestStore, type TestStore } from './databases.js';
 import { apiClient, PASSWORD, testClock, type Caller, type IssuedKey, type RequestOptions, type Response, type Session, type TestClock } from './http.js';
@@ -102,6 +102,7 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
     store: testStore.store,
     logger,
     masterKey: randomBytes(32),
+    signing: signingSettingsOf(config),
     clock,
     // Mail goes out when the test gives LATCHKEY_SMTP_URL (a mailbox from openMailbox()).
     mail: mailSettingsOf(config),

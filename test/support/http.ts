@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { SESSION_COOKIE } from '../../src/http/authenticate.js';
 import { createLogger } from '../../src/logger.js';
-import { mailSettingsOf } from '../../src/main.js';
+import { mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import type { Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { createStore, type Store } from '../../src/store/store.js';
@@ -227,6 +227,7 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
     store: testStore.store,
     logger,
     masterKey: options.masterKey ?? randomBytes(32),
+    signing: signingSettingsOf(config),
     clock,
     mail: { ...mailSettingsOf(config), ...(options.mailMaxAttempts !== undefined && { maxAttempts: options.mailMaxAttempts }) },
     ...(options.reminderIntervalMs !== undefined && { reminderIntervalMs: options.reminderIntervalMs }),

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
+import { signingSettingsOf } from '../../src/main.js';
 import type { App } from '../../src/http/app-types.js';
 import { createLogger } from '../../src/logger.js';
 import type { Actor, Clock } from '../../src/services/actor.js';
@@ -46,6 +47,7 @@ export async function openRuntime(
     store,
     logger,
     masterKey: options.masterKey,
+    signing: signingSettingsOf(defaults),
     ...(options.clock && { clock: options.clock }),
     sessionTtlMinutes: defaults.sessionTtlMinutes,
     keyCacheSize: defaults.keyCacheSize,

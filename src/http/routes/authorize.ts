@@ -16,13 +16,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../core/errors.js';
 import { VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
-import { signingRules } from '../../services/signing-rules.js';
 import type { VerifyContext, VerifyOutcome } from '../../services/verification-service.js';
 import type { App, RouteDeps } from '../app-types.js';
-import { bearerToken } from '../authenticate.js';
 import { sendError } from '../error-envelope.js';
 import { ErrorResponse, VerifyResponse } from '../schemas.js';
-import { carriesSignature, claimedScheme, signingSettingsOf } from '../signed-input.js';
 import { successAnswer } from './verify.js';
 
 export const AUTHORIZE_PATH = '/v1/authorize';
@@ -87,12 +84,9 @@ function permissionOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-export async function authorizeRoutes(app: App, { services, metrics, config }: RouteDeps): Promise<void> {
-  const rules = signingRules(signingSettingsOf(config), 'by-service');
-
+export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps): Promise<void> {
   const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     const original = originalOf(request);
-    const authorization = request.headers.authorization;
     const path = original.url.split('?', 1)[0]!;
     const context: VerifyContext = {
       permission: permissionOf(request),
@@ -100,21 +94,12 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
       userAgent: request.headers['user-agent'] ?? null,
       detail: { via: 'gateway', target: `${original.method} ${path.length > 256 ? `${path.slice(0, 256)}…` : path}` },
     };
-    let scheme: string;
-    let outcome: VerifyOutcome | Promise<VerifyOutcome>;
-    const bearer = bearerToken(authorization);
-    if (bearer !== null) {
-      scheme = 'bearer';
-      outcome = services.verification.verifyBearer(bearer, context);
-    } else if (carriesSignature(authorization, original.url)) {
-      scheme = claimedScheme(authorization);
-      outcome = services.verification.verifySigned({ method: original.method, url: original.url, headers: originalHeaders(request) }, context, rules);
-    } else {
-      scheme = 'none';
-      outcome = NO_CREDENTIAL;
-    }
+    const outcome = services.verification.verify(
+      { kind: 'request', method: original.method, url: original.url, authorization: request.headers.authorization, headers: () => originalHeaders(request) },
+      context,
+    );
     const answer = (result: VerifyOutcome): void => {
-      metrics.countVerification(scheme, result.valid ? 'VALID' : result.code);
+      metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
       if (result.valid) {
         reply
           .header('X-Latchkey-Access-Key-Id', result.accessKeyId)
@@ -148,6 +133,3 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
     gateway.route({ method: METHODS, url: AUTHORIZE_PATH, config: { auth: 'none' }, schema, handler });
   });
 }
-
-/** No bearer token and no signature: the same refusal as a token that does not parse. */
-const NO_CREDENTIAL: VerifyOutcome = Object.freeze({ valid: false, code: 'MALFORMED', reason: 'MALFORMED', key: null });

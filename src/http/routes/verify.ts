@@ -1,12 +1,12 @@
 import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { VERIFY_CODES, VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
+import { headerValue, type Credential } from '../../services/credential.js';
 import type { CachedKey } from '../../services/key-cache.js';
-import { signingRules } from '../../services/signing-rules.js';
 import type { VerifyOutcome } from '../../services/verification-service.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, VerifyBody, VerifyResponse } from '../schemas.js';
-import { claimedScheme, jsonHeader, signableFromJson, signingSettingsOf } from '../signed-input.js';
+import { signableFromJson } from '../signed-input.js';
 
 type Answer = Static<typeof VerifyResponse>;
 
@@ -50,8 +50,7 @@ function serializeAnswer(answer: unknown): string {
   return answerText.get(answer as Answer) ?? JSON.stringify(answer);
 }
 
-export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps): void {
-  const rules = signingRules(signingSettingsOf(config), 'by-service');
+export function verifyRoutes(app: App, { services, metrics }: RouteDeps): void {
   app.post(
     '/v1/verify',
     {
@@ -65,33 +64,22 @@ export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps)
     },
     (request, reply) => {
       const body = request.body;
-      let outcome: VerifyOutcome | Promise<VerifyOutcome>;
-      let scheme: string;
+      let credential: Credential;
+      let userAgent: string | null;
       if (body.token !== undefined && body.request === undefined) {
-        scheme = 'bearer';
-        outcome = services.verification.verifyBearer(body.token, {
-          permission: body.permission,
-          sourceIp: body.context?.sourceIp ?? request.ip,
-          userAgent: body.context?.userAgent ?? request.headers['user-agent'] ?? null,
-        });
+        credential = { kind: 'token', token: body.token };
+        userAgent = body.context?.userAgent ?? request.headers['user-agent'] ?? null;
       } else if (body.request !== undefined && body.token === undefined) {
-        const signed = body.request;
-        scheme = claimedScheme(jsonHeader(signed.headers, 'authorization'));
-        outcome = services.verification.verifySigned(
-          signableFromJson(signed),
-          {
-            permission: body.permission,
-            sourceIp: body.context?.sourceIp ?? request.ip,
-            // The signed request's own agent is the end client's; this request's is the caller's server.
-            userAgent: body.context?.userAgent ?? jsonHeader(signed.headers, 'user-agent') ?? request.headers['user-agent'] ?? null,
-          },
-          rules,
-        );
+        const signed = signableFromJson(body.request);
+        credential = { kind: 'signed', request: signed };
+        // The signed request's own agent is the end client's; this request's is the caller's server.
+        userAgent = body.context?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'] ?? null;
       } else {
         throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
       }
+      const outcome = services.verification.verify(credential, { permission: body.permission, sourceIp: body.context?.sourceIp ?? request.ip, userAgent });
       const answer = (result: VerifyOutcome): void => {
-        metrics.countVerification(scheme, result.valid ? 'VALID' : result.code);
+        metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
         reply.type('application/json; charset=utf-8').serializer(serializeAnswer).send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
       };
       // A cached key answers in this very call; only a cache miss waits for the database (and
