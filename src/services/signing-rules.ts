@@ -1,7 +1,7 @@
 /**
- * Which rules a signed request is checked under, built once from the configuration and passed
- * with each verification: the SigV4 profile (path normalisation, UNSIGNED-PAYLOAD, clock skew)
- * and TC3's clock skew.
+ * Which rules a signed request is checked under, built once by the verification service from the
+ * settings it is constructed with (one set per use, see VerifyContext.use): the SigV4 profile
+ * (path normalisation, UNSIGNED-PAYLOAD, clock skew) and TC3's clock skew.
  */
 import { DEFAULT_SIGV4_PROFILE, S3_SIGV4_PROFILE, type SigV4Profile, type SigV4Scope } from '../signing/sigv4.js';
 import type { SignedRequestOptions } from '../signing/signed-request.js';
