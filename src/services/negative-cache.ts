@@ -53,10 +53,6 @@ export class NegativeCache {
     this.until.delete(accessKeyId);
   }
 
-  clear(): void {
-    this.until.clear();
-  }
-
   get size(): number {
     return this.until.size;
   }
