@@ -9,7 +9,13 @@ import { isAccessKeyId, objectIdPattern } from '../core/key-format.js';
 import type { Runtime } from '../main.js';
 import type { Actor } from '../services/actor.js';
 import type { Services } from '../services/services.js';
-import { cliActor, withRuntime } from './context.js';
+import { cliActor, print, type CliIo, type RuntimeSource } from './context.js';
+
+/** What every command of one program works with. */
+export interface Cli {
+  runtime: RuntimeSource;
+  io: CliIo;
+}
 
 export interface AdminOptions {
   tenant: string;
@@ -23,6 +29,9 @@ export interface AdminContext<O extends AdminOptions> {
   actor: Actor;
   opts: O;
   json: boolean;
+  io: CliIo;
+  /** The command's answer on standard output: `value` as JSON with --json, else the human text. */
+  print(value: unknown, human: () => string): void;
 }
 
 /** A subcommand that acts as an administrator of one tenant. */
@@ -35,17 +44,39 @@ export function adminCommand(parent: Command, nameAndArgs: string, description: 
     .option('--json', 'print machine-readable JSON');
 }
 
-/** Wraps a command body: positional arguments first, then the context. */
-export function adminAction<O extends AdminOptions>(run: (cx: AdminContext<O>, ...args: string[]) => Promise<void>) {
-  return async (...all: unknown[]): Promise<void> => {
-    const command = all[all.length - 1] as Command;
-    const opts = command.opts<O>();
-    const args = all.slice(0, -2) as string[];
-    await withRuntime(async (runtime) => {
-      const actor = await cliActor(runtime, opts.tenant, opts.as);
-      await run({ runtime, services: runtime.services, actor, opts, json: opts.json === true }, ...args);
-    });
+type AdminBody<O extends AdminOptions> = (cx: AdminContext<O>, ...args: string[]) => Promise<void>;
+
+/**
+ * Command bodies, positional arguments first, then the context. `read` is for commands that only
+ * look; `change` is for those that change something, and first says on standard error which
+ * administrator the change is made (and audited) as. Standard output stays the answer alone.
+ */
+export function adminActions(cli: Cli) {
+  const wrap =
+    <O extends AdminOptions>(changes: boolean, run: AdminBody<O>) =>
+    async (...all: unknown[]): Promise<void> => {
+      const command = all[all.length - 1] as Command;
+      const opts = command.opts<O>();
+      const args = all.slice(0, -2) as string[];
+      const json = opts.json === true;
+      await cli.runtime.use(async (runtime) => {
+        const actor = await cliActor(runtime, opts.tenant, opts.as);
+        if (changes) cli.io.err(actingLine(actor));
+        const cx: AdminContext<O> = { runtime, services: runtime.services, actor, opts, json, io: cli.io, print: (value, human) => print(cli.io, json, value, human) };
+        await run(cx, ...args);
+      });
+    };
+  return {
+    read: <O extends AdminOptions = AdminOptions>(run: AdminBody<O>) => wrap(false, run),
+    change: <O extends AdminOptions = AdminOptions>(run: AdminBody<O>) => wrap(true, run),
   };
+}
+
+export type AdminActions = ReturnType<typeof adminActions>;
+
+/** The note a changing command leaves on standard error: who the audit log will name. */
+export function actingLine(actor: Actor): string {
+  return `acting as ${actor.user.email} (${actor.via})\n`;
 }
 
 const USER_ID_RE = new RegExp(objectIdPattern('user'));

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import { parseIsoDate } from '../core/policy.js';
-import { auditEventView } from '../http/schemas.js';
-import { adminAction, adminCommand, pagingOf, resolveUserId, withPaging, type AdminOptions, type PagingOptions } from './admin-command.js';
-import { print } from './context.js';
+import { auditEventView, pageView } from '../views/views.js';
+import { adminCommand, pagingOf, resolveUserId, withPaging, type AdminActions, type AdminOptions, type PagingOptions } from './admin-command.js';
 import { more, table, when } from './render.js';
 
 function dateOption(name: string, value: string | undefined): Date | undefined {
@@ -15,7 +14,7 @@ function dateOption(name: string, value: string | undefined): Date | undefined {
 
 type ListOptions = AdminOptions & PagingOptions & { actor?: string; action?: string; target?: string; from?: string; to?: string };
 
-export function auditCommands(program: Command): void {
+export function auditCommands(program: Command, act: AdminActions): void {
   const audit = program.command('audit').description('Audit events: every management action, who did it and when');
 
   withPaging(adminCommand(audit, 'list', 'List audit events, newest first'))
@@ -25,7 +24,7 @@ export function auditCommands(program: Command): void {
     .option('--from <date-time>', 'only events at or after this ISO 8601 date-time')
     .option('--to <date-time>', 'only events before this ISO 8601 date-time')
     .action(
-      adminAction<ListOptions>(async (cx) => {
+      act.read<ListOptions>(async (cx) => {
         const o = cx.opts;
         const from = dateOption('from', o.from);
         const to = dateOption('to', o.to);
@@ -37,12 +36,12 @@ export function auditCommands(program: Command): void {
           ...(to !== undefined && { to }),
           ...pagingOf(o),
         });
-        const items = page.items.map(auditEventView);
-        print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+        const { items, nextCursor } = pageView(page, auditEventView);
+        cx.print({ items, nextCursor }, () =>
           table(
             ['AT', 'ACTOR', 'ACTION', 'TARGET', 'RESULT'],
             items.map((e) => [when(e.at), e.actorKeyId ? `${e.actorId ?? '-'} (key ${e.actorKeyId})` : (e.actorId ?? '-'), e.action, e.targetId ?? '-', e.result]),
-          ) + more(page.nextCursor),
+          ) + more(nextCursor),
         );
       }),
     );

@@ -1,20 +1,68 @@
-import type { Logger } from 'pino';
 import { loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
 import { openRuntime, type Runtime } from '../main.js';
 import type { Actor } from '../services/actor.js';
+import { migrate } from './migrate.js';
+import { serve } from './serve.js';
 
-/** Everything a one-shot CLI command needs: the runtime without background work, quiet logs. */
-export async function withRuntime<T>(run: (runtime: Runtime, logger: Logger) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger(process.env.LATCHKEY_LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
-  const runtime = await openRuntime(config, logger, { background: false });
-  try {
-    return await run(runtime, logger);
-  } finally {
-    await runtime.close();
-  }
+/** What a command reads and writes: the CLI never touches process.stdout, stdin or exit itself. */
+export interface CliIo {
+  /** Standard output: what scripts read (JSON with --json), nothing else. */
+  out(text: string): void;
+  /** Standard error: failures and notes for the person at the terminal. */
+  err(text: string): void;
+  /** Everything on standard input, as text. */
+  readStdin(): Promise<string>;
+}
+
+/** Where commands get the store and services from. */
+export interface RuntimeSource {
+  /** Lends a runtime (migrated store and services, no background work) to one command. */
+  use<T>(run: (runtime: Runtime) => Promise<T>): Promise<T>;
+  /** Applies migrations only: no services and no master key. */
+  migrate(): Promise<{ database: string; applied: string[] }>;
+  /** Runs the server and console until a signal stops the process. */
+  serve(io: CliIo): Promise<void>;
+}
+
+/** The process's own standard streams. */
+export function processIo(): CliIo {
+  // A reader that stops early (`latchkey keys list | head -1`) is not a failure of the command.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    async readStdin() {
+      if (process.stdin.isTTY) throw new AppError('BAD_REQUEST', 'Pipe the password on standard input, e.g. printf %s "$PASSWORD" | latchkey …');
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
+
+/**
+ * The runtime of a one-shot command from LATCHKEY_* settings: opened for the command and closed
+ * after it, with quiet logs (warnings only, unless LATCHKEY_LOG_LEVEL asks for more).
+ */
+export function runtimeFromSettings(env: NodeJS.ProcessEnv, io: CliIo): RuntimeSource {
+  return {
+    async use(run) {
+      const config = loadConfig(env);
+      const logger = createLogger(env.LATCHKEY_LOG_LEVEL ? config.logLevel : 'warn', { write: (line: string) => io.err(line) });
+      const runtime = await openRuntime(config, logger, { background: false });
+      try {
+        return await run(runtime);
+      } finally {
+        await runtime.close();
+      }
+    },
+    migrate: () => migrate(loadConfig(env)),
+    serve: (io) => serve(loadConfig(env), io),
+  };
 }
 
 /** The CLI acts as an administrator of the tenant: the one named by --as, else the oldest active one. */
@@ -32,13 +80,12 @@ export async function cliActor(runtime: Runtime, tenant: string, as?: string): P
   return { tenantId: found.id, user: admin, via: 'cli', accessKeyId: null, keyPermissions: null, ip: null, userAgent: 'latchkey-cli' };
 }
 
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new AppError('BAD_REQUEST', 'Pipe the password on standard input, e.g. printf %s "$PASSWORD" | latchkey …');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+/** A password piped on standard input, without the newline `echo` adds. */
+export async function readPassword(io: CliIo): Promise<string> {
+  return (await io.readStdin()).replace(/\r?\n$/, '');
 }
 
-export function print(json: boolean, value: unknown, human: () => string): void {
-  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+/** One answer: JSON for scripts (--json), or the human text. */
+export function print(io: CliIo, json: boolean, value: unknown, human: () => string): void {
+  io.out(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
 }

@@ -3,11 +3,10 @@ import { AppError } from '../core/errors.js';
 import type { KeyState } from '../core/key-state.js';
 import type { KeyType } from '../core/model.js';
 import type { ExpiryInput } from '../core/policy.js';
-import { accessKeyView, accessRecordView } from '../http/schemas.js';
 import { MAX_OVERLAP_SECONDS, type IssuedKey } from '../services/keys-service.js';
+import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, type AccessKeyJson } from '../views/views.js';
 import {
   accessKeyIdArgument,
-  adminAction,
   adminCommand,
   collect,
   oneOf,
@@ -16,14 +15,14 @@ import {
   resolveUserId,
   wholeNumber,
   withPaging,
+  type AdminActions,
   type AdminContext,
   type AdminOptions,
   type PagingOptions,
 } from './admin-command.js';
-import { print } from './context.js';
 import { details, list, more, table, when } from './render.js';
 
-type KeyJson = ReturnType<typeof accessKeyView>;
+type KeyJson = AccessKeyJson;
 
 interface ExpiryOptions {
   days?: number;
@@ -72,7 +71,7 @@ function describe(k: KeyJson): string {
 
 /** The create and rotate answer: the same fields as the HTTP API's, secret included, this once. */
 function issuedJson(cx: AdminContext<AdminOptions>, issued: IssuedKey) {
-  return { ...accessKeyView(issued.key, cx.services.clock.now()), secret: issued.secret, token: issued.token, copyText: issued.copyText };
+  return issuedKeyView(issued, cx.services.clock.now());
 }
 
 function secretBlock(issued: ReturnType<typeof issuedJson>): string {
@@ -94,10 +93,10 @@ async function ownerEmails(cx: AdminContext<AdminOptions>, keys: KeyJson[]): Pro
   return new Map(users.flatMap((u) => (u ? [[u.id, u.email] as [string, string]] : [])));
 }
 
-function stateAction(action: 'enable' | 'disable' | 'delete', said: string) {
-  return adminAction(async (cx, accessKeyId) => {
+function stateAction(act: AdminActions, action: 'enable' | 'disable' | 'delete', said: string) {
+  return act.change(async (cx, accessKeyId) => {
     const key = accessKeyView(await cx.services.keys[action](cx.actor, accessKeyId!), cx.services.clock.now());
-    print(cx.json, key, () => `Access key ${key.accessKeyId} ${said} (state: ${key.state}).`);
+    cx.print(key, () => `Access key ${key.accessKeyId} ${said} (state: ${key.state}).`);
   });
 }
 
@@ -105,7 +104,7 @@ type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeySt
 type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[] };
 type UpdateOptions = AdminOptions & ExpiryOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
 
-export function keyCommands(program: Command): void {
+export function keyCommands(program: Command, act: AdminActions): void {
   const keys = program
     .command('keys')
     .description('Access keys: list, create, rotate, disable, enable, delete, see permissions and access records')
@@ -117,7 +116,7 @@ export function keyCommands(program: Command): void {
     .option('--type <type>', 'only keys of this type: access or api', oneOf<KeyType>('access', 'api'))
     .option('--expiring-within-days <n>', 'only keys that expire within this many days', positiveInt)
     .action(
-      adminAction<ListOptions>(async (cx) => {
+      act.read<ListOptions>(async (cx) => {
         const o = cx.opts;
         const page = await cx.services.keys.list(cx.actor, {
           ...(o.user !== undefined && { userId: await resolveUserId(cx, o.user) }),
@@ -127,13 +126,13 @@ export function keyCommands(program: Command): void {
           ...pagingOf(o),
         });
         const now = cx.services.clock.now();
-        const items = page.items.map((k) => accessKeyView(k, now));
+        const { items, nextCursor } = pageView(page, (k) => accessKeyView(k, now));
         const emails = cx.json ? new Map<string, string>() : await ownerEmails(cx, items);
-        print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+        cx.print({ items, nextCursor }, () =>
           table(
             ['ACCESS KEY ID', 'NAME', 'TYPE', 'STATE', 'OWNER', 'EXPIRES', 'LAST USED'],
             items.map((k) => [k.accessKeyId, k.name, k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
-          ) + more(page.nextCursor),
+          ) + more(nextCursor),
         );
       }),
     );
@@ -145,7 +144,7 @@ export function keyCommands(program: Command): void {
     .option('--role <roleId>', "narrow the key to this tenant role (repeatable, or comma-separated)", collect)
     .option('--group <groupId>', "narrow the key to this group's roles (repeatable, or comma-separated)", collect)
     .action(
-      adminAction<CreateOptions>(async (cx) => {
+      act.change<CreateOptions>(async (cx) => {
         const o = cx.opts;
         const issued = issuedJson(
           cx,
@@ -159,16 +158,16 @@ export function keyCommands(program: Command): void {
           }),
         );
         const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
-        print(cx.json, issued, () =>
+        cx.print(issued, () =>
           [`Created ${issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'),
         );
       }),
     );
 
   adminCommand(keys, 'get', 'Show one access key (never its secret)').addArgument(accessKeyIdArgument()).action(
-    adminAction(async (cx, accessKeyId) => {
+    act.read(async (cx, accessKeyId) => {
       const key = accessKeyView(await cx.services.keys.get(cx.actor, accessKeyId!), cx.services.clock.now());
-      print(cx.json, key, () => describe(key));
+      cx.print(key, () => describe(key));
     }),
   );
 
@@ -179,7 +178,7 @@ export function keyCommands(program: Command): void {
     .option('--group <groupId>', 'the groups that narrow the key, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--no-groups', 'remove every group from the key')
     .action(
-      adminAction<UpdateOptions>(async (cx, accessKeyId) => {
+      act.change<UpdateOptions>(async (cx, accessKeyId) => {
         const o = cx.opts;
         const input = {
           ...(o.name !== undefined && { name: o.name }),
@@ -193,27 +192,27 @@ export function keyCommands(program: Command): void {
           throw new AppError('BAD_REQUEST', 'Nothing to change: give --name, --days, --expires-at, --never, --role, --no-roles, --group or --no-groups.');
         }
         const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, input), cx.services.clock.now());
-        print(cx.json, key, () => describe(key));
+        cx.print(key, () => describe(key));
       }),
     );
 
   adminCommand(keys, 'rename', 'Give a key a new name (a label only)').addArgument(accessKeyIdArgument()).argument('<name>', 'the new name').action(
-    adminAction(async (cx, accessKeyId, name) => {
+    act.change(async (cx, accessKeyId, name) => {
       const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, { name: name! }), cx.services.clock.now());
-      print(cx.json, key, () => `Access key ${key.accessKeyId} is now named "${key.name}".`);
+      cx.print(key, () => `Access key ${key.accessKeyId} is now named "${key.name}".`);
     }),
   );
 
-  adminCommand(keys, 'disable', 'Disable a key: every request that uses it fails from now on').addArgument(accessKeyIdArgument()).action(stateAction('disable', 'is disabled'));
-  adminCommand(keys, 'enable', 'Enable a disabled key').addArgument(accessKeyIdArgument()).action(stateAction('enable', 'is enabled'));
-  adminCommand(keys, 'delete', 'Delete a key for good (by default the key must be disabled first)').addArgument(accessKeyIdArgument()).action(stateAction('delete', 'is deleted'));
+  adminCommand(keys, 'disable', 'Disable a key: every request that uses it fails from now on').addArgument(accessKeyIdArgument()).action(stateAction(act, 'disable', 'is disabled'));
+  adminCommand(keys, 'enable', 'Enable a disabled key').addArgument(accessKeyIdArgument()).action(stateAction(act, 'enable', 'is enabled'));
+  adminCommand(keys, 'delete', 'Delete a key for good (by default the key must be disabled first)').addArgument(accessKeyIdArgument()).action(stateAction(act, 'delete', 'is deleted'));
 
   adminCommand(keys, 'rotate', 'Give a key a new secret, printed once; the old one stops now or after the overlap').addArgument(accessKeyIdArgument())
     .option('--overlap-seconds <n>', `keep the old secret working this long (0–${MAX_OVERLAP_SECONDS}, default 0)`, wholeNumber)
     .action(
-      adminAction<AdminOptions & { overlapSeconds?: number }>(async (cx, accessKeyId) => {
+      act.change<AdminOptions & { overlapSeconds?: number }>(async (cx, accessKeyId) => {
         const issued = issuedJson(cx, await cx.services.keys.rotate(cx.actor, accessKeyId!, cx.opts.overlapSeconds ?? 0));
-        print(cx.json, issued, () =>
+        cx.print(issued, () =>
           [
             `Rotated access key ${issued.accessKeyId}. ${issued.previousSecretExpiresAt === null ? 'The old secret has stopped working.' : `The old secret works until ${when(issued.previousSecretExpiresAt)}.`}`,
             '',
@@ -224,10 +223,9 @@ export function keyCommands(program: Command): void {
     );
 
   adminCommand(keys, 'permissions', "Show a key's effective permissions (never more than its owner holds)").addArgument(accessKeyIdArgument()).action(
-    adminAction(async (cx, accessKeyId) => {
-      const resolved = await cx.services.keys.permissions(cx.actor, accessKeyId!);
-      const view = { permissions: resolved.effective, ownerPermissions: resolved.owner, keyGrants: resolved.key, actsAsOwner: resolved.key === null };
-      print(cx.json, view, () =>
+    act.read(async (cx, accessKeyId) => {
+      const view = keyPermissionsView(await cx.services.keys.permissions(cx.actor, accessKeyId!));
+      cx.print(view, () =>
         details([
           ['effective', list(view.permissions)],
           ['owner holds', list(view.ownerPermissions)],
@@ -240,17 +238,17 @@ export function keyCommands(program: Command): void {
   withPaging(adminCommand(keys, 'access-records', 'Verification attempts that named this key, newest first').addArgument(accessKeyIdArgument()))
     .option('--outcome <outcome>', 'only success or failure', oneOf('success', 'failure'))
     .action(
-      adminAction<AdminOptions & PagingOptions & { outcome?: 'success' | 'failure' }>(async (cx, accessKeyId) => {
+      act.read<AdminOptions & PagingOptions & { outcome?: 'success' | 'failure' }>(async (cx, accessKeyId) => {
         const page = await cx.services.keys.accessRecords(cx.actor, accessKeyId!, {
           ...pagingOf(cx.opts),
           ...(cx.opts.outcome !== undefined && { outcome: cx.opts.outcome }),
         });
-        const items = page.items.map(accessRecordView);
-        print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+        const { items, nextCursor } = pageView(page, accessRecordView);
+        cx.print({ items, nextCursor }, () =>
           table(
             ['AT', 'OUTCOME', 'CODE', 'SCHEME', 'SOURCE IP', 'PERMISSION', 'USER AGENT'],
             items.map((r) => [when(r.at), r.outcome, r.code ?? '-', r.scheme, r.sourceIp ?? '-', r.permission ?? '-', r.userAgent ?? '-']),
-          ) + more(page.nextCursor),
+          ) + more(nextCursor),
         );
       }),
     );

@@ -1,20 +1,15 @@
-import { loadConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { createStore } from '../store/store.js';
-import { print } from './context.js';
 
 /**
  * Migrations only: no services and no master key, so a database can be prepared (say, by a
  * deploy job) on a machine that holds no key material.
  */
-export async function migrate(opts: { json?: boolean }): Promise<void> {
-  const config = loadConfig();
+export async function migrate(config: Readonly<Config>): Promise<{ database: string; applied: string[] }> {
   const store = createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
   try {
     const applied = await store.migrate();
-    const database = store.dialect.name;
-    print(opts.json === true, { database, applied }, () =>
-      applied.length === 0 ? `The ${database} database is up to date.` : `Applied to the ${database} database: ${applied.join(', ')}`,
-    );
+    return { database: store.dialect.name, applied };
   } finally {
     await store.close();
   }

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import { POLICY_RULES, type TenantPolicy } from '../core/policy.js';
-import { adminAction, adminCommand, positiveInt, type AdminOptions } from './admin-command.js';
-import { print } from './context.js';
+import { adminCommand, positiveInt, type AdminActions, type AdminOptions } from './admin-command.js';
 import { details } from './render.js';
 
 /** The word stands for null ("any number", "never"); commander would turn a null into '' itself. */
@@ -47,13 +46,13 @@ function describe(p: TenantPolicy): string {
 type Nullable = 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays';
 type SetOptions = AdminOptions & Partial<Omit<TenantPolicy, Nullable>> & Partial<Record<Nullable, number | 'any' | 'never'>>;
 
-export function policyCommands(program: Command): void {
+export function policyCommands(program: Command, act: AdminActions): void {
   const policy = program.command('policy').description("The tenant's policy: key limits, validity, deletion, retention, reveal, step-up, reminder and replay rules");
 
   adminCommand(policy, 'get', "Show the tenant's policy").action(
-    adminAction(async (cx) => {
+    act.read(async (cx) => {
       const current = await cx.services.tenants.getPolicy(cx.actor);
-      print(cx.json, current, () => describe(current));
+      cx.print(current, () => describe(current));
     }),
   );
 
@@ -70,7 +69,7 @@ export function policyCommands(program: Command): void {
     .option('--expiry-reminder-days <n>', 'days before expiry to remind admins, creator and owner (0: no reminder)', wholeNumber)
     .option('--replay-protection <true|false>', 'refuse a signed request (SigV4, TC3) whose signature was already accepted', yesNo)
     .action(
-      adminAction<SetOptions>(async (cx) => {
+      act.change<SetOptions>(async (cx) => {
         const changes = Object.fromEntries(
           POLICY_RULES.flatMap((f) => {
             const value = cx.opts[f];
@@ -82,7 +81,7 @@ export function policyCommands(program: Command): void {
         ) as Partial<TenantPolicy>;
         if (Object.keys(changes).length === 0) throw new AppError('BAD_REQUEST', 'Nothing to change: give at least one rule (see latchkey policy set --help).');
         const next = await cx.services.tenants.putPolicy(cx.actor, { ...(await cx.services.tenants.getPolicy(cx.actor)), ...changes });
-        print(cx.json, next, () => describe(next));
+        cx.print(next, () => describe(next));
       }),
     );
 }

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
 import { AppError } from '../core/errors.js';
-import { groupView, roleView } from '../http/schemas.js';
-import { adminAction, adminCommand, collect, pagingOf, resolveUserId, withPaging, type AdminContext, type AdminOptions, type PagingOptions } from './admin-command.js';
-import { print } from './context.js';
+import { groupView, pageView, roleView, type GroupJson, type RoleJson } from '../views/views.js';
+import { adminCommand, collect, pagingOf, resolveUserId, withPaging, type AdminActions, type AdminContext, type AdminOptions, type PagingOptions } from './admin-command.js';
 import { details, list, more, table, when } from './render.js';
-
-type RoleJson = ReturnType<typeof roleView>;
-type GroupJson = ReturnType<typeof groupView>;
 
 const describeRole = (r: RoleJson) =>
   details([
@@ -40,17 +36,17 @@ async function userIds(cx: AdminContext<AdminOptions>, refs: string[]): Promise<
 type RoleOptions = AdminOptions & { name?: string; description?: string; permission?: string[] };
 type GroupOptions = AdminOptions & { name?: string; description?: string; role?: string[]; user?: string[] };
 
-export function roleCommands(program: Command): void {
+export function roleCommands(program: Command, act: AdminActions): void {
   const roles = program
     .command('roles')
     .description('Roles: named sets of permission strings (storage:read, billing:*) given to users, groups and keys');
 
   withPaging(adminCommand(roles, 'list', 'List the roles of the tenant')).action(
-    adminAction<AdminOptions & PagingOptions>(async (cx) => {
+    act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.roles.listRoles(cx.actor, pagingOf(cx.opts));
-      const items = page.items.map(roleView);
-      print(cx.json, { items, nextCursor: page.nextCursor }, () =>
-        table(['ID', 'NAME', 'PERMISSIONS'], items.map((r) => [r.id, r.name, list(r.permissions)])) + more(page.nextCursor),
+      const { items, nextCursor } = pageView(page, roleView);
+      cx.print({ items, nextCursor }, () =>
+        table(['ID', 'NAME', 'PERMISSIONS'], items.map((r) => [r.id, r.name, list(r.permissions)])) + more(nextCursor),
       );
     }),
   );
@@ -60,19 +56,19 @@ export function roleCommands(program: Command): void {
     .requiredOption('--permission <permission>', 'a permission such as storage:read or billing:* (repeatable, or comma-separated)', collect)
     .option('--description <text>', 'what the role is for')
     .action(
-      adminAction<RoleOptions>(async (cx) => {
+      act.change<RoleOptions>(async (cx) => {
         const o = cx.opts;
         const role = roleView(
           await cx.services.roles.createRole(cx.actor, { name: o.name!, permissions: o.permission ?? [], ...(o.description !== undefined && { description: o.description }) }),
         );
-        print(cx.json, role, () => `Created role ${role.name} (${role.id}).\n${describeRole(role)}`);
+        cx.print(role, () => `Created role ${role.name} (${role.id}).\n${describeRole(role)}`);
       }),
     );
 
   adminCommand(roles, 'get <roleId>', 'Show one role').action(
-    adminAction(async (cx, roleId) => {
+    act.read(async (cx, roleId) => {
       const role = roleView(await cx.services.roles.getRole(cx.actor, roleId!));
-      print(cx.json, role, () => describeRole(role));
+      cx.print(role, () => describeRole(role));
     }),
   );
 
@@ -81,7 +77,7 @@ export function roleCommands(program: Command): void {
     .option('--description <text>', 'new description')
     .option('--permission <permission>', 'the permissions, replacing the current ones (repeatable, or comma-separated)', collect)
     .action(
-      adminAction<RoleOptions>(async (cx, roleId) => {
+      act.change<RoleOptions>(async (cx, roleId) => {
         const o = cx.opts;
         const patch = {
           ...(o.name !== undefined && { name: o.name }),
@@ -90,25 +86,25 @@ export function roleCommands(program: Command): void {
         };
         nothingToChange(patch, '--name, --description or --permission');
         const role = roleView(await cx.services.roles.updateRole(cx.actor, roleId!, patch));
-        print(cx.json, role, () => describeRole(role));
+        cx.print(role, () => describeRole(role));
       }),
     );
 
   adminCommand(roles, 'delete <roleId>', 'Delete a role (users, groups and keys lose it)').action(
-    adminAction(async (cx, roleId) => {
+    act.change(async (cx, roleId) => {
       await cx.services.roles.deleteRole(cx.actor, roleId!);
-      print(cx.json, { id: roleId, deleted: true }, () => `Deleted role ${roleId}.`);
+      cx.print({ id: roleId, deleted: true }, () => `Deleted role ${roleId}.`);
     }),
   );
 
   const groups = program.command('groups').description('Groups: sets of users that carry roles');
 
   withPaging(adminCommand(groups, 'list', 'List the groups of the tenant')).action(
-    adminAction<AdminOptions & PagingOptions>(async (cx) => {
+    act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.roles.listGroups(cx.actor, pagingOf(cx.opts));
-      const items = page.items.map(groupView);
-      print(cx.json, { items, nextCursor: page.nextCursor }, () =>
-        table(['ID', 'NAME', 'ROLES', 'USERS'], items.map((g) => [g.id, g.name, list(g.roleIds), String(g.userIds.length)])) + more(page.nextCursor),
+      const { items, nextCursor } = pageView(page, groupView);
+      cx.print({ items, nextCursor }, () =>
+        table(['ID', 'NAME', 'ROLES', 'USERS'], items.map((g) => [g.id, g.name, list(g.roleIds), String(g.userIds.length)])) + more(nextCursor),
       );
     }),
   );
@@ -119,7 +115,7 @@ export function roleCommands(program: Command): void {
     .option('--role <roleId>', 'a role the group carries (repeatable, or comma-separated)', collect)
     .option('--user <user>', 'a member of the group, by ID or email (repeatable, or comma-separated)', collect)
     .action(
-      adminAction<GroupOptions>(async (cx) => {
+      act.change<GroupOptions>(async (cx) => {
         const o = cx.opts;
         const group = groupView(
           await cx.services.roles.createGroup(cx.actor, {
@@ -129,14 +125,14 @@ export function roleCommands(program: Command): void {
             ...(o.user !== undefined && { userIds: await userIds(cx, o.user) }),
           }),
         );
-        print(cx.json, group, () => `Created group ${group.name} (${group.id}).\n${describeGroup(group)}`);
+        cx.print(group, () => `Created group ${group.name} (${group.id}).\n${describeGroup(group)}`);
       }),
     );
 
   adminCommand(groups, 'get <groupId>', 'Show one group').action(
-    adminAction(async (cx, groupId) => {
+    act.read(async (cx, groupId) => {
       const group = groupView(await cx.services.roles.getGroup(cx.actor, groupId!));
-      print(cx.json, group, () => describeGroup(group));
+      cx.print(group, () => describeGroup(group));
     }),
   );
 
@@ -146,7 +142,7 @@ export function roleCommands(program: Command): void {
     .option('--role <roleId>', 'the roles, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--user <user>', 'the members, replacing the current ones (repeatable, or comma-separated)', collect)
     .action(
-      adminAction<GroupOptions>(async (cx, groupId) => {
+      act.change<GroupOptions>(async (cx, groupId) => {
         const o = cx.opts;
         const patch = {
           ...(o.name !== undefined && { name: o.name }),
@@ -156,14 +152,14 @@ export function roleCommands(program: Command): void {
         };
         nothingToChange(patch, '--name, --description, --role or --user');
         const group = groupView(await cx.services.roles.updateGroup(cx.actor, groupId!, patch));
-        print(cx.json, group, () => describeGroup(group));
+        cx.print(group, () => describeGroup(group));
       }),
     );
 
   adminCommand(groups, 'delete <groupId>', 'Delete a group (its members and keys lose its roles)').action(
-    adminAction(async (cx, groupId) => {
+    act.change(async (cx, groupId) => {
       await cx.services.roles.deleteGroup(cx.actor, groupId!);
-      print(cx.json, { id: groupId, deleted: true }, () => `Deleted group ${groupId}.`);
+      cx.print({ id: groupId, deleted: true }, () => `Deleted group ${groupId}.`);
     }),
   );
 }

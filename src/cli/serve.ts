@@ -1,21 +1,22 @@
-import { loadConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../main.js';
 import type { Services } from '../services/services.js';
+import type { CliIo } from './context.js';
 
 export const FIRST_TENANT = 'default';
 export const FIRST_ADMIN_EMAIL = 'admin@latchkey.local';
 
-export async function serve(): Promise<void> {
-  const config = loadConfig();
+/** The server in this process; a signal ends it (after requests finish and access records are written). */
+export async function serve(config: Readonly<Config>, io: CliIo): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   const { services } = server.runtime;
   if ((await services.store.tenants.count()) === 0) {
-    if (config.bootstrap) await bootstrap(services, server.url);
+    if (config.bootstrap) await bootstrap(services, server.url, io);
     else {
-      process.stdout.write(`The database is empty. Create the first tenant with:\n  printf %s "$PASSWORD" | npx latchkey init --tenant acme --email you@example.com --password-stdin\n`);
+      io.out(`The database is empty. Create the first tenant with:\n  printf %s "$PASSWORD" | npx latchkey init --tenant acme --email you@example.com --password-stdin\n`);
     }
   }
   logger.info({ url: server.url, database: services.store.dialect.name, masterKeySource: server.runtime.masterKeySource }, 'Latchkey is listening');
@@ -36,7 +37,7 @@ export async function serve(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-async function bootstrap(services: Services, url: string): Promise<void> {
+async function bootstrap(services: Services, url: string, io: CliIo): Promise<void> {
   let created;
   try {
     created = await services.tenants.create({ slug: FIRST_TENANT, name: 'Default tenant', email: FIRST_ADMIN_EMAIL });
@@ -47,7 +48,7 @@ async function bootstrap(services: Services, url: string): Promise<void> {
     throw error;
   }
   // Printed once to the terminal (never to the log): the one-time password is not stored anywhere.
-  process.stdout.write(
+  io.out(
     [
       '',
       'Latchkey created the first tenant and its administrator. Sign in with:',

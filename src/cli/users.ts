@@ -1,23 +1,22 @@
 import { Argument, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import type { UserRole } from '../core/model.js';
-import { userView } from '../http/schemas.js';
 import type { UserUpdate } from '../services/users-service.js';
+import { pageView, userView, type UserJson } from '../views/views.js';
 import {
-  adminAction,
   adminCommand,
   collect,
   oneOf,
   pagingOf,
   resolveUserId,
   withPaging,
+  type AdminActions,
   type AdminOptions,
   type PagingOptions,
 } from './admin-command.js';
-import { print, readStdin } from './context.js';
+import { readPassword } from './context.js';
 import { details, list, more, table, when } from './render.js';
 
-type UserJson = ReturnType<typeof userView>;
 type CreateOptions = AdminOptions & { email: string; name?: string; role?: UserRole; programmaticAccess?: boolean; tenantRole?: string[]; passwordStdin?: boolean };
 
 function describe(u: UserJson): string {
@@ -37,29 +36,29 @@ function describe(u: UserJson): string {
 }
 
 /** One PATCH-like change, printed as the changed user. */
-function updateAction(summary: (u: UserJson) => string, patch: (...args: string[]) => UserUpdate) {
-  return adminAction(async (cx, ref, ...rest) => {
+function updateAction(act: AdminActions, summary: (u: UserJson) => string, patch: (...args: string[]) => UserUpdate) {
+  return act.change(async (cx, ref, ...rest) => {
     const userId = await resolveUserId(cx, ref!);
     const user = userView(await cx.services.users.update(cx.actor, userId, patch(...rest)));
-    print(cx.json, user, () => summary(user));
+    cx.print(user, () => summary(user));
   });
 }
 
-export function userCommands(program: Command): void {
+export function userCommands(program: Command, act: AdminActions): void {
   const users = program
     .command('users')
     .description('People of a tenant: list, create, change role, grant programmatic access, disable')
     .addHelpText('after', '\nUsers are named by ID (usr_…) or email. Every command takes --tenant and acts as an administrator of it.');
 
   withPaging(adminCommand(users, 'list', 'List the users of the tenant, newest first')).action(
-    adminAction<AdminOptions & PagingOptions>(async (cx) => {
+    act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.users.list(cx.actor, pagingOf(cx.opts));
-      const items = page.items.map(userView);
-      print(cx.json, { items, nextCursor: page.nextCursor }, () =>
+      const { items, nextCursor } = pageView(page, userView);
+      cx.print({ items, nextCursor }, () =>
         table(
           ['ID', 'EMAIL', 'ROLE', 'STATUS', 'PROGRAMMATIC', 'CREATED'],
           items.map((u) => [u.id, u.email, u.role, u.status, u.programmaticAccess ? 'yes' : 'no', when(u.createdAt)]),
-        ) + more(page.nextCursor),
+        ) + more(nextCursor),
       );
     }),
   );
@@ -72,10 +71,10 @@ export function userCommands(program: Command): void {
     .option('--tenant-role <roleId>', 'assign a tenant role (repeatable, or comma-separated)', collect)
     .option('--password-stdin', 'read the password from standard input')
     .action(
-      adminAction<CreateOptions>(
+      act.change<CreateOptions>(
         async (cx) => {
           const o = cx.opts;
-          const password = o.passwordStdin ? await readStdin() : undefined;
+          const password = o.passwordStdin ? await readPassword(cx.io) : undefined;
           const result = await cx.services.users.create(cx.actor, {
             email: o.email,
             ...(o.name !== undefined && { name: o.name }),
@@ -85,7 +84,7 @@ export function userCommands(program: Command): void {
             ...(password !== undefined && { password }),
           });
           const user = userView(result.user);
-          print(cx.json, { user, oneTimePassword: result.oneTimePassword }, () =>
+          cx.print({ user, oneTimePassword: result.oneTimePassword }, () =>
             [
               `Created ${user.role} ${user.email} (${user.id}).`,
               ...(result.oneTimePassword === null
@@ -98,38 +97,38 @@ export function userCommands(program: Command): void {
     );
 
   adminCommand(users, 'get <user>', 'Show one user').action(
-    adminAction(async (cx, ref) => {
+    act.read(async (cx, ref) => {
       const user = userView(await cx.services.users.get(cx.actor, await resolveUserId(cx, ref!)));
-      print(cx.json, user, () => describe(user));
+      cx.print(user, () => describe(user));
     }),
   );
 
   adminCommand(users, 'grant-access <user>', 'Grant programmatic access: the user may then hold access keys').action(
-    updateAction((u) => `${u.email} now has programmatic access.`, () => ({ programmaticAccess: true })),
+    updateAction(act, (u) => `${u.email} now has programmatic access.`, () => ({ programmaticAccess: true })),
   );
 
   adminCommand(users, 'revoke-access <user>', 'Revoke programmatic access: a member\'s keys stop verifying at once and no new ones can be created').action(
-    updateAction((u) => `${u.email} no longer has programmatic access.`, () => ({ programmaticAccess: false })),
+    updateAction(act, (u) => `${u.email} no longer has programmatic access.`, () => ({ programmaticAccess: false })),
   );
 
   adminCommand(users, 'disable <user>', "Disable a user: their sessions end and their keys stop verifying at once").action(
-    updateAction((u) => `${u.email} is disabled.`, () => ({ status: 'disabled' })),
+    updateAction(act, (u) => `${u.email} is disabled.`, () => ({ status: 'disabled' })),
   );
 
-  adminCommand(users, 'enable <user>', 'Enable a disabled user').action(updateAction((u) => `${u.email} is active.`, () => ({ status: 'active' })));
+  adminCommand(users, 'enable <user>', 'Enable a disabled user').action(updateAction(act, (u) => `${u.email} is active.`, () => ({ status: 'active' })));
 
   adminCommand(users, 'totp-reset <user>', "Remove a user's authenticator app (a lost phone): their sessions end; they set up a new one after signing in").action(
-    adminAction(async (cx, ref) => {
+    act.change(async (cx, ref) => {
       const userId = await resolveUserId(cx, ref!);
       await cx.services.totp.reset(cx.actor, userId);
       const user = userView(await cx.services.users.get(cx.actor, userId));
-      print(cx.json, user, () => `${user.email} has no authenticator app now; their sessions ended.`);
+      cx.print(user, () => `${user.email} has no authenticator app now; their sessions ended.`);
     }),
   );
 
   adminCommand(users, 'set-role <user>', 'Make a user an admin or a member')
     .addArgument(new Argument('<role>', 'admin or member').choices(['admin', 'member']))
-    .action(updateAction((u) => `${u.email} is now ${u.role === 'admin' ? 'an admin' : 'a member'}.`, (role) => ({ role: role as UserRole })));
+    .action(updateAction(act, (u) => `${u.email} is now ${u.role === 'admin' ? 'an admin' : 'a member'}.`, (role) => ({ role: role as UserRole })));
 
   adminCommand(users, 'update <user>', "Change a user's email, name or tenant roles")
     .option('--email <address>', 'new email address (the one they sign in with)')
@@ -137,7 +136,7 @@ export function userCommands(program: Command): void {
     .option('--tenant-role <roleId>', 'the tenant roles the user holds, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--no-tenant-roles', 'remove every tenant role from the user')
     .action(
-      adminAction<AdminOptions & { email?: string; name?: string; tenantRole?: string[]; tenantRoles?: boolean }>(async (cx, ref) => {
+      act.change<AdminOptions & { email?: string; name?: string; tenantRole?: string[]; tenantRoles?: boolean }>(async (cx, ref) => {
         const o = cx.opts;
         const patch: UserUpdate = {
           ...(o.email !== undefined && { email: o.email }),
@@ -147,7 +146,7 @@ export function userCommands(program: Command): void {
         };
         if (Object.keys(patch).length === 0) throw new AppError('BAD_REQUEST', 'Nothing to change: give --email, --name, --tenant-role or --no-tenant-roles.');
         const user = userView(await cx.services.users.update(cx.actor, await resolveUserId(cx, ref!), patch));
-        print(cx.json, user, () => describe(user));
+        cx.print(user, () => describe(user));
       }),
     );
 }

@@ -80,7 +80,7 @@ export async function authenticate(request: FastifyRequest, services: Services, 
   }
   if (lookup.user.mustChangePassword && mode !== 'user-before-password-change') throw new AppError('PASSWORD_CHANGE_REQUIRED');
   request.session = { token, lookup };
-  request.actor = { tenantId: lookup.user.tenantId, user: lookup.user, via: 'session', accessKeyId: null, keyPermissions: null, ip, userAgent };
+  request.actor = { tenantId: lookup.user.tenantId, user: lookup.user, via: 'session', accessKeyId: null, keyPermissions: null, ip, userAgent, sessionIdHash: lookup.idHash };
 }
 
 /** A presigned URL's X-Amz-* parameters are the credential, not input: the route's query schema never sees them. */
@@ -88,10 +88,4 @@ function dropPresignParameters(request: FastifyRequest): void {
   const query = request.query as Record<string, unknown> | null;
   if (query === null || typeof query !== 'object') return;
   for (const name of Object.keys(query)) if (name.toLowerCase().startsWith('x-amz-')) delete query[name];
-}
-
-/** The actor of a route that requires one (the hook has already refused anonymous calls). */
-export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw new AppError('UNAUTHENTICATED');
-  return request.actor;
 }

@@ -1,12 +1,10 @@
-/** Wire shapes (TypeBox → JSON Schema → OpenAPI) and the converters from domain objects. */
+/** Wire shapes (TypeBox → JSON Schema → OpenAPI); the values they describe are made in views/views.ts. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
-import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Role } from '../core/model.js';
 import { MAX_KEY_LIMIT, MAX_REMINDER_DAYS, MAX_RETENTION_DAYS, MAX_STEP_UP_MINUTES, MAX_VALIDITY_DAYS } from '../core/policy.js';
 import { VERIFY_CODES } from '../core/verification.js';
 import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
-import type { UserView } from '../services/users-service.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -258,58 +256,3 @@ export const VerifyResponse = Type.Union([
   }),
   Type.Object({ valid: Type.Literal(false), code: Type.String({ description: `One of ${VERIFY_CODES.join(', ')}` }), message: Type.String() }),
 ]);
-
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-
-export function accessKeyView(key: AccessKey, now: Date) {
-  return {
-    accessKeyId: key.accessKeyId,
-    name: key.name,
-    type: key.type,
-    state: key.state,
-    expired: key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime(),
-    tenantId: key.tenantId,
-    ownerId: key.ownerId,
-    creatorId: key.creatorId,
-    createdAt: key.createdAt.toISOString(),
-    updatedAt: key.updatedAt.toISOString(),
-    expiresAt: iso(key.expiresAt),
-    lastUsedAt: iso(key.lastUsedAt),
-    deletedAt: iso(key.deletedAt),
-    previousSecretExpiresAt: iso(key.previousSecretExpiresAt),
-    roleIds: key.roleIds,
-    groupIds: key.groupIds,
-  };
-}
-
-export function userView(user: UserView) {
-  return {
-    id: user.id,
-    tenantId: user.tenantId,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    programmaticAccess: user.programmaticAccess,
-    status: user.status,
-    mustChangePassword: user.mustChangePassword,
-    totpEnabled: user.totpEnabled,
-    roleIds: user.roleIds,
-    groupIds: user.groupIds,
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
-  };
-}
-
-export const roleView = (r: Role) => ({ ...r, tenantId: undefined, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
-export const groupView = (g: Group) => ({ ...g, tenantId: undefined, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
-export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });
-export const auditEventView = (e: AuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
-export const notificationView = (n: Notification) => ({
-  id: n.id,
-  kind: n.kind,
-  title: n.title,
-  body: n.body,
-  data: n.data,
-  createdAt: n.createdAt.toISOString(),
-  readAt: iso(n.readAt),
-});

@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { IssuedKey } from '../../services/keys-service.js';
+import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, revealedKeyView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
 import {
   AccessKeyIdParam,
   AccessKeySchema,
   AccessRecordSchema,
-  accessRecordView,
-  accessKeyView,
   CreateKeyBody,
   ErrorResponse,
   IssuedKeySchema,
@@ -16,7 +15,6 @@ import {
   UpdateKeyBody,
   UserIdParam,
 } from '../schemas.js';
-import { sessionActor } from './step-up.js';
 
 const Params = Type.Object({ accessKeyId: AccessKeyIdParam });
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
@@ -24,17 +22,12 @@ const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409
 /*
  * Create, reveal, rotate and enable may need step-up verification (tenant policy): they answer
  * 403 STEP_UP_REQUIRED with details.method until the console session verified. The routes pass
- * the session row along (sessionActor) so the service can tell.
+ * the session row along (in the actor) so the service can tell.
  */
 
 export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   const auth = { auth: 'user' as const };
-  const issued = (result: IssuedKey) => ({
-    ...accessKeyView(result.key, services.clock.now()),
-    secret: result.secret,
-    token: result.token,
-    copyText: result.copyText,
-  });
+  const issued = (result: Parameters<typeof issuedKeyView>[0]) => issuedKeyView(result, services.clock.now());
   const view = (key: Parameters<typeof accessKeyView>[0]) => accessKeyView(key, services.clock.now());
 
   app.post(
@@ -50,7 +43,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      return reply.code(201).send(issued(await services.keys.create(sessionActor(request), request.body)));
+      return reply.code(201).send(issued(await services.keys.create(actorOf(request), request.body)));
     },
   );
 
@@ -76,7 +69,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request) => {
       const q = request.query;
-      const page = await services.keys.list(sessionActor(request), {
+      const page = await services.keys.list(actorOf(request), {
         ...(q.userId !== undefined && { userId: q.userId }),
         ...(q.state !== undefined && { state: q.state }),
         ...(q.type !== undefined && { type: q.type }),
@@ -84,14 +77,14 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         limit: limitOf(q.limit),
       });
-      return { items: page.items.map(view), nextCursor: page.nextCursor };
+      return pageView(page, view);
     },
   );
 
   app.get(
     '/v1/access-keys/:accessKeyId',
     { config: auth, schema: { tags: ['access keys'], summary: 'Get an access key (never its secret)', params: Params, response: { 200: AccessKeySchema, ...errors } } },
-    async (request) => view(await services.keys.get(sessionActor(request), request.params.accessKeyId)),
+    async (request) => view(await services.keys.get(actorOf(request), request.params.accessKeyId)),
   );
 
   app.patch(
@@ -100,7 +93,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
       config: { ...auth, audit: 'access_key.update' },
       schema: { tags: ['access keys'], summary: 'Rename, change expiry, change roles and groups', params: Params, body: UpdateKeyBody, response: { 200: AccessKeySchema, ...errors } },
     },
-    async (request) => view(await services.keys.update(sessionActor(request), request.params.accessKeyId, request.body)),
+    async (request) => view(await services.keys.update(actorOf(request), request.params.accessKeyId, request.body)),
   );
 
   app.delete(
@@ -114,7 +107,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
         response: { 200: AccessKeySchema, ...errors },
       },
     },
-    async (request) => view(await services.keys.delete(sessionActor(request), request.params.accessKeyId)),
+    async (request) => view(await services.keys.delete(actorOf(request), request.params.accessKeyId)),
   );
 
   for (const action of ['disable', 'enable'] as const) {
@@ -129,7 +122,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
           response: { 200: AccessKeySchema, ...errors },
         },
       },
-      async (request) => view(await services.keys[action](sessionActor(request), request.params.accessKeyId)),
+      async (request) => view(await services.keys[action](actorOf(request), request.params.accessKeyId)),
     );
   }
 
@@ -152,7 +145,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      return issued(await services.keys.rotate(sessionActor(request), request.params.accessKeyId, request.body.overlapSeconds ?? 0));
+      return issued(await services.keys.rotate(actorOf(request), request.params.accessKeyId, request.body.overlapSeconds ?? 0));
     },
   );
 
@@ -172,8 +165,8 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      const revealed = await services.keys.reveal(sessionActor(request), request.params.accessKeyId);
-      return { accessKeyId: revealed.accessKeyId, secret: revealed.secret, token: revealed.token, copyText: revealed.copyText };
+      const revealed = await services.keys.reveal(actorOf(request), request.params.accessKeyId);
+      return revealedKeyView(revealed);
     },
   );
 
@@ -197,8 +190,8 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
       },
     },
     async (request) => {
-      const resolved = await services.keys.permissions(sessionActor(request), request.params.accessKeyId);
-      return { permissions: resolved.effective, ownerPermissions: resolved.owner, keyGrants: resolved.key, actsAsOwner: resolved.key === null };
+      const resolved = await services.keys.permissions(actorOf(request), request.params.accessKeyId);
+      return keyPermissionsView(resolved);
     },
   );
 
@@ -216,12 +209,12 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request) => {
       const q = request.query;
-      const page = await services.keys.accessRecords(sessionActor(request), request.params.accessKeyId, {
+      const page = await services.keys.accessRecords(actorOf(request), request.params.accessKeyId, {
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         ...(q.outcome !== undefined && { outcome: q.outcome }),
         limit: limitOf(q.limit),
       });
-      return { items: page.items.map(accessRecordView), nextCursor: page.nextCursor };
+      return pageView(page, accessRecordView);
     },
   );
 }

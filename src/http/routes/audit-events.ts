@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { objectIdPattern } from '../../core/key-format.js';
 import { parseIsoDate } from '../../core/policy.js';
-import { actorOf } from '../authenticate.js';
+import { auditEventView, pageView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import { AuditEventSchema, auditEventView, ErrorResponse, pageOf, Paging } from '../schemas.js';
+import { AuditEventSchema, ErrorResponse, pageOf, Paging } from '../schemas.js';
 
 function dateParam(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -48,7 +49,7 @@ export function auditRoutes(app: App, { services }: RouteDeps): void {
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         limit: limitOf(q.limit),
       });
-      return { items: page.items.map(auditEventView), nextCursor: page.nextCursor };
+      return pageView(page, auditEventView);
     },
   );
 }

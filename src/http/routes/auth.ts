@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
-import { actorOf, SESSION_COOKIE } from '../authenticate.js';
+import { userView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
+import { SESSION_COOKIE } from '../authenticate.js';
 import type { App, RouteDeps } from '../app-types.js';
-import { ErrorResponse, UserSchema, userView } from '../schemas.js';
+import { ErrorResponse, UserSchema } from '../schemas.js';
 
 export function authRoutes(app: App, { services, config }: RouteDeps): void {
   app.post(

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { keyLimitFor } from '../../core/policy.js';
-import { actorOf } from '../authenticate.js';
+import { userView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import type { App, RouteDeps } from '../app-types.js';
-import { ErrorResponse, PolicySchema, UserSchema, userView } from '../schemas.js';
-import { sessionActor } from './step-up.js';
+import { ErrorResponse, PolicySchema, UserSchema } from '../schemas.js';
 
 export function meRoutes(app: App, { services }: RouteDeps): void {
   app.get(
@@ -35,7 +35,7 @@ export function meRoutes(app: App, { services }: RouteDeps): void {
       },
     },
     async (request) => {
-      const actor = sessionActor(request);
+      const actor = actorOf(request);
       const tenant = await services.tenants.get(actor.tenantId);
       const user = await services.users.get(actor, actor.user.id);
       const keyCount = await services.store.accessKeys.countHeld(actor.user.id);

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../authenticate.js';
+import { notificationView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import { ErrorResponse, NotificationIdParam, NotificationSchema, notificationView, Paging } from '../schemas.js';
+import { ErrorResponse, NotificationIdParam, NotificationSchema, Paging } from '../schemas.js';
 
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 

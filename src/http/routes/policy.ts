@@ -1,4 +1,4 @@
-import { actorOf } from '../authenticate.js';
+import { actorOf } from '../actor.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, PolicySchema } from '../schemas.js';
 

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { objectIdPattern } from '../../core/key-format.js';
-import { actorOf } from '../authenticate.js';
+import { groupView, pageView, roleView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import { ErrorResponse, GroupIdParam, GroupSchema, groupView, pageOf, Paging, RoleIdParam, RoleSchema, roleView } from '../schemas.js';
+import { ErrorResponse, GroupIdParam, GroupSchema, pageOf, Paging, RoleIdParam, RoleSchema } from '../schemas.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Description = Type.String({ maxLength: 500 });
@@ -17,7 +18,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
     { config: auth, schema: { tags: ['roles'], summary: 'List roles', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: pageOf(RoleSchema) } } },
     async (request) => {
       const page = await services.roles.listRoles(actorOf(request), { ...(request.query.cursor !== undefined && { cursor: request.query.cursor }), limit: limitOf(request.query.limit) });
-      return { items: page.items.map(roleView), nextCursor: page.nextCursor };
+      return pageView(page, roleView);
     },
   );
   app.post(
@@ -66,7 +67,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
     { config: auth, schema: { tags: ['groups'], summary: 'List groups', querystring: Type.Object(Paging, { additionalProperties: false }), response: { 200: pageOf(GroupSchema) } } },
     async (request) => {
       const page = await services.roles.listGroups(actorOf(request), { ...(request.query.cursor !== undefined && { cursor: request.query.cursor }), limit: limitOf(request.query.limit) });
-      return { items: page.items.map(groupView), nextCursor: page.nextCursor };
+      return pageView(page, groupView);
     },
   );
   app.post(

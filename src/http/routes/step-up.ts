@@ -1,19 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../services/actor.js';
-import { actorOf } from '../authenticate.js';
+import { actorOf } from '../actor.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse } from '../schemas.js';
-
-/**
- * The actor with the session row it came through, where step-up verification is kept. Routes
- * whose operations may need step-up use this instead of actorOf; without it a session counts
- * as not verified (the safe side).
- */
-export function sessionActor(request: FastifyRequest): Actor {
-  const actor = actorOf(request);
-  return request.session ? { ...actor, sessionIdHash: request.session.lookup.idHash } : actor;
-}
 
 const Method = Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('totp')]);
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
@@ -37,7 +25,7 @@ export function stepUpRoutes(app: App, { services }: RouteDeps): void {
       },
     },
     async (request) => {
-      const status = await services.stepUp.status(sessionActor(request));
+      const status = await services.stepUp.status(actorOf(request));
       return { method: status.method, verifiedUntil: status.verifiedUntil?.toISOString() ?? null, required: status.required };
     },
   );
@@ -60,7 +48,7 @@ export function stepUpRoutes(app: App, { services }: RouteDeps): void {
       },
     },
     async (request) => {
-      const started = await services.stepUp.start(sessionActor(request));
+      const started = await services.stepUp.start(actorOf(request));
       return started.method === 'email' ? { method: started.method, sentTo: started.sentTo, expiresAt: started.expiresAt.toISOString() } : started;
     },
   );
@@ -77,7 +65,7 @@ export function stepUpRoutes(app: App, { services }: RouteDeps): void {
       },
     },
     async (request) => {
-      const result = await services.stepUp.verify(sessionActor(request), request.body.code);
+      const result = await services.stepUp.verify(actorOf(request), request.body.code);
       return { verifiedUntil: result.verifiedUntil.toISOString() };
     },
   );

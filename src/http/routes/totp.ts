@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../authenticate.js';
+import { actorOf } from '../actor.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, UserIdParam } from '../schemas.js';
 

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../authenticate.js';
+import { pageView, userView } from '../../views/views.js';
+import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import { ErrorResponse, pageOf, Paging, UserIdParam, UserSchema, userView } from '../schemas.js';
+import { ErrorResponse, pageOf, Paging, UserIdParam, UserSchema } from '../schemas.js';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
 const RoleIds = Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 });
@@ -25,7 +26,7 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
         ...(q.q !== undefined && { q: q.q }),
         limit: limitOf(q.limit),
       });
-      return { items: page.items.map(userView), nextCursor: page.nextCursor };
+      return pageView(page, userView);
     },
   );
 

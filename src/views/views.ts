@@ -1,0 +1,94 @@
+/**
+ * The JSON shapes of what Latchkey shows: users, keys, roles, groups, records, audit events,
+ * notifications. HTTP answers and the CLI's --json output both come from here, so a field
+ * added or renamed changes both at once (the HTTP schemas in http/schemas.ts describe them).
+ */
+import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Page, Role } from '../core/model.js';
+import type { IssuedKey } from '../services/keys-service.js';
+import type { ResolvedPermissions } from '../services/permission-resolver.js';
+import type { UserView } from '../services/users-service.js';
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** A page of anything, each item in its view. */
+export function pageView<T, V>(page: Page<T>, view: (item: T) => V): { items: V[]; nextCursor: string | null } {
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+/** An access key, never its secret; `expired` is judged at `now` (expiry is not a state). */
+export function accessKeyView(key: AccessKey, now: Date) {
+  return {
+    accessKeyId: key.accessKeyId,
+    name: key.name,
+    type: key.type,
+    state: key.state,
+    expired: key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime(),
+    tenantId: key.tenantId,
+    ownerId: key.ownerId,
+    creatorId: key.creatorId,
+    createdAt: key.createdAt.toISOString(),
+    updatedAt: key.updatedAt.toISOString(),
+    expiresAt: iso(key.expiresAt),
+    lastUsedAt: iso(key.lastUsedAt),
+    deletedAt: iso(key.deletedAt),
+    previousSecretExpiresAt: iso(key.previousSecretExpiresAt),
+    roleIds: key.roleIds,
+    groupIds: key.groupIds,
+  };
+}
+
+export type AccessKeyJson = ReturnType<typeof accessKeyView>;
+
+/** The create and rotate answer: the key with its secret, bearer token and copy text, this once. */
+export function issuedKeyView(issued: IssuedKey, now: Date) {
+  return { ...accessKeyView(issued.key, now), secret: issued.secret, token: issued.token, copyText: issued.copyText };
+}
+
+export type IssuedKeyJson = ReturnType<typeof issuedKeyView>;
+
+/** The reveal answer: the secret again, without the rest of the key. */
+export function revealedKeyView(revealed: Omit<IssuedKey, 'key'> & { accessKeyId: string }) {
+  return { accessKeyId: revealed.accessKeyId, secret: revealed.secret, token: revealed.token, copyText: revealed.copyText };
+}
+
+export function keyPermissionsView(resolved: ResolvedPermissions) {
+  return { permissions: resolved.effective, ownerPermissions: resolved.owner, keyGrants: resolved.key, actsAsOwner: resolved.key === null };
+}
+
+/** A user, never their password hash or authenticator secret. */
+export function userView(user: UserView) {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    programmaticAccess: user.programmaticAccess,
+    status: user.status,
+    mustChangePassword: user.mustChangePassword,
+    totpEnabled: user.totpEnabled,
+    roleIds: user.roleIds,
+    groupIds: user.groupIds,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export type UserJson = ReturnType<typeof userView>;
+
+export const roleView = (r: Role) => ({ ...r, tenantId: undefined, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+export const groupView = (g: Group) => ({ ...g, tenantId: undefined, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
+export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });
+export const auditEventView = (e: AuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
+export const notificationView = (n: Notification) => ({
+  id: n.id,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  data: n.data,
+  createdAt: n.createdAt.toISOString(),
+  readAt: iso(n.readAt),
+});
+
+export type RoleJson = ReturnType<typeof roleView>;
+export type GroupJson = ReturnType<typeof groupView>;
