@@ -1,6 +1,6 @@
 /** `latchkey --help` and every command's --help explain themselves; mistakes get commander's clear message. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { assertBuilt, NO_RUNTIME, runCli, runInProcess } from './support/cli.js';
 
 const GROUPS: Record<string, string[]> = {
   users: ['list', 'create', 'get', 'grant-access', 'revoke-access', 'disable', 'enable', 'totp-reset', 'set-role', 'update'],
@@ -11,9 +11,11 @@ const GROUPS: Record<string, string[]> = {
   audit: ['list'],
 };
 
+/** Help pages come from the program in this process; they open no database. */
 const help = async (args: string[]) => {
-  const result = await runCli([...args, '--help'], { env: {} });
+  const result = await runInProcess([...args, '--help'], NO_RUNTIME);
   expect(result.code, result.stderr).toBe(0);
+  expect(result.stderr).toBe('');
   return result.stdout;
 };
 
@@ -22,7 +24,17 @@ const commandsOf = (text: string) =>
   [...text.split('Commands:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
 
 describe('latchkey --help', () => {
-  beforeAll(assertBuilt);
+  it('the real process prints the same help page and exits 0, touching nothing', async () => {
+    assertBuilt();
+    const result = await runCli(['--help'], { env: {} });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(await help([]));
+    const usage = await runCli(['keys', 'list', '--tenant', 'acme', '--colour'], { env: {} });
+    expect(usage.code).toBe(1);
+    expect(usage.stdout).toBe('');
+    expect(usage.stderr).toBe("error: unknown option '--colour'\n(add --help for usage)\n");
+  });
 
   it('lists every command', async () => {
     const text = await help([]);
@@ -44,10 +56,10 @@ describe('latchkey --help', () => {
   });
 
   it('names an unknown command or option and points at --help', async () => {
-    const unknown = await runCli(['keys', 'frobnicate'], { env: {} });
+    const unknown = await runInProcess(['keys', 'frobnicate'], NO_RUNTIME);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain("error: unknown command 'frobnicate'");
-    const option = await runCli(['keys', 'list', '--tenant', 'acme', '--colour'], { env: {} });
+    const option = await runInProcess(['keys', 'list', '--tenant', 'acme', '--colour'], NO_RUNTIME);
     expect(option.code).not.toBe(0);
     expect(option.stderr).toContain("error: unknown option '--colour'");
     expect(option.stderr).toContain('(add --help for usage)');

@@ -1,6 +1,6 @@
 /** `latchkey keys create`: what it prints once, validity options, and the rules it enforces. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliWorld, initTenant, type CliWorld, type InitResult } from './support/cli.js';
+import { createInProcessCli, initTenant, type CliWorld, type InitResult } from './support/cli.js';
 
 const DAY = 86_400_000;
 const KEY_FIELDS = [
@@ -14,7 +14,7 @@ describe('latchkey keys create', () => {
   const t = ['--tenant', 'acme'];
 
   beforeAll(async () => {
-    world = await createCliWorld('sqlite');
+    world = await createInProcessCli('sqlite');
     admin = await initTenant(world);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 /** `latchkey keys …` after creation: listing, changes, state, rotation; never a secret outside create/rotate. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliWorld, initTenant, type CliWorld, type InitResult } from './support/cli.js';
+import { createInProcessCli, initTenant, type CliWorld, type InitResult } from './support/cli.js';
 import { DATABASE_KINDS } from './support/databases.js';
 
 describe.each(DATABASE_KINDS)('latchkey keys on %s', (kind) => {
@@ -20,7 +20,7 @@ describe.each(DATABASE_KINDS)('latchkey keys on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    world = await createCliWorld(kind);
+    world = await createInProcessCli(kind);
     admin = await initTenant(world);
     for (const name of ['alpha', 'beta', 'gamma']) keys.push(await world.json(['keys', 'create', ...t, '--name', name]));
     keys = keys.reverse(); // newest first, as listed

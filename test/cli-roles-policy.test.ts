@@ -1,14 +1,14 @@
 /** `latchkey roles`, `groups` and `policy`: what narrows a key, and the tenant's rules. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../src/core/policy.js';
-import { createCliWorld, initTenant, type CliWorld } from './support/cli.js';
+import { createInProcessCli, initTenant, type CliWorld } from './support/cli.js';
 
 describe('latchkey roles, groups and policy', () => {
   let world: CliWorld;
   const t = ['--tenant', 'acme'];
 
   beforeAll(async () => {
-    world = await createCliWorld('sqlite');
+    world = await createInProcessCli('sqlite');
     await initTenant(world);
   });
   afterAll(async () => {

@@ -1,16 +1,13 @@
 /** `latchkey users totp-reset`: an admin removes a user's authenticator app (a lost phone). */
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { openRuntime } from '../src/main.js';
-import { createCliWorld, initTenant, PASSWORD, type CliWorld } from './support/cli.js';
+import { createInProcessCli, initTenant, PASSWORD, type InProcessCliWorld } from './support/cli.js';
 
 describe('latchkey users totp-reset', () => {
-  let world: CliWorld;
+  let world: InProcessCliWorld;
   const t = ['--tenant', 'acme'];
   beforeAll(async () => {
-    world = await createCliWorld('sqlite');
+    world = await createInProcessCli('sqlite');
     await initTenant(world);
     await world.json(['users', 'create', ...t, '--email', 'dev@example.com', '--password-stdin'], PASSWORD);
   });
@@ -20,16 +17,12 @@ describe('latchkey users totp-reset', () => {
 
   /** The user sets up an authenticator app, as the console's Security tab does it. */
   async function enrolTotp(email: string): Promise<void> {
-    const runtime = await openRuntime(loadConfig(world.env), createLogger('silent'), { background: false });
-    try {
-      const tenant = (await runtime.store.tenants.findByIdOrSlug('acme'))!;
-      const user = (await runtime.store.users.findByEmailWithHash(tenant.id, email))!.user;
-      const actor = { tenantId: tenant.id, user, via: 'session' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: null };
-      const { secret } = await runtime.services.totp.enroll(actor);
-      await runtime.services.totp.confirm(actor, generateSync({ secret }));
-    } finally {
-      await runtime.close();
-    }
+    const runtime = world.runtime;
+    const tenant = (await runtime.store.tenants.findByIdOrSlug('acme'))!;
+    const user = (await runtime.store.users.findByEmailWithHash(tenant.id, email))!.user;
+    const actor = { tenantId: tenant.id, user, via: 'session' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: null };
+    const { secret } = await runtime.services.totp.enroll(actor);
+    await runtime.services.totp.confirm(actor, generateSync({ secret }));
   }
 
   it('removes the authenticator, is audited, and says so when there is none', async () => {

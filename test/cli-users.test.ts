@@ -1,6 +1,6 @@
 /** `latchkey users …` end to end on the built CLI: what an administrator sees and what the audit log says. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliWorld, initTenant, PASSWORD, type CliWorld, type InitResult } from './support/cli.js';
+import { createInProcessCli, initTenant, PASSWORD, type CliWorld, type InitResult } from './support/cli.js';
 
 const USER_FIELDS = ['createdAt', 'email', 'groupIds', 'id', 'mustChangePassword', 'name', 'programmaticAccess', 'role', 'roleIds', 'status', 'tenantId', 'totpEnabled', 'updatedAt'];
 
@@ -11,7 +11,7 @@ describe('latchkey users', () => {
   const printed: string[] = [];
 
   beforeAll(async () => {
-    world = await createCliWorld('sqlite');
+    world = await createInProcessCli('sqlite');
     admin = await initTenant(world);
   });
   afterAll(async () => {
@@ -81,10 +81,17 @@ describe('latchkey users', () => {
     await world.json(['users', 'enable', ...t, ops.id]);
   });
 
-  it('acts as the administrator named by --as, and the audit log names that person', async () => {
+  it('acts as the administrator named by --as, says so on stderr, and the audit log names that person', async () => {
     const ops = await world.json(['users', 'get', ...t, 'ops@example.com']);
-    const created = await world.json(['users', 'create', ...t, '--as', 'ops@example.com', '--email', 'qa@example.com']);
-    await world.json(['users', 'grant-access', ...t, 'qa@example.com']);
+    const asOps = await world.run(['users', 'create', ...t, '--as', 'ops@example.com', '--email', 'qa@example.com', '--json']);
+    expect(asOps.code).toBe(0);
+    expect(asOps.stderr).toBe('acting as ops@example.com (cli)\n');
+    const created = JSON.parse(asOps.stdout);
+    const asOldest = await world.run(['users', 'grant-access', ...t, 'qa@example.com']);
+    expect(asOldest.stderr).toBe('acting as admin@example.com (cli)\n');
+    expect(asOldest.stdout).toBe('qa@example.com now has programmatic access.\n');
+    // Reads change nothing and name no one.
+    expect((await world.run(['users', 'get', ...t, 'qa@example.com'])).stderr).toBe('');
     const events = await world.json(['audit', 'list', ...t, '--target', created.user.id]);
     expect(events.items.map((e: { action: string; actorId: string }) => [e.action, e.actorId])).toEqual([
       ['user.update', admin.userId],
