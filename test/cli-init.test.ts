@@ -3,7 +3,7 @@
  * real process for the first start of a database, exit codes and output to a pipe; the program
  * in this process for the rules init enforces.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCliWorld, createInProcessCli, initTenant, PASSWORD, type CliWorld } from './support/cli.js';
 import { DATABASE_KINDS } from './support/databases.js';
 
@@ -70,31 +70,31 @@ describe('latchkey as a process, its output read through pipes', () => {
 });
 
 describe.each(DATABASE_KINDS)('latchkey init rules on %s', (kind) => {
-  let world: CliWorld | null = null;
-  afterEach(async () => {
+  // One database for the rules: each refusal must leave it without the tenant it tried.
+  let world: CliWorld;
+  beforeAll(async () => {
+    world = await createInProcessCli(kind);
+  });
+  afterAll(async () => {
     await world?.cleanup();
-    world = null;
   });
 
   it('init refuses a weak password and creates no tenant', async () => {
-    world = await createInProcessCli(kind);
-    const result = await world.run(['init', '--tenant', 'acme', '--email', 'admin@example.com', '--password-stdin'], 'short');
+    const result = await world.run(['init', '--tenant', 'weak', '--email', 'admin@example.com', '--password-stdin'], 'short');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^latchkey: WEAK_PASSWORD: [^\n]*12[^\n]*\n$/);
-    expect(await world.fails(['users', 'list', '--tenant', 'acme'])).toBe('latchkey: NOT_FOUND: No tenant "acme".');
+    expect(await world.fails(['users', 'list', '--tenant', 'weak'])).toBe('latchkey: NOT_FOUND: No tenant "weak".');
   });
 
   it('init refuses an address that is not one, by the same rule as users get, and creates no tenant', async () => {
-    world = await createInProcessCli(kind);
     for (const email of ['admin@localhost', 'admin', 'ad min@example.com']) {
-      const line = await world.fails(['init', '--tenant', 'acme', '--email', email, '--password-stdin'], PASSWORD);
+      const line = await world.fails(['init', '--tenant', 'bad-email', '--email', email, '--password-stdin'], PASSWORD);
       expect(line).toBe('latchkey: VALIDATION_FAILED: The email address is not valid: it needs a name, an @ and a domain with a dot (like dana@example.com).');
     }
-    expect(await world.fails(['users', 'list', '--tenant', 'acme'])).toBe('latchkey: NOT_FOUND: No tenant "acme".');
+    expect(await world.fails(['users', 'list', '--tenant', 'bad-email'])).toBe('latchkey: NOT_FOUND: No tenant "bad-email".');
   });
 
   it('init without --password-stdin generates a one-time password that must be changed', async () => {
-    world = await createInProcessCli(kind);
     const result = await world.run(['init', '--tenant', 'acme', '--email', 'admin@example.com']);
     expect(result.code).toBe(0);
     const created = JSON.parse(result.stdout);
