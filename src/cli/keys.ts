@@ -22,8 +22,6 @@ import {
 } from './admin-command.js';
 import { details, list, more, table, when } from './render.js';
 
-type KeyJson = AccessKeyJson;
-
 interface ExpiryOptions {
   days?: number;
   expiresAt?: string;
@@ -46,12 +44,12 @@ function expiryOf(o: ExpiryOptions): ExpiryInput {
   };
 }
 
-function expiry(k: KeyJson): string {
+function expiry(k: AccessKeyJson): string {
   if (k.expiresAt === null) return 'never';
   return k.expired ? `${when(k.expiresAt)} (expired)` : when(k.expiresAt);
 }
 
-function describe(k: KeyJson): string {
+function describe(k: AccessKeyJson): string {
   return details([
     ['access key id', k.accessKeyId],
     ['name', k.name],
@@ -87,7 +85,7 @@ function secretBlock(issued: ReturnType<typeof issuedJson>): string {
 }
 
 /** Emails for the owners of a page of keys, so a person reading the table knows who holds what. */
-async function ownerEmails(cx: AdminContext<AdminOptions>, keys: KeyJson[]): Promise<Map<string, string>> {
+async function ownerEmails(cx: AdminContext<AdminOptions>, keys: AccessKeyJson[]): Promise<Map<string, string>> {
   const ids = [...new Set(keys.map((k) => k.ownerId))];
   const users = await Promise.all(ids.map((id) => cx.runtime.store.users.find(cx.actor.tenantId, id)));
   return new Map(users.flatMap((u) => (u ? [[u.id, u.email] as [string, string]] : [])));
