@@ -2,7 +2,7 @@ import { Argument, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import type { UserRole } from '../core/model.js';
 import type { UserUpdate } from '../services/users-service.js';
-import { pageView, userView, type UserJson } from '../views/views.js';
+import { createdUserView, pageView, userView, type UserJson } from '../views/views.js';
 import {
   adminCommand,
   collect,
@@ -83,13 +83,12 @@ export function userCommands(program: Command, act: AdminActions): void {
             ...(o.tenantRole !== undefined && { roleIds: o.tenantRole }),
             ...(password !== undefined && { password }),
           });
-          const user = userView(result.user);
-          cx.print({ user, oneTimePassword: result.oneTimePassword }, () =>
+          const created = createdUserView(result);
+          const { user, oneTimePassword } = created;
+          cx.print(created, () =>
             [
               `Created ${user.role} ${user.email} (${user.id}).`,
-              ...(result.oneTimePassword === null
-                ? []
-                : ['', `One-time password: ${result.oneTimePassword}`, 'It is shown only now; the user must change it at first sign-in.']),
+              ...(oneTimePassword === null ? [] : ['', `One-time password: ${oneTimePassword}`, 'It is shown only now; the user must change it at first sign-in.']),
             ].join('\n'),
           );
         },

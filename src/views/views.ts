@@ -76,6 +76,11 @@ export function userView(user: UserView) {
 
 export type UserJson = ReturnType<typeof userView>;
 
+/** The create-user answer: the user, and the one-time password when none was given (shown this once). */
+export function createdUserView(created: { user: UserView; oneTimePassword: string | null }) {
+  return { user: userView(created.user), oneTimePassword: created.oneTimePassword };
+}
+
 export const roleView = (r: Role) => ({ ...r, tenantId: undefined, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
 export const groupView = (g: Group) => ({ ...g, tenantId: undefined, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
 export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });

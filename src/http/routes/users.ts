@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { pageView, userView } from '../../views/views.js';
+import { createdUserView, pageView, userView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
 import { ErrorResponse, pageOf, Paging, UserIdParam, UserSchema } from '../schemas.js';
@@ -53,7 +53,7 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request, reply) => {
       const result = await services.users.create(actorOf(request), request.body);
-      return reply.code(201).send({ user: userView(result.user), oneTimePassword: result.oneTimePassword });
+      return reply.code(201).send(createdUserView(result));
     },
   );
 
