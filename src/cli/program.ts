@@ -1,7 +1,7 @@
 /**
  * The CLI as a function of a runtime and IO: `createProgram` builds the commands, `runProgram`
- * runs one command line and answers with its exit code. Nothing here touches process.stdout,
- * process.stdin or process.exit, so the same program runs in a test on an open runtime.
+ * runs one command line and answers with its exit code. Nothing here touches the process's
+ * streams or its exit, so the same program runs in a test on an open runtime.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
