@@ -1,6 +1,7 @@
 /** `latchkey users totp-reset`: an admin removes a user's authenticator app (a lost phone). */
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/cli/context.js';
 import { createInProcessCli, initTenant, PASSWORD, type InProcessCliWorld } from './support/cli.js';
 
 describe('latchkey users totp-reset', () => {
@@ -17,12 +18,12 @@ describe('latchkey users totp-reset', () => {
 
   /** The user sets up an authenticator app, as the console's Security tab does it. */
   async function enrolTotp(email: string): Promise<void> {
-    const runtime = world.runtime;
-    const tenant = (await runtime.store.tenants.findByIdOrSlug('acme'))!;
-    const user = (await runtime.store.users.findByEmailWithHash(tenant.id, email))!.user;
-    const actor = { tenantId: tenant.id, user, via: 'session' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: null };
-    const { secret } = await runtime.services.totp.enroll(actor);
-    await runtime.services.totp.confirm(actor, generateSync({ secret }));
+    const { services } = world.runtime;
+    const admin = await cliActor(world.runtime, 'acme');
+    const user = await services.users.get(admin, (await world.json(['users', 'get', ...t, email])).id);
+    const actor = { tenantId: user.tenantId, user, via: 'session' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: null };
+    const { secret } = await services.totp.enroll(actor);
+    await services.totp.confirm(actor, generateSync({ secret }));
   }
 
   it('removes the authenticator, is audited, and says so when there is none', async () => {
