@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { useGroups, useRoles, useSession, useUser } from '../api/queries';
-import type { User } from '../api/types';
+import type { User } from '../api/wire';
 import { KeyManager } from '../keys/key-manager';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { DateTime } from '../ui/date-time';

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useSession, useUserList } from '../api/queries';
-import type { User } from '../api/types';
+import type { User } from '../api/wire';
 import { CopyField } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';

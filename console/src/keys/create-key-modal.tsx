@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@ma
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { useInvalidateKeys, useSession } from '../api/queries';
-import type { IssuedAccessKey, KeyType, User } from '../api/types';
+import type { IssuedAccessKey, KeyType, User } from '../api/wire';
 import { ErrorAlert } from '../ui/error-alert';
 import { UserPicker } from '../ui/user-picker';
 import { defaultExpiry, ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';

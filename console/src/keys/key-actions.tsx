@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { createContext, use, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { useInvalidateKeys, useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey } from '../api/types';
+import type { AccessKey, IssuedAccessKey } from '../api/wire';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { IssuedKeyModal } from './issued-key';
 

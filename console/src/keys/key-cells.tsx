@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useSession, useUser } from '../api/queries';
-import type { AccessKey, IssuedKey } from '../api/types';
+import type { AccessKey, IssuedKey } from '../api/wire';
 import { CopyAction } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { errorMessage } from '../ui/error-alert';

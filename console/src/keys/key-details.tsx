@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { useAccessRecords, useGroups, useInvalidateKeys, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/types';
+import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert, errorMessage } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { useNotifications, useSession } from '../api/queries';
-import type { Notification } from '../api/types';
+import type { Notification } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { Loading } from '../ui/loading';

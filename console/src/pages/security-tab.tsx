@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { useSession } from '../api/queries';
-import type { TotpEnrollment } from '../api/types';
+import type { TotpEnrollment } from '../api/wire';
 import { CopyField } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import { fetchMe } from '../api/queries';
-import type { LoginAnswer } from '../api/types';
+import type { LoginAnswer } from '../api/wire';
 import type { SignInState } from '../session/gate';
 import { ErrorAlert } from '../ui/error-alert';
 

@@ -9,7 +9,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, use, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError } from '../api/client';
-import type { StepUpMethod, StepUpStart } from '../api/types';
+import type { StepUpMethod, StepUpStart } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 
