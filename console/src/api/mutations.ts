@@ -4,10 +4,17 @@
  * `error` from the mutation instead of keeping their own busy and error state.
  */
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, ApiError } from './client';
+import { api, ApiError, setCsrfToken } from './client';
 import { invalidateKeys } from './queries';
 import { queryKeys } from './query-keys';
 import type { AccessKey, BodyOf, IssuedAccessKey, IssuedKey, Policy, ResponseOf, Role, StepUpStart, TotpEnrollment, User, Group } from './wire';
+
+/**
+ * For answers that hold a secret (a key's secret, a one-time password, a TOTP seed): the
+ * mutation is dropped from the cache as soon as no page shows it, so the secret lives no longer
+ * than the dialog that shows it.
+ */
+const SECRET = { gcTime: 0 } as const;
 
 const keyPath = (accessKeyId: string, action?: string) => `/v1/access-keys/${encodeURIComponent(accessKeyId)}${action ? `/${action}` : ''}`;
 
@@ -25,6 +32,7 @@ const invalidateAssignments = (client: QueryClient) =>
 export function useCreateKey() {
   const client = useQueryClient();
   return useMutation({
+    ...SECRET,
     mutationFn: (body: BodyOf<'/v1/access-keys', 'post'>) => api<IssuedAccessKey>('POST', '/v1/access-keys', body),
     onSuccess: () => invalidateKeys(client),
     // Someone else may have used up the quota meanwhile: the page's count must catch up.
@@ -54,6 +62,7 @@ export function useChangeKeyState() {
 export function useRotateKey(accessKeyId: string) {
   const client = useQueryClient();
   return useMutation({
+    ...SECRET,
     mutationFn: (body: BodyOf<'/v1/access-keys/{accessKeyId}/rotate', 'post'>) => api<IssuedAccessKey>('POST', keyPath(accessKeyId, 'rotate'), body),
     onSuccess: () => invalidateKeys(client, accessKeyId),
   });
@@ -61,7 +70,7 @@ export function useRotateKey(accessKeyId: string) {
 
 /** The secret again, after step-up: nothing is cached, the answer lives only in the page that asked. */
 export function useRevealKey() {
-  return useMutation({ mutationFn: (accessKeyId: string) => api<IssuedKey>('POST', keyPath(accessKeyId, 'reveal')) });
+  return useMutation({ ...SECRET, mutationFn: (accessKeyId: string) => api<IssuedKey>('POST', keyPath(accessKeyId, 'reveal')) });
 }
 
 // Users
@@ -69,6 +78,7 @@ export function useRevealKey() {
 export function useCreateUser() {
   const client = useQueryClient();
   return useMutation({
+    ...SECRET,
     mutationFn: (body: BodyOf<'/v1/users', 'post'>) => api<ResponseOf<'/v1/users', 'post', 201>>('POST', '/v1/users', body),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users.lists() }),
   });
@@ -162,14 +172,19 @@ export function useMarkAllNotificationsRead() {
   });
 }
 
-// The signed-in user: password, authenticator app, step-up
+// The signed-in user: signing out, password, authenticator app, step-up
+
+/** Ends the session; the page leaves for sign-in whatever the server answered. */
+export function useSignOut() {
+  return useMutation({ mutationFn: () => api<void>('POST', '/v1/auth/logout'), onSettled: () => setCsrfToken(null) });
+}
 
 export function useChangePassword() {
-  return useMutation({ mutationFn: (body: BodyOf<'/v1/me/password', 'put'>) => api<void>('PUT', '/v1/me/password', body) });
+  return useMutation({ ...SECRET, mutationFn: (body: BodyOf<'/v1/me/password', 'put'>) => api<void>('PUT', '/v1/me/password', body) });
 }
 
 export function useStartTotp() {
-  return useMutation({ mutationFn: () => api<TotpEnrollment>('POST', '/v1/me/totp') });
+  return useMutation({ ...SECRET, mutationFn: () => api<TotpEnrollment>('POST', '/v1/me/totp') });
 }
 
 export function useConfirmTotp() {
