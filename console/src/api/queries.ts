@@ -1,5 +1,5 @@
 /** Server state through React Query: one fetcher per resource, keyed by ./query-keys. */
-import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, query, setCsrfToken } from './client';
 import { queryKeys, type AuditFilters, type KeyFilters } from './query-keys';
 import type { AccessKey, AccessRecord, AuditEvent, Group, KeyPermissions, KeyQuota, Me, NotificationPage, Page, Policy, PolicyRule, Role, User } from './wire';
@@ -151,9 +151,4 @@ export function invalidateKeys(client: QueryClient, accessKeyId?: string): Promi
     client.invalidateQueries({ queryKey: queryKeys.me }),
     ...(accessKeyId ? [client.invalidateQueries({ queryKey: queryKeys.accessKeys.detail(accessKeyId) })] : []),
   ]).then(() => undefined);
-}
-
-export function useInvalidateKeys() {
-  const client = useQueryClient();
-  return (accessKeyId?: string) => invalidateKeys(client, accessKeyId);
 }
