@@ -11,7 +11,10 @@ import type { UserView } from '../services/users-service.js';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 const strict = { additionalProperties: false } as const;
-/** One of the strings of a list kept in core, typed as their union. */
+/**
+ * One of the strings of a list kept in core, typed as their union. TypeBox infers a union's type
+ * from a tuple only; a list built at run time is typed here as one literal of the whole union.
+ */
 const OneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
   Type.Union(values.map((value) => Type.Literal(value)), options) as unknown as TUnion<[TLiteral<T>]>;
 
