@@ -60,4 +60,27 @@ describe('quota reached', { timeout: 60_000 }, () => {
     expectCleanPage(h, page);
     expectCleanPage(h, adminPage);
   });
+
+  it("counts every key a user holds on their page, beyond 100: the administrator sees the server's count", async () => {
+    const other = await h.bootstrap();
+    const member = await h.addUser(other.admin, { name: 'Hana Hundred' });
+    const current = (await h.request({ method: 'GET', url: '/v1/policy', as: other.admin })).body;
+    expect((await h.request({ method: 'PUT', url: '/v1/policy', as: other.admin, body: { ...current, memberKeyLimit: 102 } })).status).toBe(200);
+    for (let i = 0; i < 101; i++) await h.createKey(other.admin, { userId: member.id, name: `bulk-${i}` });
+
+    const adminPage = await h.newPage();
+    await h.signIn(adminPage, { tenant: other.slug, email: other.adminEmail });
+    await adminPage.goto(`/access/users/${member.id}/api-keys`);
+    // The first load of the page (sign-in just ended) waits as long as the page does, not a poll's second.
+    await adminPage.getByText('101 of 102 keys').waitFor();
+    expect(await adminPage.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(false);
+
+    // The last place taken elsewhere: on reload the count and the button follow.
+    await h.createKey(other.admin, { userId: member.id, name: 'bulk-last' });
+    await adminPage.reload();
+    await adminPage.getByText('102 of 102 keys').waitFor();
+    await expect.poll(() => adminPage.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
+    expect(await adminPage.getByRole('note').innerText()).toContain('Hana Hundred holds 102 of the 102 access keys');
+    expectCleanPage(h, adminPage);
+  });
 });

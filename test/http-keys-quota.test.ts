@@ -39,6 +39,25 @@ describe.each(DATABASE_KINDS)('HTTP key quota on %s', (kind) => {
     expect(audit.body.items[0]).toMatchObject({ result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit: 2 } });
   });
 
+  it("tells how many keys a user holds against their limit, beyond a page of 100: admins for anyone, members for themselves", async () => {
+    const t = await h.bootstrap();
+    await putPolicy(t.admin, { memberKeyLimit: 150 });
+    const m = await h.createUser(t.admin);
+    const other = await h.addUser(t.admin);
+    const quota = (as: Session, userId: string) => h.request({ method: 'GET', url: `/v1/users/${userId}/key-quota`, as });
+    for (let i = 0; i < 101; i++) expect((await create(t.admin, { userId: m.id })).status).toBe(201);
+    const deleted = (await create(t.admin, { userId: m.id })).body.accessKeyId as string;
+    await h.request({ method: 'POST', url: `/v1/access-keys/${deleted}/disable`, as: t.admin });
+    expect((await h.request({ method: 'DELETE', url: `/v1/access-keys/${deleted}`, as: t.admin })).status).toBe(200);
+    expect((await quota(t.admin, m.id)).body).toEqual({ keyCount: 101, keyLimit: 150 });
+    expect((await quota(m.session, m.id)).body).toEqual({ keyCount: 101, keyLimit: 150 });
+    expect((await h.request({ method: 'GET', url: '/v1/me', as: m.session })).body).toMatchObject({ keyCount: 101, keyLimit: 150 });
+    expect((await quota(t.admin, t.admin.userId)).body).toEqual({ keyCount: 0, keyLimit: null });
+    const hidden = await quota(m.session, other.id);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('NOT_FOUND');
+  });
+
   it('counts disabled keys; a deleted key frees its place', async () => {
     const m = await h.createUser(acme.admin);
     const a = (await create(m.session)).body;

@@ -36,6 +36,31 @@ describe('HTTP policy (sqlite)', () => {
     });
   });
 
+  it('lists its rules for any user: kind, bounds or choices, and default; a value at each bound is accepted through PUT', async () => {
+    const res = await h.request({ method: 'GET', url: '/v1/policy/rules', as: member.session });
+    expect(res.status).toBe(200);
+    const rules = res.body.rules as Array<Record<string, any>>;
+    expect(rules.map((r) => r.name)).toEqual(Object.keys(DEFAULT_POLICY));
+    expect(rules.find((r) => r.name === 'memberKeyLimit')).toEqual({ name: 'memberKeyLimit', kind: 'integer', nullable: true, minimum: 1, maximum: 1000, default: 2 });
+    expect(rules.find((r) => r.name === 'stepUp')).toEqual({ name: 'stepUp', kind: 'choice', choices: ['none', 'email', 'totp'], default: 'none' });
+    expect(rules.find((r) => r.name === 'replayProtection')).toEqual({ name: 'replayProtection', kind: 'boolean', default: false });
+    // What the catalogue offers is what PUT takes (stepUp totp so that every secretReveal choice is a valid pair).
+    for (const rule of rules.filter((r) => r.kind === 'integer')) {
+      for (const value of [rule.minimum, rule.maximum]) {
+        const put = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: { ...DEFAULT_POLICY, [rule.name]: value } });
+        expect(put.status, `${rule.name} = ${value}`).toBe(200);
+      }
+      const over = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: { ...DEFAULT_POLICY, [rule.name]: rule.maximum + 1 } });
+      expect(over.status, `${rule.name} over its maximum`).toBe(400);
+    }
+    for (const choice of rules.find((r) => r.name === 'secretReveal')!.choices) {
+      const put = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: { ...DEFAULT_POLICY, stepUp: 'totp', secretReveal: choice } });
+      expect(put.status, `secretReveal = ${choice}`).toBe(200);
+    }
+    await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: DEFAULT_POLICY });
+    expect(await read()).toEqual(DEFAULT_POLICY);
+  });
+
   it('replaces the policy (admins), keeps it, and audits before and after', async () => {
     const next = {
       memberKeyLimit: 5,

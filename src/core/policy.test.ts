@@ -6,6 +6,8 @@ import {
   MAX_RETENTION_DAYS,
   MAX_STEP_UP_MINUTES,
   MAX_VALIDITY_DAYS,
+  POLICY_RULE_CATALOGUE,
+  POLICY_RULES,
   keyLimitFor,
   validatePolicy,
   type TenantPolicy,
@@ -119,5 +121,34 @@ describe('keyLimitFor', () => {
   it('gives members 2 keys and admins any number by default', () => {
     expect(keyLimitFor('member', DEFAULT_POLICY)).toBe(2);
     expect(keyLimitFor('admin', DEFAULT_POLICY)).toBeNull();
+  });
+});
+
+describe('POLICY_RULE_CATALOGUE', () => {
+  it('describes every rule, in order, with its default', () => {
+    expect(POLICY_RULE_CATALOGUE.map((rule) => rule.name)).toEqual(POLICY_RULES);
+    for (const rule of POLICY_RULE_CATALOGUE) expect(rule.default).toEqual(DEFAULT_POLICY[rule.name]);
+  });
+
+  // The console offers exactly what the catalogue says, so it must be what validation accepts.
+  it('says what validatePolicy accepts: each integer rule up to its bounds, null where nullable, each choice', () => {
+    // A step-up method, so that every secretReveal choice is a valid combination.
+    const base = policy({ stepUp: 'totp' });
+    for (const rule of POLICY_RULE_CATALOGUE) {
+      const withValue = (value: unknown) => fields({ ...base, [rule.name]: value } as TenantPolicy).includes(rule.name);
+      if (rule.kind === 'integer') {
+        expect(withValue(rule.minimum), `${rule.name} = minimum`).toBe(false);
+        expect(withValue(rule.maximum), `${rule.name} = maximum`).toBe(false);
+        expect(withValue(rule.minimum - 1), `${rule.name} below minimum`).toBe(true);
+        expect(withValue(rule.maximum + 1), `${rule.name} above maximum`).toBe(true);
+        expect(withValue(null), `${rule.name} = null`).toBe(!rule.nullable);
+      } else if (rule.kind === 'choice') {
+        for (const choice of rule.choices) expect(withValue(choice), `${rule.name} = ${choice}`).toBe(false);
+        expect(withValue('something-else'), `${rule.name} = something-else`).toBe(true);
+      } else {
+        expect(withValue(true)).toBe(false);
+        expect(withValue(false)).toBe(false);
+      }
+    }
   });
 });

@@ -57,6 +57,43 @@ export const MAX_STEP_UP_MINUTES = 120;
 export const MAX_REMINDER_DAYS = 30;
 const DAY_MS = 86_400_000;
 
+/**
+ * What each rule accepts: the one description of the rules that the API's policy schema, its
+ * rule catalogue (GET /v1/policy/rules) and so the console's policy page are built from.
+ */
+export type PolicyRuleSpec =
+  | { kind: 'integer'; nullable: boolean; minimum: number; maximum: number }
+  | { kind: 'boolean' }
+  | { kind: 'choice'; choices: readonly string[] };
+
+export const POLICY_RULE_SPECS = Object.freeze({
+  memberKeyLimit: { kind: 'integer', nullable: true, minimum: 1, maximum: MAX_KEY_LIMIT },
+  adminKeyLimit: { kind: 'integer', nullable: true, minimum: 1, maximum: MAX_KEY_LIMIT },
+  defaultValidityDays: { kind: 'integer', nullable: true, minimum: 1, maximum: MAX_VALIDITY_DAYS },
+  allowNeverExpires: { kind: 'boolean' },
+  deleteRequiresDisabled: { kind: 'boolean' },
+  accessRecordRetentionDays: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_RETENTION_DAYS },
+  secretReveal: { kind: 'choice', choices: SECRET_REVEAL_OPTIONS },
+  stepUp: { kind: 'choice', choices: STEP_UP_METHODS },
+  stepUpMinutes: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_STEP_UP_MINUTES },
+  expiryReminderDays: { kind: 'integer', nullable: false, minimum: 0, maximum: MAX_REMINDER_DAYS },
+  replayProtection: { kind: 'boolean' },
+} as const satisfies Record<keyof TenantPolicy, PolicyRuleSpec>);
+
+/** A rule as the API lists it: its name and secure default with what it accepts. */
+export type PolicyRule =
+  | { name: keyof TenantPolicy; kind: 'integer'; nullable: boolean; minimum: number; maximum: number; default: number | null }
+  | { name: keyof TenantPolicy; kind: 'boolean'; default: boolean }
+  | { name: keyof TenantPolicy; kind: 'choice'; choices: string[]; default: string };
+
+/** Every rule with its name, secure default and what it accepts, in the order of POLICY_RULES. */
+export const POLICY_RULE_CATALOGUE: readonly PolicyRule[] = Object.freeze(
+  POLICY_RULES.map((name) => {
+    const spec: PolicyRuleSpec = POLICY_RULE_SPECS[name];
+    return { name, default: DEFAULT_POLICY[name], ...spec, ...(spec.kind === 'choice' && { choices: [...spec.choices] }) } as PolicyRule;
+  }),
+);
+
 export type PolicyProblem = { field: keyof TenantPolicy; message: string };
 
 /** Validates a whole policy; returns the problems found (empty when it is valid). */

@@ -84,6 +84,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(cookie);
   await app.register(swagger, {
+    // Shared schemas are named after their $id (components/schemas/AccessKey, not def-4), so
+    // the console's generated types read as the API's own names.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

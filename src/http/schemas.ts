@@ -1,14 +1,20 @@
 /** Wire shapes (TypeBox → JSON Schema → OpenAPI); the values they describe are made in views/views.ts. */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
-import { MAX_KEY_LIMIT, MAX_REMINDER_DAYS, MAX_RETENTION_DAYS, MAX_STEP_UP_MINUTES, MAX_VALIDITY_DAYS } from '../core/policy.js';
+import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
 import { VERIFY_CODES } from '../core/verification.js';
 import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 const strict = { additionalProperties: false } as const;
+/**
+ * One of the strings of a list kept in core, typed as their union. TypeBox infers a union's type
+ * from a tuple only; a list built at run time is typed here as one literal of the whole union.
+ */
+const OneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
+  Type.Union(values.map((value) => Type.Literal(value)), options) as unknown as TUnion<[TLiteral<T>]>;
 
 export const AccessKeyIdParam = Type.String({ pattern: ACCESS_KEY_ID_PATTERN, description: 'Access key ID' });
 export const UserIdParam = Type.String({ pattern: objectIdPattern('user') });
@@ -130,27 +136,51 @@ export const GroupSchema = Type.Object(
   { $id: 'Group' },
 );
 
+/** A policy integer with the bounds core gives it (POLICY_RULE_SPECS). */
+function policyInteger(rule: 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'accessRecordRetentionDays' | 'stepUpMinutes' | 'expiryReminderDays', description?: string) {
+  const { minimum, maximum } = POLICY_RULE_SPECS[rule];
+  return Type.Integer({ minimum, maximum, ...(description !== undefined && { description }) });
+}
+
 export const PolicySchema = Type.Object(
   {
-    memberKeyLimit: Nullable(Type.Integer({ minimum: 1, maximum: MAX_KEY_LIMIT, description: 'null = any number' })),
-    adminKeyLimit: Nullable(Type.Integer({ minimum: 1, maximum: MAX_KEY_LIMIT, description: 'null = any number' })),
-    defaultValidityDays: Nullable(Type.Integer({ minimum: 1, maximum: MAX_VALIDITY_DAYS, description: 'null = never expires' })),
+    memberKeyLimit: Nullable(policyInteger('memberKeyLimit', 'null = any number')),
+    adminKeyLimit: Nullable(policyInteger('adminKeyLimit', 'null = any number')),
+    defaultValidityDays: Nullable(policyInteger('defaultValidityDays', 'null = never expires')),
     allowNeverExpires: Type.Boolean(),
     deleteRequiresDisabled: Type.Boolean(),
-    accessRecordRetentionDays: Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS }),
-    secretReveal: Type.Union([Type.Literal('never'), Type.Literal('after-step-up')], {
+    accessRecordRetentionDays: policyInteger('accessRecordRetentionDays'),
+    secretReveal: OneOf(SECRET_REVEAL_OPTIONS, {
       description: 'never: a secret is shown once, at creation; after-step-up: it can be shown again after step-up verification',
     }),
-    stepUp: Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('totp')], {
+    stepUp: OneOf(STEP_UP_METHODS, {
       description: 'What a console session must prove before creating, revealing, rotating or re-enabling a key (email needs SMTP on the server)',
     }),
-    stepUpMinutes: Type.Integer({ minimum: 1, maximum: MAX_STEP_UP_MINUTES, description: 'How long one step-up verification lasts' }),
-    expiryReminderDays: Type.Integer({ minimum: 0, maximum: MAX_REMINDER_DAYS, description: 'Days before expiry to remind admins, the creator and the owner; 0 = no reminder' }),
+    stepUpMinutes: policyInteger('stepUpMinutes', 'How long one step-up verification lasts'),
+    expiryReminderDays: policyInteger('expiryReminderDays', 'Days before expiry to remind admins, the creator and the owner; 0 = no reminder'),
     replayProtection: Type.Boolean({
       description: 'Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once',
     }),
   },
   { additionalProperties: false, $id: 'Policy' },
+);
+
+const PolicyRuleName = OneOf(POLICY_RULES);
+
+/** One entry of GET /v1/policy/rules: POLICY_RULE_CATALOGUE as JSON. */
+export const PolicyRuleSchema = Type.Union(
+  [
+    Type.Object(
+      { name: PolicyRuleName, kind: Type.Literal('integer'), nullable: Type.Boolean(), minimum: Type.Integer(), maximum: Type.Integer(), default: Nullable(Type.Integer()) },
+      { description: 'A whole number from minimum to maximum; nullable: null is allowed too (any number, never)' },
+    ),
+    Type.Object({ name: PolicyRuleName, kind: Type.Literal('boolean'), default: Type.Boolean() }),
+    Type.Object(
+      { name: PolicyRuleName, kind: Type.Literal('choice'), choices: Type.Array(Type.String()), default: Type.String() },
+      { description: 'One of choices' },
+    ),
+  ],
+  { $id: 'PolicyRule' },
 );
 
 export const AccessRecordSchema = Type.Object(

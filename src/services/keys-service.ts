@@ -158,6 +158,14 @@ export class KeysService {
     });
   }
 
+  /** How many keys a user holds (not deleted) against what the policy lets them hold: members ask about themselves only. */
+  async quota(actor: Actor, userId?: string): Promise<{ held: number; limit: number | null }> {
+    requireKeyScope(actor, 'latchkey:keys:read');
+    const owner = await this.ownerFor(actor, userId);
+    const [held, policy] = await Promise.all([this.store.accessKeys.countHeld(owner.id), this.policyOf(actor)]);
+    return { held, limit: keyLimitFor(owner.role, policy) };
+  }
+
   async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:read');
     return (await this.load(actor, accessKeyId)).key;

@@ -3,7 +3,7 @@ import { Anchor, Autocomplete, Button, Code, Group, SimpleGrid, Stack, Table, Te
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAuditPage, useUser, type AuditFilters } from '../api/queries';
-import type { AuditEvent, User } from '../api/types';
+import type { AuditEvent, User } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ListState } from '../ui/list-state';
 import { UserPicker } from '../ui/user-picker';

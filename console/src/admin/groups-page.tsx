@@ -2,11 +2,10 @@
 import { ActionIcon, Badge, Button, Group, Modal, MultiSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconX } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { useDeleteGroup, useSaveGroup } from '../api/mutations';
 import { useGroups, useRoles, useUser } from '../api/queries';
-import type { Group as UserGroup, User } from '../api/types';
+import type { Group as UserGroup, User } from '../api/wire';
 import { ErrorAlert } from '../ui/error-alert';
 import { NamedSetPage } from './named-set-page';
 import { UserPicker, userLabel } from '../ui/user-picker';
@@ -27,15 +26,15 @@ function MemberRow({ userId, onRemove }: { userId: string; onRemove: () => void 
 }
 
 function GroupModal({ group, opened, onClose }: { group: UserGroup | null; opened: boolean; onClose: () => void }) {
-  const client = useQueryClient();
+  const save = useSaveGroup(group);
+  const { reset } = save;
+  const busy = save.isPending;
   const roles = useRoles();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [userIds, setUserIds] = useState<string[]>([]);
   const [adding, setAdding] = useState<User | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     if (!opened) return;
     setName(group?.name ?? '');
@@ -43,30 +42,23 @@ function GroupModal({ group, opened, onClose }: { group: UserGroup | null; opene
     setRoleIds(group?.roleIds ?? []);
     setUserIds(group?.userIds ?? []);
     setAdding(null);
-    setError(null);
-  }, [opened, group]);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { name: name.trim(), description: description.trim(), roleIds, userIds };
-      if (group) await api('PATCH', `/v1/groups/${encodeURIComponent(group.id)}`, body);
-      else await api('POST', '/v1/groups', body);
-      await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
-      notifications.show({ message: group ? `Group ${body.name} saved.` : `Group ${body.name} created.`, color: 'teal' });
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    reset();
+  }, [opened, group, reset]);
+  const submit = () => {
+    const body = { name: name.trim(), description: description.trim(), roleIds, userIds };
+    save.mutate(body, {
+      onSuccess: () => {
+        notifications.show({ message: group ? `Group ${body.name} saved.` : `Group ${body.name} created.`, color: 'teal' });
+        onClose();
+      },
+    });
   };
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={group ? `Edit group ${group.name}` : 'Create group'} size="lg" centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
         <Stack gap="md">
@@ -110,7 +102,7 @@ function GroupModal({ group, opened, onClose }: { group: UserGroup | null; opene
               userIds.map((id) => <MemberRow key={id} userId={id} onRemove={() => setUserIds((ids) => ids.filter((x) => x !== id))} />)
             )}
           </Stack>
-          {error !== null && <ErrorAlert error={error} title="The group was not saved" />}
+          {save.error !== null && <ErrorAlert error={save.error} title="The group was not saved" />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={busy}>
               Cancel
@@ -128,7 +120,7 @@ function GroupModal({ group, opened, onClose }: { group: UserGroup | null; opene
 export function GroupsPage() {
   const groups = useGroups();
   const roles = useRoles();
-  const client = useQueryClient();
+  const remove = useDeleteGroup();
   const roleName = (id: string) => roles.data?.find((r) => r.id === id)?.name ?? id;
   return (
     <NamedSetPage<UserGroup>
@@ -153,8 +145,7 @@ export function GroupsPage() {
       ]}
       editor={({ opened, item, onClose }) => <GroupModal opened={opened} group={item} onClose={onClose} />}
       onDelete={async (group) => {
-        await api('DELETE', `/v1/groups/${encodeURIComponent(group.id)}`);
-        await Promise.all(['groups', 'user', 'users', 'key-permissions'].map((k) => client.invalidateQueries({ queryKey: [k] })));
+        await remove.mutateAsync(group);
         notifications.show({ message: `Group ${group.name} deleted.` });
       }}
       deleteWarning={(group) => (

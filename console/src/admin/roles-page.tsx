@@ -1,51 +1,43 @@
 /** Roles: named sets of permission strings (storage:read, billing:*). */
 import { Badge, Button, Group, Modal, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { useDeleteRole, useSaveRole } from '../api/mutations';
 import { useRoles } from '../api/queries';
-import type { Role } from '../api/types';
+import type { Role } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { NamedSetPage } from './named-set-page';
 
 function RoleModal({ role, opened, onClose }: { role: Role | null; opened: boolean; onClose: () => void }) {
-  const client = useQueryClient();
+  const save = useSaveRole(role);
+  const { reset } = save;
+  const busy = save.isPending;
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [permissions, setPermissions] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     if (!opened) return;
     setName(role?.name ?? '');
     setDescription(role?.description ?? '');
     setPermissions(role?.permissions ?? []);
-    setError(null);
-  }, [opened, role]);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { name: name.trim(), description: description.trim(), permissions };
-      if (role) await api('PATCH', `/v1/roles/${encodeURIComponent(role.id)}`, body);
-      else await api('POST', '/v1/roles', body);
-      await Promise.all([client.invalidateQueries({ queryKey: ['roles'] }), client.invalidateQueries({ queryKey: ['key-permissions'] })]);
-      notifications.show({ message: role ? `Role ${body.name} saved.` : `Role ${body.name} created.`, color: 'teal' });
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    reset();
+  }, [opened, role, reset]);
+  const submit = () => {
+    const body = { name: name.trim(), description: description.trim(), permissions };
+    save.mutate(body, {
+      onSuccess: () => {
+        notifications.show({ message: role ? `Role ${body.name} saved.` : `Role ${body.name} created.`, color: 'teal' });
+        onClose();
+      },
+    });
   };
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={role ? `Edit role ${role.name}` : 'Create role'} size="lg" centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
         <Stack gap="md">
@@ -59,7 +51,7 @@ function RoleModal({ role, opened, onClose }: { role: Role | null; opened: boole
             clearable
             splitChars={[',', ' ']}
           />
-          {error !== null && <ErrorAlert error={error} title="The role was not saved" />}
+          {save.error !== null && <ErrorAlert error={save.error} title="The role was not saved" />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={busy}>
               Cancel
@@ -76,7 +68,7 @@ function RoleModal({ role, opened, onClose }: { role: Role | null; opened: boole
 
 export function RolesPage() {
   const roles = useRoles();
-  const client = useQueryClient();
+  const remove = useDeleteRole();
   return (
     <NamedSetPage<Role>
       noun="role"
@@ -100,8 +92,7 @@ export function RolesPage() {
       ]}
       editor={({ opened, item, onClose }) => <RoleModal opened={opened} role={item} onClose={onClose} />}
       onDelete={async (role) => {
-        await api('DELETE', `/v1/roles/${encodeURIComponent(role.id)}`);
-        await Promise.all([client.invalidateQueries({ queryKey: ['roles'] }), client.invalidateQueries({ queryKey: ['keys'] }), client.invalidateQueries({ queryKey: ['key-permissions'] })]);
+        await remove.mutateAsync(role);
         notifications.show({ message: `Role ${role.name} deleted.` });
       }}
       deleteWarning={(role) => (

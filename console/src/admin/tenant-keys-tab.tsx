@@ -7,7 +7,7 @@ import { Button, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { KeyFilters } from '../api/queries';
-import type { IssuedAccessKey, KeyState, KeyType, User } from '../api/types';
+import type { IssuedAccessKey, KeyState, KeyType, User } from '../api/wire';
 import { CreateKeyModal } from '../keys/create-key-modal';
 import { KeyActionsProvider } from '../keys/key-actions';
 import { KeyDetailsDrawer } from '../keys/key-details';

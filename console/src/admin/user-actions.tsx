@@ -1,18 +1,16 @@
 /** Changes to a user that break something ask first: programmatic access off, disabling. */
 import { Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api/client';
-import type { User } from '../api/types';
+import { useUpdateUser as useUpdateUserMutation } from '../api/mutations';
+import type { BodyOf, User } from '../api/wire';
 import { ConfirmModal } from '../ui/confirm-modal';
 
+/** Changes a user, then says so: the caller shows a failure where it happened. */
 export function useUpdateUser() {
-  const client = useQueryClient();
-  return async (user: User, patch: Partial<Pick<User, 'email' | 'name' | 'role' | 'programmaticAccess' | 'status' | 'roleIds'>>, message: string) => {
-    const next = await api<User>('PATCH', `/v1/users/${encodeURIComponent(user.id)}`, patch);
-    client.setQueryData(['user', user.id], next);
-    await Promise.all([client.invalidateQueries({ queryKey: ['users'] }), client.invalidateQueries({ queryKey: ['keys'] }), client.invalidateQueries({ queryKey: ['me'] })]);
+  const mutation = useUpdateUserMutation();
+  return async (user: User, patch: BodyOf<'/v1/users/{userId}', 'patch'>, message: string) => {
+    const next = await mutation.mutateAsync({ user, patch });
     notifications.show({ message, color: 'teal' });
     return next;
   };

@@ -1,54 +1,46 @@
 /** Seed 003: a user's details page, with the API Keys tab where an admin creates keys for them. */
 import { Anchor, Badge, Breadcrumbs, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api/client';
+import { useResetUserTotp, useUpdateUser } from '../api/mutations';
 import { useGroups, useRoles, useSession, useUser } from '../api/queries';
-import type { User } from '../api/types';
+import type { User } from '../api/wire';
 import { KeyManager } from '../keys/key-manager';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { Loading } from '../ui/loading';
-import { ProgrammaticAccessSwitch, UserStatusDialog, useUpdateUser } from './user-actions';
+import { ProgrammaticAccessSwitch, UserStatusDialog } from './user-actions';
 
 function Overview({ user }: { user: User }) {
   const me = useSession();
-  const update = useUpdateUser();
+  const change = useUpdateUser();
+  const resetTotp = useResetUserTotp();
   const roles = useRoles();
   const groups = useGroups();
-  const client = useQueryClient();
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
   const [roleIds, setRoleIds] = useState(user.roleIds);
   const [statusOpen, setStatusOpen] = useState(false);
   const [resetOpen, setResetOpen] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     setName(user.name);
     setEmail(user.email);
     setRoleIds(user.roleIds);
   }, [user.name, user.email, user.roleIds]);
-  const run = async (task: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await task();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const update = (patch: Parameters<typeof change.mutate>[0]['patch'], message: string) =>
+    change.mutate({ user, patch }, { onSuccess: () => notifications.show({ message, color: 'teal' }) });
   const groupNames = (groups.data ?? []).filter((g) => user.groupIds.includes(g.id));
   const self = user.id === me.user.id;
   return (
     <Stack gap="lg" maw={760}>
-      {error !== null && <ErrorAlert error={error} title="The change was not saved" />}
+      {change.error !== null && <ErrorAlert error={change.error} title="The change was not saved" />}
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => update(user, { name: name.trim() }, 'Name saved.'));
+            update({ name: name.trim() }, 'Name saved.');
           }}
         >
           <Group align="flex-end" gap="sm">
@@ -61,7 +53,7 @@ function Overview({ user }: { user: User }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => update(user, { email: email.trim() }, `${user.name} now signs in as ${email.trim().toLowerCase()}.`));
+            update({ email: email.trim() }, `${user.name} now signs in as ${email.trim().toLowerCase()}.`);
           }}
         >
           <Group align="flex-end" gap="sm">
@@ -87,14 +79,14 @@ function Overview({ user }: { user: User }) {
           ]}
           value={user.role}
           allowDeselect={false}
-          onChange={(v) => v && v !== user.role && void run(() => update(user, { role: v as User['role'] }, `${user.name} is now ${v === 'admin' ? 'an administrator' : 'a member'}.`))}
+          onChange={(v) => v && v !== user.role && update({ role: v as User['role'] }, `${user.name} is now ${v === 'admin' ? 'an administrator' : 'a member'}.`)}
         />
       </SimpleGrid>
       <ProgrammaticAccessSwitch user={user} withLabel />
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() => update(user, { roleIds }, 'Roles saved.'));
+          update({ roleIds }, 'Roles saved.');
         }}
       >
         <Group align="flex-end" gap="sm">
@@ -170,8 +162,7 @@ function Overview({ user }: { user: User }) {
         confirmLabel="Reset"
         onClose={() => setResetOpen(false)}
         onConfirm={async () => {
-          await api('DELETE', `/v1/users/${encodeURIComponent(user.id)}/totp`);
-          await client.invalidateQueries({ queryKey: ['user', user.id] });
+          await resetTotp.mutateAsync(user.id);
           notifications.show({ message: `${user.name} can sign in without an authenticator code and set up a new app.`, color: 'teal' });
           setResetOpen(false);
         }}

@@ -1,12 +1,11 @@
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Modal, PasswordInput, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
+import { useCreateUser } from '../api/mutations';
 import { useSession, useUserList } from '../api/queries';
-import type { User } from '../api/types';
+import type { User } from '../api/wire';
 import { CopyField } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
@@ -17,16 +16,17 @@ import { ProgrammaticAccessSwitch, UserStatusDialog } from './user-actions';
 
 function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const me = useSession();
-  const client = useQueryClient();
+  const create = useCreateUser();
+  const { reset } = create;
+  const busy = create.isPending;
+  // The answer holds the one-time password: shown from the mutation, never cached.
+  const created = create.data ?? null;
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
   const [programmatic, setProgrammatic] = useState(false);
   const [passwordMode, setPasswordMode] = useState<'one-time' | 'set'>('one-time');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [created, setCreated] = useState<{ user: User; oneTimePassword: string | null } | null>(null);
 
   useEffect(() => {
     if (!opened) return;
@@ -36,29 +36,17 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
     setProgrammatic(false);
     setPasswordMode('one-time');
     setPassword('');
-    setError(null);
-    setCreated(null);
-  }, [opened]);
+    reset();
+  }, [opened, reset]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<{ user: User; oneTimePassword: string | null }>('POST', '/v1/users', {
-        email: email.trim(),
-        ...(name.trim() !== '' && { name: name.trim() }),
-        role,
-        programmaticAccess: role === 'admin' || programmatic,
-        ...(passwordMode === 'set' && { password }),
-      });
-      await client.invalidateQueries({ queryKey: ['users'] });
-      setCreated(answer);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    create.mutate({
+      email: email.trim(),
+      ...(name.trim() !== '' && { name: name.trim() }),
+      role,
+      programmaticAccess: role === 'admin' || programmatic,
+      ...(passwordMode === 'set' && { password }),
+    });
 
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={created ? 'User created' : 'Create user'} size="lg" centered closeOnClickOutside={!created}>
@@ -86,7 +74,7 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            submit();
           }}
         >
           <Stack gap="md">
@@ -126,7 +114,7 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
                 autoComplete="new-password"
               />
             )}
-            {error !== null && <ErrorAlert error={error} title="The user was not created" />}
+            {create.error !== null && <ErrorAlert error={create.error} title="The user was not created" />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose} disabled={busy}>
                 Cancel

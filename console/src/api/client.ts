@@ -4,7 +4,7 @@
  * that ended (back to sign-in), a required password change, and a required step-up
  * verification (the dialog runs, then the request is sent again once).
  */
-import type { StepUpMethod } from './types';
+import type { StepUpMethod } from './wire';
 
 export class ApiError extends Error {
   readonly status: number;

@@ -1,21 +1,10 @@
-/** Server state through React Query: one key scheme, one fetcher per resource. */
-import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+/** Server state through React Query: one fetcher per resource, keyed by ./query-keys. */
+import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, query, setCsrfToken } from './client';
-import type {
-  AccessKey,
-  AccessRecord,
-  AuditEvent,
-  Group,
-  KeyPermissions,
-  KeyState,
-  KeyType,
-  Me,
-  NotificationPage,
-  Page,
-  Policy,
-  Role,
-  User,
-} from './types';
+import { queryKeys, type AuditFilters, type KeyFilters } from './query-keys';
+import type { AccessKey, AccessRecord, AuditEvent, Group, KeyPermissions, KeyQuota, Me, NotificationPage, Page, Policy, PolicyRule, Role, User } from './wire';
+
+export type { AuditFilters, KeyFilters } from './query-keys';
 
 export const PAGE_SIZE = 20;
 
@@ -26,7 +15,7 @@ export async function fetchMe(): Promise<Me> {
 }
 
 export function useMe() {
-  return useQuery({ queryKey: ['me'], queryFn: fetchMe, staleTime: 15_000 });
+  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 15_000 });
 }
 
 /** The signed-in user's data; only used under the session gate, where it has loaded. */
@@ -36,16 +25,9 @@ export function useSession(): Me {
   return me.data;
 }
 
-export interface KeyFilters {
-  userId?: string | undefined;
-  state?: KeyState | undefined;
-  type?: KeyType | undefined;
-  expiringWithinDays?: number | undefined;
-}
-
 export function useKeyList(filters: KeyFilters, enabled = true) {
   return useInfiniteQuery({
-    queryKey: ['keys', filters],
+    queryKey: queryKeys.accessKeys.list(filters),
     enabled,
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => api<Page<AccessKey>>('GET', `/v1/access-keys${query({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`),
@@ -55,19 +37,19 @@ export function useKeyList(filters: KeyFilters, enabled = true) {
 
 export function useKey(accessKeyId: string | null) {
   return useQuery({
-    queryKey: ['key', accessKeyId],
+    queryKey: queryKeys.accessKeys.detail(accessKeyId),
     enabled: accessKeyId !== null,
     queryFn: () => api<AccessKey>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId!)}`),
   });
 }
 
 export function useKeyPermissions(accessKeyId: string) {
-  return useQuery({ queryKey: ['key-permissions', accessKeyId], queryFn: () => api<KeyPermissions>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/permissions`) });
+  return useQuery({ queryKey: queryKeys.accessKeys.permissions(accessKeyId), queryFn: () => api<KeyPermissions>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/permissions`) });
 }
 
 export function useAccessRecords(accessKeyId: string) {
   return useInfiniteQuery({
-    queryKey: ['access-records', accessKeyId],
+    queryKey: queryKeys.accessKeys.accessRecords(accessKeyId),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
       api<Page<AccessRecord>>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/access-records${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
@@ -77,7 +59,7 @@ export function useAccessRecords(accessKeyId: string) {
 
 export function useUser(userId: string | null) {
   return useQuery({
-    queryKey: ['user', userId],
+    queryKey: queryKeys.users.detail(userId),
     enabled: userId !== null,
     staleTime: 60_000,
     queryFn: () => api<User>('GET', `/v1/users/${encodeURIComponent(userId!)}`),
@@ -86,7 +68,7 @@ export function useUser(userId: string | null) {
 
 export function useUserList(search: string) {
   return useInfiniteQuery({
-    queryKey: ['users', search],
+    queryKey: queryKeys.users.list(search),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => api<Page<User>>('GET', `/v1/users${query({ q: search.trim(), limit: PAGE_SIZE, cursor: pageParam })}`),
     getNextPageParam: (last) => last.nextCursor,
@@ -106,27 +88,38 @@ async function readAll<T>(path: string): Promise<T[]> {
 }
 
 export function useRoles() {
-  return useQuery({ queryKey: ['roles'], queryFn: () => readAll<Role>('/v1/roles'), staleTime: 30_000 });
+  return useQuery({ queryKey: queryKeys.roles.all, queryFn: () => readAll<Role>('/v1/roles'), staleTime: 30_000 });
 }
 
 export function useGroups() {
-  return useQuery({ queryKey: ['groups'], queryFn: () => readAll<Group>('/v1/groups'), staleTime: 30_000 });
+  return useQuery({ queryKey: queryKeys.groups.all, queryFn: () => readAll<Group>('/v1/groups'), staleTime: 30_000 });
 }
 
 export function usePolicy() {
-  return useQuery({ queryKey: ['policy'], queryFn: () => api<Policy>('GET', '/v1/policy') });
+  return useQuery({ queryKey: queryKeys.policy.current(), queryFn: () => api<Policy>('GET', '/v1/policy') });
 }
 
-export interface AuditFilters {
-  actorId?: string | undefined;
-  action?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+/** What each policy rule accepts (kind, bounds, choices, default): the same for every tenant, so read once. */
+export function usePolicyRules() {
+  return useQuery({
+    queryKey: queryKeys.policy.rules(),
+    queryFn: async () => (await api<{ rules: PolicyRule[] }>('GET', '/v1/policy/rules')).rules,
+    staleTime: Infinity,
+  });
+}
+
+/** How many keys a user holds (not deleted) and may hold, counted by the server. */
+export function useKeyQuota(userId: string, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.accessKeys.quota(userId),
+    enabled,
+    queryFn: () => api<KeyQuota>('GET', `/v1/users/${encodeURIComponent(userId)}/key-quota`),
+  });
 }
 
 export function useAuditPage(filters: AuditFilters, cursor: string | null) {
   return useQuery({
-    queryKey: ['audit', filters, cursor],
+    queryKey: queryKeys.audit.page(filters, cursor),
     queryFn: () => api<Page<AuditEvent>>('GET', `/v1/audit-events${query({ ...filters, limit: PAGE_SIZE, cursor })}`),
     placeholderData: (previous) => previous,
   });
@@ -134,7 +127,7 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
 
 export function useNotifications(limit: number) {
   return useQuery({
-    queryKey: ['notifications', 'latest', limit],
+    queryKey: queryKeys.notifications.latest(limit),
     queryFn: () => api<NotificationPage>('GET', `/v1/notifications${query({ limit })}`),
     refetchInterval: 30_000,
     retry: false,
@@ -143,30 +136,19 @@ export function useNotifications(limit: number) {
 
 export function useNotificationList() {
   return useInfiniteQuery({
-    queryKey: ['notifications', 'all'],
+    queryKey: queryKeys.notifications.list(),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => api<NotificationPage>('GET', `/v1/notifications${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-/** After a key changes: every list, the key itself, and the quota count on /v1/me. */
+/** After a key changes: every list, the quotas (here and on /v1/me), and the key itself with its permissions and records. */
 export function invalidateKeys(client: QueryClient, accessKeyId?: string): Promise<void> {
   return Promise.all([
-    client.invalidateQueries({ queryKey: ['keys'] }),
-    client.invalidateQueries({ queryKey: ['me'] }),
-    client.invalidateQueries({ queryKey: ['user-key-count'] }),
-    ...(accessKeyId
-      ? [
-          client.invalidateQueries({ queryKey: ['key', accessKeyId] }),
-          client.invalidateQueries({ queryKey: ['key-permissions', accessKeyId] }),
-          client.invalidateQueries({ queryKey: ['access-records', accessKeyId] }),
-        ]
-      : []),
+    client.invalidateQueries({ queryKey: queryKeys.accessKeys.lists() }),
+    client.invalidateQueries({ queryKey: queryKeys.accessKeys.quotas() }),
+    client.invalidateQueries({ queryKey: queryKeys.me }),
+    ...(accessKeyId ? [client.invalidateQueries({ queryKey: queryKeys.accessKeys.detail(accessKeyId) })] : []),
   ]).then(() => undefined);
-}
-
-export function useInvalidateKeys() {
-  const client = useQueryClient();
-  return (accessKeyId?: string) => invalidateKeys(client, accessKeyId);
 }

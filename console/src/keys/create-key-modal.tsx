@@ -1,9 +1,9 @@
 /** New key (seeds 000, 001, 003, 004): a name, a type, a validity; the secret comes back once. */
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../api/client';
-import { useInvalidateKeys, useSession } from '../api/queries';
-import type { IssuedAccessKey, KeyType, User } from '../api/types';
+import { useCreateKey } from '../api/mutations';
+import { useSession } from '../api/queries';
+import type { IssuedAccessKey, KeyType, User } from '../api/wire';
 import { ErrorAlert } from '../ui/error-alert';
 import { UserPicker } from '../ui/user-picker';
 import { defaultExpiry, ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
@@ -22,13 +22,13 @@ export interface CreateKeyModalProps {
 
 export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel = 'Create', owner, chooseOwner }: CreateKeyModalProps) {
   const me = useSession();
-  const invalidate = useInvalidateKeys();
+  const create = useCreateKey();
+  const { reset } = create;
+  const busy = create.isPending;
   const [name, setName] = useState('');
   const [type, setType] = useState<KeyType>('access');
   const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiry(me.policy));
   const [pickedOwner, setPickedOwner] = useState<User | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     if (!opened) return;
@@ -36,37 +36,27 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
     setType('access');
     setExpiry(defaultExpiry(me.policy));
     setPickedOwner(null);
-    setError(null);
-  }, [opened, me.policy]);
+    reset();
+  }, [opened, me.policy, reset]);
 
   const ownerId = owner?.id ?? pickedOwner?.id ?? me.user.id;
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const issued = await api<IssuedAccessKey>('POST', '/v1/access-keys', {
+  const submit = () =>
+    create.mutate(
+      {
         ...(name.trim() !== '' && { name: name.trim() }),
         type,
         ...(ownerId !== me.user.id && { userId: ownerId }),
         ...expiryFields(expiry),
-      });
-      await invalidate();
-      onCreated(issued);
-    } catch (e) {
-      setError(e);
-      // Someone else may have used up the quota meanwhile: the page's count must catch up.
-      if (e instanceof ApiError && e.code === 'KEY_LIMIT_REACHED') await invalidate();
-    } finally {
-      setBusy(false);
-    }
-  };
+      },
+      { onSuccess: onCreated },
+    );
 
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={title} size="lg" centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
         <Stack gap="md">
@@ -104,7 +94,7 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
             </Alert>
           )}
           <ExpiryInput value={expiry} onChange={setExpiry} policy={me.policy} />
-          {error !== null && <ErrorAlert error={error} title="The key was not created" />}
+          {create.error !== null && <ErrorAlert error={create.error} title="The key was not created" />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={busy}>
               Cancel

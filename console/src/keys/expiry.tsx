@@ -1,6 +1,6 @@
 /** Key validity (seeds 001, 004): 30/90/180/365 days, a custom date, or never where policy allows. */
 import { Alert, Select, Stack, TextInput } from '@mantine/core';
-import type { Policy } from '../api/types';
+import type { Policy } from '../api/wire';
 
 export type ExpiryChoice = { kind: 'days'; days: number } | { kind: 'date'; date: string } | { kind: 'never' };
 

@@ -6,7 +6,7 @@ import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { useSession } from '../api/queries';
-import type { IssuedKey } from '../api/types';
+import type { IssuedKey } from '../api/wire';
 import { CopyField } from '../ui/copy-field';
 
 export function IssuedSecretFields({ issued }: { issued: IssuedKey }) {

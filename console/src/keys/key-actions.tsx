@@ -6,9 +6,9 @@
 import { Alert, Code, Radio, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { createContext, use, useState, type ReactNode } from 'react';
-import { api } from '../api/client';
-import { useInvalidateKeys, useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey } from '../api/types';
+import { useChangeKeyState, useRotateKey, type KeyStateAction } from '../api/mutations';
+import { useSession } from '../api/queries';
+import type { AccessKey, IssuedAccessKey } from '../api/wire';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { IssuedKeyModal } from './issued-key';
 
@@ -25,8 +25,6 @@ export function useKeyActions(): KeyActions {
   if (!actions) throw new Error('useKeyActions outside KeyActionsProvider');
   return actions;
 }
-
-const keyPath = (key: AccessKey, action?: string) => `/v1/access-keys/${encodeURIComponent(key.accessKeyId)}${action ? `/${action}` : ''}`;
 
 function KeyLine({ accessKey }: { accessKey: AccessKey }) {
   return (
@@ -61,14 +59,15 @@ export function KeyActionsProvider({ children }: { children: ReactNode }) {
 
 function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKind; accessKey: AccessKey; onDone: () => void; onIssued: (issued: IssuedAccessKey) => void }) {
   const me = useSession();
-  const invalidate = useInvalidateKeys();
+  const changeState = useChangeKeyState();
+  const rotate = useRotateKey(accessKey.accessKeyId);
   const [key, setKey] = useState(accessKey);
   const [overlap, setOverlap] = useState('0');
   const stepUpNote = me.policy.stepUp && me.policy.stepUp !== 'none' ? ' You may be asked to verify your identity first.' : '';
 
-  const change = async (action: 'disable' | 'enable' | 'delete', message: string) => {
-    const next = await api<AccessKey>(action === 'delete' ? 'DELETE' : 'POST', keyPath(key, action === 'delete' ? undefined : action));
-    await invalidate(key.accessKeyId);
+  // The dialog shows its own busy and error state (ConfirmModal); this only sends and says so.
+  const change = async (action: KeyStateAction, message: string) => {
+    const next = await changeState.mutateAsync({ accessKeyId: key.accessKeyId, action });
     notifications.show({ message, color: action === 'enable' ? 'teal' : 'gray' });
     return next;
   };
@@ -122,8 +121,7 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
         confirmColor="blue"
         onClose={onDone}
         onConfirm={async () => {
-          const result = await api<IssuedAccessKey>('POST', keyPath(key, 'rotate'), { overlapSeconds: seconds });
-          await invalidate(key.accessKeyId);
+          const result = await rotate.mutateAsync({ overlapSeconds: seconds });
           onDone();
           onIssued(result);
         }}

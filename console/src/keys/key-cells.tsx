@@ -1,11 +1,10 @@
 /** The pieces of a key row, shared by the table, the small-screen cards and the details pane. */
 import { Anchor, Badge, Button, Code, Group, Switch, Text, Tooltip } from '@mantine/core';
 import { IconEye, IconEyeOff } from '@tabler/icons-react';
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
+import { useRevealKey } from '../api/mutations';
 import { useSession, useUser } from '../api/queries';
-import type { AccessKey, IssuedKey } from '../api/types';
+import type { AccessKey } from '../api/wire';
 import { CopyAction } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { errorMessage } from '../ui/error-alert';
@@ -73,9 +72,10 @@ export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
  */
 export function SecretCell({ accessKey }: { accessKey: AccessKey }) {
   const me = useSession();
-  const [revealed, setRevealed] = useState<IssuedKey | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const reveal = useRevealKey();
+  // Hide forgets the secret: it lives only in this mutation's answer, never in the query cache.
+  const revealed = reveal.data ?? null;
+  const error = reveal.error === null ? null : errorMessage(reveal.error);
   if (me.policy.secretReveal !== 'after-step-up' || accessKey.state === 'deleted') {
     return (
       <Tooltip label="The secret is shown only once, when it is generated. Regenerate the key to get a new one." multiline w={260} withArrow>
@@ -85,28 +85,18 @@ export function SecretCell({ accessKey }: { accessKey: AccessKey }) {
       </Tooltip>
     );
   }
-  const show = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setRevealed(await api<IssuedKey>('POST', `/v1/access-keys/${encodeURIComponent(accessKey.accessKeyId)}/reveal`));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const show = () => reveal.mutate(accessKey.accessKeyId);
   return (
     <div>
       <Group gap={4} wrap="nowrap">
         <Code data-testid="secret-value">{revealed ? revealed.secret : MASK}</Code>
         {revealed && <CopyAction label="Access Key Secret" value={revealed.secret} />}
         {revealed ? (
-          <Button size="compact-xs" variant="subtle" leftSection={<IconEyeOff size={14} aria-hidden />} onClick={() => setRevealed(null)} aria-label={`Hide the secret of ${accessKey.accessKeyId}`}>
+          <Button size="compact-xs" variant="subtle" leftSection={<IconEyeOff size={14} aria-hidden />} onClick={() => reveal.reset()} aria-label={`Hide the secret of ${accessKey.accessKeyId}`}>
             Hide
           </Button>
         ) : (
-          <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} aria-hidden />} onClick={() => void show()} loading={busy} aria-label={`Show the secret of ${accessKey.accessKeyId}`}>
+          <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} aria-hidden />} onClick={show} loading={reveal.isPending} aria-label={`Show the secret of ${accessKey.accessKeyId}`}>
             Show
           </Button>
         )}

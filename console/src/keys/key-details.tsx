@@ -7,9 +7,10 @@ import { Alert, Badge, Button, Code, Divider, Drawer, Group, MultiSelect, Simple
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api } from '../api/client';
-import { useAccessRecords, useGroups, useInvalidateKeys, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/types';
+import { useMutation } from '@tanstack/react-query';
+import { useRevealKey, useUpdateKey } from '../api/mutations';
+import { useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
+import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert, errorMessage } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';
@@ -20,7 +21,6 @@ import { ExpiresCell, MASK, OwnerCell, StateBadges } from './key-cells';
 import { useKeyPane, type KeySection } from './key-table';
 import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
 
-const keyPath = (id: string) => `/v1/access-keys/${encodeURIComponent(id)}`;
 
 function Section({ id, title, children }: { id: KeySection; title: string; children: ReactNode }) {
   return (
@@ -47,23 +47,9 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function useSave(accessKey: AccessKey) {
-  const invalidate = useInvalidateKeys();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const save = async (patch: Record<string, unknown>, message: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api<AccessKey>('PATCH', keyPath(accessKey.accessKeyId), patch);
-      await invalidate(accessKey.accessKeyId);
-      notifications.show({ message, color: 'teal' });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, save };
+  const update = useUpdateKey(accessKey.accessKeyId);
+  const save = (patch: Parameters<typeof update.mutate>[0], message: string) => update.mutate(patch, { onSuccess: () => notifications.show({ message, color: 'teal' }) });
+  return { busy: update.isPending, error: update.error, save };
 }
 
 function RenameForm({ accessKey }: { accessKey: AccessKey }) {
@@ -278,27 +264,24 @@ function AccessRecords({ accessKey }: { accessKey: AccessKey }) {
 /** Seed 001's copy format; the secret only when it is on hand (just issued, or revealed). */
 function CopyDetails({ accessKey, issued }: { accessKey: AccessKey; issued: IssuedKey | null }) {
   const me = useSession();
-  const [busy, setBusy] = useState(false);
+  const reveal = useRevealKey();
   const canReveal = me.policy.secretReveal === 'after-step-up' && accessKey.state !== 'deleted';
-  const copy = async () => {
-    setBusy(true);
-    try {
+  const copy = useMutation({
+    mutationFn: async () => {
       let text = `key:${accessKey.accessKeyId}::${MASK},tenant id: ${accessKey.tenantId}`;
       if (issued) text = issued.copyText;
-      else if (canReveal) text = (await api<IssuedKey>('POST', `${keyPath(accessKey.accessKeyId)}/reveal`)).copyText;
+      else if (canReveal) text = (await reveal.mutateAsync(accessKey.accessKeyId)).copyText;
       await navigator.clipboard.writeText(text);
+    },
+    onSuccess: () =>
       notifications.show({
         message: issued || canReveal ? 'Key details copied (access key, secret key and tenant ID).' : 'Key details copied. The secret key is masked: it was shown only when it was generated.',
         color: 'teal',
-      });
-    } catch (e) {
-      notifications.show({ message: `Nothing was copied: ${errorMessage(e)}`, color: 'red' });
-    } finally {
-      setBusy(false);
-    }
-  };
+      }),
+    onError: (e) => notifications.show({ message: `Nothing was copied: ${errorMessage(e)}`, color: 'red' }),
+  });
   return (
-    <Button variant="light" onClick={() => void copy()} loading={busy}>
+    <Button variant="light" onClick={() => copy.mutate()} loading={copy.isPending}>
       Copy key details
     </Button>
   );

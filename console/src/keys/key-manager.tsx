@@ -5,30 +5,14 @@
  */
 import { Button, Code, EmptyState, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, query } from '../api/client';
-import { useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey, KeyState, Page, User } from '../api/types';
+import { useKeyQuota, useSession } from '../api/queries';
+import type { IssuedAccessKey, KeyState, User } from '../api/wire';
 import { CreateKeyModal } from './create-key-modal';
 import { IssuedKeyModal } from './issued-key';
 import { KeyActionsProvider } from './key-actions';
 import { KeyDetailsDrawer } from './key-details';
 import { KeyTable } from './key-table';
-
-/** Keys another user holds (not deleted), counted up to 100: enough to compare with any quota shown. */
-function useHeldCount(userId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['user-key-count', userId],
-    enabled,
-    queryFn: async () => {
-      const [on, off] = await Promise.all(
-        (['enabled', 'disabled'] as const).map((state) => api<Page<AccessKey>>('GET', `/v1/access-keys${query({ userId, state, limit: 100 })}`)),
-      );
-      return { count: on!.items.length + off!.items.length, atLeast: on!.nextCursor !== null || off!.nextCursor !== null };
-    },
-  });
-}
 
 export interface KeyManagerProps {
   /** Whose keys: the signed-in user when absent. */
@@ -41,13 +25,14 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
   const me = useSession();
   const self = owner === undefined || owner.id === me.user.id;
   const subject = owner ?? me.user;
-  const held = useHeldCount(subject.id, !self);
+  // Counted by the server, whatever the number (the signed-in user's own comes with /v1/me).
+  const quota = useKeyQuota(subject.id, !self);
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
   const [state, setState] = useState<KeyState | 'all'>('all');
 
-  const limit = subject.role === 'admin' ? me.policy.adminKeyLimit : me.policy.memberKeyLimit;
-  const count = self ? me.keyCount : (held.data?.count ?? null);
+  const limit = self ? me.keyLimit : (quota.data?.keyLimit ?? (subject.role === 'admin' ? me.policy.adminKeyLimit : me.policy.memberKeyLimit));
+  const count = self ? me.keyCount : (quota.data?.keyCount ?? null);
   const reached = limit !== null && count !== null && count >= limit;
   const noAccess = subject.role === 'member' && !subject.programmaticAccess;
   const reason = noAccess

@@ -9,7 +9,7 @@ import { IconDotsVertical } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useKeyList, type KeyFilters } from '../api/queries';
-import type { AccessKey } from '../api/types';
+import type { AccessKey } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';

@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconBell, IconBook, IconFileText, IconKey, IconLogout, IconShieldLock, IconUsers, IconUsersGroup, IconAdjustments, IconUserShield, IconSettings } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { api, setCsrfToken } from '../api/client';
+import { useSignOut } from '../api/mutations';
 import { useSession } from '../api/queries';
 import type { SignInState } from '../session/gate';
 import { Loading } from '../ui/loading';
@@ -17,15 +17,14 @@ export function initials(name: string): string {
 function UserMenu() {
   const me = useSession();
   const navigate = useNavigate();
-  const signOut = async () => {
-    try {
-      await api('POST', '/v1/auth/logout');
-    } finally {
-      setCsrfToken(null);
-      const state: SignInState = { reason: 'signed-out' };
-      navigate('/sign-in', { replace: true, state });
-    }
-  };
+  const signOutMutation = useSignOut();
+  const signOut = () =>
+    signOutMutation.mutate(undefined, {
+      onSettled: () => {
+        const state: SignInState = { reason: 'signed-out' };
+        navigate('/sign-in', { replace: true, state });
+      },
+    });
   return (
     <Menu position="bottom-start" width={240} shadow="md" withinPortal>
       <Menu.Target>
@@ -58,7 +57,7 @@ function UserMenu() {
           Notifications
         </Menu.Item>
         <Menu.Divider />
-        <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
+        <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
           Sign out
         </Menu.Item>
       </Menu.Dropdown>

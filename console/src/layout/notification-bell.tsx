@@ -1,12 +1,11 @@
 /** The bell (seed 001: "the impacted users receive a bell notification"). */
 import { ActionIcon, Anchor, Box, Button, Divider, Group, Indicator, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../api/client';
+import { useMarkAllNotificationsRead, useMarkNotificationRead } from '../api/mutations';
 import { useNotifications, useSession } from '../api/queries';
-import type { Notification } from '../api/types';
+import type { Notification } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { Loading } from '../ui/loading';
@@ -19,15 +18,11 @@ export function notificationTarget(n: Notification, isAdmin: boolean): string | 
 }
 
 export function useOpenNotification() {
-  const client = useQueryClient();
+  const markRead = useMarkNotificationRead();
   const navigate = useNavigate();
   const me = useSession();
   return async (n: Notification) => {
-    if (n.readAt === null) {
-      await api('POST', `/v1/notifications/${encodeURIComponent(n.id)}/read`);
-      await client.invalidateQueries({ queryKey: ['notifications'] });
-      await client.invalidateQueries({ queryKey: ['me'] });
-    }
+    if (n.readAt === null) await markRead.mutateAsync(n.id);
     const target = notificationTarget(n, me.user.role === 'admin');
     if (target) navigate(target);
   };
@@ -58,13 +53,9 @@ export function NotificationItem({ n, onOpen }: { n: Notification; onOpen: (n: N
 export function NotificationBell() {
   const [opened, setOpened] = useState(false);
   const list = useNotifications(8);
-  const client = useQueryClient();
+  const markAllRead = useMarkAllNotificationsRead();
   const open = useOpenNotification();
   const unread = list.data?.unreadCount ?? 0;
-  const readAll = async () => {
-    await api('POST', '/v1/notifications/read-all');
-    await client.invalidateQueries({ queryKey: ['notifications'] });
-  };
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={340} shadow="md" withinPortal trapFocus>
       <Popover.Target>
@@ -80,7 +71,7 @@ export function NotificationBell() {
             Notifications
           </Text>
           {unread > 0 && (
-            <Button size="compact-xs" variant="subtle" onClick={() => void readAll()}>
+            <Button size="compact-xs" variant="subtle" onClick={() => markAllRead.mutate()}>
               Mark all as read
             </Button>
           )}

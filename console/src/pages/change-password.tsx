@@ -2,8 +2,9 @@
 import { Alert, Anchor, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { api, setCsrfToken } from '../api/client';
+import { useSignOut } from '../api/mutations';
 import { useSession } from '../api/queries';
+import { queryKeys } from '../api/query-keys';
 import type { SignInState } from '../session/gate';
 import { PasswordForm } from './password-form';
 
@@ -11,15 +12,14 @@ export function ChangePasswordPage() {
   const me = useSession();
   const client = useQueryClient();
   const navigate = useNavigate();
-  const signOut = async () => {
-    try {
-      await api('POST', '/v1/auth/logout');
-    } finally {
-      setCsrfToken(null);
-      const state: SignInState = { reason: 'signed-out' };
-      navigate('/sign-in', { replace: true, state });
-    }
-  };
+  const signOutMutation = useSignOut();
+  const signOut = () =>
+    signOutMutation.mutate(undefined, {
+      onSettled: () => {
+        const state: SignInState = { reason: 'signed-out' };
+        navigate('/sign-in', { replace: true, state });
+      },
+    });
   return (
     <Center mih="100vh" p="md" component="main">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={480}>
@@ -38,12 +38,12 @@ export function ChangePasswordPage() {
             currentLabel={me.user.mustChangePassword ? 'One-time password' : 'Current password'}
             submitLabel="Set password and continue"
             onChanged={async () => {
-              await client.invalidateQueries({ queryKey: ['me'] });
+              await client.invalidateQueries({ queryKey: queryKeys.me });
               navigate('/', { replace: true });
             }}
           />
           <Text size="sm">
-            <Anchor component="button" type="button" onClick={() => void signOut()}>
+            <Anchor component="button" type="button" onClick={signOut}>
               Sign out instead
             </Anchor>
           </Text>

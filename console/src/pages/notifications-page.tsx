@@ -1,6 +1,5 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
-import { api } from '../api/client';
+import { useMarkAllNotificationsRead } from '../api/mutations';
 import { useNotificationList } from '../api/queries';
 import { NotificationItem, useOpenNotification } from '../layout/notification-bell';
 import { ErrorAlert } from '../ui/error-alert';
@@ -9,7 +8,7 @@ import { Loading } from '../ui/loading';
 
 export function NotificationsPage() {
   const list = useNotificationList();
-  const client = useQueryClient();
+  const markAllRead = useMarkAllNotificationsRead();
   const open = useOpenNotification();
   const unread = list.data?.pages[0]?.unreadCount ?? 0;
   return (
@@ -21,10 +20,8 @@ export function NotificationsPage() {
         <Button
           variant="light"
           disabled={unread === 0}
-          onClick={async () => {
-            await api('POST', '/v1/notifications/read-all');
-            await client.invalidateQueries({ queryKey: ['notifications'] });
-          }}
+          loading={markAllRead.isPending}
+          onClick={() => markAllRead.mutate()}
         >
           Mark all as read
         </Button>

@@ -1,6 +1,6 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useState } from 'react';
-import { api } from '../api/client';
+import { useChangePassword } from '../api/mutations';
 import { ErrorAlert } from '../ui/error-alert';
 
 export const MIN_PASSWORD = 12;
@@ -10,30 +10,26 @@ export function PasswordForm({ currentLabel, submitLabel, onChanged }: { current
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const change = useChangePassword();
   const mismatch = again !== '' && again !== next;
   const short = next !== '' && next.length < MIN_PASSWORD;
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api('PUT', '/v1/me/password', { currentPassword: current, newPassword: next });
-      setCurrent('');
-      setNext('');
-      setAgain('');
-      await onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    change.mutate(
+      { currentPassword: current, newPassword: next },
+      {
+        onSuccess: async () => {
+          setCurrent('');
+          setNext('');
+          setAgain('');
+          await onChanged();
+        },
+      },
+    );
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        if (!mismatch && !short) void submit();
+        if (!mismatch && !short) submit();
       }}
     >
       <Stack gap="sm" maw={440}>
@@ -55,9 +51,9 @@ export function PasswordForm({ currentLabel, submitLabel, onChanged }: { current
           required
           autoComplete="new-password"
         />
-        {error !== null && <ErrorAlert error={error} title="The password was not changed" />}
+        {change.error !== null && <ErrorAlert error={change.error} title="The password was not changed" />}
         <Group>
-          <Button type="submit" loading={busy} disabled={current === '' || next === '' || again === '' || mismatch || short}>
+          <Button type="submit" loading={change.isPending} disabled={current === '' || next === '' || again === '' || mismatch || short}>
             {submitLabel}
           </Button>
         </Group>

@@ -1,11 +1,11 @@
 /** Personal Settings → Security: password, authenticator app (TOTP), step-up status. */
 import { Alert, Badge, Button, Divider, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api/client';
+import { useConfirmTotp, useRemoveTotp, useStartTotp } from '../api/mutations';
 import { useSession } from '../api/queries';
-import type { TotpEnrollment } from '../api/types';
+import { queryKeys } from '../api/query-keys';
 import { CopyField } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
@@ -16,32 +16,22 @@ export const groupSecret = (secret: string) => secret.replace(/(.{4})/g, '$1 ').
 
 function CodeForm({ label, submitLabel, color, onSubmit }: { label: string; submitLabel: string; color?: string; onSubmit: (code: string) => Promise<void> }) {
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const submit = useMutation({ mutationFn: onSubmit, onSuccess: () => setCode('') });
   return (
     <form
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
-          await onSubmit(code.replace(/\s+/g, ''));
-          setCode('');
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
+        submit.mutate(code.replace(/\s+/g, ''));
       }}
     >
       <Stack gap="xs" maw={440}>
         <Group align="flex-end" gap="sm">
           <TextInput label={label} value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={7} required w={200} />
-          <Button type="submit" loading={busy} disabled={!/^\d{6}$/.test(code.replace(/\s+/g, ''))} color={color}>
+          <Button type="submit" loading={submit.isPending} disabled={!/^\d{6}$/.test(code.replace(/\s+/g, ''))} color={color}>
             {submitLabel}
           </Button>
         </Group>
-        {error !== null && <ErrorAlert error={error} title="That code did not work" />}
+        {submit.error !== null && <ErrorAlert error={submit.error} title="That code did not work" />}
       </Stack>
     </form>
   );
@@ -49,23 +39,12 @@ function CodeForm({ label, submitLabel, color, onSubmit }: { label: string; subm
 
 function TotpSection() {
   const me = useSession();
-  const client = useQueryClient();
   const enabled = me.totpEnabled ?? me.user.totpEnabled ?? false;
-  const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setEnrollment(await api<TotpEnrollment>('POST', '/v1/me/totp'));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const refresh = () => client.invalidateQueries({ queryKey: ['me'] });
+  const start = useStartTotp();
+  const confirm = useConfirmTotp();
+  const remove = useRemoveTotp();
+  // The enrollment lives in the mutation that started it, until the code confirms it.
+  const enrollment = start.data ?? null;
   return (
     <Stack gap="sm">
       <Group gap="sm">
@@ -85,8 +64,7 @@ function TotpSection() {
           submitLabel="Turn off"
           color="red"
           onSubmit={async (code) => {
-            await api('DELETE', '/v1/me/totp', { code });
-            await refresh();
+            await remove.mutateAsync(code);
             notifications.show({ message: 'The authenticator app is turned off.' });
           }}
         />
@@ -103,21 +81,20 @@ function TotpSection() {
             label="Code from the app"
             submitLabel="Confirm"
             onSubmit={async (code) => {
-              await api('POST', '/v1/me/totp/confirm', { code });
-              setEnrollment(null);
-              await refresh();
+              await confirm.mutateAsync(code);
+              start.reset();
               notifications.show({ message: 'The authenticator app is on. Sign-in now asks for its code.', color: 'teal' });
             }}
           />
         </Stack>
       ) : (
         <Group>
-          <Button variant="light" onClick={() => void start()} loading={busy}>
+          <Button variant="light" onClick={() => start.mutate()} loading={start.isPending}>
             Set up an authenticator app
           </Button>
         </Group>
       )}
-      {error !== null && <ErrorAlert error={error} title="Set-up could not start" />}
+      {start.error !== null && <ErrorAlert error={start.error} title="Set-up could not start" />}
     </Stack>
   );
 }
@@ -160,7 +137,7 @@ export function SecurityTab() {
           currentLabel="Current password"
           submitLabel="Change password"
           onChanged={async () => {
-            await client.invalidateQueries({ queryKey: ['me'] });
+            await client.invalidateQueries({ queryKey: queryKeys.me });
             notifications.show({ message: 'Your password is changed.', color: 'teal' });
           }}
         />

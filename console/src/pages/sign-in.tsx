@@ -1,14 +1,18 @@
 import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import { fetchMe } from '../api/queries';
-import type { LoginAnswer } from '../api/types';
+import { queryKeys } from '../api/query-keys';
+import type { LoginAnswer } from '../api/wire';
 import type { SignInState } from '../session/gate';
 import { ErrorAlert } from '../ui/error-alert';
 
 const TENANT_MEMORY = 'latchkey.tenant';
+
+/** The first answer for a user with an authenticator app: ask for its code, not an error. */
+const totpRequired = (e: unknown) => e instanceof ApiError && e.code === 'TOTP_REQUIRED';
 
 function rememberedTenant(): string {
   try {
@@ -28,17 +32,14 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const totpRef = useRef<HTMLInputElement>(null);
 
   // Whatever the last session loaded (keys, users) must not show to the next person.
   useEffect(() => client.clear(), [client]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const login = useMutation({
+    gcTime: 0,
+    mutationFn: async () => {
       const answer = await api<LoginAnswer>(
         'POST',
         '/v1/auth/login',
@@ -51,22 +52,22 @@ export function SignInPage() {
       } catch {
         // Private mode: the tenant is simply not remembered.
       }
-      client.clear();
-      await client.fetchQuery({ queryKey: ['me'], queryFn: fetchMe });
+      // Queries only: the mutation cache holds this very sign-in.
+      client.getQueryCache().clear();
+      await client.fetchQuery({ queryKey: queryKeys.me, queryFn: fetchMe });
+      return answer;
+    },
+    onSuccess: (answer) => {
       const from = state.from && !state.from.startsWith('/sign-in') ? state.from : '/';
       navigate(answer.user.mustChangePassword ? '/change-password' : from, { replace: true });
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') {
+    },
+    onError: (e) => {
+      if (totpRequired(e)) {
         setNeedTotp(true);
         setTimeout(() => totpRef.current?.focus(), 0);
-      } else {
-        setError(e);
-        if (needTotp) setTotp('');
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+      } else if (needTotp) setTotp('');
+    },
+  });
 
   return (
     <Center mih="100vh" p="md" component="main">
@@ -74,7 +75,7 @@ export function SignInPage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            login.mutate();
           }}
           aria-labelledby="sign-in-title"
         >
@@ -113,8 +114,8 @@ export function SignInPage() {
                 required
               />
             )}
-            {error !== null && <ErrorAlert error={error} title="Not signed in" />}
-            <Button type="submit" loading={busy} fullWidth>
+            {login.error !== null && !totpRequired(login.error) && <ErrorAlert error={login.error} title="Not signed in" />}
+            <Button type="submit" loading={login.isPending} fullWidth>
               Sign in
             </Button>
             <Text size="xs" c="dimmed">

@@ -5,6 +5,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError, installApiHooks, setCsrfToken } from '../api/client';
 import { useMe, useSession } from '../api/queries';
+import { queryKeys } from '../api/query-keys';
 import { ErrorAlert } from '../ui/error-alert';
 import { Loading } from '../ui/loading';
 import { useStepUp } from './step-up';
@@ -25,7 +26,7 @@ export function ApiHooksInstaller() {
   useEffect(() => {
     installApiHooks({
       sessionEnded: (error: ApiError) => {
-        const hadSession = client.getQueryData(['me']) !== undefined;
+        const hadSession = client.getQueryData(queryKeys.me) !== undefined;
         setCsrfToken(null);
         // The sign-in page empties the cache once the signed-in pages are gone (they read it).
         if (here.current.startsWith('/sign-in')) return;

@@ -5,11 +5,11 @@
  * session is verified.
  */
 import { Alert, Anchor, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import { createContext, use, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError } from '../api/client';
-import type { StepUpMethod, StepUpStart } from '../api/types';
+import { ApiError } from '../api/client';
+import { useStartStepUp, useVerifyStepUp } from '../api/mutations';
+import type { StepUpMethod, StepUpStart } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 
@@ -64,45 +64,26 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
 }
 
 function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action: string; onDone: (verified: boolean) => void }) {
-  const client = useQueryClient();
   const [code, setCode] = useState('');
+  // The last code sent stays on show even if sending a new one fails.
   const [sent, setSent] = useState<StepUpStart | null>(null);
-  const [startError, setStartError] = useState<unknown>(null);
-  const [verifyError, setVerifyError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const sending = useStartStepUp();
+  const verifying = useVerifyStepUp();
+  const startError = sending.error;
   const started = useRef(false);
 
-  const start = useCallback(async () => {
-    setStartError(null);
-    try {
-      setSent(await api<StepUpStart>('POST', '/v1/auth/step-up/start'));
-    } catch (e) {
-      setStartError(e);
-    }
-  }, []);
+  const { mutate: send } = sending;
+  const start = useCallback(() => send(undefined, { onSuccess: setSent }), [send]);
 
   // The code goes out as soon as the dialog opens: one click less for the user. (The ref keeps
   // React's development double-run from sending two.)
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    void start();
+    start();
   }, [start]);
 
-  const verify = async () => {
-    setBusy(true);
-    setVerifyError(null);
-    try {
-      await api('POST', '/v1/auth/step-up/verify', { code: code.replace(/\s+/g, '') });
-      await client.invalidateQueries({ queryKey: ['me'] });
-      await client.invalidateQueries({ queryKey: ['step-up'] });
-      onDone(true);
-    } catch (e) {
-      setVerifyError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const verify = () => verifying.mutate(code.replace(/\s+/g, ''), { onSuccess: () => onDone(true) });
 
   const notEnrolled = startError instanceof ApiError && startError.code === 'TOTP_NOT_ENROLLED';
   const byEmail = method === 'email';
@@ -111,7 +92,7 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void verify();
+          verify();
         }}
       >
         <Stack gap="md">
@@ -151,10 +132,10 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
               required
             />
           )}
-          {verifyError !== null && <ErrorAlert error={verifyError} title="Not verified" />}
+          {verifying.error !== null && <ErrorAlert error={verifying.error} title="Not verified" />}
           <Group justify="space-between">
             {byEmail ? (
-              <Button variant="subtle" size="xs" onClick={() => void start()}>
+              <Button variant="subtle" size="xs" onClick={start}>
                 Send a new code
               </Button>
             ) : (
@@ -164,7 +145,7 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
               <Button variant="default" onClick={() => onDone(false)}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy} disabled={notEnrolled || code.replace(/\s+/g, '').length !== 6}>
+              <Button type="submit" loading={verifying.isPending} disabled={notEnrolled || code.replace(/\s+/g, '').length !== 6}>
                 Verify
               </Button>
             </Group>

@@ -1,5 +1,6 @@
 import { Button, Group, Modal, Stack } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { ErrorAlert } from './error-alert';
 
 export interface ConfirmModalProps {
@@ -19,35 +20,24 @@ export interface ConfirmModalProps {
 
 /** Every action that breaks something asks first, and says what will break. */
 export function ConfirmModal({ opened, title, children, confirmLabel, confirmColor = 'red', onConfirm, onClose, cancelLabel = 'Cancel', confirmDisabled, extra }: ConfirmModalProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useMutation({ mutationFn: onConfirm });
+  const busy = action.isPending;
   const close = () => {
     if (busy) return;
-    setError(null);
+    action.reset();
     onClose();
-  };
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
   };
   return (
     <Modal opened={opened} onClose={close} title={title} centered>
       <Stack gap="md">
         {children}
-        {error !== null && <ErrorAlert error={error} title="That did not work" />}
+        {action.error !== null && <ErrorAlert error={action.error} title="That did not work" />}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close} disabled={busy}>
             {cancelLabel}
           </Button>
           {extra}
-          <Button color={confirmColor} onClick={confirm} loading={busy} disabled={confirmDisabled}>
+          <Button color={confirmColor} onClick={() => action.mutate()} loading={busy} disabled={confirmDisabled}>
             {confirmLabel}
           </Button>
         </Group>

@@ -3,7 +3,7 @@ import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useUserList } from '../api/queries';
-import type { User } from '../api/types';
+import type { User } from '../api/wire';
 import { errorMessage } from './error-alert';
 
 export const userLabel = (u: Pick<User, 'name' | 'email'>) => (u.name && u.name !== u.email ? `${u.name} <${u.email}>` : u.email);

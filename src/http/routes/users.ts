@@ -63,6 +63,23 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
     async (request) => userView(await services.users.get(actorOf(request), request.params.userId)),
   );
 
+  app.get(
+    '/v1/users/:userId/key-quota',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['users'],
+        summary: "How many keys a user holds (not deleted) and the policy's limit for them (members: themselves only)",
+        params: Type.Object({ userId: UserIdParam }),
+        response: { 200: Type.Object({ keyCount: Type.Integer(), keyLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'null = any number' }) }), 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const quota = await services.keys.quota(actorOf(request), request.params.userId);
+      return { keyCount: quota.held, keyLimit: quota.limit };
+    },
+  );
+
   app.patch(
     '/v1/users/:userId',
     {
