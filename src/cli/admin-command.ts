@@ -85,9 +85,9 @@ const USER_ID_RE = new RegExp(objectIdPattern('user'));
 export async function resolveUserId(cx: AdminContext<AdminOptions>, ref: string): Promise<string> {
   if (USER_ID_RE.test(ref)) return ref;
   if (!ref.includes('@')) throw new AppError('VALIDATION_FAILED', `"${ref}" is neither a user ID (usr_…) nor an email address.`);
-  const found = await cx.runtime.store.users.findByEmailWithHash(cx.actor.tenantId, ref.trim());
+  const found = await cx.services.users.findByEmail(cx.actor.tenantId, ref);
   if (!found) throw new AppError('NOT_FOUND', `No user "${ref}" in this tenant.`);
-  return found.user.id;
+  return found.id;
 }
 
 /** The positional access key ID, checked before anything touches the database. */

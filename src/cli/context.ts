@@ -67,14 +67,14 @@ export function runtimeFromSettings(env: NodeJS.ProcessEnv, io: CliIo): RuntimeS
 
 /** The CLI acts as an administrator of the tenant: the one named by --as, else the oldest active one. */
 export async function cliActor(runtime: Runtime, tenant: string, as?: string): Promise<Actor> {
-  const found = await runtime.store.tenants.findByIdOrSlug(tenant);
+  const found = await runtime.services.tenants.findByIdOrSlug(tenant);
   if (!found) throw new AppError('NOT_FOUND', `No tenant "${tenant}".`);
   let admin;
   if (as !== undefined) {
-    admin = (await runtime.store.users.findByEmailWithHash(found.id, as))?.user;
+    admin = (await runtime.services.users.findByEmail(found.id, as)) ?? undefined;
     if (!admin || admin.role !== 'admin' || admin.status !== 'active') throw new AppError('NOT_FOUND', `No active administrator "${as}" in tenant ${found.slug}.`);
   } else {
-    admin = (await runtime.store.users.oldestActiveAdmin(found.id)) ?? undefined;
+    admin = (await runtime.services.users.oldestActiveAdmin(found.id)) ?? undefined;
     if (!admin) throw new AppError('NOT_FOUND', `Tenant ${found.slug} has no active administrator.`);
   }
   return { tenantId: found.id, user: admin, via: 'cli', accessKeyId: null, keyPermissions: null, ip: null, userAgent: 'latchkey-cli' };

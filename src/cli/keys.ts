@@ -87,7 +87,7 @@ function secretBlock(issued: ReturnType<typeof issuedJson>): string {
 /** Emails for the owners of a page of keys, so a person reading the table knows who holds what. */
 async function ownerEmails(cx: AdminContext<AdminOptions>, keys: AccessKeyJson[]): Promise<Map<string, string>> {
   const ids = [...new Set(keys.map((k) => k.ownerId))];
-  const users = await Promise.all(ids.map((id) => cx.runtime.store.users.find(cx.actor.tenantId, id)));
+  const users = await Promise.all(ids.map((id) => cx.services.users.findById(cx.actor.tenantId, id)));
   return new Map(users.flatMap((u) => (u ? [[u.id, u.email] as [string, string]] : [])));
 }
 

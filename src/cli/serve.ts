@@ -13,13 +13,13 @@ export async function serve(config: Readonly<Config>, io: CliIo): Promise<void> 
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   const { services } = server.runtime;
-  if ((await services.store.tenants.count()) === 0) {
+  if ((await services.tenants.count()) === 0) {
     if (config.bootstrap) await bootstrap(services, server.url, io);
     else {
       io.out(`The database is empty. Create the first tenant with:\n  printf %s "$PASSWORD" | npx latchkey init --tenant acme --email you@example.com --password-stdin\n`);
     }
   }
-  logger.info({ url: server.url, database: services.store.dialect.name, masterKeySource: server.runtime.masterKeySource }, 'Latchkey is listening');
+  logger.info({ url: server.url, database: services.database.name, masterKeySource: server.runtime.masterKeySource }, 'Latchkey is listening');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

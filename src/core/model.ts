@@ -104,7 +104,11 @@ export interface AuditEvent {
   ip: string | null;
   at: Date;
   details: Record<string, unknown> | null;
+  /** How the action came: a console session, an access key (api) or the CLI; null for events before it was recorded. */
+  via: AuditVia | null;
 }
+
+export type AuditVia = 'console' | 'api' | 'cli';
 
 export interface Page<T> {
   items: T[];

@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
 import { authenticate, type RouteAuth } from './authenticate.js';
-import { auditRefusal, isRefusedAction } from './refused-actions.js';
 import type { App } from './app-types.js';
 import { registerConsole } from './console-static.js';
 import { classify, sendError } from './error-envelope.js';
@@ -139,13 +138,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const classified = classify(error, (e) => services.store.dialect.isUnavailable(e));
+    const classified = classify(error, (e) => services.database.isUnavailable(e));
     if (classified.code === 'INTERNAL') request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     else if (classified.code === 'STORE_UNAVAILABLE') request.log.error({ err: error, reqId: request.id }, 'database unreachable');
-    else if (isRefusedAction(request, classified.code)) {
-      // The refusal is answered whatever happens to its audit event.
-      await auditRefusal(services.audit, request, classified.code).catch((e: unknown) => request.log.error({ err: e, reqId: request.id }, 'could not audit a refused action'));
-    }
     return sendError(reply, request, classified.code, classified.message, classified.details);
   });
   app.setNotFoundHandler(async (request, reply) => sendError(reply, request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`));

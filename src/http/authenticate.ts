@@ -57,7 +57,7 @@ export async function authenticate(request: FastifyRequest, services: Services, 
     if (outcome.type !== 'access') {
       throw new AppError('FORBIDDEN', 'This is an api-type key: it works for your own APIs but cannot call the Latchkey management API. Use an access-type key.');
     }
-    const user = await services.store.users.find(outcome.tenantId, outcome.userId);
+    const user = await services.users.findById(outcome.tenantId, outcome.userId);
     if (!user) throw new AppError('UNAUTHENTICATED');
     request.actor = {
       tenantId: user.tenantId,

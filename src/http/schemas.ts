@@ -211,6 +211,11 @@ export const AuditEventSchema = Type.Object(
     ip: Nullable(Type.String()),
     at: DateTime,
     details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    via: Nullable(
+      Type.Union([Type.Literal('console'), Type.Literal('api'), Type.Literal('cli')], {
+        description: 'How the action came: console (a signed-in session), api (an access key) or cli (the latchkey command acting as the named admin); null for events recorded before this was kept',
+      }),
+    ),
   },
   { $id: 'AuditEvent' },
 );

@@ -1,8 +1,8 @@
 import { AppError } from '../core/errors.js';
-import type { User } from '../core/model.js';
+import type { AuditVia, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
 
-/** Who is acting, and through what: a console session or an access-type key. */
+/** Who is acting, and through what: a console session, an access key, or the CLI acting as a named admin. */
 export interface Actor {
   tenantId: string;
   user: User;
@@ -18,6 +18,11 @@ export interface Actor {
    * Set by the routes that need it; a session actor without it counts as not verified.
    */
   sessionIdHash?: string | null;
+}
+
+/** How audit events name the way an action came: console (cookie session), api (access key) or cli. */
+export function auditVia(via: Actor['via']): AuditVia {
+  return via === 'session' ? 'console' : via === 'key' ? 'api' : 'cli';
 }
 
 export type ManagementPermission =

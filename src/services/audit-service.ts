@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
-import { AppError } from '../core/errors.js';
+import type { Logger } from 'pino';
+import { AppError, type ErrorCode } from '../core/errors.js';
 import { POLICY_RULES } from '../core/policy.js';
-import type { AuditEvent, Page } from '../core/model.js';
+import type { AuditEvent, Page, User } from '../core/model.js';
 import { timeOrderedIdSource } from '../crypto/random.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { requireAdmin, type Actor, type Clock } from './actor.js';
+import type { Store, Tx } from '../store/store.js';
+import { auditVia, requireAdmin, type Actor, type Clock } from './actor.js';
 import { parseCursor } from './paging.js';
 
 export interface AuditEntry {
@@ -16,6 +15,19 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who an event is about: an actor, or (tenant creation, sign-in) the parts of one that are known. */
+export type AuditActor = Pick<Actor, 'tenantId' | 'accessKeyId' | 'ip' | 'via'> & { user: User | null };
+
+/** The action a refusal is recorded under, and what it was aimed at. */
+export type AuditTarget = Pick<AuditEntry, 'action' | 'targetType' | 'targetId'>;
+
+/**
+ * Refusals that are not recorded by `refusable`: a step-up request is part of the normal flow
+ * (the console asks for the code and retries), and a key refused over the quota is recorded
+ * where it happens, with the limit.
+ */
+const NOT_AUDITED_AS_REFUSAL: ReadonlySet<ErrorCode> = new Set(['STEP_UP_REQUIRED', 'KEY_LIMIT_REACHED']);
+
 /**
  * Management actions, one event each. Details must never hold a secret: callers pass names,
  * IDs and states only, and `record` drops any field whose name suggests a credential.
@@ -23,15 +35,18 @@ export interface AuditEntry {
 export class AuditService {
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly logger: Logger;
   /** Time-ordered, so events of the same millisecond still list in the order they happened. */
   private readonly nextId = timeOrderedIdSource('auditEvent');
 
-  constructor(options: { store: Store; clock: Clock }) {
+  constructor(options: { store: Store; clock: Clock; logger: Logger }) {
     this.store = options.store;
     this.clock = options.clock;
+    this.logger = options.logger;
   }
 
-  async record(actor: Pick<Actor, 'tenantId' | 'user' | 'accessKeyId' | 'ip'> | { tenantId: string; user: null; accessKeyId: null; ip: string | null }, entry: AuditEntry, db?: Kysely<Database>): Promise<void> {
+  /** One event; with `tx`, it commits with the change it records (or not at all). */
+  async record(actor: AuditActor, entry: AuditEntry, tx?: Tx): Promise<void> {
     const at = this.clock.now();
     const event: AuditEvent = {
       id: this.nextId(at.getTime()),
@@ -45,8 +60,29 @@ export class AuditService {
       ip: actor.ip,
       at,
       details: entry.details ? scrub(entry.details) : null,
+      via: auditVia(actor.via),
     };
-    await this.store.audit.insert(event, db);
+    await (tx ?? this.store).audit.insert(event);
+  }
+
+  /**
+   * Runs a management action; when it is refused (403, or 409: the target's state forbids it),
+   * the refusal is an event too, result `failure` with the code as its reason, whichever way the
+   * action came (console, API or CLI). Not found (404) is not recorded: it may name another
+   * tenant's object, which must never appear in this tenant's log.
+   */
+  async refusable<T>(actor: Actor, target: AuditTarget, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 403 || error.status === 409) && !NOT_AUDITED_AS_REFUSAL.has(error.code)) {
+        // The refusal is answered whatever happens to its event.
+        await this.record(actor, { ...target, result: 'failure', details: { reason: error.code } }).catch((e: unknown) =>
+          this.logger.error({ err: e }, 'could not audit a refused action'),
+        );
+      }
+      throw error;
+    }
   }
 
   async list(

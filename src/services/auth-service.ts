@@ -64,7 +64,7 @@ export class AuthService {
     if (!found || !ok || found.user.status !== 'active') {
       if (tenant && found) {
         await this.audit.record(
-          { tenantId: tenant.id, user: found.user, accessKeyId: null, ip: input.ip },
+          { tenantId: tenant.id, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
           { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: ok ? 'USER_DISABLED' : 'WRONG_PASSWORD' } },
         );
       }
@@ -74,7 +74,7 @@ export class AuthService {
       if (input.totp === undefined) throw new AppError('TOTP_REQUIRED');
       if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
         await this.audit.record(
-          { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip },
+          { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
           { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },
         );
         throw new AppError('INVALID_CREDENTIALS');
@@ -92,7 +92,7 @@ export class AuthService {
       lastSeenAt: now.getTime(),
     });
     await this.audit.record(
-      { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip },
+      { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
       { action: 'auth.login', targetType: 'user', targetId: found.user.id },
     );
     return { user: found.user, sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
@@ -130,10 +130,10 @@ export class AuthService {
     if (!isAcceptablePassword(newPassword)) throw new AppError('WEAK_PASSWORD');
     if (newPassword === currentPassword) throw new AppError('WEAK_PASSWORD', 'The new password must differ from the current one.');
     const passwordHash = await hashPassword(newPassword);
-    await this.store.db.transaction().execute(async (trx) => {
-      await this.store.users.update(actor.tenantId, actor.user.id, { passwordHash, mustChangePassword: false }, this.clock.now(), trx);
-      await this.store.sessions.deleteForUserExcept(actor.user.id, sha256Hex(currentSessionToken), trx);
-      await this.audit.record(actor, { action: 'user.password.change', targetType: 'user', targetId: actor.user.id }, trx);
+    await this.store.transaction(async (tx) => {
+      await tx.users.update(actor.tenantId, actor.user.id, { passwordHash, mustChangePassword: false }, this.clock.now());
+      await tx.sessions.deleteForUserExcept(actor.user.id, sha256Hex(currentSessionToken));
+      await this.audit.record(actor, { action: 'user.password.change', targetType: 'user', targetId: actor.user.id }, tx);
     });
   }
 }

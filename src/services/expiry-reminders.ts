@@ -53,11 +53,11 @@ export class ExpiryReminders {
             let tenantAdmins = admins.get(key.tenantId);
             if (tenantAdmins === undefined) admins.set(key.tenantId, (tenantAdmins = await this.store.users.activeAdminIds(key.tenantId)));
             const recipients = expiringRecipients(tenantAdmins, key.creatorId, key.ownerId);
-            const took = await this.store.db.transaction().execute(async (trx) => {
-              if (!(await this.store.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }, trx))) return false;
-              const owner = (await this.store.users.findMany(key.tenantId, [key.ownerId], trx))[0];
+            const took = await this.store.transaction(async (tx) => {
+              if (!(await tx.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }))) return false;
+              const owner = (await tx.users.findMany(key.tenantId, [key.ownerId]))[0];
               const content = keyExpiring({ ...key, owner: { name: owner?.name ?? key.ownerId, email: owner?.email ?? '' } }, now);
-              mailed = (await this.notifications.notify(trx, key.tenantId, recipients, content, { mail: true })) || mailed;
+              mailed = (await this.notifications.notify(tx, key.tenantId, recipients, content, { mail: true })) || mailed;
               return true;
             });
             if (took) reminded++;

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { UsableKeyFacts } from '../core/verification.js';
 import type { KeyForVerification } from '../store/repos/access-keys-repo.js';
+import type { Change } from '../store/repos/changes-repo.js';
 import type { Store } from '../store/store.js';
 import { NegativeCache } from './negative-cache.js';
 import { resolvePermissions } from './permission-resolver.js';
@@ -39,7 +40,8 @@ const MAX_TRACKED_GAP = 1_000;
 /**
  * Verification's view of keys, kept in process memory so the hot path touches no database.
  * Correctness across processes comes from the `changes` log: every change that affects
- * verification writes a row there, and `poll()` (run every few hundred ms) evicts what changed.
+ * verification writes a row there, and `poll()` (run every few hundred ms) evicts what changed;
+ * in the process that made a change, `evict` runs right after its commit (store.onCommit).
  * Unknown key IDs are remembered apart, in a bounded negative cache of their own (see
  * negative-cache.ts), so guessing does not reach the database and cannot push real keys out.
  */
@@ -93,16 +95,31 @@ export class KeyCache {
     else this.cache.set(accessKeyId, entry);
   }
 
-  evictKey(accessKeyId: string): void {
+  /**
+   * Drops the entries whose answer may depend on what changed: the key itself (and the key ID
+   * if it was remembered as unknown: the change may be its creation); a user's keys; the keys
+   * resolved through a role or group; every key of a tenant only for the tenant itself (its
+   * status or policy).
+   */
+  evict(change: Change): void {
+    // Also a load in flight may have read the old rows: it must not be kept (see get).
     this.generation++;
-    this.cache.delete(accessKeyId);
-    this.forgetUnknown(accessKeyId);
-  }
-
-  evictTenant(tenantId: string): void {
-    this.generation++;
+    if ('accessKeyId' in change) {
+      this.cache.delete(change.accessKeyId);
+      this.forgetUnknown(change.accessKeyId);
+      return;
+    }
+    const depends = (entry: CachedKey): boolean =>
+      entry.key.tenantId === change.tenantId &&
+      ('userId' in change
+        ? entry.key.ownerId === change.userId
+        : 'roleId' in change
+          ? entry.dependsOn.roleIds.includes(change.roleId)
+          : 'groupId' in change
+            ? entry.dependsOn.groupIds.includes(change.groupId)
+            : true);
     for (const [id, entry] of this.cache.entries()) {
-      if (entry.key.tenantId === tenantId) this.cache.delete(id);
+      if (depends(entry)) this.cache.delete(id);
     }
   }
 
@@ -126,7 +143,7 @@ export class KeyCache {
       for (const row of rows) {
         const skipped = row.seq - this.lastSeq - 1;
         if (skipped > 0 && skipped <= MAX_TRACKED_GAP) for (let seq = this.lastSeq + 1; seq < row.seq; seq++) this.gaps.set(seq, now + GAP_WAIT_MS);
-        this.apply(row);
+        this.evict(row.change);
         this.lastSeq = row.seq;
       }
       applied += rows.length;
@@ -135,17 +152,12 @@ export class KeyCache {
     if (this.gaps.size > 0) {
       for (const row of await this.store.changes.bySeqs([...this.gaps.keys()])) {
         this.gaps.delete(row.seq);
-        this.apply(row);
+        this.evict(row.change);
         applied++;
       }
       for (const [seq, until] of this.gaps) if (until <= now) this.gaps.delete(seq);
     }
     return applied;
-  }
-
-  private apply(row: { tenantId: string; accessKeyId: string | null }): void {
-    if (row.accessKeyId === null) this.evictTenant(row.tenantId);
-    else this.evictKey(row.accessKeyId);
   }
 
   /** Real keys held (unknown IDs are not counted: they live in their own cache). */

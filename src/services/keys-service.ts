@@ -8,7 +8,8 @@ import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '
 import { sha256Hex } from '../crypto/digest.js';
 import { openSecret, sealSecret } from '../crypto/envelope.js';
 import { generateAccessKeyId, generateSecret } from '../crypto/random.js';
-import type { Store } from '../store/store.js';
+import type { KeyPatch } from '../store/repos/access-keys-repo.js';
+import type { Store, Tx } from '../store/store.js';
 import { requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { AuditEntry, AuditService } from './audit-service.js';
 import type { NotificationsService } from './notifications-service.js';
@@ -16,8 +17,6 @@ import { parseCursor } from './paging.js';
 import { resolvePermissions, type ResolvedPermissions } from './permission-resolver.js';
 import { requireKnown } from './require-known.js';
 import type { StepUpService } from './step-up-service.js';
-
-type Trx = Parameters<Store['accessKeys']['updateIn']>[0];
 
 export const MAX_OVERLAP_SECONDS = 86_400;
 const DAY_MS = 86_400_000;
@@ -59,7 +58,6 @@ export class KeysService {
   private readonly clock: Clock;
   private readonly audit: AuditService;
   private readonly masterKey: Buffer;
-  private readonly onKeyChange: (accessKeyId: string) => void;
   private readonly stepUp: StepUpService;
   private readonly notifications: NotificationsService;
 
@@ -68,7 +66,6 @@ export class KeysService {
     clock: Clock;
     audit: AuditService;
     masterKey: Buffer;
-    onKeyChange: (accessKeyId: string) => void;
     stepUp: StepUpService;
     notifications: NotificationsService;
   }) {
@@ -76,12 +73,15 @@ export class KeysService {
     this.clock = options.clock;
     this.audit = options.audit;
     this.masterKey = options.masterKey;
-    this.onKeyChange = options.onKeyChange;
     this.stepUp = options.stepUp;
     this.notifications = options.notifications;
   }
 
-  async create(actor: Actor, input: CreateKeyInput): Promise<IssuedKey> {
+  create(actor: Actor, input: CreateKeyInput): Promise<IssuedKey> {
+    return this.audit.refusable(actor, { action: 'access_key.create', targetType: 'access_key', targetId: null }, () => this.createKey(actor, input));
+  }
+
+  private async createKey(actor: Actor, input: CreateKeyInput): Promise<IssuedKey> {
     requireKeyScope(actor, 'latchkey:keys:write');
     const policy = await this.policyOf(actor);
     await this.stepUp.require(actor, policy);
@@ -114,10 +114,10 @@ export class KeysService {
     };
     const secrets = this.seal(key, secret, 1, null);
     const limit = keyLimitFor(owner.role, policy);
-    const result = await this.store.db.transaction().execute(async (trx) => {
-      const inserted = await this.store.accessKeys.insertWithinQuotaIn(trx, { key, secrets }, limit);
+    const result = await this.store.transaction(async (tx) => {
+      const inserted = await tx.accessKeys.insertWithinQuota({ key, secrets }, limit);
       if (inserted === 'limit-reached') return inserted;
-      await this.tellOwner(trx, actor, key, 'create');
+      await this.tellOwner(tx, actor, key, 'create');
       await this.audit.record(
         actor,
         {
@@ -126,7 +126,7 @@ export class KeysService {
           targetId: key.accessKeyId,
           details: { name: key.name, type: key.type, ownerId: owner.id, expiresAt: key.expiresAt?.toISOString() ?? null, roleIds, groupIds },
         },
-        trx,
+        tx,
       );
       return inserted;
     });
@@ -134,7 +134,6 @@ export class KeysService {
       await this.audit.record(actor, { action: 'access_key.create', targetType: 'user', targetId: owner.id, result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit } });
       throw new AppError('KEY_LIMIT_REACHED', `${owner.id === actor.user.id ? 'You already hold' : 'This user already holds'} ${limit} access keys, the most the tenant policy allows. Delete one first.`, { limit });
     }
-    this.onKeyChange(key.accessKeyId);
     return this.issued(key, secret);
   }
 
@@ -166,12 +165,21 @@ export class KeysService {
     return { held, limit: keyLimitFor(owner.role, policy) };
   }
 
+  /** How many keys the actor holds that are not deleted (what counts against the policy's limit). */
+  async countHeld(actor: Actor): Promise<number> {
+    return this.store.accessKeys.countHeld(actor.user.id);
+  }
+
   async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:read');
     return (await this.load(actor, accessKeyId)).key;
   }
 
-  async update(actor: Actor, accessKeyId: string, input: UpdateKeyInput): Promise<AccessKey> {
+  update(actor: Actor, accessKeyId: string, input: UpdateKeyInput): Promise<AccessKey> {
+    return this.audit.refusable(actor, { action: 'access_key.update', targetType: 'access_key', targetId: accessKeyId }, () => this.updateKey(actor, accessKeyId, input));
+  }
+
+  private async updateKey(actor: Actor, accessKeyId: string, input: UpdateKeyInput): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:write');
     const { key } = await this.load(actor, accessKeyId);
     this.transition(key.state, 'update');
@@ -194,10 +202,10 @@ export class KeysService {
     if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
       await this.requireWithinActorKey(actor, { ownerId: key.ownerId, roleIds, groupIds });
     }
-    await this.guarded(actor, key, patch, async (trx) => {
+    await this.guarded(actor, key, patch, async (tx) => {
       if (reassigned) {
         const content = keyAssignmentsChanged(key, { id: actor.user.id, name: actor.user.name }, { roleIds, groupIds });
-        await this.notifications.notify(trx, actor.tenantId, assignmentsChangedRecipients(actor.user, key.ownerId), content);
+        await this.notifications.notify(tx, actor.tenantId, assignmentsChangedRecipients(actor.user, key.ownerId), content);
       }
       return {
         action: 'access_key.update',
@@ -222,7 +230,11 @@ export class KeysService {
   }
 
   /** A new secret, returned once; the old one stops now or after `overlapSeconds`. */
-  async rotate(actor: Actor, accessKeyId: string, overlapSeconds = 0): Promise<IssuedKey> {
+  rotate(actor: Actor, accessKeyId: string, overlapSeconds = 0): Promise<IssuedKey> {
+    return this.audit.refusable(actor, { action: 'access_key.rotate', targetType: 'access_key', targetId: accessKeyId }, () => this.rotateKey(actor, accessKeyId, overlapSeconds));
+  }
+
+  private async rotateKey(actor: Actor, accessKeyId: string, overlapSeconds: number): Promise<IssuedKey> {
     requireKeyScope(actor, 'latchkey:keys:write');
     if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_OVERLAP_SECONDS) {
       throw new AppError('VALIDATION_FAILED', `overlapSeconds must be an integer from 0 to ${MAX_OVERLAP_SECONDS} (24 hours).`);
@@ -236,18 +248,17 @@ export class KeysService {
     const secret = generateSecret();
     const previous = overlapSeconds > 0 ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
     const next = this.seal(key, secret, secrets.secretVersion + 1, previous);
-    await this.store.db.transaction().execute(async (trx) => {
-      if (!(await this.store.accessKeys.rotateIn(trx, actor.tenantId, accessKeyId, secrets.secretVersion, next, now))) {
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.accessKeys.rotate(actor.tenantId, accessKeyId, secrets.secretVersion, next, now))) {
         throw new AppError('CONFLICT', 'The key changed while it was being rotated; try again.');
       }
-      await this.tellOwner(trx, actor, key, 'rotate');
+      await this.tellOwner(tx, actor, key, 'rotate');
       await this.audit.record(
         actor,
         { action: 'access_key.rotate', targetType: 'access_key', targetId: accessKeyId, details: { overlapSeconds, previousSecretExpiresAt: previous?.until.toISOString() ?? null } },
-        trx,
+        tx,
       );
     });
-    this.onKeyChange(accessKeyId);
     return this.issued(await this.get(actor, accessKeyId), secret);
   }
 
@@ -255,7 +266,11 @@ export class KeysService {
    * The secret again, when the tenant policy allows it: only in a console session (never to a
    * program holding a key), only after step-up verification, audited. Members: their own keys.
    */
-  async reveal(actor: Actor, accessKeyId: string): Promise<Omit<IssuedKey, 'key'> & { accessKeyId: string }> {
+  reveal(actor: Actor, accessKeyId: string): Promise<Omit<IssuedKey, 'key'> & { accessKeyId: string }> {
+    return this.audit.refusable(actor, { action: 'access_key.reveal', targetType: 'access_key', targetId: accessKeyId }, () => this.revealKey(actor, accessKeyId));
+  }
+
+  private async revealKey(actor: Actor, accessKeyId: string): Promise<Omit<IssuedKey, 'key'> & { accessKeyId: string }> {
     if (actor.via !== 'session') throw new AppError('FORBIDDEN', 'Secrets are revealed only in a console session.');
     const { key, secrets } = await this.load(actor, accessKeyId);
     const policy = await this.policyOf(actor);
@@ -283,15 +298,19 @@ export class KeysService {
     return this.store.accessRecords.listForKey(actor.tenantId, accessKeyId, { cursor: parseCursor(query.cursor), limit: query.limit, since, outcome: query.outcome });
   }
 
-  private async changeState(actor: Actor, accessKeyId: string, action: KeyAction): Promise<AccessKey> {
+  private changeState(actor: Actor, accessKeyId: string, action: KeyAction): Promise<AccessKey> {
+    return this.audit.refusable(actor, { action: `access_key.${action}`, targetType: 'access_key', targetId: accessKeyId }, () => this.applyState(actor, accessKeyId, action));
+  }
+
+  private async applyState(actor: Actor, accessKeyId: string, action: KeyAction): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:write');
     const { key } = await this.load(actor, accessKeyId);
     const policy = await this.policyOf(actor);
     const decision = this.transition(key.state, action, policy.deleteRequiresDisabled);
     if (!decision.changed) return key;
     if (action === 'enable') await this.stepUp.require(actor, policy);
-    await this.guarded(actor, key, { state: decision.next }, async (trx) => {
-      await this.tellOwner(trx, actor, key, action as AdminKeyAction);
+    await this.guarded(actor, key, { state: decision.next }, async (tx) => {
+      await this.tellOwner(tx, actor, key, action as AdminKeyAction);
       return { action: `access_key.${action}`, targetType: 'access_key', targetId: accessKeyId, details: { from: key.state, to: decision.next } };
     });
     return this.get(actor, accessKeyId);
@@ -327,20 +346,19 @@ export class KeysService {
    * A write that only lands if nobody changed the key's state in between; `also` adds the
    * notifications it causes and returns its audit entry, all in the same transaction.
    */
-  private async guarded(actor: Actor, key: AccessKey, patch: Parameters<Store['accessKeys']['update']>[3], also: (trx: Trx) => Promise<AuditEntry>): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
-      if (!(await this.store.accessKeys.updateIn(trx, actor.tenantId, key.accessKeyId, key.state, patch, this.clock.now()))) {
+  private async guarded(actor: Actor, key: AccessKey, patch: KeyPatch, also: (tx: Tx) => Promise<AuditEntry>): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.accessKeys.update(actor.tenantId, key.accessKeyId, key.state, patch, this.clock.now()))) {
         throw new AppError('CONFLICT', 'The key changed while this request was being handled; reload and try again.');
       }
-      await this.audit.record(actor, await also(trx), trx);
+      await this.audit.record(actor, await also(tx), tx);
     });
-    this.onKeyChange(key.accessKeyId);
   }
 
   /** key.changed_by_admin for the owner, when an administrator acted on someone else's key. */
-  private async tellOwner(trx: Trx, actor: Actor, key: AccessKey, action: AdminKeyAction): Promise<void> {
+  private async tellOwner(tx: Tx, actor: Actor, key: AccessKey, action: AdminKeyAction): Promise<void> {
     const recipients = changedByAdminRecipients(actor.user, key.ownerId);
-    if (recipients.length > 0) await this.notifications.notify(trx, actor.tenantId, recipients, keyChangedByAdmin(action, key, actor.user));
+    if (recipients.length > 0) await this.notifications.notify(tx, actor.tenantId, recipients, keyChangedByAdmin(action, key, actor.user));
   }
 
   private async policyOf(actor: Actor): Promise<TenantPolicy> {

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import { sealValue } from '../crypto/envelope.js';
 import { generateId } from '../crypto/random.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import type { Tx } from '../store/store.js';
 import type { Clock } from './actor.js';
 
 export interface OutgoingMail {
@@ -24,24 +22,22 @@ export const mailBinding = (mailId: string) => `mail:${mailId}`;
  * committed. Without SMTP configured nothing is queued (the bell still works).
  */
 export class MailOutbox {
-  private readonly store: Store;
   private readonly clock: Clock;
   private readonly masterKey: Buffer;
   readonly configured: boolean;
   private readonly onQueued: () => void;
 
-  constructor(options: { store: Store; clock: Clock; masterKey: Buffer; configured: boolean; onQueued: () => void }) {
-    this.store = options.store;
+  constructor(options: { clock: Clock; masterKey: Buffer; configured: boolean; onQueued: () => void }) {
     this.clock = options.clock;
     this.masterKey = options.masterKey;
     this.configured = options.configured;
     this.onQueued = options.onQueued;
   }
 
-  async enqueue(trx: Kysely<Database>, mails: OutgoingMail[]): Promise<void> {
+  async enqueue(tx: Tx, mails: OutgoingMail[]): Promise<void> {
     if (!this.configured || mails.length === 0) return;
     const now = this.clock.now();
-    await this.store.outbox.enqueue(
+    await tx.outbox.enqueue(
       mails.map((m) => {
         const id = generateId('mail');
         return {
@@ -55,7 +51,6 @@ export class MailOutbox {
           discardAfter: m.discardAfter ?? null,
         };
       }),
-      trx,
     );
   }
 

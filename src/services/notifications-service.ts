@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Notification, Page, User } from '../core/model.js';
 import { keyConsolePath, notificationMail, type NotificationContent } from '../core/notifications.js';
 import { generateId } from '../crypto/random.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import type { Store, Tx } from '../store/store.js';
 import { requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { MailOutbox } from './mail-outbox.js';
 import { parseCursor } from './paging.js';
@@ -33,11 +31,11 @@ export class NotificationsService {
 
   /**
    * Tells each recipient (active users of the tenant only; the acting user never needs telling)
-   * in `trx`. With `mail`, each also gets it by email, linked to where they manage the key.
+   * in `tx`. With `mail`, each also gets it by email, linked to where they manage the key.
    * Returns whether any mail was queued (call `mailQueued()` once the transaction committed).
    */
   async notify(
-    trx: Kysely<Database>,
+    tx: Tx,
     tenantId: string,
     recipientIds: string[],
     content: NotificationContent,
@@ -45,15 +43,14 @@ export class NotificationsService {
   ): Promise<boolean> {
     const ids = [...new Set(recipientIds)].filter((id) => id !== options.skip);
     if (ids.length === 0) return false;
-    const users = (await this.store.users.findMany(tenantId, ids, trx)).filter((u) => u.status === 'active');
+    const users = (await tx.users.findMany(tenantId, ids)).filter((u) => u.status === 'active');
     const now = this.clock.now();
-    await this.store.notifications.insertMany(
+    await tx.notifications.insertMany(
       users.map((u) => ({ id: generateId('notification'), tenantId, userId: u.id, kind: content.kind, title: content.title, body: content.body, data: content.data, createdAt: now, readAt: null })),
-      trx,
     );
     if (!options.mail || !this.mail.configured) return false;
     await this.mail.enqueue(
-      trx,
+      tx,
       users.map((u) => ({ tenantId, to: u.email, purpose: `notification:${content.kind}`, ...notificationMail(content, this.linkFor(content, u)) })),
     );
     return users.length > 0;

@@ -1,11 +1,9 @@
-import type { Kysely } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Group, Page, Role } from '../core/model.js';
 import { membershipChanges, sameSet, userRolesChanged, type RolesChange } from '../core/notifications.js';
 import { isPermissionPattern, normalize } from '../core/permissions.js';
 import { generateId } from '../crypto/random.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import type { Store, Tx } from '../store/store.js';
 import { requireAdmin, requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { AuditEntry, AuditService } from './audit-service.js';
 import type { NotificationsService } from './notifications-service.js';
@@ -17,18 +15,17 @@ export class RolesService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly audit: AuditService;
-  private readonly onChange: (tenantId: string) => void;
   private readonly notifications: NotificationsService;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; onChange: (tenantId: string) => void; notifications: NotificationsService }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; notifications: NotificationsService }) {
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
-    this.onChange = options.onChange;
     this.notifications = options.notifications;
   }
 
-  async createRole(actor: Actor, input: { name: string; description?: string; permissions: string[] }): Promise<Role> {
+  createRole(actor: Actor, input: { name: string; description?: string; permissions: string[] }): Promise<Role> {
+    return this.audit.refusable(actor, { action: 'role.create', targetType: 'role', targetId: null }, async () => {
     requireAdmin(actor, 'latchkey:roles:write');
     const now = this.clock.now();
     const role: Role = {
@@ -40,11 +37,9 @@ export class RolesService {
       createdAt: now,
       updatedAt: now,
     };
-    // A new role is in no key's grants yet, so no change row: nothing cached can be stale.
-    await this.write(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions } }, false, (trx) =>
-      this.store.roles.insert(role, trx),
-    );
+    await this.write(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions } }, (tx) => tx.roles.insert(role));
     return role;
+    });
   }
 
   async listRoles(actor: Actor, query: { cursor?: string; limit: number }): Promise<Page<Role>> {
@@ -59,7 +54,8 @@ export class RolesService {
     return role;
   }
 
-  async updateRole(actor: Actor, id: string, patch: { name?: string; description?: string; permissions?: string[] }): Promise<Role> {
+  updateRole(actor: Actor, id: string, patch: { name?: string; description?: string; permissions?: string[] }): Promise<Role> {
+    return this.audit.refusable(actor, { action: 'role.update', targetType: 'role', targetId: id }, async () => {
     requireAdmin(actor, 'latchkey:roles:write');
     const role = await this.getRole(actor, id);
     const next: Role = {
@@ -69,24 +65,28 @@ export class RolesService {
       permissions: patch.permissions === undefined ? role.permissions : checkPermissions(patch.permissions),
       updatedAt: this.clock.now(),
     };
-    await this.write(actor, { action: 'role.update', targetType: 'role', targetId: id, details: { ...patch } }, true, async (trx) => {
-      if (!(await this.store.roles.update(next, trx))) throw new AppError('NOT_FOUND', 'No such role.');
+    await this.write(actor, { action: 'role.update', targetType: 'role', targetId: id, details: { ...patch } }, async (tx) => {
+      if (!(await tx.roles.update(next))) throw new AppError('NOT_FOUND', 'No such role.');
     });
     return next;
-  }
-
-  async deleteRole(actor: Actor, id: string): Promise<void> {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const role = await this.getRole(actor, id);
-    await this.write(actor, { action: 'role.delete', targetType: 'role', targetId: id, details: { name: role.name } }, true, async (trx) => {
-      refuseIfKeysUse('role', await this.store.roles.countLiveKeysUsing(actor.tenantId, id, trx));
-      const holders = await this.store.users.holdersOfRole(actor.tenantId, id, trx);
-      if (!(await this.store.roles.delete(actor.tenantId, id, trx))) throw new AppError('NOT_FOUND', 'No such role.');
-      await this.tell(trx, actor, holders, { kind: 'role-deleted', role: { id, name: role.name } });
     });
   }
 
-  async createGroup(actor: Actor, input: { name: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
+  deleteRole(actor: Actor, id: string): Promise<void> {
+    return this.audit.refusable(actor, { action: 'role.delete', targetType: 'role', targetId: id }, async () => {
+    requireAdmin(actor, 'latchkey:roles:write');
+    const role = await this.getRole(actor, id);
+    await this.write(actor, { action: 'role.delete', targetType: 'role', targetId: id, details: { name: role.name } }, async (tx) => {
+      refuseIfKeysUse('role', await tx.roles.countLiveKeysUsing(actor.tenantId, id));
+      const holders = await tx.users.holdersOfRole(actor.tenantId, id);
+      if (!(await tx.roles.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such role.');
+      await this.tell(tx, actor, holders, { kind: 'role-deleted', role: { id, name: role.name } });
+    });
+    });
+  }
+
+  createGroup(actor: Actor, input: { name: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
+    return this.audit.refusable(actor, { action: 'group.create', targetType: 'group', targetId: null }, async () => {
     requireAdmin(actor, 'latchkey:roles:write');
     const now = this.clock.now();
     const group: Group = {
@@ -102,13 +102,13 @@ export class RolesService {
     await this.write(
       actor,
       { action: 'group.create', targetType: 'group', targetId: group.id, details: { name: group.name, roleIds: group.roleIds, userIds: group.userIds } },
-      true,
-      async (trx) => {
-        await this.store.groups.insert(group, trx);
-        await this.tell(trx, actor, group.userIds, { kind: 'added-to-group', group });
+      async (tx) => {
+        await tx.groups.insert(group);
+        await this.tell(tx, actor, group.userIds, { kind: 'added-to-group', group });
       },
     );
     return group;
+    });
   }
 
   async listGroups(actor: Actor, query: { cursor?: string; limit: number }): Promise<Page<Group>> {
@@ -123,7 +123,8 @@ export class RolesService {
     return group;
   }
 
-  async updateGroup(actor: Actor, id: string, patch: { name?: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
+  updateGroup(actor: Actor, id: string, patch: { name?: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
+    return this.audit.refusable(actor, { action: 'group.update', targetType: 'group', targetId: id }, async () => {
     requireAdmin(actor, 'latchkey:roles:write');
     const group = await this.getGroup(actor, id);
     const next: Group = {
@@ -136,48 +137,48 @@ export class RolesService {
     };
     const members = membershipChanges(group.userIds, next.userIds);
     const rolesChanged = !sameSet(group.roleIds, next.roleIds);
-    await this.write(actor, { action: 'group.update', targetType: 'group', targetId: id, details: { ...patch } }, true, async (trx) => {
-      if (!(await this.store.groups.update(next, trx))) throw new AppError('NOT_FOUND', 'No such group.');
-      await this.tell(trx, actor, members.added, { kind: 'added-to-group', group: next });
-      await this.tell(trx, actor, members.removed, { kind: 'removed-from-group', group: next });
+    await this.write(actor, { action: 'group.update', targetType: 'group', targetId: id, details: { ...patch } }, async (tx) => {
+      if (!(await tx.groups.update(next))) throw new AppError('NOT_FOUND', 'No such group.');
+      await this.tell(tx, actor, members.added, { kind: 'added-to-group', group: next });
+      await this.tell(tx, actor, members.removed, { kind: 'removed-from-group', group: next });
       // Members who just joined were told already; the others learn their group's roles changed.
-      if (rolesChanged) await this.tell(trx, actor, next.userIds.filter((u) => !members.added.includes(u)), { kind: 'group-roles', group: next });
+      if (rolesChanged) await this.tell(tx, actor, next.userIds.filter((u) => !members.added.includes(u)), { kind: 'group-roles', group: next });
     });
     return next;
+    });
   }
 
-  async deleteGroup(actor: Actor, id: string): Promise<void> {
+  deleteGroup(actor: Actor, id: string): Promise<void> {
+    return this.audit.refusable(actor, { action: 'group.delete', targetType: 'group', targetId: id }, async () => {
     requireAdmin(actor, 'latchkey:roles:write');
     const group = await this.getGroup(actor, id);
-    await this.write(actor, { action: 'group.delete', targetType: 'group', targetId: id, details: { name: group.name } }, true, async (trx) => {
-      refuseIfKeysUse('group', await this.store.groups.countLiveKeysUsing(actor.tenantId, id, trx));
-      if (!(await this.store.groups.delete(actor.tenantId, id, trx))) throw new AppError('NOT_FOUND', 'No such group.');
-      await this.tell(trx, actor, group.userIds, { kind: 'removed-from-group', group });
+    await this.write(actor, { action: 'group.delete', targetType: 'group', targetId: id, details: { name: group.name } }, async (tx) => {
+      refuseIfKeysUse('group', await tx.groups.countLiveKeysUsing(actor.tenantId, id));
+      if (!(await tx.groups.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such group.');
+      await this.tell(tx, actor, group.userIds, { kind: 'removed-from-group', group });
+    });
     });
   }
 
   /**
-   * The write, its change row and its audit event in one transaction (DESIGN: a change row is
-   * written with the change, so no process can miss one). Role and group changes alter effective
-   * permissions, so the change row (`invalidates`) makes every process drop the tenant's cached keys.
+   * The write and its audit event in one unit of work; the repositories record the change rows
+   * (DESIGN: a change row is written with the change, so no process can miss one).
    */
-  private async write(actor: Actor, entry: AuditEntry, invalidates: boolean, work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+  private async write(actor: Actor, entry: AuditEntry, work: (tx: Tx) => Promise<void>): Promise<void> {
     try {
-      await this.store.db.transaction().execute(async (trx) => {
-        await work(trx);
-        if (invalidates) await this.store.changes.append(actor.tenantId, null, this.clock.now(), trx);
-        await this.audit.record(actor, entry, trx);
+      await this.store.transaction(async (tx) => {
+        await work(tx);
+        await this.audit.record(actor, entry, tx);
       });
     } catch (error) {
       if (this.store.dialect.isUniqueViolation(error)) throw new AppError('NAME_TAKEN');
       throw error;
     }
-    if (invalidates) this.onChange(actor.tenantId);
   }
 
   /** user.roles_changed for the users affected (never the admin who made the change). */
-  private async tell(trx: Kysely<Database>, actor: Actor, userIds: string[], change: RolesChange): Promise<void> {
-    await this.notifications.notify(trx, actor.tenantId, userIds, userRolesChanged(change, actor.user), { skip: actor.user.id });
+  private async tell(tx: Tx, actor: Actor, userIds: string[], change: RolesChange): Promise<void> {
+    await this.notifications.notify(tx, actor.tenantId, userIds, userRolesChanged(change, actor.user), { skip: actor.user.id });
   }
 
   private checkRefs(tenantId: string, kind: 'role' | 'user', ids: string[]): Promise<string[]> {

@@ -49,8 +49,17 @@ export interface ServicesOptions {
   mailPollMs?: number;
 }
 
+/** The database as the HTTP layer and the CLI may see it: its name and health, never its repositories. */
+export interface DatabaseHealth {
+  readonly name: 'sqlite' | 'postgres';
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** True when the error means the database cannot be reached (answer 503, fail closed). */
+  isUnavailable(error: unknown): boolean;
+}
+
 export interface Services {
-  store: Store;
+  database: DatabaseHealth;
   clock: Clock;
   audit: AuditService;
   auth: AuthService;
@@ -78,10 +87,13 @@ const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, sock
 export function createServices(options: ServicesOptions): Services {
   const { store, logger, masterKey } = options;
   const clock = options.clock ?? systemClock;
-  const audit = new AuditService({ store, clock });
+  const audit = new AuditService({ store, clock, logger });
   const keyCache = new KeyCache({ store, max: options.keyCacheSize });
+  // This process drops what a write changed as soon as it commits; other processes on their next poll.
+  const stopEvicting = store.onCommit((changes) => {
+    for (const change of changes) keyCache.evict(change);
+  });
   const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs });
-  const onTenantChange = (tenantId: string) => keyCache.evictTenant(tenantId);
   const timers: NodeJS.Timeout[] = [];
   let polling = false;
 
@@ -100,7 +112,7 @@ export function createServices(options: ServicesOptions): Services {
           ...(mail.maxAttempts !== undefined && { maxAttempts: mail.maxAttempts }),
         })
       : null;
-  const outbox = new MailOutbox({ store, clock, masterKey, configured: mailSender !== null, onQueued: () => mailSender?.wake() });
+  const outbox = new MailOutbox({ clock, masterKey, configured: mailSender !== null, onQueued: () => mailSender?.wake() });
   const notifications = new NotificationsService({ store, clock, mail: outbox, publicUrl: mail.publicUrl });
   const totp = new TotpService({ store, clock, audit, masterKey });
   const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
@@ -115,7 +127,7 @@ export function createServices(options: ServicesOptions): Services {
   };
 
   return {
-    store,
+    database: { name: store.dialect.name, ping: () => store.ping(), isUnavailable: (error) => store.dialect.isUnavailable(error) },
     clock,
     audit,
     keyCache,
@@ -126,10 +138,10 @@ export function createServices(options: ServicesOptions): Services {
     reminders,
     mailSender,
     auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp }),
-    tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null, onChange: onTenantChange }),
-    users: new UsersService({ store, clock, audit, onChange: onTenantChange, notifications, totp }),
-    roles: new RolesService({ store, clock, audit, onChange: onTenantChange, notifications }),
-    keys: new KeysService({ store, clock, audit, masterKey, onKeyChange: (id) => keyCache.evictKey(id), stepUp, notifications }),
+    tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
+    users: new UsersService({ store, clock, audit, notifications, totp }),
+    roles: new RolesService({ store, clock, audit, notifications }),
+    keys: new KeysService({ store, clock, audit, masterKey, stepUp, notifications }),
     verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing }),
     async start() {
       await keyCache.start();
@@ -158,6 +170,7 @@ export function createServices(options: ServicesOptions): Services {
       await reminding;
       await mailSender?.stop();
       await recorder.close();
+      stopEvicting();
     },
   };
 }

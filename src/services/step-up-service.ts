@@ -86,15 +86,14 @@ export class StepUpService {
     const now = this.clock.now();
     const code = generateEmailCode();
     const expiresAt = new Date(now.getTime() + EMAIL_CODE_TTL_MS);
-    const sent = await this.store.db.transaction().execute(async (trx) => {
-      const stored = await this.store.sessions.putStepUpCode(
+    const sent = await this.store.transaction(async (tx) => {
+      const stored = await tx.sessions.putStepUpCode(
         idHash,
         { digest: emailCodeDigest(this.masterKey, idHash, code), expiresAt: expiresAt.getTime(), sentAt: now.getTime() },
         now.getTime() - STEP_UP_START_INTERVAL_MS,
-        trx,
       );
       if (!stored) return false;
-      await this.mail.enqueue(trx, [
+      await this.mail.enqueue(tx, [
         {
           tenantId: actor.tenantId,
           to: actor.user.email,
@@ -107,7 +106,7 @@ export class StepUpService {
           discardAfter: expiresAt,
         },
       ]);
-      await this.audit.record(actor, { action: 'auth.step_up.start', targetType: 'user', targetId: actor.user.id, details: { method: 'email' } }, trx);
+      await this.audit.record(actor, { action: 'auth.step_up.start', targetType: 'user', targetId: actor.user.id, details: { method: 'email' } }, tx);
       return true;
     });
     if (!sent) {

@@ -24,14 +24,12 @@ export class TenantsService {
   private readonly clock: Clock;
   private readonly audit: AuditService;
   private readonly mailConfigured: boolean;
-  private readonly onChange: (tenantId: string) => void;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; mailConfigured: boolean; onChange: (tenantId: string) => void }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; mailConfigured: boolean }) {
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
     this.mailConfigured = options.mailConfigured;
-    this.onChange = options.onChange;
   }
 
   async create(input: { slug: string; name?: string; email: string; password?: string; adminName?: string }): Promise<CreatedTenant> {
@@ -58,16 +56,27 @@ export class TenantsService {
     };
     const passwordHash = await hashPassword(input.password ?? oneTimePassword!);
     try {
-      await this.store.db.transaction().execute(async (trx) => {
-        await this.store.tenants.insert(tenant, trx);
-        await this.store.users.insert(admin, passwordHash, trx);
-        await this.audit.record({ tenantId: tenant.id, user: null, accessKeyId: null, ip: null }, { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, details: { slug } }, trx);
+      await this.store.transaction(async (tx) => {
+        await tx.tenants.insert(tenant);
+        await tx.users.insert(admin, passwordHash);
+        // Tenants are made by `latchkey init` or the server's first start, both the CLI.
+        await this.audit.record({ tenantId: tenant.id, user: null, accessKeyId: null, ip: null, via: 'cli' }, { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, details: { slug } }, tx);
       });
     } catch (error) {
       if (this.store.dialect.isUniqueViolation(error)) throw new AppError('TENANT_EXISTS');
       throw error;
     }
     return { tenant, admin, oneTimePassword };
+  }
+
+  /** How many tenants there are (none: the first start creates one). */
+  count(): Promise<number> {
+    return this.store.tenants.count();
+  }
+
+  /** A tenant named by its ID or its slug, as sign-in and the CLI's --tenant name one. */
+  findByIdOrSlug(value: string): Promise<Tenant | null> {
+    return this.store.tenants.findByIdOrSlug(value);
   }
 
   async get(tenantId: string): Promise<Tenant> {
@@ -81,7 +90,11 @@ export class TenantsService {
     return (await this.get(actor.tenantId)).policy;
   }
 
-  async putPolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+  putPolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+    return this.audit.refusable(actor, { action: 'policy.update', targetType: 'policy', targetId: null }, () => this.replacePolicy(actor, policy));
+  }
+
+  private async replacePolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
     requireAdmin(actor, 'latchkey:policy:write');
     const problems = validatePolicy(policy);
     if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
@@ -90,13 +103,12 @@ export class TenantsService {
       throw new AppError('SMTP_NOT_CONFIGURED', 'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".');
     }
     const before = (await this.get(actor.tenantId)).policy;
-    await this.store.db.transaction().execute(async (trx) => {
-      await this.store.tenants.updatePolicy(actor.tenantId, policy, trx);
-      await this.store.changes.append(actor.tenantId, null, this.clock.now(), trx);
-      await this.audit.record(actor, { action: 'policy.update', targetType: 'policy', targetId: actor.tenantId, details: { before, after: policy } }, trx);
+    // The whole tenant's cached keys go: this process applies the new rules (e.g. replay
+    // protection) at once, others on their next poll.
+    await this.store.transaction(async (tx) => {
+      await tx.tenants.updatePolicy(actor.tenantId, policy);
+      await this.audit.record(actor, { action: 'policy.update', targetType: 'policy', targetId: actor.tenantId, details: { before, after: policy } }, tx);
     });
-    // This process applies the new rules (e.g. replay protection) at once; others on their next poll.
-    this.onChange(actor.tenantId);
     return policy;
   }
 }

@@ -83,9 +83,9 @@ export class TotpService {
       throw new AppError('TOTP_CODE_INVALID');
     }
     await this.clearThrottle(actor);
-    await this.store.db.transaction().execute(async (trx) => {
-      await this.store.totp.delete(actor.tenantId, actor.user.id, trx);
-      await this.audit.record(actor, { action: 'user.totp.remove', targetType: 'user', targetId: actor.user.id }, trx);
+    await this.store.transaction(async (tx) => {
+      await tx.totp.delete(actor.tenantId, actor.user.id);
+      await this.audit.record(actor, { action: 'user.totp.remove', targetType: 'user', targetId: actor.user.id }, tx);
     });
   }
 
@@ -94,15 +94,19 @@ export class TotpService {
    * they sign in with their password alone until they set up a new one. Admins turn off their
    * own with a code (DELETE /v1/me/totp), so a stolen admin session cannot strip it.
    */
-  async reset(actor: Actor, userId: string): Promise<void> {
+  reset(actor: Actor, userId: string): Promise<void> {
+    return this.audit.refusable(actor, { action: 'user.totp.reset', targetType: 'user', targetId: userId }, () => this.resetFor(actor, userId));
+  }
+
+  private async resetFor(actor: Actor, userId: string): Promise<void> {
     requireAdmin(actor, 'latchkey:users:write');
     const user = await this.store.users.find(actor.tenantId, userId);
     if (!user) throw new AppError('NOT_FOUND', 'No such user.');
     if (user.id === actor.user.id) throw new AppError('FORBIDDEN', 'Turn off your own authenticator app under Personal Settings → Security, with a current code.');
-    await this.store.db.transaction().execute(async (trx) => {
-      if (!(await this.store.totp.delete(actor.tenantId, userId, trx))) throw new AppError('TOTP_NOT_ENROLLED', 'This user has no authenticator app set up.');
-      await this.store.sessions.deleteForUser(userId, trx);
-      await this.audit.record(actor, { action: 'user.totp.reset', targetType: 'user', targetId: userId }, trx);
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.totp.delete(actor.tenantId, userId))) throw new AppError('TOTP_NOT_ENROLLED', 'This user has no authenticator app set up.');
+      await tx.sessions.deleteForUser(userId);
+      await this.audit.record(actor, { action: 'user.totp.reset', targetType: 'user', targetId: userId }, tx);
     });
   }
 

@@ -28,28 +28,36 @@ export interface UserUpdate {
   roleIds?: string[];
 }
 
+export interface NewUser {
+  email: string;
+  name?: string;
+  role?: UserRole;
+  password?: string;
+  programmaticAccess?: boolean;
+  roleIds?: string[];
+}
+
 /** People of a tenant, managed by its admins. */
 export class UsersService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly audit: AuditService;
-  private readonly onChange: (tenantId: string) => void;
   private readonly notifications: NotificationsService;
   private readonly totp: TotpService;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; onChange: (tenantId: string) => void; notifications: NotificationsService; totp: TotpService }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; notifications: NotificationsService; totp: TotpService }) {
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
-    this.onChange = options.onChange;
     this.notifications = options.notifications;
     this.totp = options.totp;
   }
 
-  async create(
-    actor: Actor,
-    input: { email: string; name?: string; role?: UserRole; password?: string; programmaticAccess?: boolean; roleIds?: string[] },
-  ): Promise<{ user: UserView; oneTimePassword: string | null }> {
+  create(actor: Actor, input: NewUser): Promise<{ user: UserView; oneTimePassword: string | null }> {
+    return this.audit.refusable(actor, { action: 'user.create', targetType: 'user', targetId: null }, () => this.createUser(actor, input));
+  }
+
+  private async createUser(actor: Actor, input: NewUser): Promise<{ user: UserView; oneTimePassword: string | null }> {
     requireAdmin(actor, 'latchkey:users:write');
     const email = normalizeEmail(input.email);
     if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL_MESSAGE, { field: 'email' });
@@ -72,10 +80,10 @@ export class UsersService {
     };
     const passwordHash = await hashPassword(input.password ?? oneTimePassword!);
     try {
-      await this.store.db.transaction().execute(async (trx) => {
-        await this.store.users.insert(user, passwordHash, trx);
-        await this.store.users.setRoles(user.id, roleIds, trx);
-        await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: user.id, details: { email, role, programmaticAccess: user.programmaticAccess } }, trx);
+      await this.store.transaction(async (tx) => {
+        await tx.users.insert(user, passwordHash);
+        await tx.users.setRoles(actor.tenantId, user.id, roleIds);
+        await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: user.id, details: { email, role, programmaticAccess: user.programmaticAccess } }, tx);
       });
     } catch (error) {
       if (this.store.dialect.isUniqueViolation(error)) throw new AppError('EMAIL_TAKEN');
@@ -99,7 +107,11 @@ export class UsersService {
     return (await this.views([user]))[0]!;
   }
 
-  async update(actor: Actor, userId: string, patch: UserUpdate): Promise<UserView> {
+  update(actor: Actor, userId: string, patch: UserUpdate): Promise<UserView> {
+    return this.audit.refusable(actor, { action: 'user.update', targetType: 'user', targetId: userId }, () => this.updateUser(actor, userId, patch));
+  }
+
+  private async updateUser(actor: Actor, userId: string, patch: UserUpdate): Promise<UserView> {
     requireAdmin(actor, 'latchkey:users:write');
     const user = await this.store.users.find(actor.tenantId, userId);
     if (!user) throw new AppError('NOT_FOUND', 'No such user.');
@@ -113,28 +125,41 @@ export class UsersService {
     const rolesChanged = roleIds !== undefined && !sameSet(roleIds, await this.store.users.roleIds(userId));
     const now = this.clock.now();
     try {
-      await this.store.db.transaction().execute(async (trx) => {
+      await this.store.transaction(async (tx) => {
         if (losesAdmin) {
-          // Two admins demoted at once must not both see "another admin is left": lock every
-          // active admin's row (in ID order) before counting, so such requests take turns.
-          for (const id of await this.store.users.activeAdminIds(actor.tenantId, trx)) await this.store.dialect.lockUser(trx, id);
-          if ((await this.store.users.countActiveAdmins(actor.tenantId, trx)) <= 1) throw new AppError('LAST_ADMIN');
+          await tx.users.lockActiveAdmins(actor.tenantId);
+          if ((await tx.users.countActiveAdmins(actor.tenantId)) <= 1) throw new AppError('LAST_ADMIN');
         }
-        await this.store.users.update(actor.tenantId, userId, patch, now, trx);
-        if (roleIds !== undefined) await this.store.users.setRoles(userId, roleIds, trx);
-        // A disabled user's sessions end now and their keys fail from the next request.
-        if (patch.status === 'disabled') await this.store.sessions.deleteForUser(userId, trx);
-        await this.store.changes.append(actor.tenantId, null, now, trx);
-        if (rolesChanged) await this.notifications.notify(trx, actor.tenantId, [userId], userRolesChanged({ kind: 'roles' }, actor.user), { skip: actor.user.id });
+        // The user's keys fail from the next request after a change that matters to them (the
+        // repository records it, and only then: a new name or email leaves cached keys alone).
+        await tx.users.update(actor.tenantId, userId, patch, now);
+        if (roleIds !== undefined) await tx.users.setRoles(actor.tenantId, userId, roleIds);
+        // A disabled user's sessions end now.
+        if (patch.status === 'disabled') await tx.sessions.deleteForUser(userId);
+        if (rolesChanged) await this.notifications.notify(tx, actor.tenantId, [userId], userRolesChanged({ kind: 'roles' }, actor.user), { skip: actor.user.id });
         const emailChange = patch.email !== undefined && patch.email !== user.email ? { previousEmail: user.email } : {};
-        await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: userId, details: { ...patch, ...emailChange } }, trx);
+        await this.audit.record(actor, { action: 'user.update', targetType: 'user', targetId: userId, details: { ...patch, ...emailChange } }, tx);
       });
     } catch (error) {
       if (patch.email !== undefined && this.store.dialect.isUniqueViolation(error)) throw new AppError('EMAIL_TAKEN');
       throw error;
     }
-    this.onChange(actor.tenantId);
     return this.get(actor, userId);
+  }
+
+  /** A user of the tenant by ID, any status (null when there is none): for whoever authenticates a session or key. */
+  findById(tenantId: string, userId: string): Promise<User | null> {
+    return this.store.users.find(tenantId, userId);
+  }
+
+  /** A user of the tenant by sign-in email, any status; for the CLI, which acts as a named admin. */
+  async findByEmail(tenantId: string, email: string): Promise<User | null> {
+    return (await this.store.users.findByEmailWithHash(tenantId, email.trim()))?.user ?? null;
+  }
+
+  /** The tenant's longest-standing active admin: who the CLI acts as when not told. */
+  oldestActiveAdmin(tenantId: string): Promise<User | null> {
+    return this.store.users.oldestActiveAdmin(tenantId);
   }
 
   private checkRoles(tenantId: string, roleIds: string[]): Promise<string[]> {

@@ -106,5 +106,6 @@ export function auditEventFromRow(row: Selectable<AuditEventsTable>): AuditEvent
     ip: row.ip,
     at: toDate(row.at),
     details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
+    via: row.via,
   };
 }

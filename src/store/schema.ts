@@ -185,12 +185,16 @@ export interface AuditEventsTable {
   ip: string | null;
   at: number;
   details: string | null;
+  via: 'console' | 'api' | 'cli' | null;
 }
 
 export interface ChangesTable {
   seq: Generated<number>;
   tenantId: string;
   accessKeyId: string | null;
+  userId: string | null;
+  roleId: string | null;
+  groupId: string | null;
   at: number;
 }
 

@@ -8,11 +8,13 @@ import { metaMigration } from './migrations/002-meta.js';
 import { stepUpNotificationsMigration } from './migrations/003-step-up-notifications.js';
 import { seenSignaturesMigration } from './migrations/004-seen-signatures.js';
 import { derivedCsrfMigration } from './migrations/005-derived-csrf.js';
+import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
+import { auditViaMigration } from './migrations/007-audit-via.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
 import { AuditRepo } from './repos/audit-repo.js';
-import { ChangesRepo } from './repos/changes-repo.js';
+import { ChangesRepo, type Change, type ChangeRecorder } from './repos/changes-repo.js';
 import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
@@ -34,9 +36,8 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
-export interface Store {
-  readonly dialect: StoreDialect;
-  readonly db: Kysely<Database>;
+/** The repositories, each bound to one connection: the store's own, or one transaction's. */
+export interface Repos {
   readonly tenants: TenantsRepo;
   readonly users: UsersRepo;
   readonly sessions: SessionsRepo;
@@ -52,6 +53,28 @@ export interface Store {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+}
+
+/** The repositories of one transaction (see Store.transaction). */
+export type Tx = Repos;
+
+/** Called after each commit with what the transaction changed (never after a rollback). */
+export type CommitListener = (changes: readonly Change[]) => void;
+
+export interface Store extends Repos {
+  readonly dialect: StoreDialect;
+  /** For migrations and tests that look at rows directly; services use repositories only. */
+  readonly db: Kysely<Database>;
+  /**
+   * One unit of work: `work` gets repositories bound to one transaction, which commits when it
+   * resolves and rolls back when it throws. Every write that can change a verification answer
+   * registers its change (the repository method does it itself), so the change rows land in
+   * this transaction, and after the commit every listener hears what changed (the key cache
+   * evicts it). Kysely does not nest transactions: inside `work`, use `tx`, never the store.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Hears every commit's changes; returns the function that stops listening. */
+  onCommit(listener: CommitListener): () => void;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -77,20 +100,80 @@ export function createStore(options: StoreOptions): Store {
       '003-step-up-notifications': stepUpNotificationsMigration(),
       '004-seen-signatures': seenSignaturesMigration(),
       '005-derived-csrf': derivedCsrfMigration(),
+      '006-change-subjects': changeSubjectsMigration(),
+      '007-audit-via': auditViaMigration(),
     }),
     migrationTableName: 'latchkey_migrations',
     migrationLockTableName: 'latchkey_migrations_lock',
   });
   return {
+    ...storeOn(db, dialect),
+    async migrate() {
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    close: () => dialect.close(db),
+  };
+}
+
+/**
+ * A store over an open Kysely (createStore's, or a test's own on the same connection), without
+ * migrations of its own; close() lets go of `db`.
+ */
+export function storeOn(db: Kysely<Database>, dialect: StoreDialect): Omit<Store, 'migrate'> {
+  const listeners = new Set<CommitListener>();
+  return {
     dialect,
     db,
-    tenants: new TenantsRepo(db),
-    users: new UsersRepo(db),
+    ...repos(db, dialect, outsideTransaction, () => Promise.reject(new Error('A row is locked only inside store.transaction.'))),
+    async transaction(work) {
+      const changes: Change[] = [];
+      const result = await db.transaction().execute((trx) => work(repos(trx, dialect, changeLog(trx, changes), (userId) => dialect.lockUser(trx, userId))));
+      if (changes.length > 0) for (const listener of listeners) listener(changes);
+      return result;
+    },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => dialect.close(db),
+  };
+}
+
+/** Writes each change once into the transaction's change log and keeps it for the commit listeners. */
+function changeLog(trx: Kysely<Database>, changes: Change[]): ChangeRecorder {
+  const log = new ChangesRepo(trx);
+  const seen = new Set<string>();
+  return {
+    async record(change) {
+      const id = JSON.stringify(change);
+      if (seen.has(id)) return;
+      seen.add(id);
+      changes.push(change);
+      // The time only bounds how long the row is kept (maintenance purges old rows).
+      await log.append(change, new Date());
+    },
+  };
+}
+
+/** Outside a transaction a change could land without its change row, so such writes are refused. */
+const outsideTransaction: ChangeRecorder = {
+  record: () => Promise.reject(new Error('A write that can change verification runs in store.transaction (it records its change row there).')),
+};
+
+function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecorder, lockUser: (userId: string) => Promise<void>): Repos {
+  return {
+    tenants: new TenantsRepo({ db, changes }),
+    users: new UsersRepo({ db, changes, lockUser }),
     sessions: new SessionsRepo(db),
     loginFailures: new LoginFailuresRepo(db),
-    roles: new RolesRepo(db),
-    groups: new GroupsRepo(db),
-    accessKeys: new AccessKeysRepo(db, dialect),
+    roles: new RolesRepo({ db, changes }),
+    groups: new GroupsRepo({ db, changes }),
+    accessKeys: new AccessKeysRepo({ db, dialect, changes, lockUser }),
     accessRecords: new AccessRecordsRepo(db, dialect),
     audit: new AuditRepo(db),
     changes: new ChangesRepo(db),
@@ -99,14 +182,5 @@ export function createStore(options: StoreOptions): Store {
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
-    async migrate() {
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) throw error instanceof Error ? error : new Error(String(error));
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    },
-    async ping() {
-      await sql`select 1`.execute(db);
-    },
-    close: () => dialect.close(db),
   };
 }

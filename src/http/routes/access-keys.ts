@@ -33,7 +33,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys',
     {
-      config: { ...auth, audit: 'access_key.create' },
+      config: { ...auth },
       schema: {
         tags: ['access keys'],
         summary: 'Create an access key. The only response that ever holds the secret.',
@@ -90,7 +90,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/access-keys/:accessKeyId',
     {
-      config: { ...auth, audit: 'access_key.update' },
+      config: { ...auth },
       schema: { tags: ['access keys'], summary: 'Rename, change expiry, change roles and groups', params: Params, body: UpdateKeyBody, response: { 200: AccessKeySchema, ...errors } },
     },
     async (request) => view(await services.keys.update(actorOf(request), request.params.accessKeyId, request.body)),
@@ -99,7 +99,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.delete(
     '/v1/access-keys/:accessKeyId',
     {
-      config: { ...auth, audit: 'access_key.delete' },
+      config: { ...auth },
       schema: {
         tags: ['access keys'],
         summary: 'Delete an access key (final; by default only a disabled key can be deleted)',
@@ -114,7 +114,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     app.post(
       `/v1/access-keys/:accessKeyId/${action}`,
       {
-        config: { ...auth, audit: `access_key.${action}` },
+        config: { ...auth },
         schema: {
           tags: ['access keys'],
           summary: action === 'disable' ? 'Disable: every request that uses the key fails from now on' : 'Enable a disabled key',
@@ -129,7 +129,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys/:accessKeyId/rotate',
     {
-      config: { ...auth, audit: 'access_key.rotate' },
+      config: { ...auth },
       schema: {
         tags: ['access keys'],
         summary: 'New secret, returned once; the old one stops now or after overlapSeconds (at most 24 h)',
@@ -152,7 +152,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/access-keys/:accessKeyId/reveal',
     {
-      config: { ...auth, audit: 'access_key.reveal' },
+      config: { ...auth },
       schema: {
         tags: ['access keys'],
         summary: 'Show the secret again, when the tenant policy allows it (after step-up verification; console sessions only)',

@@ -19,10 +19,10 @@ export function healthRoutes(app: App, { services, metrics }: RouteDeps): void {
     },
     async (_request, reply) => {
       try {
-        await services.store.ping();
-        return { status: 'ready', database: services.store.dialect.name };
+        await services.database.ping();
+        return { status: 'ready', database: services.database.name };
       } catch {
-        return reply.code(503).send({ status: 'unavailable', database: services.store.dialect.name });
+        return reply.code(503).send({ status: 'unavailable', database: services.database.name });
       }
     },
   );

@@ -38,7 +38,7 @@ export function meRoutes(app: App, { services }: RouteDeps): void {
       const actor = actorOf(request);
       const tenant = await services.tenants.get(actor.tenantId);
       const user = await services.users.get(actor, actor.user.id);
-      const keyCount = await services.store.accessKeys.countHeld(actor.user.id);
+      const keyCount = await services.keys.countHeld(actor);
       const stepUp = await services.stepUp.status(actor, tenant.policy);
       return {
         user: userView(user),

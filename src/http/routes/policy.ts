@@ -25,7 +25,7 @@ export function policyRoutes(app: App, { services }: RouteDeps): void {
   app.put(
     '/v1/policy',
     {
-      config: { auth: 'user', audit: 'policy.update' },
+      config: { auth: 'user' },
       schema: { tags: ['policy'], summary: 'Replace the tenant policy (admins); every field is required', body: PolicySchema, response: { 200: PolicySchema, 400: ErrorResponse } },
     },
     async (request) => services.tenants.putPolicy(actorOf(request), request.body),

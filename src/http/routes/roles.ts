@@ -24,7 +24,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/roles',
     {
-      config: { ...auth, audit: 'role.create' },
+      config: { ...auth },
       schema: {
         tags: ['roles'],
         summary: 'Create a role: a named set of permission strings (admins)',
@@ -42,7 +42,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/roles/:roleId',
     {
-      config: { ...auth, audit: 'role.update' },
+      config: { ...auth },
       schema: {
         tags: ['roles'],
         summary: 'Change a role (admins); keys using it change at once',
@@ -55,7 +55,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   );
   app.delete(
     '/v1/roles/:roleId',
-    { config: { ...auth, audit: 'role.delete' }, schema: { tags: ['roles'], summary: 'Delete a role (admins)', params: Type.Object({ roleId: RoleIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
+    { config: { ...auth }, schema: { tags: ['roles'], summary: 'Delete a role (admins)', params: Type.Object({ roleId: RoleIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
     async (request, reply) => {
       await services.roles.deleteRole(actorOf(request), request.params.roleId);
       return reply.code(204).send(null);
@@ -73,7 +73,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/groups',
     {
-      config: { ...auth, audit: 'group.create' },
+      config: { ...auth },
       schema: {
         tags: ['groups'],
         summary: 'Create a group of users that carries roles (admins)',
@@ -91,7 +91,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/groups/:groupId',
     {
-      config: { ...auth, audit: 'group.update' },
+      config: { ...auth },
       schema: {
         tags: ['groups'],
         summary: 'Change a group (admins)',
@@ -107,7 +107,7 @@ export function roleRoutes(app: App, { services }: RouteDeps): void {
   );
   app.delete(
     '/v1/groups/:groupId',
-    { config: { ...auth, audit: 'group.delete' }, schema: { tags: ['groups'], summary: 'Delete a group (admins)', params: Type.Object({ groupId: GroupIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
+    { config: { ...auth }, schema: { tags: ['groups'], summary: 'Delete a group (admins)', params: Type.Object({ groupId: GroupIdParam }), response: { 204: Type.Null(), 404: ErrorResponse } } },
     async (request, reply) => {
       await services.roles.deleteGroup(actorOf(request), request.params.groupId);
       return reply.code(204).send(null);

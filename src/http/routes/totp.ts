@@ -50,7 +50,7 @@ export function totpRoutes(app: App, { services }: RouteDeps): void {
   app.delete(
     '/v1/users/:userId/totp',
     {
-      config: { auth: 'user', audit: 'user.totp.reset' },
+      config: { auth: 'user' },
       schema: {
         tags: ['users'],
         summary: "Reset another user's authenticator app (admins): they sign in with their password again, and their sessions end",

@@ -33,7 +33,7 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
   app.post(
     '/v1/users',
     {
-      config: { auth: 'user', audit: 'user.create' },
+      config: { auth: 'user' },
       schema: {
         tags: ['users'],
         summary: 'Create a user (admins). Without a password, a one-time password is generated and returned once.',
@@ -83,7 +83,7 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
   app.patch(
     '/v1/users/:userId',
     {
-      config: { auth: 'user', audit: 'user.update' },
+      config: { auth: 'user' },
       schema: {
         tags: ['users'],
         summary: 'Change a user: email, name, role, programmatic access, status (disabling stops their keys at once), roles',

@@ -7,7 +7,7 @@ import type { StoreDialect } from '../dialects/dialect.js';
 import type { AccessKeysTable, Database } from '../schema.js';
 import { accessKeyFromRow, keySecretsFromRow, tenantFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
-import { ChangesRepo } from './changes-repo.js';
+import type { ChangeRecorder } from './changes-repo.js';
 
 export interface NewAccessKey {
   key: AccessKey;
@@ -43,29 +43,28 @@ export interface KeyForVerification {
   ownerProgrammaticAccess: boolean;
   tenantStatus: ActiveStatus;
   policy: TenantPolicy;
+  /**
+   * Every role and group the key's permissions were resolved through (its own, its owner's
+   * direct ones, and those of all these groups): a change to any of them must evict the key.
+   */
+  dependsOn: { roleIds: string[]; groupIds: string[] };
 }
 
 export class AccessKeysRepo {
-  private readonly changes: ChangesRepo;
+  private readonly db: Kysely<Database>;
+  private readonly dialect: StoreDialect;
+  private readonly changes: ChangeRecorder;
+  private readonly lockUser: (userId: string) => Promise<void>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: StoreDialect,
-  ) {
-    this.changes = new ChangesRepo(db);
+  constructor(options: { db: Kysely<Database>; dialect: StoreDialect; changes: ChangeRecorder; lockUser: (userId: string) => Promise<void> }) {
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.changes = options.changes;
+    this.lockUser = options.lockUser;
   }
 
-  /**
-   * Inserts the key unless its owner already holds `limit` keys that are not deleted.
-   * The count and the insert happen in one transaction that serialises on the owner,
-   * so parallel creates at the boundary cannot both pass.
-   */
-  async insertWithinQuota(input: NewAccessKey, limit: number | null): Promise<'inserted' | 'limit-reached'> {
-    return this.db.transaction().execute((trx) => this.insertWithinQuotaIn(trx, input, limit));
-  }
-
-  async countHeld(ownerId: string, db: Kysely<Database> = this.db): Promise<number> {
-    const row = await db
+  async countHeld(ownerId: string): Promise<number> {
+    const row = await this.db
       .selectFrom('accessKeys')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('ownerId', '=', ownerId)
@@ -101,6 +100,7 @@ export class AccessKeysRepo {
       .executeTakeFirst();
     if (!row) return null;
     const [key] = await this.withAssignments([row]);
+    const dependsOn = await this.dependenciesOf(key!);
     const tenant = tenantFromRow({
       id: row.tenantId,
       slug: row.tenantSlug,
@@ -117,7 +117,19 @@ export class AccessKeysRepo {
       ownerProgrammaticAccess: Number(row.ownerProgrammaticAccess) === 1,
       tenantStatus: row.tenantStatus,
       policy: tenant.policy,
+      dependsOn,
     };
+  }
+
+  private async dependenciesOf(key: AccessKey): Promise<KeyForVerification['dependsOn']> {
+    const [ownerRoles, ownerGroups] = await Promise.all([
+      this.db.selectFrom('userRoles').select('roleId').where('userId', '=', key.ownerId).execute(),
+      this.db.selectFrom('groupMembers').select('groupId').where('userId', '=', key.ownerId).execute(),
+    ]);
+    const groupIds = [...new Set([...key.groupIds, ...ownerGroups.map((g) => g.groupId)])].sort();
+    const groupRoles = groupIds.length === 0 ? [] : await this.db.selectFrom('groupRoles').select('roleId').where('groupId', 'in', groupIds).execute();
+    const roleIds = [...new Set([...key.roleIds, ...ownerRoles.map((r) => r.roleId), ...groupRoles.map((r) => r.roleId)])].sort();
+    return { roleIds, groupIds };
   }
 
   async list(filter: KeyListFilter): Promise<Page<AccessKey>> {
@@ -135,37 +147,24 @@ export class AccessKeysRepo {
     return toPage(keys, filter.limit, (k) => ({ at: k.createdAt.getTime(), id: k.accessKeyId }), (k) => k);
   }
 
-  /**
-   * Applies a change only if the key is still in `expectedState` (a guarded write: two racing
-   * requests cannot both act on the same old state). Returns false when the guard failed.
-   */
-  async update(tenantId: string, accessKeyId: string, expectedState: KeyState, patch: KeyPatch, now: Date): Promise<boolean> {
-    return this.db.transaction().execute((trx) => this.updateIn(trx, tenantId, accessKeyId, expectedState, patch, now));
-  }
-
-  /** Swaps in a new secret if nobody rotated since `expectedVersion` was read. */
-  async rotate(tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
-    return this.db.transaction().execute((trx) => this.rotateIn(trx, tenantId, accessKeyId, expectedVersion, next, now));
-  }
-
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */
   async touchLastUsed(entries: { accessKeyId: string; at: Date }[]): Promise<void> {
     await this.dialect.usage.touchLastUsed(entries.map((e) => ({ accessKeyId: e.accessKeyId, at: e.at.getTime() })));
   }
 
-  private async replaceAssignments(trx: Kysely<Database>, accessKeyId: string, roleIds: string[], groupIds: string[]): Promise<void> {
-    await trx.deleteFrom('accessKeyRoles').where('accessKeyId', '=', accessKeyId).execute();
-    await trx.deleteFrom('accessKeyGroups').where('accessKeyId', '=', accessKeyId).execute();
-    if (roleIds.length > 0) await trx.insertInto('accessKeyRoles').values(roleIds.map((roleId) => ({ accessKeyId, roleId }))).execute();
-    if (groupIds.length > 0) await trx.insertInto('accessKeyGroups').values(groupIds.map((groupId) => ({ accessKeyId, groupId }))).execute();
+  private async replaceAssignments(accessKeyId: string, roleIds: string[], groupIds: string[]): Promise<void> {
+    await this.db.deleteFrom('accessKeyRoles').where('accessKeyId', '=', accessKeyId).execute();
+    await this.db.deleteFrom('accessKeyGroups').where('accessKeyId', '=', accessKeyId).execute();
+    if (roleIds.length > 0) await this.db.insertInto('accessKeyRoles').values(roleIds.map((roleId) => ({ accessKeyId, roleId }))).execute();
+    if (groupIds.length > 0) await this.db.insertInto('accessKeyGroups').values(groupIds.map((groupId) => ({ accessKeyId, groupId }))).execute();
   }
 
-  private async withAssignments(rows: Selectable<AccessKeysTable>[], db: Kysely<Database> = this.db): Promise<AccessKey[]> {
+  private async withAssignments(rows: Selectable<AccessKeysTable>[]): Promise<AccessKey[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [roles, groups] = await Promise.all([
-      db.selectFrom('accessKeyRoles').selectAll().where('accessKeyId', 'in', ids).orderBy('roleId').execute(),
-      db.selectFrom('accessKeyGroups').selectAll().where('accessKeyId', 'in', ids).orderBy('groupId').execute(),
+      this.db.selectFrom('accessKeyRoles').selectAll().where('accessKeyId', 'in', ids).orderBy('roleId').execute(),
+      this.db.selectFrom('accessKeyGroups').selectAll().where('accessKeyId', 'in', ids).orderBy('groupId').execute(),
     ]);
     return rows.map((row) =>
       accessKeyFromRow(
@@ -177,17 +176,20 @@ export class AccessKeysRepo {
   }
 
   /*
-   * The writes of insertWithinQuota, update and rotate inside the caller's transaction, so the
-   * notifications, mails and audit events a key change causes commit with it or not at all.
+   * The writes run in store.transaction, so the notifications, mails and audit events a key
+   * change causes commit with it (and its change row) or not at all.
    */
 
-  /** insertWithinQuota, in the caller's transaction. */
-  async insertWithinQuotaIn(trx: Parameters<StoreDialect['lockUser']>[0], input: NewAccessKey, limit: number | null): Promise<'inserted' | 'limit-reached'> {
-    await this.dialect.lockUser(trx, input.key.ownerId);
-    if (limit !== null && (await this.countHeld(input.key.ownerId, trx)) >= limit) return 'limit-reached';
+  /**
+   * Inserts the key unless its owner already holds `limit` keys that are not deleted. The count
+   * and the insert serialise on the owner, so parallel creates at the boundary cannot both pass.
+   */
+  async insertWithinQuota(input: NewAccessKey, limit: number | null): Promise<'inserted' | 'limit-reached'> {
+    await this.lockUser(input.key.ownerId);
+    if (limit !== null && (await this.countHeld(input.key.ownerId)) >= limit) return 'limit-reached';
     const k = input.key;
     const s = input.secrets;
-    await trx
+    await this.db
       .insertInto('accessKeys')
       .values({
         id: k.accessKeyId,
@@ -210,21 +212,18 @@ export class AccessKeysRepo {
         deletedAt: null,
       })
       .execute();
-    await this.replaceAssignments(trx, k.accessKeyId, k.roleIds, k.groupIds);
-    await this.changes.append(k.tenantId, k.accessKeyId, k.createdAt, trx);
+    await this.replaceAssignments(k.accessKeyId, k.roleIds, k.groupIds);
+    // A key ID guessed before it existed may be cached as unknown.
+    await this.changes.record({ tenantId: k.tenantId, accessKeyId: k.accessKeyId });
     return 'inserted';
   }
 
-  /** update, in the caller's transaction (the same guard on the expected state). */
-  async updateIn(
-    trx: Parameters<StoreDialect['lockUser']>[0],
-    tenantId: string,
-    accessKeyId: string,
-    expectedState: KeyState,
-    patch: KeyPatch,
-    now: Date,
-  ): Promise<boolean> {
-    const result = await trx
+  /**
+   * Applies a change only if the key is still in `expectedState` (a guarded write: two racing
+   * requests cannot both act on the same old state). Returns false when the guard failed.
+   */
+  async update(tenantId: string, accessKeyId: string, expectedState: KeyState, patch: KeyPatch, now: Date): Promise<boolean> {
+    const result = await this.db
       .updateTable('accessKeys')
       .set({
         ...(patch.state !== undefined && { state: patch.state }),
@@ -239,16 +238,16 @@ export class AccessKeysRepo {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
-      const current = await this.withAssignments(await trx.selectFrom('accessKeys').selectAll().where('id', '=', accessKeyId).execute(), trx);
-      await this.replaceAssignments(trx, accessKeyId, patch.roleIds ?? current[0]!.roleIds, patch.groupIds ?? current[0]!.groupIds);
+      const current = await this.withAssignments(await this.db.selectFrom('accessKeys').selectAll().where('id', '=', accessKeyId).execute());
+      await this.replaceAssignments(accessKeyId, patch.roleIds ?? current[0]!.roleIds, patch.groupIds ?? current[0]!.groupIds);
     }
-    await this.changes.append(tenantId, accessKeyId, now, trx);
+    await this.changes.record({ tenantId, accessKeyId });
     return true;
   }
 
-  /** rotate, in the caller's transaction (the same guard on the secret version). */
-  async rotateIn(trx: Parameters<StoreDialect['lockUser']>[0], tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
-    const result = await trx
+  /** Swaps in a new secret if nobody rotated since `expectedVersion` was read. */
+  async rotate(tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
+    const result = await this.db
       .updateTable('accessKeys')
       .set({
         secretDigest: next.secretDigest,
@@ -265,7 +264,7 @@ export class AccessKeysRepo {
       .where('state', '!=', 'deleted')
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await this.changes.append(tenantId, accessKeyId, now, trx);
+    await this.changes.record({ tenantId, accessKeyId });
     return true;
   }
 }

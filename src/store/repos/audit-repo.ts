@@ -19,8 +19,8 @@ export interface AuditFilter {
 export class AuditRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(event: AuditEvent, db: Kysely<Database> = this.db): Promise<void> {
-    await db
+  async insert(event: AuditEvent): Promise<void> {
+    await this.db
       .insertInto('auditEvents')
       .values({
         id: event.id,
@@ -34,6 +34,7 @@ export class AuditRepo {
         ip: event.ip,
         at: event.at.getTime(),
         details: event.details === null ? null : JSON.stringify(event.details),
+        via: event.via,
       })
       .execute();
   }

@@ -56,8 +56,8 @@ export class ExpiryRemindersRepo {
    * Called in the transaction that writes the notifications and mails, so they exist exactly
    * when this row does.
    */
-  async claim(row: { accessKeyId: string; tenantId: string; expiresAt: Date; now: Date }, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db
+  async claim(row: { accessKeyId: string; tenantId: string; expiresAt: Date; now: Date }): Promise<boolean> {
+    const result = await this.db
       .insertInto('expiryReminders')
       .values({ accessKeyId: row.accessKeyId, tenantId: row.tenantId, expiresAt: row.expiresAt.getTime(), remindedAt: row.now.getTime() })
       .onConflict((oc) => oc.columns(['accessKeyId', 'expiresAt']).doNothing())

@@ -3,28 +3,31 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { Group, Page } from '../../core/model.js';
 import type { Database, GroupsTable } from '../schema.js';
 import { toDate } from '../rows.js';
-import { inTransaction } from '../in-transaction.js';
 import { toPage } from '../paging.js';
+import type { ChangeRecorder } from './changes-repo.js';
 
 export class GroupsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+  private readonly changes: ChangeRecorder;
 
-  /** `db` may be the caller's transaction, so the group and its audit/change rows land together. */
-  async insert(group: Group, db: Kysely<Database> = this.db): Promise<void> {
-    await inTransaction(db, async (trx) => {
-      await trx
-        .insertInto('groups')
-        .values({
-          id: group.id,
-          tenantId: group.tenantId,
-          name: group.name,
-          description: group.description,
-          createdAt: group.createdAt.getTime(),
-          updatedAt: group.updatedAt.getTime(),
-        })
-        .execute();
-      await this.replaceLinks(trx, group.id, group.roleIds, group.userIds);
-    });
+  constructor(options: { db: Kysely<Database>; changes: ChangeRecorder }) {
+    this.db = options.db;
+    this.changes = options.changes;
+  }
+
+  async insert(group: Group): Promise<void> {
+    await this.db
+      .insertInto('groups')
+      .values({
+        id: group.id,
+        tenantId: group.tenantId,
+        name: group.name,
+        description: group.description,
+        createdAt: group.createdAt.getTime(),
+        updatedAt: group.updatedAt.getTime(),
+      })
+      .execute();
+    await this.replaceLinks(group, { roleIds: [], userIds: [] });
   }
 
   async find(tenantId: string, id: string): Promise<Group | null> {
@@ -49,24 +52,23 @@ export class GroupsRepo {
   }
 
   /** Returns false (and changes nothing) when the group does not exist in `group.tenantId`. */
-  async update(group: Group, db: Kysely<Database> = this.db): Promise<boolean> {
-    return inTransaction(db, async (trx) => {
-      const result = await trx
-        .updateTable('groups')
-        .set({ name: group.name, description: group.description, updatedAt: group.updatedAt.getTime() })
-        .where('tenantId', '=', group.tenantId)
-        .where('id', '=', group.id)
-        .executeTakeFirst();
-      // Links are only touched once the tenant-checked write proved the group is this tenant's.
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await this.replaceLinks(trx, group.id, group.roleIds, group.userIds);
-      return true;
-    });
+  async update(group: Group): Promise<boolean> {
+    const result = await this.db
+      .updateTable('groups')
+      .set({ name: group.name, description: group.description, updatedAt: group.updatedAt.getTime() })
+      .where('tenantId', '=', group.tenantId)
+      .where('id', '=', group.id)
+      .executeTakeFirst();
+    // Links are only touched once the tenant-checked write proved the group is this tenant's.
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    const [before] = await this.withLinks(await this.db.selectFrom('groups').selectAll().where('id', '=', group.id).execute());
+    await this.replaceLinks(group, before!);
+    return true;
   }
 
   /** How many keys that are not deleted have this group assigned. */
-  async countLiveKeysUsing(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<number> {
-    const row = await db
+  async countLiveKeysUsing(tenantId: string, id: string): Promise<number> {
+    const row = await this.db
       .selectFrom('accessKeyGroups')
       .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyGroups.accessKeyId')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -78,16 +80,15 @@ export class GroupsRepo {
   }
 
   /** Returns false (and changes nothing) when the group does not exist in the tenant. */
-  async delete(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<boolean> {
-    return inTransaction(db, async (trx) => {
-      const owned = await trx.selectFrom('groups').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
-      if (!owned) return false;
-      await trx.deleteFrom('groupRoles').where('groupId', '=', id).execute();
-      await trx.deleteFrom('groupMembers').where('groupId', '=', id).execute();
-      await trx.deleteFrom('accessKeyGroups').where('groupId', '=', id).execute();
-      await trx.deleteFrom('groups').where('tenantId', '=', tenantId).where('id', '=', id).execute();
-      return true;
-    });
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const owned = await this.db.selectFrom('groups').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!owned) return false;
+    await this.changes.record({ tenantId, groupId: id });
+    await this.db.deleteFrom('groupRoles').where('groupId', '=', id).execute();
+    await this.db.deleteFrom('groupMembers').where('groupId', '=', id).execute();
+    await this.db.deleteFrom('accessKeyGroups').where('groupId', '=', id).execute();
+    await this.db.deleteFrom('groups').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+    return true;
   }
 
   async permissionsOf(groupIds: string[]): Promise<string[]> {
@@ -101,11 +102,20 @@ export class GroupsRepo {
     return rows.flatMap((r) => JSON.parse(r.permissions) as string[]);
   }
 
-  private async replaceLinks(trx: Kysely<Database>, groupId: string, roleIds: string[], userIds: string[]): Promise<void> {
-    await trx.deleteFrom('groupRoles').where('groupId', '=', groupId).execute();
-    await trx.deleteFrom('groupMembers').where('groupId', '=', groupId).execute();
-    if (roleIds.length > 0) await trx.insertInto('groupRoles').values(roleIds.map((roleId) => ({ groupId, roleId }))).execute();
-    if (userIds.length > 0) await trx.insertInto('groupMembers').values(userIds.map((userId) => ({ groupId, userId }))).execute();
+  /**
+   * Sets the group's roles and members. Keys that already depend on the group (through their own
+   * groups or their owner's) see a change of the group; keys of members who just joined do not
+   * depend on it yet, so each of those users is a change too. New name or description: none.
+   */
+  private async replaceLinks(group: Group, before: Pick<Group, 'roleIds' | 'userIds'>): Promise<void> {
+    const groupId = group.id;
+    await this.db.deleteFrom('groupRoles').where('groupId', '=', groupId).execute();
+    await this.db.deleteFrom('groupMembers').where('groupId', '=', groupId).execute();
+    if (group.roleIds.length > 0) await this.db.insertInto('groupRoles').values(group.roleIds.map((roleId) => ({ groupId, roleId }))).execute();
+    if (group.userIds.length > 0) await this.db.insertInto('groupMembers').values(group.userIds.map((userId) => ({ groupId, userId }))).execute();
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
+    if (!same(group.roleIds, before.roleIds) || !same(group.userIds, before.userIds)) await this.changes.record({ tenantId: group.tenantId, groupId });
+    for (const userId of group.userIds.filter((id) => !before.userIds.includes(id))) await this.changes.record({ tenantId: group.tenantId, userId });
   }
 
   private async withLinks(rows: Selectable<GroupsTable>[]): Promise<Group[]> {

@@ -49,9 +49,9 @@ function fromRow(row: MailOutboxTable): OutboxMail {
 export class MailOutboxRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async enqueue(mails: { id: string; tenantId: string; purpose: string; toAddress: string; subject: string; bodyEnvelope: string; now: Date; discardAfter: Date | null }[], db: Kysely<Database> = this.db): Promise<void> {
+  async enqueue(mails: { id: string; tenantId: string; purpose: string; toAddress: string; subject: string; bodyEnvelope: string; now: Date; discardAfter: Date | null }[]): Promise<void> {
     if (mails.length === 0) return;
-    await db
+    await this.db
       .insertInto('mailOutbox')
       .values(
         mails.map((m) => ({

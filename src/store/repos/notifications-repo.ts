@@ -23,9 +23,9 @@ export class NotificationsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** `db` is the transaction of the change that caused them, so they commit (or not) with it. */
-  async insertMany(items: Notification[], db: Kysely<Database> = this.db): Promise<void> {
+  async insertMany(items: Notification[]): Promise<void> {
     if (items.length === 0) return;
-    await db
+    await this.db
       .insertInto('notifications')
       .values(
         items.map((n) => ({

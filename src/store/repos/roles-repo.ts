@@ -3,15 +3,21 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { Page, Role } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { roleFromRow } from '../rows.js';
-import { inTransaction } from '../in-transaction.js';
 import { toPage } from '../paging.js';
+import type { ChangeRecorder } from './changes-repo.js';
 
 export class RolesRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+  private readonly changes: ChangeRecorder;
 
-  /** `db` may be the caller's transaction, so the role and its audit/change rows land together. */
-  async insert(role: Role, db: Kysely<Database> = this.db): Promise<void> {
-    await db
+  constructor(options: { db: Kysely<Database>; changes: ChangeRecorder }) {
+    this.db = options.db;
+    this.changes = options.changes;
+  }
+
+  /** A new role is in nobody's grants yet, so nothing cached can depend on it. */
+  async insert(role: Role): Promise<void> {
+    await this.db
       .insertInto('roles')
       .values({
         id: role.id,
@@ -46,19 +52,23 @@ export class RolesRepo {
   }
 
   /** Returns false (and changes nothing) when the role does not exist in `role.tenantId`. */
-  async update(role: Role, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db
+  async update(role: Role): Promise<boolean> {
+    const before = await this.db.selectFrom('roles').select('permissions').where('tenantId', '=', role.tenantId).where('id', '=', role.id).executeTakeFirst();
+    const result = await this.db
       .updateTable('roles')
       .set({ name: role.name, description: role.description, permissions: JSON.stringify(role.permissions), updatedAt: role.updatedAt.getTime() })
       .where('tenantId', '=', role.tenantId)
       .where('id', '=', role.id)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    // A new name or description cannot change what any key may do.
+    if (before?.permissions !== JSON.stringify(role.permissions)) await this.changes.record({ tenantId: role.tenantId, roleId: role.id });
+    return true;
   }
 
   /** How many keys that are not deleted have this role assigned. */
-  async countLiveKeysUsing(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<number> {
-    const row = await db
+  async countLiveKeysUsing(tenantId: string, id: string): Promise<number> {
+    const row = await this.db
       .selectFrom('accessKeyRoles')
       .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyRoles.accessKeyId')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -70,17 +80,16 @@ export class RolesRepo {
   }
 
   /** Returns false (and changes nothing) when the role does not exist in the tenant. */
-  async delete(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<boolean> {
-    return inTransaction(db, async (trx) => {
-      const owned = await trx.selectFrom('roles').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
-      if (!owned) return false;
-      // Link rows go explicitly, so deletion does not depend on SQLite's foreign_keys pragma.
-      await trx.deleteFrom('groupRoles').where('roleId', '=', id).execute();
-      await trx.deleteFrom('userRoles').where('roleId', '=', id).execute();
-      await trx.deleteFrom('accessKeyRoles').where('roleId', '=', id).execute();
-      await trx.deleteFrom('roles').where('tenantId', '=', tenantId).where('id', '=', id).execute();
-      return true;
-    });
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const owned = await this.db.selectFrom('roles').select('id').where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!owned) return false;
+    await this.changes.record({ tenantId, roleId: id });
+    // Link rows go explicitly, so deletion does not depend on SQLite's foreign_keys pragma.
+    await this.db.deleteFrom('groupRoles').where('roleId', '=', id).execute();
+    await this.db.deleteFrom('userRoles').where('roleId', '=', id).execute();
+    await this.db.deleteFrom('accessKeyRoles').where('roleId', '=', id).execute();
+    await this.db.deleteFrom('roles').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+    return true;
   }
 
   async permissionsOf(roleIds: string[]): Promise<string[]> {

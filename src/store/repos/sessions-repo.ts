@@ -50,13 +50,13 @@ export class SessionsRepo {
     await this.db.deleteFrom('sessions').where('idHash', '=', idHash).execute();
   }
 
-  async deleteForUser(userId: string, db: Kysely<Database> = this.db): Promise<void> {
-    await db.deleteFrom('sessions').where('userId', '=', userId).execute();
+  async deleteForUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('userId', '=', userId).execute();
   }
 
   /** Ends every session of the user but one (the one that just proved the new password). */
-  async deleteForUserExcept(userId: string, keepIdHash: string, db: Kysely<Database> = this.db): Promise<void> {
-    await db.deleteFrom('sessions').where('userId', '=', userId).where('idHash', '!=', keepIdHash).execute();
+  async deleteForUserExcept(userId: string, keepIdHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('userId', '=', userId).where('idHash', '!=', keepIdHash).execute();
   }
 
   async purgeExpired(now: number): Promise<number> {
@@ -69,8 +69,8 @@ export class SessionsRepo {
    * out after `sentBefore`: the rate limit is decided by this one guarded write, so two
    * processes cannot both send. False when the limit held.
    */
-  async putStepUpCode(idHash: string, code: { digest: string; expiresAt: number; sentAt: number }, sentBefore: number, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db
+  async putStepUpCode(idHash: string, code: { digest: string; expiresAt: number; sentAt: number }, sentBefore: number): Promise<boolean> {
+    const result = await this.db
       .updateTable('sessions')
       .set({ stepUpCodeDigest: code.digest, stepUpCodeExpiresAt: code.expiresAt, stepUpCodeSentAt: code.sentAt, stepUpCodeWrongTries: 0 })
       .where('idHash', '=', idHash)

@@ -3,12 +3,19 @@ import type { Tenant } from '../../core/model.js';
 import type { TenantPolicy } from '../../core/policy.js';
 import type { Database } from '../schema.js';
 import { tenantFromRow } from '../rows.js';
+import type { ChangeRecorder } from './changes-repo.js';
 
 export class TenantsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+  private readonly changes: ChangeRecorder;
 
-  async insert(tenant: Tenant, db: Kysely<Database> = this.db): Promise<void> {
-    await db
+  constructor(options: { db: Kysely<Database>; changes: ChangeRecorder }) {
+    this.db = options.db;
+    this.changes = options.changes;
+  }
+
+  async insert(tenant: Tenant): Promise<void> {
+    await this.db
       .insertInto('tenants')
       .values({
         id: tenant.id,
@@ -47,7 +54,8 @@ export class TenantsRepo {
     return rows.map(tenantFromRow);
   }
 
-  async updatePolicy(id: string, policy: TenantPolicy, db: Kysely<Database> = this.db): Promise<void> {
-    await db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
+  async updatePolicy(id: string, policy: TenantPolicy): Promise<void> {
+    await this.db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
+    await this.changes.record({ tenantId: id, tenant: true });
   }
 }

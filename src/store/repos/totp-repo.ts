@@ -30,8 +30,8 @@ export class TotpRepo {
   }
 
   /** Starts (or restarts) an enrollment; never replaces a confirmed one. False when one is confirmed. */
-  async putPending(row: { userId: string; tenantId: string; secretEnvelope: string; createdAt: Date }, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db
+  async putPending(row: { userId: string; tenantId: string; secretEnvelope: string; createdAt: Date }): Promise<boolean> {
+    const result = await this.db
       .insertInto('totpCredentials')
       .values({ userId: row.userId, tenantId: row.tenantId, secretEnvelope: row.secretEnvelope, confirmedAt: null, lastCounter: null, createdAt: row.createdAt.getTime() })
       .onConflict((oc) =>
@@ -49,8 +49,8 @@ export class TotpRepo {
    * or a later one was accepted before (two processes given the same code: one wins).
    * `confirming` also turns a pending enrollment on; otherwise the credential must be confirmed.
    */
-  async useCounter(userId: string, counter: number, options: { confirmingAt?: Date } = {}, db: Kysely<Database> = this.db): Promise<boolean> {
-    let q = db
+  async useCounter(userId: string, counter: number, options: { confirmingAt?: Date } = {}): Promise<boolean> {
+    let q = this.db
       .updateTable('totpCredentials')
       .set({ lastCounter: counter, ...(options.confirmingAt && { confirmedAt: options.confirmingAt.getTime() }) })
       .where('userId', '=', userId)
@@ -61,8 +61,8 @@ export class TotpRepo {
   }
 
   /** Removes the user's authenticator (pending or confirmed); false when there was none. */
-  async delete(tenantId: string, userId: string, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db.deleteFrom('totpCredentials').where('tenantId', '=', tenantId).where('userId', '=', userId).executeTakeFirst();
+  async delete(tenantId: string, userId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('totpCredentials').where('tenantId', '=', tenantId).where('userId', '=', userId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 

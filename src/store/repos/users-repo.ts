@@ -4,6 +4,7 @@ import type { Page, User } from '../../core/model.js';
 import type { Database } from '../schema.js';
 import { userFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
+import type { ChangeRecorder } from './changes-repo.js';
 
 export interface UserPatch {
   /** Already normalized (core/email.ts); unique per tenant. */
@@ -17,10 +18,18 @@ export interface UserPatch {
 }
 
 export class UsersRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+  private readonly changes: ChangeRecorder;
+  private readonly lockUser: (userId: string) => Promise<void>;
 
-  async insert(user: User, passwordHash: string, db: Kysely<Database> = this.db): Promise<void> {
-    await db
+  constructor(options: { db: Kysely<Database>; changes: ChangeRecorder; lockUser: (userId: string) => Promise<void> }) {
+    this.db = options.db;
+    this.changes = options.changes;
+    this.lockUser = options.lockUser;
+  }
+
+  async insert(user: User, passwordHash: string): Promise<void> {
+    await this.db
       .insertInto('users')
       .values({
         id: user.id,
@@ -38,8 +47,8 @@ export class UsersRepo {
       .execute();
   }
 
-  async find(tenantId: string, id: string, db: Kysely<Database> = this.db): Promise<User | null> {
-    const row = await db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  async find(tenantId: string, id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return row ? userFromRow(row) : null;
   }
 
@@ -54,16 +63,16 @@ export class UsersRepo {
   }
 
   /** The users among `ids` in the tenant (any status). */
-  async findMany(tenantId: string, ids: string[], db: Kysely<Database> = this.db): Promise<User[]> {
+  async findMany(tenantId: string, ids: string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    const rows = await db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('id', 'in', ids).orderBy('id').execute();
+    const rows = await this.db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('id', 'in', ids).orderBy('id').execute();
     return rows.map(userFromRow);
   }
 
   /** Users who hold the role, directly or through a group. */
-  async holdersOfRole(tenantId: string, roleId: string, db: Kysely<Database> = this.db): Promise<string[]> {
-    const direct = db.selectFrom('userRoles').innerJoin('users', 'users.id', 'userRoles.userId').select('users.id').where('users.tenantId', '=', tenantId).where('userRoles.roleId', '=', roleId);
-    const viaGroups = db
+  async holdersOfRole(tenantId: string, roleId: string): Promise<string[]> {
+    const direct = this.db.selectFrom('userRoles').innerJoin('users', 'users.id', 'userRoles.userId').select('users.id').where('users.tenantId', '=', tenantId).where('userRoles.roleId', '=', roleId);
+    const viaGroups = this.db
       .selectFrom('groupRoles')
       .innerJoin('groupMembers', 'groupMembers.groupId', 'groupRoles.groupId')
       .innerJoin('users', 'users.id', 'groupMembers.userId')
@@ -94,8 +103,8 @@ export class UsersRepo {
     return toPage(rows, options.limit, (r) => ({ at: Number(r.createdAt), id: r.id }), userFromRow);
   }
 
-  async update(tenantId: string, id: string, patch: UserPatch, now: Date, db: Kysely<Database> = this.db): Promise<void> {
-    await db
+  async update(tenantId: string, id: string, patch: UserPatch, now: Date): Promise<void> {
+    await this.db
       .updateTable('users')
       .set({
         ...(patch.email !== undefined && { email: patch.email }),
@@ -110,10 +119,12 @@ export class UsersRepo {
       .where('tenantId', '=', tenantId)
       .where('id', '=', id)
       .execute();
+    // Only these can change what the user's keys may do; a new name, email or password cannot.
+    if (patch.role !== undefined || patch.status !== undefined || patch.programmaticAccess !== undefined) await this.changes.record({ tenantId, userId: id });
   }
 
-  async countActiveAdmins(tenantId: string, db: Kysely<Database> = this.db): Promise<number> {
-    const row = await db
+  async countActiveAdmins(tenantId: string): Promise<number> {
+    const row = await this.db
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('tenantId', '=', tenantId)
@@ -123,10 +134,19 @@ export class UsersRepo {
     return Number(row.n);
   }
 
-  /** IDs of the tenant's active admins, sorted (lock them in this order to avoid deadlocks). */
-  async activeAdminIds(tenantId: string, db: Kysely<Database> = this.db): Promise<string[]> {
-    const rows = await db.selectFrom('users').select('id').where('tenantId', '=', tenantId).where('role', '=', 'admin').where('status', '=', 'active').orderBy('id').execute();
+  /** IDs of the tenant's active admins, sorted. */
+  async activeAdminIds(tenantId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('users').select('id').where('tenantId', '=', tenantId).where('role', '=', 'admin').where('status', '=', 'active').orderBy('id').execute();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Locks every active admin's row, in ID order (so such transactions take turns instead of
+   * deadlocking), before a decision that counts them: two admins demoted at once must not both
+   * see "another admin is left". Only inside store.transaction.
+   */
+  async lockActiveAdmins(tenantId: string): Promise<void> {
+    for (const id of await this.activeAdminIds(tenantId)) await this.lockUser(id);
   }
 
   async oldestActiveAdmin(tenantId: string): Promise<User | null> {
@@ -142,8 +162,8 @@ export class UsersRepo {
     return row ? userFromRow(row) : null;
   }
 
-  async roleIds(userId: string, db: Kysely<Database> = this.db): Promise<string[]> {
-    return (await this.roleIdsOf([userId], db)).get(userId)!;
+  async roleIds(userId: string): Promise<string[]> {
+    return (await this.roleIdsOf([userId])).get(userId)!;
   }
 
   async groupIds(userId: string): Promise<string[]> {
@@ -151,8 +171,8 @@ export class UsersRepo {
   }
 
   /** Each user's directly held role IDs, sorted (every ID in `userIds` gets an entry): one query for a whole page. */
-  async roleIdsOf(userIds: string[], db: Kysely<Database> = this.db): Promise<Map<string, string[]>> {
-    const rows = userIds.length === 0 ? [] : await db.selectFrom('userRoles').select(['userId', 'roleId as id']).where('userId', 'in', userIds).orderBy('roleId').execute();
+  async roleIdsOf(userIds: string[]): Promise<Map<string, string[]>> {
+    const rows = userIds.length === 0 ? [] : await this.db.selectFrom('userRoles').select(['userId', 'roleId as id']).where('userId', 'in', userIds).orderBy('roleId').execute();
     return groupByUser(userIds, rows);
   }
 
@@ -162,9 +182,13 @@ export class UsersRepo {
     return groupByUser(userIds, rows);
   }
 
-  async setRoles(userId: string, roleIds: string[], db: Kysely<Database> = this.db): Promise<void> {
-    await db.deleteFrom('userRoles').where('userId', '=', userId).execute();
-    if (roleIds.length > 0) await db.insertInto('userRoles').values(roleIds.map((roleId) => ({ userId, roleId }))).execute();
+  /** Replaces the user's directly held roles; the same set again changes nothing. */
+  async setRoles(tenantId: string, userId: string, roleIds: string[]): Promise<void> {
+    const current = await this.roleIds(userId);
+    if (current.length === roleIds.length && roleIds.every((id) => current.includes(id))) return;
+    await this.db.deleteFrom('userRoles').where('userId', '=', userId).execute();
+    if (roleIds.length > 0) await this.db.insertInto('userRoles').values(roleIds.map((roleId) => ({ userId, roleId }))).execute();
+    await this.changes.record({ tenantId, userId });
   }
 
   /** Every permission pattern the user's roles grant, directly or through groups. */
