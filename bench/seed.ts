@@ -39,26 +39,19 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
   const usersPerTenant = Math.ceil(usersNeeded / shape.tenants);
 
   const owners: { tenantId: string; userId: string }[] = [];
-  await store.db.transaction().execute(async (trx) => {
+  await store.transaction(async (tx) => {
     for (let t = 0; t < shape.tenants; t++) {
       const tenantId = generateId('tenant');
-      await store.tenants.insert(
-        { id: tenantId, slug: `bench-${t}-${tenantId.slice(-6)}`, name: `Bench tenant ${t}`, status: 'active', policy: { ...DEFAULT_POLICY, memberKeyLimit: null }, createdAt: now },
-        trx,
-      );
+      await tx.tenants.insert({ id: tenantId, slug: `bench-${t}-${tenantId.slice(-6)}`, name: `Bench tenant ${t}`, status: 'active', policy: { ...DEFAULT_POLICY, memberKeyLimit: null }, createdAt: now });
       const roleId = generateId('role');
-      await trx
-        .insertInto('roles')
-        .values({ id: roleId, tenantId, name: 'storage', description: 'bench', permissions: JSON.stringify(ROLE_PERMISSIONS), createdAt: now.getTime(), updatedAt: now.getTime() })
-        .execute();
+      await tx.roles.insert({ id: roleId, tenantId, name: 'storage', description: 'bench', permissions: ROLE_PERMISSIONS, createdAt: now, updatedAt: now });
       for (let u = 0; u < usersPerTenant && owners.length < usersNeeded; u++) {
         const userId = generateId('user');
-        await store.users.insert(
+        await tx.users.insert(
           { id: userId, tenantId, email: `${userId}@bench.test`, name: `Bench user ${u}`, role: 'member', programmaticAccess: true, status: 'active', mustChangePassword: false, createdAt: now, updatedAt: now },
           passwordHash,
-          trx,
         );
-        await store.users.setRoles(userId, [roleId], trx);
+        await tx.users.setRoles(tenantId, userId, [roleId]);
         owners.push({ tenantId, userId });
       }
     }

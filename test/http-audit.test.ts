@@ -190,9 +190,9 @@ describe('HTTP audit events (sqlite)', () => {
   const SCRUBBED = { secret: 'scrubbed-secret-7f3a9c', token: 'scrubbed-token-b21e04', password: 'scrubbed-password-d58f61' };
 
   it('drops fields named like a credential at any depth of the details, even if a caller passes one', async () => {
-    const admin = (await h.services.store.users.find(acme.tenantId, acme.admin.userId))!;
+    const admin = (await h.services.users.findById(acme.tenantId, acme.admin.userId))!;
     await h.services.audit.record(
-      { tenantId: acme.tenantId, user: admin, accessKeyId: null, ip: null },
+      { tenantId: acme.tenantId, user: admin, accessKeyId: null, ip: null, via: 'session' },
       { action: 'test.nested', targetType: 'test', targetId: 'nested-1', details: { name: 'kept', secret: SCRUBBED.secret, nested: { token: SCRUBBED.token, keep: 1, list: [{ password: SCRUBBED.password, ok: true }] } } },
     );
     const res = await h.request({ method: 'GET', url: '/v1/audit-events?targetId=nested-1', as: acme.admin });

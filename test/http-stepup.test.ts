@@ -211,7 +211,7 @@ describe('HTTP step-up by email on a server without SMTP (sqlite)', () => {
       const acme = await h.bootstrap();
       // The policy was set through a process that had mail (this one has none, so PUT would refuse it).
       const tenant = (await h.store.tenants.findById(acme.tenantId))!;
-      await h.store.tenants.updatePolicy(acme.tenantId, { ...tenant.policy, stepUp: 'email' });
+      await h.store.transaction((tx) => tx.tenants.updatePolicy(acme.tenantId, { ...tenant.policy, stepUp: 'email' }));
       const res = await h.request({ method: 'POST', url: '/v1/auth/step-up/start', as: acme.admin });
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('SMTP_NOT_CONFIGURED');

@@ -60,25 +60,25 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id }, 2);
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id }, 2);
     const third = newAccessKey({ tenantId: tenant.id, ownerId: owner.id });
-    expect(await t.store.accessKeys.insertWithinQuota(third, 2)).toBe('limit-reached');
+    expect(await t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(third, 2))).toBe('limit-reached');
     expect(await t.store.accessKeys.find(tenant.id, third.key.accessKeyId)).toBeNull();
     expect(await t.store.accessKeys.countHeld(owner.id)).toBe(2);
 
     // The limit is per owner: a colleague in the same tenant still has room.
     const colleague = await seedUser(t.store, tenant.id);
-    expect(await t.store.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: colleague.id }), 2)).toBe('inserted');
+    expect(await t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: colleague.id }), 2))).toBe('inserted');
   });
 
   it('does not count deleted keys against the limit, but does count disabled ones', async () => {
     const { tenant, owner } = await ownerIn();
     const a = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id }, 2);
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, state: 'disabled' }, 2);
-    expect(await t.store.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2)).toBe('limit-reached');
+    expect(await t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2))).toBe('limit-reached');
 
-    expect(await t.store.accessKeys.update(tenant.id, a.key.accessKeyId, 'enabled', { state: 'deleted' }, new Date())).toBe(true);
+    expect(await t.store.transaction((tx) => tx.accessKeys.update(tenant.id, a.key.accessKeyId, 'enabled', { state: 'deleted' }, new Date()))).toBe(true);
     expect(await t.store.accessKeys.countHeld(owner.id)).toBe(1);
-    expect(await t.store.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2)).toBe('inserted');
-    expect(await t.store.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2)).toBe('limit-reached');
+    expect(await t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2))).toBe('inserted');
+    expect(await t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), 2))).toBe('limit-reached');
   });
 
   it('inserts any number of keys when the limit is null', async () => {
@@ -93,7 +93,7 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     const gate = kind === 'postgres' ? await holdKeyInserts(t.databaseUrl!) : null;
     let outcomes: ('inserted' | 'limit-reached')[];
     try {
-      const pending = inputs.map((input) => t.store.accessKeys.insertWithinQuota(input, 2));
+      const pending = inputs.map((input) => t.store.transaction((tx) => tx.accessKeys.insertWithinQuota(input, 2)));
       // PostgreSQL: all ten transactions are open at once on separate pool connections.
       await gate?.waitForBlocked(10);
       await gate?.release();
@@ -139,10 +139,11 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
       ownerProgrammaticAccess: true,
       tenantStatus: 'active',
       policy,
+      dependsOn: { roleIds: [], groupIds: [] },
     });
 
-    await t.store.users.update(tenant.id, owner.id, { status: 'disabled', role: 'member', programmaticAccess: false }, new Date());
-    await t.store.tenants.updatePolicy(tenant.id, DEFAULT_POLICY);
+    await t.store.transaction((tx) => tx.users.update(tenant.id, owner.id, { status: 'disabled', role: 'member', programmaticAccess: false }, new Date()));
+    await t.store.transaction((tx) => tx.tenants.updatePolicy(tenant.id, DEFAULT_POLICY));
     expect(await t.store.accessKeys.findForVerification(seeded.key.accessKeyId)).toMatchObject({
       ownerStatus: 'disabled',
       ownerRole: 'member',

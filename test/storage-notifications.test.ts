@@ -69,8 +69,8 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
       const tenant = await seedTenant(t.store);
       const ann = await seedUser(t.store, tenant.id);
       await expect(
-        t.store.db.transaction().execute(async (trx) => {
-          await t.store.notifications.insertMany([notification(tenant.id, ann.id, at)], trx);
+        t.store.transaction(async (tx) => {
+          await tx.notifications.insertMany([notification(tenant.id, ann.id, at)]);
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
@@ -165,7 +165,7 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
       const claims = await Promise.all([1, 2, 3].map(() => t.store.expiryReminders.claim(row)));
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
-      await t.store.accessKeys.update(tenant.id, key.key.accessKeyId, 'enabled', { expiresAt: new Date(at + DAY + 3_600_000) }, new Date(at));
+      await t.store.transaction((tx) => tx.accessKeys.update(tenant.id, key.key.accessKeyId, 'enabled', { expiresAt: new Date(at + DAY + 3_600_000) }, new Date(at)));
       expect((await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100)).map((k) => k.accessKeyId)).toEqual([key.key.accessKeyId]);
       expect(await t.store.expiryReminders.claim({ ...row, expiresAt: new Date(at + DAY + 3_600_000) })).toBe(true);
       expect(await t.store.expiryReminders.purgeExpiredBefore(new Date(at + DAY + 1))).toBe(1);

@@ -11,7 +11,7 @@ const tick = () => new Date((clock += 1000));
 async function seedRole(store: Store, tenantId: string, permissions: string[], name = `role-${generateId('role').slice(-8)}`): Promise<Role> {
   const at = tick();
   const role: Role = { id: generateId('role'), tenantId, name, description: `grants ${permissions.join(', ')}`, permissions, createdAt: at, updatedAt: at };
-  await store.roles.insert(role);
+  await store.transaction((tx) => tx.roles.insert(role));
   return role;
 }
 
@@ -27,7 +27,7 @@ async function seedGroup(store: Store, tenantId: string, links: { roleIds?: stri
     createdAt: at,
     updatedAt: at,
   };
-  await store.groups.insert(group);
+  await store.transaction((tx) => tx.groups.insert(group));
   return group;
 }
 
@@ -48,14 +48,14 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     expect(await t.store.roles.find(other.id, role.id)).toBeNull();
 
     const updated: Role = { ...role, name: 'readers', description: 'reads', permissions: ['storage:read'], updatedAt: tick() };
-    await t.store.roles.update(updated);
+    await t.store.transaction((tx) => tx.roles.update(updated));
     expect(await t.store.roles.find(tenant.id, role.id)).toEqual(updated);
-    await t.store.roles.update({ ...updated, tenantId: other.id, name: 'hijacked' });
+    await t.store.transaction((tx) => tx.roles.update({ ...updated, tenantId: other.id, name: 'hijacked' }));
     expect(await t.store.roles.find(tenant.id, role.id)).toEqual(updated);
 
-    await t.store.roles.delete(other.id, role.id);
+    await t.store.transaction((tx) => tx.roles.delete(other.id, role.id));
     expect(await t.store.roles.find(tenant.id, role.id)).toEqual(updated);
-    await t.store.roles.delete(tenant.id, role.id);
+    await t.store.transaction((tx) => tx.roles.delete(tenant.id, role.id));
     expect(await t.store.roles.find(tenant.id, role.id)).toBeNull();
   });
 
@@ -95,7 +95,7 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     expect(await t.store.users.groupIds(u1.id)).toEqual([group.id]);
 
     const updated: Group = { ...group, name: 'renamed', roleIds: [r2.id], userIds: [u2.id], updatedAt: tick() };
-    await t.store.groups.update(updated);
+    await t.store.transaction((tx) => tx.groups.update(updated));
     expect(await t.store.groups.find(tenant.id, group.id)).toEqual(updated);
     expect(await t.store.users.groupIds(u1.id)).toEqual([]);
     expect(await t.store.users.groupIds(u2.id)).toEqual([group.id]);
@@ -110,14 +110,14 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     const bystander = await seedUser(t.store, tenant.id);
     expect(await t.store.users.grantedPermissions(user.id)).toEqual([]);
 
-    await t.store.users.setRoles(user.id, [direct.id]);
+    await t.store.transaction((tx) => tx.users.setRoles(tenant.id, user.id, [direct.id]));
     await seedGroup(t.store, tenant.id, { roleIds: [viaGroup.id], userIds: [user.id] });
     expect(await t.store.users.roleIds(user.id)).toEqual([direct.id]);
     expect((await t.store.users.grantedPermissions(user.id)).sort()).toEqual(['billing:*', 'storage:list', 'storage:read']);
     expect(await t.store.users.grantedPermissions(bystander.id)).toEqual([]);
     expect((await t.store.roles.permissionsOf([direct.id, viaGroup.id])).sort()).toEqual(['billing:*', 'storage:list', 'storage:read']);
 
-    await t.store.users.setRoles(user.id, []);
+    await t.store.transaction((tx) => tx.users.setRoles(tenant.id, user.id, []));
     expect(await t.store.users.grantedPermissions(user.id)).toEqual(['billing:*']);
   });
 
@@ -126,11 +126,11 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     const doomed = await seedRole(t.store, tenant.id, ['danger:*']);
     const kept = await seedRole(t.store, tenant.id, ['safe:read']);
     const user = await seedUser(t.store, tenant.id);
-    await t.store.users.setRoles(user.id, [doomed.id, kept.id]);
+    await t.store.transaction((tx) => tx.users.setRoles(tenant.id, user.id, [doomed.id, kept.id]));
     const group = await seedGroup(t.store, tenant.id, { roleIds: [doomed.id, kept.id], userIds: [user.id] });
     const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: user.id, roleIds: [doomed.id, kept.id].sort() });
 
-    await t.store.roles.delete(tenant.id, doomed.id);
+    await t.store.transaction((tx) => tx.roles.delete(tenant.id, doomed.id));
     expect(await t.store.users.roleIds(user.id)).toEqual([kept.id]);
     expect((await t.store.groups.find(tenant.id, group.id))?.roleIds).toEqual([kept.id]);
     expect((await t.store.accessKeys.find(tenant.id, key.accessKeyId))?.key.roleIds).toEqual([kept.id]);
@@ -144,7 +144,7 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     const group = await seedGroup(t.store, tenant.id, { roleIds: [role.id], userIds: [user.id] });
     const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: user.id, groupIds: [group.id] });
 
-    await t.store.groups.delete(tenant.id, group.id);
+    await t.store.transaction((tx) => tx.groups.delete(tenant.id, group.id));
     expect(await t.store.groups.find(tenant.id, group.id)).toBeNull();
     expect(await t.store.users.groupIds(user.id)).toEqual([]);
     expect((await t.store.accessKeys.find(tenant.id, key.accessKeyId))?.key.groupIds).toEqual([]);
@@ -171,10 +171,10 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     const attacker = await seedTenant(t.store);
     const role = await seedRole(t.store, victim.id, ['secret:read']);
     const user = await seedUser(t.store, victim.id);
-    await t.store.users.setRoles(user.id, [role.id]);
+    await t.store.transaction((tx) => tx.users.setRoles(victim.id, user.id, [role.id]));
     const group = await seedGroup(t.store, victim.id, { roleIds: [role.id] });
 
-    expect(await t.store.roles.delete(attacker.id, role.id)).toBe(false);
+    expect(await t.store.transaction((tx) => tx.roles.delete(attacker.id, role.id))).toBe(false);
     expect(await t.store.roles.find(victim.id, role.id)).toEqual(role);
     expect((await t.store.groups.find(victim.id, group.id))?.roleIds).toEqual([role.id]);
     expect(await t.store.users.grantedPermissions(user.id)).toEqual(['secret:read']);
@@ -191,14 +191,14 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
 
   it('updating another tenant\'s group by ID leaves its roles and members intact', async () => {
     const { victim, attacker, user, group } = await victimGroup();
-    expect(await t.store.groups.update({ ...group, tenantId: attacker.id, roleIds: [], userIds: [] })).toBe(false);
+    expect(await t.store.transaction((tx) => tx.groups.update({ ...group, tenantId: attacker.id, roleIds: [], userIds: [] }))).toBe(false);
     expect(await t.store.groups.find(victim.id, group.id)).toEqual(group);
     expect(await t.store.users.grantedPermissions(user.id)).toEqual(['secret:read']);
   });
 
   it('deleting another tenant\'s group by ID leaves its roles and members intact', async () => {
     const { victim, attacker, user, group } = await victimGroup();
-    expect(await t.store.groups.delete(attacker.id, group.id)).toBe(false);
+    expect(await t.store.transaction((tx) => tx.groups.delete(attacker.id, group.id))).toBe(false);
     expect(await t.store.groups.find(victim.id, group.id)).toEqual(group);
     expect(await t.store.users.grantedPermissions(user.id)).toEqual(['secret:read']);
   });

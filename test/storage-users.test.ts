@@ -74,15 +74,15 @@ describe.each(DATABASE_KINDS)('storage on %s: users', (kind) => {
     const user = await seedUser(t.store, tenant.id, { role: 'member', programmaticAccess: false, passwordHash: 'old' });
     const now = new Date(user.updatedAt.getTime() + 60_000);
 
-    await t.store.users.update(tenant.id, user.id, { role: 'admin', programmaticAccess: true, passwordHash: 'new', mustChangePassword: true }, now);
+    await t.store.transaction((tx) => tx.users.update(tenant.id, user.id, { role: 'admin', programmaticAccess: true, passwordHash: 'new', mustChangePassword: true }, now));
     const patched: User = { ...user, role: 'admin', programmaticAccess: true, mustChangePassword: true, updatedAt: now };
     expect(await t.store.users.find(tenant.id, user.id)).toEqual(patched);
     expect(await t.store.users.passwordHash(tenant.id, user.id)).toBe('new');
 
-    await t.store.users.update(tenant.id, user.id, { name: 'Renamed', status: 'disabled' }, now);
+    await t.store.transaction((tx) => tx.users.update(tenant.id, user.id, { name: 'Renamed', status: 'disabled' }, now));
     expect(await t.store.users.find(tenant.id, user.id)).toEqual({ ...patched, name: 'Renamed', status: 'disabled' });
 
-    await t.store.users.update(other.id, user.id, { name: 'Hijacked', role: 'member' }, new Date(now.getTime() + 1));
+    await t.store.transaction((tx) => tx.users.update(other.id, user.id, { name: 'Hijacked', role: 'member' }, new Date(now.getTime() + 1)));
     expect(await t.store.users.find(tenant.id, user.id)).toEqual({ ...patched, name: 'Renamed', status: 'disabled' });
   });
 
@@ -95,7 +95,7 @@ describe.each(DATABASE_KINDS)('storage on %s: users', (kind) => {
     await seedUser(t.store, tenant.id, { role: 'member' });
     await seedUser(t.store, other.id, { role: 'admin' });
     expect(await t.store.users.countActiveAdmins(tenant.id)).toBe(2);
-    await t.store.users.update(tenant.id, first.id, { status: 'disabled' }, new Date());
+    await t.store.transaction((tx) => tx.users.update(tenant.id, first.id, { status: 'disabled' }, new Date()));
     expect(await t.store.users.countActiveAdmins(tenant.id)).toBe(1);
     expect(await t.store.users.countActiveAdmins(other.id)).toBe(1);
   });

@@ -28,7 +28,7 @@ async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   };
 }
 
-const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf'];
+const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via'];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
   describe('migrations', () => {
@@ -104,13 +104,13 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual(policy);
 
       const next: TenantPolicy = { ...DEFAULT_POLICY, memberKeyLimit: null, defaultValidityDays: 90 };
-      await t.store.tenants.updatePolicy(tenant.id, next);
+      await t.store.transaction((tx) => tx.tenants.updatePolicy(tenant.id, next));
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual(next);
     });
 
     it('fills rules missing from a stored policy with their defaults', async () => {
       const tenant = await seedTenant(t.store);
-      await t.store.tenants.updatePolicy(tenant.id, { memberKeyLimit: 7 } as TenantPolicy);
+      await t.store.transaction((tx) => tx.tenants.updatePolicy(tenant.id, { memberKeyLimit: 7 } as TenantPolicy));
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual({ ...DEFAULT_POLICY, memberKeyLimit: 7 });
     });
 

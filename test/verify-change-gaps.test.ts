@@ -33,7 +33,7 @@ describe('key cache on PostgreSQL: changes committed out of order', () => {
       await slow.query('BEGIN');
       await slow.query('INSERT INTO changes (tenant_id, access_key_id, at) VALUES ($1, $2, $3)', [tenant.id, a.accessKeyId, Date.now()]);
       // …while a fast one commits a change for key B with a higher number.
-      await t.store.changes.append(tenant.id, b.accessKeyId, new Date());
+      await t.store.changes.append({ tenantId: tenant.id, accessKeyId: b.accessKeyId }, new Date());
       await cache.poll();
       expect(cache.peek(b.accessKeyId)).toBeUndefined();
       expect(cache.peek(a.accessKeyId)?.key.accessKeyId).toBe(a.accessKeyId);

@@ -151,7 +151,7 @@ export async function seedUser(
     updatedAt: at,
     ...fields,
   };
-  await store.users.insert(user, passwordHash);
+  await store.transaction((tx) => tx.users.insert(user, passwordHash));
   return user;
 }
 
@@ -196,7 +196,7 @@ export function newAccessKey(seed: KeySeed): NewAccessKey {
 /** Inserts a key (within `limit`, default unlimited); throws if the quota refused it. */
 export async function seedKey(store: Store, seed: KeySeed, limit: number | null = null): Promise<NewAccessKey> {
   const input = newAccessKey(seed);
-  const outcome = await store.accessKeys.insertWithinQuota(input, limit);
+  const outcome = await store.transaction((tx) => tx.accessKeys.insertWithinQuota(input, limit));
   if (outcome !== 'inserted') throw new Error(`seedKey: the quota (${limit}) refused key ${input.key.accessKeyId}: ${outcome}`);
   return input;
 }

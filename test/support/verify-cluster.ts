@@ -14,13 +14,8 @@ import type { App } from '../../src/http/app-types.js';
 import { createLogger } from '../../src/logger.js';
 import type { Actor, Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
-import { AccessKeysRepo } from '../../src/store/repos/access-keys-repo.js';
-import { ChangesRepo } from '../../src/store/repos/changes-repo.js';
-import { GroupsRepo } from '../../src/store/repos/groups-repo.js';
-import { RolesRepo } from '../../src/store/repos/roles-repo.js';
-import { UsersRepo } from '../../src/store/repos/users-repo.js';
 import type { Database } from '../../src/store/schema.js';
-import { createStore, type Store } from '../../src/store/store.js';
+import { createStore, storeOn, type Store } from '../../src/store/store.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -113,15 +108,7 @@ export function countingStore(store: Store): { store: Store; queries: () => stri
   });
   return {
     // Never destroyed on its own: it shares the store's connection (or pool), which the store closes.
-    store: {
-      ...store,
-      db,
-      accessKeys: new AccessKeysRepo(db, store.dialect),
-      users: new UsersRepo(db),
-      roles: new RolesRepo(db),
-      groups: new GroupsRepo(db),
-      changes: new ChangesRepo(db),
-    },
+    store: { ...storeOn(db, store.dialect), migrate: store.migrate, close: store.close },
     queries: () => [...seen],
   };
 }
