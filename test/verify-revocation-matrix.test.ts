@@ -1,0 +1,263 @@
+/**
+ * The revocation guarantee for every service method that writes what verification reads (keys,
+ * users, roles, groups, their links, tenants, policy): two Latchkey runtimes share one PostgreSQL
+ * database with the production poll interval; B holds the key in its cache; the write goes
+ * through A; B gives the new answer within 1 s.
+ *
+ * The list of methods is taken from the service prototypes, so a method added later fails this
+ * suite until it is given a case here (or is placed, with its reason, among those that cannot
+ * change an answer).
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../src/services/actor.js';
+import type { Services } from '../src/services/services.js';
+import type { VerifyOutcome } from '../src/services/verification-service.js';
+import { createPostgresDatabase } from './support/databases.js';
+import { createTenant, eventually, openRuntime, PASSWORD, postgresStore, type Runtime } from './support/verify-cluster.js';
+
+const REVOCATION_BOUND_MS = 1_000;
+const context = { sourceIp: '203.0.113.9', userAgent: 'revocation-matrix' };
+
+/** What a case sets up through A: the token B verifies and the permission it asks for. */
+interface Subject {
+  token: string;
+  permission?: string;
+  [more: string]: unknown;
+}
+
+interface Case {
+  /** Makes the key (and what it depends on); B caches it before the write. Absent: the write makes the key. */
+  setup?(): Promise<Subject>;
+  write(subject: Subject | null): Promise<Subject | void>;
+  /** The answer B must give after the write (and, with a setup, did not give before it). */
+  after(outcome: VerifyOutcome, subject: Subject): boolean;
+}
+
+/** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders'] as const;
+
+/** Writes that cannot change any verification answer of an existing key, and why. */
+const NO_ANSWER_CHANGES: Record<string, string> = {
+  'users.create': 'a new user holds no key yet',
+  'tenants.create': 'a new tenant has no key yet',
+  'roles.createRole': 'a new role is in no grant yet',
+  'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
+};
+
+/** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
+const OTHER_TABLES = new Set([
+  'keys.list', 'keys.get', 'keys.countHeld', 'keys.reveal', 'keys.permissions', 'keys.accessRecords',
+  'users.list', 'users.get', 'users.findById', 'users.findByEmail', 'users.oldestActiveAdmin',
+  'roles.listRoles', 'roles.getRole', 'roles.listGroups', 'roles.getGroup',
+  'tenants.count', 'tenants.findByIdOrSlug', 'tenants.get', 'tenants.getPolicy',
+  'auth.login', 'auth.resolveSession', 'auth.checkCsrf', 'auth.logout',
+  'totp.isEnabled', 'totp.enabledAmong', 'totp.enroll', 'totp.confirm', 'totp.remove', 'totp.reset', 'totp.check', 'totp.throttle', 'totp.clearThrottle',
+  'stepUp.status', 'stepUp.require', 'stepUp.start', 'stepUp.verify',
+  'notifications.notify', 'notifications.mailQueued', 'notifications.list', 'notifications.unreadCount', 'notifications.markRead', 'notifications.markAllRead',
+  'audit.record', 'audit.refusable', 'audit.list',
+  'reminders.run',
+]);
+
+/**
+ * Private helpers (TypeScript's `private` is gone at run time, so they are on the prototype
+ * too). They are reached only through the public methods above, whose cases cover their writes.
+ */
+const INTERNAL = new Set([
+  'keys.createKey', 'keys.updateKey', 'keys.rotateKey', 'keys.revealKey', 'keys.changeState', 'keys.applyState', 'keys.requireWithinActorKey', 'keys.transition',
+  'keys.guarded', 'keys.tellOwner', 'keys.policyOf', 'keys.load', 'keys.ownerFor', 'keys.seal', 'keys.issued', 'keys.checkRefs',
+  'users.createUser', 'users.updateUser', 'users.checkRoles', 'users.views',
+  'roles.write', 'roles.tell', 'roles.checkRefs',
+  'tenants.replacePolicy',
+  'totp.resetFor', 'totp.wrongCode', 'totp.secretOf',
+  'stepUp.verified', 'stepUp.failed', 'stepUp.sessionOf', 'stepUp.policyOf',
+  'notifications.linkFor',
+]);
+
+describe('revocation across two processes sharing PostgreSQL, for every writing service method', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let a: Runtime;
+  let b: Runtime;
+  let admin: Actor;
+  const unique = () => randomBytes(4).toString('hex');
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    const storeA = postgresStore(database.url);
+    await storeA.migrate();
+    const masterKey = randomBytes(32);
+    // Production settings: change polling every LATCHKEY_CHANGE_POLL_MS (250 ms by default).
+    a = await openRuntime(storeA, { masterKey });
+    b = await openRuntime(postgresStore(database.url), { masterKey });
+    admin = await createTenant(a.services);
+  });
+
+  afterAll(async () => {
+    for (const runtime of [a, b]) {
+      await runtime?.close();
+      await runtime?.store.close();
+    }
+    await database?.drop();
+  });
+
+  const verifyOnB = async (subject: Subject): Promise<VerifyOutcome> => b.services.verification.verifyBearer(subject.token, { ...context, permission: subject.permission });
+  const role = (permissions: string[]) => a.services.roles.createRole(admin, { name: `r-${unique()}`, permissions });
+  const member = async (roleIds: string[] = []) =>
+    (await a.services.users.create(admin, { email: `m${unique()}@example.test`, password: PASSWORD, programmaticAccess: true, roleIds })).user;
+  /** A key of a member holding storage:read directly, acting as its owner. */
+  const memberKey = async (): Promise<Subject> => {
+    const storage = await role(['storage:read']);
+    const owner = await member([storage.id]);
+    const issued = await a.services.keys.create(admin, { name: 'member key', userId: owner.id });
+    return { token: issued.token, permission: 'storage:read', keyId: issued.key.accessKeyId, ownerId: owner.id, roleId: storage.id };
+  };
+  const adminKey = async (input: { roleIds?: string[] } = {}): Promise<Subject> => {
+    const issued = await a.services.keys.create(admin, { name: 'admin key', ...input });
+    return { token: issued.token, keyId: issued.key.accessKeyId };
+  };
+  const refused = (code: string) => (o: VerifyOutcome) => !o.valid && o.code === code;
+  const denied = (o: VerifyOutcome) => !o.valid;
+  const id = (subject: Subject | null, field: string) => subject![field] as string;
+
+  const CASES: Record<string, Case> = {
+    'keys.create': {
+      write: async () => adminKey(),
+      after: (o) => o.valid,
+    },
+    'keys.update': {
+      setup: async () => ({ ...(await adminKey({ roleIds: [(await role(['storage:read'])).id] })), permission: 'storage:read' }),
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { roleIds: [(await role(['billing:read'])).id] })),
+      after: denied,
+    },
+    'keys.enable': {
+      setup: async () => {
+        const s = await adminKey();
+        await a.services.keys.disable(admin, id(s, 'keyId'));
+        return s;
+      },
+      write: async (s) => void (await a.services.keys.enable(admin, id(s, 'keyId'))),
+      after: (o) => o.valid,
+    },
+    'keys.disable': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.disable(admin, id(s, 'keyId'))),
+      after: refused('KEY_DISABLED'),
+    },
+    'keys.delete': {
+      setup: async () => {
+        const s = await adminKey();
+        await a.services.keys.disable(admin, id(s, 'keyId'));
+        return s;
+      },
+      write: async (s) => void (await a.services.keys.delete(admin, id(s, 'keyId'))),
+      after: refused('KEY_DELETED'),
+    },
+    'keys.rotate': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.rotate(admin, id(s, 'keyId'))),
+      after: denied,
+    },
+    'users.update: status': {
+      setup: memberKey,
+      write: async (s) => void (await a.services.users.update(admin, id(s, 'ownerId'), { status: 'disabled' })),
+      after: refused('USER_DISABLED'),
+    },
+    'users.update: programmatic access': {
+      setup: memberKey,
+      write: async (s) => void (await a.services.users.update(admin, id(s, 'ownerId'), { programmaticAccess: false })),
+      after: denied,
+    },
+    'users.update: roles': {
+      setup: memberKey,
+      write: async (s) => void (await a.services.users.update(admin, id(s, 'ownerId'), { roleIds: [] })),
+      after: denied,
+    },
+    'roles.updateRole': {
+      setup: memberKey,
+      write: async (s) => void (await a.services.roles.updateRole(admin, id(s, 'roleId'), { permissions: ['billing:read'] })),
+      after: denied,
+    },
+    'roles.deleteRole': {
+      setup: memberKey,
+      write: async (s) => void (await a.services.roles.deleteRole(admin, id(s, 'roleId'))),
+      after: denied,
+    },
+    'roles.createGroup': {
+      setup: async () => {
+        const owner = await member();
+        const issued = await a.services.keys.create(admin, { name: 'joins a group', userId: owner.id });
+        return { token: issued.token, permission: 'storage:read', keyId: issued.key.accessKeyId, ownerId: owner.id };
+      },
+      write: async (s) => void (await a.services.roles.createGroup(admin, { name: `g-${unique()}`, roleIds: [(await role(['storage:read'])).id], userIds: [id(s, 'ownerId')] })),
+      after: (o) => o.valid,
+    },
+    'roles.updateGroup': {
+      setup: async () => {
+        const owner = await member();
+        const group = await a.services.roles.createGroup(admin, { name: `g-${unique()}`, roleIds: [(await role(['storage:read'])).id], userIds: [owner.id] });
+        const issued = await a.services.keys.create(admin, { name: 'in a group', userId: owner.id });
+        return { token: issued.token, permission: 'storage:read', keyId: issued.key.accessKeyId, groupId: group.id };
+      },
+      write: async (s) => void (await a.services.roles.updateGroup(admin, id(s, 'groupId'), { userIds: [] })),
+      after: denied,
+    },
+    'roles.deleteGroup': {
+      setup: async () => {
+        const owner = await member();
+        const group = await a.services.roles.createGroup(admin, { name: `g-${unique()}`, roleIds: [(await role(['storage:read'])).id], userIds: [owner.id] });
+        const issued = await a.services.keys.create(admin, { name: 'in a doomed group', userId: owner.id });
+        return { token: issued.token, permission: 'storage:read', keyId: issued.key.accessKeyId, groupId: group.id };
+      },
+      write: async (s) => void (await a.services.roles.deleteGroup(admin, id(s, 'groupId'))),
+      after: denied,
+    },
+    'tenants.putPolicy': {
+      setup: async () => ({ ...(await adminKey()), replayProtection: (await a.services.tenants.getPolicy(admin)).replayProtection }),
+      write: async (s) => {
+        const policy = await a.services.tenants.getPolicy(admin);
+        await a.services.tenants.putPolicy(admin, { ...policy, replayProtection: !s!.replayProtection });
+      },
+      // The policy travels with the cached key (signed requests read it on the hot path).
+      after: (o, s) => o.valid && o.key.policy.replayProtection === !s.replayProtection,
+    },
+  };
+
+  it('every method of the services is a case here, cannot change an answer, or reads/writes other tables', () => {
+    const services = a.services as unknown as Record<(typeof ENUMERATED)[number], object>;
+    const found = ENUMERATED.flatMap((name) => {
+      const proto = Object.getPrototypeOf(services[name]) as Record<string, unknown>;
+      return Object.getOwnPropertyNames(proto)
+        .filter((m) => m !== 'constructor' && typeof proto[m] === 'function')
+        .map((m) => `${name}.${m}`);
+    });
+    const cases = new Set(Object.keys(CASES).map((name) => name.split(':')[0]!));
+    const unclassified = found.filter((m) => !cases.has(m) && !(m in NO_ANSWER_CHANGES) && !OTHER_TABLES.has(m) && !INTERNAL.has(m));
+    expect(unclassified).toEqual([]);
+    // And nothing listed here is stale.
+    for (const m of [...cases, ...Object.keys(NO_ANSWER_CHANGES), ...OTHER_TABLES, ...INTERNAL]) expect(found).toContain(m);
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: B gives the new answer within 1 s`, async () => {
+      let subject: Subject | null = null;
+      if (c.setup) {
+        subject = await c.setup();
+        // B has seen the setup's own change rows, so what it caches next stays until the write.
+        await b.services.keyCache.poll();
+        const before = await verifyOnB(subject);
+        expect(c.after(before, subject)).toBe(false);
+        expect(b.services.keyCache.peek(id(subject, 'keyId'))).not.toBeUndefined();
+      }
+      subject = (await c.write(subject)) ?? subject;
+      let last: VerifyOutcome | null = null;
+      await eventually(
+        async () => {
+          last = await verifyOnB(subject!);
+          return c.after(last, subject!);
+        },
+        REVOCATION_BOUND_MS,
+        `${name}: B still gives the old answer`,
+      );
+    });
+  }
+});
