@@ -26,19 +26,19 @@ export class RolesService {
 
   createRole(actor: Actor, input: { name: string; description?: string; permissions: string[] }): Promise<Role> {
     return this.audit.refusable(actor, { action: 'role.create', targetType: 'role', targetId: null }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const now = this.clock.now();
-    const role: Role = {
-      id: generateId('role'),
-      tenantId: actor.tenantId,
-      name: checkName(input.name),
-      description: input.description?.trim() ?? '',
-      permissions: checkPermissions(input.permissions),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.write(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions } }, (tx) => tx.roles.insert(role));
-    return role;
+      requireAdmin(actor, 'latchkey:roles:write');
+      const now = this.clock.now();
+      const role: Role = {
+        id: generateId('role'),
+        tenantId: actor.tenantId,
+        name: checkName(input.name),
+        description: input.description?.trim() ?? '',
+        permissions: checkPermissions(input.permissions),
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.write(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions } }, (tx) => tx.roles.insert(role));
+      return role;
     });
   }
 
@@ -56,58 +56,58 @@ export class RolesService {
 
   updateRole(actor: Actor, id: string, patch: { name?: string; description?: string; permissions?: string[] }): Promise<Role> {
     return this.audit.refusable(actor, { action: 'role.update', targetType: 'role', targetId: id }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const role = await this.getRole(actor, id);
-    const next: Role = {
-      ...role,
-      name: patch.name === undefined ? role.name : checkName(patch.name),
-      description: patch.description?.trim() ?? role.description,
-      permissions: patch.permissions === undefined ? role.permissions : checkPermissions(patch.permissions),
-      updatedAt: this.clock.now(),
-    };
-    await this.write(actor, { action: 'role.update', targetType: 'role', targetId: id, details: { ...patch } }, async (tx) => {
-      if (!(await tx.roles.update(next))) throw new AppError('NOT_FOUND', 'No such role.');
-    });
-    return next;
+      requireAdmin(actor, 'latchkey:roles:write');
+      const role = await this.getRole(actor, id);
+      const next: Role = {
+        ...role,
+        name: patch.name === undefined ? role.name : checkName(patch.name),
+        description: patch.description?.trim() ?? role.description,
+        permissions: patch.permissions === undefined ? role.permissions : checkPermissions(patch.permissions),
+        updatedAt: this.clock.now(),
+      };
+      await this.write(actor, { action: 'role.update', targetType: 'role', targetId: id, details: { ...patch } }, async (tx) => {
+        if (!(await tx.roles.update(next))) throw new AppError('NOT_FOUND', 'No such role.');
+      });
+      return next;
     });
   }
 
   deleteRole(actor: Actor, id: string): Promise<void> {
     return this.audit.refusable(actor, { action: 'role.delete', targetType: 'role', targetId: id }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const role = await this.getRole(actor, id);
-    await this.write(actor, { action: 'role.delete', targetType: 'role', targetId: id, details: { name: role.name } }, async (tx) => {
-      refuseIfKeysUse('role', await tx.roles.countLiveKeysUsing(actor.tenantId, id));
-      const holders = await tx.users.holdersOfRole(actor.tenantId, id);
-      if (!(await tx.roles.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such role.');
-      await this.tell(tx, actor, holders, { kind: 'role-deleted', role: { id, name: role.name } });
-    });
+      requireAdmin(actor, 'latchkey:roles:write');
+      const role = await this.getRole(actor, id);
+      await this.write(actor, { action: 'role.delete', targetType: 'role', targetId: id, details: { name: role.name } }, async (tx) => {
+        refuseIfKeysUse('role', await tx.roles.countLiveKeysUsing(actor.tenantId, id));
+        const holders = await tx.users.holdersOfRole(actor.tenantId, id);
+        if (!(await tx.roles.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such role.');
+        await this.tell(tx, actor, holders, { kind: 'role-deleted', role: { id, name: role.name } });
+      });
     });
   }
 
   createGroup(actor: Actor, input: { name: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
     return this.audit.refusable(actor, { action: 'group.create', targetType: 'group', targetId: null }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const now = this.clock.now();
-    const group: Group = {
-      id: generateId('group'),
-      tenantId: actor.tenantId,
-      name: checkName(input.name),
-      description: input.description?.trim() ?? '',
-      roleIds: await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []),
-      userIds: await this.checkRefs(actor.tenantId, 'user', input.userIds ?? []),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.write(
-      actor,
-      { action: 'group.create', targetType: 'group', targetId: group.id, details: { name: group.name, roleIds: group.roleIds, userIds: group.userIds } },
-      async (tx) => {
-        await tx.groups.insert(group);
-        await this.tell(tx, actor, group.userIds, { kind: 'added-to-group', group });
-      },
-    );
-    return group;
+      requireAdmin(actor, 'latchkey:roles:write');
+      const now = this.clock.now();
+      const group: Group = {
+        id: generateId('group'),
+        tenantId: actor.tenantId,
+        name: checkName(input.name),
+        description: input.description?.trim() ?? '',
+        roleIds: await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []),
+        userIds: await this.checkRefs(actor.tenantId, 'user', input.userIds ?? []),
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.write(
+        actor,
+        { action: 'group.create', targetType: 'group', targetId: group.id, details: { name: group.name, roleIds: group.roleIds, userIds: group.userIds } },
+        async (tx) => {
+          await tx.groups.insert(group);
+          await this.tell(tx, actor, group.userIds, { kind: 'added-to-group', group });
+        },
+      );
+      return group;
     });
   }
 
@@ -125,38 +125,38 @@ export class RolesService {
 
   updateGroup(actor: Actor, id: string, patch: { name?: string; description?: string; roleIds?: string[]; userIds?: string[] }): Promise<Group> {
     return this.audit.refusable(actor, { action: 'group.update', targetType: 'group', targetId: id }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const group = await this.getGroup(actor, id);
-    const next: Group = {
-      ...group,
-      name: patch.name === undefined ? group.name : checkName(patch.name),
-      description: patch.description?.trim() ?? group.description,
-      roleIds: patch.roleIds === undefined ? group.roleIds : await this.checkRefs(actor.tenantId, 'role', patch.roleIds),
-      userIds: patch.userIds === undefined ? group.userIds : await this.checkRefs(actor.tenantId, 'user', patch.userIds),
-      updatedAt: this.clock.now(),
-    };
-    const members = membershipChanges(group.userIds, next.userIds);
-    const rolesChanged = !sameSet(group.roleIds, next.roleIds);
-    await this.write(actor, { action: 'group.update', targetType: 'group', targetId: id, details: { ...patch } }, async (tx) => {
-      if (!(await tx.groups.update(next))) throw new AppError('NOT_FOUND', 'No such group.');
-      await this.tell(tx, actor, members.added, { kind: 'added-to-group', group: next });
-      await this.tell(tx, actor, members.removed, { kind: 'removed-from-group', group: next });
-      // Members who just joined were told already; the others learn their group's roles changed.
-      if (rolesChanged) await this.tell(tx, actor, next.userIds.filter((u) => !members.added.includes(u)), { kind: 'group-roles', group: next });
-    });
-    return next;
+      requireAdmin(actor, 'latchkey:roles:write');
+      const group = await this.getGroup(actor, id);
+      const next: Group = {
+        ...group,
+        name: patch.name === undefined ? group.name : checkName(patch.name),
+        description: patch.description?.trim() ?? group.description,
+        roleIds: patch.roleIds === undefined ? group.roleIds : await this.checkRefs(actor.tenantId, 'role', patch.roleIds),
+        userIds: patch.userIds === undefined ? group.userIds : await this.checkRefs(actor.tenantId, 'user', patch.userIds),
+        updatedAt: this.clock.now(),
+      };
+      const members = membershipChanges(group.userIds, next.userIds);
+      const rolesChanged = !sameSet(group.roleIds, next.roleIds);
+      await this.write(actor, { action: 'group.update', targetType: 'group', targetId: id, details: { ...patch } }, async (tx) => {
+        if (!(await tx.groups.update(next))) throw new AppError('NOT_FOUND', 'No such group.');
+        await this.tell(tx, actor, members.added, { kind: 'added-to-group', group: next });
+        await this.tell(tx, actor, members.removed, { kind: 'removed-from-group', group: next });
+        // Members who just joined were told already; the others learn their group's roles changed.
+        if (rolesChanged) await this.tell(tx, actor, next.userIds.filter((u) => !members.added.includes(u)), { kind: 'group-roles', group: next });
+      });
+      return next;
     });
   }
 
   deleteGroup(actor: Actor, id: string): Promise<void> {
     return this.audit.refusable(actor, { action: 'group.delete', targetType: 'group', targetId: id }, async () => {
-    requireAdmin(actor, 'latchkey:roles:write');
-    const group = await this.getGroup(actor, id);
-    await this.write(actor, { action: 'group.delete', targetType: 'group', targetId: id, details: { name: group.name } }, async (tx) => {
-      refuseIfKeysUse('group', await tx.groups.countLiveKeysUsing(actor.tenantId, id));
-      if (!(await tx.groups.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such group.');
-      await this.tell(tx, actor, group.userIds, { kind: 'removed-from-group', group });
-    });
+      requireAdmin(actor, 'latchkey:roles:write');
+      const group = await this.getGroup(actor, id);
+      await this.write(actor, { action: 'group.delete', targetType: 'group', targetId: id, details: { name: group.name } }, async (tx) => {
+        refuseIfKeysUse('group', await tx.groups.countLiveKeysUsing(actor.tenantId, id));
+        if (!(await tx.groups.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such group.');
+        await this.tell(tx, actor, group.userIds, { kind: 'removed-from-group', group });
+      });
     });
   }
 
