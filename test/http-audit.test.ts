@@ -187,6 +187,22 @@ describe('HTTP audit events (sqlite)', () => {
     ]);
   });
 
+  it('records how each action came: console for a session, api for an access key', async () => {
+    const key = await h.createKey(acme.admin, { name: 'via-console', type: 'access' });
+    const bearer = { kind: 'bearer' as const, token: key.token };
+    const made = await h.request({ method: 'POST', url: '/v1/access-keys', as: bearer, body: { name: 'via-api' } });
+    expect(made.status).toBe(201);
+    // A refusal says how it came too: this key may not delete an enabled key.
+    expect((await h.request({ method: 'DELETE', url: `/v1/access-keys/${made.body.accessKeyId}`, as: bearer })).status).toBe(409);
+    const of = async (targetId: string) =>
+      (await h.request({ method: 'GET', url: `/v1/audit-events?targetId=${targetId}`, as: acme.admin })).body.items.map((e: any) => [e.action, e.result, e.via, e.actorKeyId]);
+    expect(await of(key.accessKeyId)).toEqual([['access_key.create', 'success', 'console', null]]);
+    expect(await of(made.body.accessKeyId)).toEqual([
+      ['access_key.delete', 'failure', 'api', key.accessKeyId],
+      ['access_key.create', 'success', 'api', key.accessKeyId],
+    ]);
+  });
+
   const SCRUBBED = { secret: 'scrubbed-secret-7f3a9c', token: 'scrubbed-token-b21e04', password: 'scrubbed-password-d58f61' };
 
   it('drops fields named like a credential at any depth of the details, even if a caller passes one', async () => {
