@@ -159,4 +159,42 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
     expect((await t.store.accessKeys.findForVerification(key.accessKeyId))?.tenantStatus).toBe('disabled');
   });
+
+  it('refuses a write that changes verification outside store.transaction, before writing anything', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id);
+    const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
+    await expect(t.store.accessKeys.update(tenant.id, key.accessKeyId, 'enabled', { state: 'disabled' }, new Date())).rejects.toThrow(/store\.transaction/);
+    await expect(t.store.users.update(tenant.id, owner.id, { status: 'disabled' }, new Date())).rejects.toThrow(/store\.transaction/);
+    await expect(t.store.accessKeys.insertWithinQuota(newAccessKey({ tenantId: tenant.id, ownerId: owner.id }), null)).rejects.toThrow();
+    expect((await t.store.accessKeys.find(tenant.id, key.accessKeyId))?.key.state).toBe('enabled');
+    expect((await t.store.users.find(tenant.id, owner.id))?.status).toBe('active');
+    expect(await t.store.accessKeys.countHeld(owner.id)).toBe(1);
+  });
+
+  it('tells commit listeners what a transaction changed, once it committed, and nothing after a rollback', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id);
+    const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
+    const heard: unknown[] = [];
+    const stop = t.store.onCommit((changes) => heard.push(...changes));
+    try {
+      await expect(
+        t.store.transaction(async (tx) => {
+          await tx.accessKeys.update(tenant.id, key.accessKeyId, 'enabled', { state: 'disabled' }, new Date());
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      expect(heard).toEqual([]);
+      expect((await t.store.accessKeys.find(tenant.id, key.accessKeyId))?.key.state).toBe('enabled');
+      await t.store.transaction(async (tx) => {
+        await tx.accessKeys.update(tenant.id, key.accessKeyId, 'enabled', { name: 'renamed' }, new Date());
+        await tx.users.update(tenant.id, owner.id, { name: 'Renamed' }, new Date());
+        await tx.users.update(tenant.id, owner.id, { status: 'disabled' }, new Date());
+      });
+      expect(heard).toEqual([{ tenantId: tenant.id, accessKeyId: key.accessKeyId }, { tenantId: tenant.id, userId: owner.id }]);
+    } finally {
+      stop();
+    }
+  });
 });

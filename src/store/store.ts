@@ -160,7 +160,10 @@ function changeLog(trx: Kysely<Database>, changes: Change[]): ChangeRecorder {
   };
 }
 
-/** Outside a transaction a change could land without its change row, so such writes are refused. */
+/**
+ * Outside a transaction a change could land without its change row, so such writes are refused:
+ * every writing repository method records its change before it writes anything.
+ */
 const outsideTransaction: ChangeRecorder = {
   record: () => Promise.reject(new Error('A write that can change verification runs in store.transaction (it records its change row there).')),
 };

@@ -189,6 +189,8 @@ export class AccessKeysRepo {
     if (limit !== null && (await this.countHeld(input.key.ownerId)) >= limit) return 'limit-reached';
     const k = input.key;
     const s = input.secrets;
+    // A key ID guessed before it existed may be cached as unknown.
+    await this.changes.record({ tenantId: k.tenantId, accessKeyId: k.accessKeyId });
     await this.db
       .insertInto('accessKeys')
       .values({
@@ -213,8 +215,6 @@ export class AccessKeysRepo {
       })
       .execute();
     await this.replaceAssignments(k.accessKeyId, k.roleIds, k.groupIds);
-    // A key ID guessed before it existed may be cached as unknown.
-    await this.changes.record({ tenantId: k.tenantId, accessKeyId: k.accessKeyId });
     return 'inserted';
   }
 
@@ -223,6 +223,9 @@ export class AccessKeysRepo {
    * requests cannot both act on the same old state). Returns false when the guard failed.
    */
   async update(tenantId: string, accessKeyId: string, expectedState: KeyState, patch: KeyPatch, now: Date): Promise<boolean> {
+    // Recorded first, like every change here (outside store.transaction nothing is written); a
+    // failed guard leaves a harmless row, and callers roll back on it anyway.
+    await this.changes.record({ tenantId, accessKeyId });
     const result = await this.db
       .updateTable('accessKeys')
       .set({
@@ -241,12 +244,12 @@ export class AccessKeysRepo {
       const current = await this.withAssignments(await this.db.selectFrom('accessKeys').selectAll().where('id', '=', accessKeyId).execute());
       await this.replaceAssignments(accessKeyId, patch.roleIds ?? current[0]!.roleIds, patch.groupIds ?? current[0]!.groupIds);
     }
-    await this.changes.record({ tenantId, accessKeyId });
     return true;
   }
 
   /** Swaps in a new secret if nobody rotated since `expectedVersion` was read. */
   async rotate(tenantId: string, accessKeyId: string, expectedVersion: number, next: KeySecrets, now: Date): Promise<boolean> {
+    await this.changes.record({ tenantId, accessKeyId });
     const result = await this.db
       .updateTable('accessKeys')
       .set({
@@ -263,8 +266,6 @@ export class AccessKeysRepo {
       .where('secretVersion', '=', expectedVersion)
       .where('state', '!=', 'deleted')
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    await this.changes.record({ tenantId, accessKeyId });
-    return true;
+    return Number(result.numUpdatedRows) === 1;
   }
 }

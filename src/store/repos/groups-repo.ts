@@ -16,6 +16,7 @@ export class GroupsRepo {
   }
 
   async insert(group: Group): Promise<void> {
+    await this.recordLinkChanges(group, { roleIds: [], userIds: [] });
     await this.db
       .insertInto('groups')
       .values({
@@ -27,7 +28,7 @@ export class GroupsRepo {
         updatedAt: group.updatedAt.getTime(),
       })
       .execute();
-    await this.replaceLinks(group, { roleIds: [], userIds: [] });
+    await this.replaceLinks(group);
   }
 
   async find(tenantId: string, id: string): Promise<Group | null> {
@@ -53,16 +54,17 @@ export class GroupsRepo {
 
   /** Returns false (and changes nothing) when the group does not exist in `group.tenantId`. */
   async update(group: Group): Promise<boolean> {
-    const result = await this.db
+    // Links are only touched once the tenant-checked read proved the group is this tenant's.
+    const [before] = await this.withLinks(await this.db.selectFrom('groups').selectAll().where('tenantId', '=', group.tenantId).where('id', '=', group.id).execute());
+    if (!before) return false;
+    await this.recordLinkChanges(group, before);
+    await this.db
       .updateTable('groups')
       .set({ name: group.name, description: group.description, updatedAt: group.updatedAt.getTime() })
       .where('tenantId', '=', group.tenantId)
       .where('id', '=', group.id)
-      .executeTakeFirst();
-    // Links are only touched once the tenant-checked write proved the group is this tenant's.
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    const [before] = await this.withLinks(await this.db.selectFrom('groups').selectAll().where('id', '=', group.id).execute());
-    await this.replaceLinks(group, before!);
+      .execute();
+    await this.replaceLinks(group);
     return true;
   }
 
@@ -103,19 +105,22 @@ export class GroupsRepo {
   }
 
   /**
-   * Sets the group's roles and members. Keys that already depend on the group (through their own
-   * groups or their owner's) see a change of the group; keys of members who just joined do not
-   * depend on it yet, so each of those users is a change too. New name or description: none.
+   * What new links change. Keys that already depend on the group (through their own groups or
+   * their owner's) see a change of the group; keys of members who just joined do not depend on
+   * it yet, so each of those users is a change too. A new name or description: nothing.
    */
-  private async replaceLinks(group: Group, before: Pick<Group, 'roleIds' | 'userIds'>): Promise<void> {
+  private async recordLinkChanges(group: Group, before: Pick<Group, 'roleIds' | 'userIds'>): Promise<void> {
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
+    if (!same(group.roleIds, before.roleIds) || !same(group.userIds, before.userIds)) await this.changes.record({ tenantId: group.tenantId, groupId: group.id });
+    for (const userId of group.userIds.filter((id) => !before.userIds.includes(id))) await this.changes.record({ tenantId: group.tenantId, userId });
+  }
+
+  private async replaceLinks(group: Group): Promise<void> {
     const groupId = group.id;
     await this.db.deleteFrom('groupRoles').where('groupId', '=', groupId).execute();
     await this.db.deleteFrom('groupMembers').where('groupId', '=', groupId).execute();
     if (group.roleIds.length > 0) await this.db.insertInto('groupRoles').values(group.roleIds.map((roleId) => ({ groupId, roleId }))).execute();
     if (group.userIds.length > 0) await this.db.insertInto('groupMembers').values(group.userIds.map((userId) => ({ groupId, userId }))).execute();
-    const same = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
-    if (!same(group.roleIds, before.roleIds) || !same(group.userIds, before.userIds)) await this.changes.record({ tenantId: group.tenantId, groupId });
-    for (const userId of group.userIds.filter((id) => !before.userIds.includes(id))) await this.changes.record({ tenantId: group.tenantId, userId });
   }
 
   private async withLinks(rows: Selectable<GroupsTable>[]): Promise<Group[]> {

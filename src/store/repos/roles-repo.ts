@@ -54,16 +54,16 @@ export class RolesRepo {
   /** Returns false (and changes nothing) when the role does not exist in `role.tenantId`. */
   async update(role: Role): Promise<boolean> {
     const before = await this.db.selectFrom('roles').select('permissions').where('tenantId', '=', role.tenantId).where('id', '=', role.id).executeTakeFirst();
+    if (!before) return false;
+    // A new name or description cannot change what any key may do.
+    if (before.permissions !== JSON.stringify(role.permissions)) await this.changes.record({ tenantId: role.tenantId, roleId: role.id });
     const result = await this.db
       .updateTable('roles')
       .set({ name: role.name, description: role.description, permissions: JSON.stringify(role.permissions), updatedAt: role.updatedAt.getTime() })
       .where('tenantId', '=', role.tenantId)
       .where('id', '=', role.id)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    // A new name or description cannot change what any key may do.
-    if (before?.permissions !== JSON.stringify(role.permissions)) await this.changes.record({ tenantId: role.tenantId, roleId: role.id });
-    return true;
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** How many keys that are not deleted have this role assigned. */

@@ -55,7 +55,7 @@ export class TenantsRepo {
   }
 
   async updatePolicy(id: string, policy: TenantPolicy): Promise<void> {
-    await this.db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
     await this.changes.record({ tenantId: id, tenant: true });
+    await this.db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
   }
 }

@@ -104,6 +104,8 @@ export class UsersRepo {
   }
 
   async update(tenantId: string, id: string, patch: UserPatch, now: Date): Promise<void> {
+    // Only these can change what the user's keys may do; a new name, email or password cannot.
+    if (patch.role !== undefined || patch.status !== undefined || patch.programmaticAccess !== undefined) await this.changes.record({ tenantId, userId: id });
     await this.db
       .updateTable('users')
       .set({
@@ -119,8 +121,6 @@ export class UsersRepo {
       .where('tenantId', '=', tenantId)
       .where('id', '=', id)
       .execute();
-    // Only these can change what the user's keys may do; a new name, email or password cannot.
-    if (patch.role !== undefined || patch.status !== undefined || patch.programmaticAccess !== undefined) await this.changes.record({ tenantId, userId: id });
   }
 
   async countActiveAdmins(tenantId: string): Promise<number> {
@@ -186,9 +186,9 @@ export class UsersRepo {
   async setRoles(tenantId: string, userId: string, roleIds: string[]): Promise<void> {
     const current = await this.roleIds(userId);
     if (current.length === roleIds.length && roleIds.every((id) => current.includes(id))) return;
+    await this.changes.record({ tenantId, userId });
     await this.db.deleteFrom('userRoles').where('userId', '=', userId).execute();
     if (roleIds.length > 0) await this.db.insertInto('userRoles').values(roleIds.map((roleId) => ({ userId, roleId }))).execute();
-    await this.changes.record({ tenantId, userId });
   }
 
   /** Every permission pattern the user's roles grant, directly or through groups. */
