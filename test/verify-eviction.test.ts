@@ -43,7 +43,7 @@ describe.each(DATABASE_KINDS)('cache eviction by what changed, on %s', (kind) =>
     await services().keyCache.poll();
     const entries = new Map<string, CachedKey>();
     for (const issued of tokens) {
-      expect(await services().verification.verifyBearer(issued.token, context)).toMatchObject({ valid: true });
+      expect(await services().verification.verify({ kind: 'token', token: issued.token }, context)).toMatchObject({ valid: true });
       entries.set(issued.key.accessKeyId, services().keyCache.peek(issued.key.accessKeyId)!);
     }
     return entries;

@@ -100,7 +100,7 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
     await database?.drop();
   });
 
-  const verifyOnB = async (subject: Subject): Promise<VerifyOutcome> => b.services.verification.verifyBearer(subject.token, { ...context, permission: subject.permission });
+  const verifyOnB = async (subject: Subject): Promise<VerifyOutcome> => b.services.verification.verify({ kind: 'token', token: subject.token }, { ...context, permission: subject.permission });
   const role = (permissions: string[]) => a.services.roles.createRole(admin, { name: `r-${unique()}`, permissions });
   const member = async (roleIds: string[] = []) =>
     (await a.services.users.create(admin, { email: `m${unique()}@example.test`, password: PASSWORD, programmaticAccess: true, roleIds })).user;
