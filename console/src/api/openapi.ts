@@ -4490,6 +4490,7 @@ export interface components {
             result: "success" | "failure";
             targetId: string | null;
             targetType: string;
+            via: ("console" | "api" | "cli") | null;
         };
         Group: {
             /** Format: date-time */
