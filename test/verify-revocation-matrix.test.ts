@@ -47,7 +47,7 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
 const OTHER_TABLES = new Set([
-  'keys.list', 'keys.get', 'keys.countHeld', 'keys.reveal', 'keys.permissions', 'keys.accessRecords',
+  'keys.list', 'keys.get', 'keys.countHeld', 'keys.quota', 'keys.reveal', 'keys.permissions', 'keys.accessRecords',
   'users.list', 'users.get', 'users.findById', 'users.findByEmail', 'users.oldestActiveAdmin',
   'roles.listRoles', 'roles.getRole', 'roles.listGroups', 'roles.getGroup',
   'tenants.count', 'tenants.findByIdOrSlug', 'tenants.get', 'tenants.getPolicy',
