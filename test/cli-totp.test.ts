@@ -35,8 +35,10 @@ describe('latchkey users totp-reset', () => {
     expect(await world.fails(['users', 'totp-reset', ...t, 'dev@example.com'])).toMatch(/^latchkey: TOTP_NOT_ENROLLED: /);
     expect(await world.fails(['users', 'totp-reset', ...t, 'nobody@example.com'])).toMatch(/^latchkey: NOT_FOUND: /);
 
+    // The refusal through the CLI is audited too (newest first), as it is over HTTP.
     const events = await world.json(['audit', 'list', ...t, '--action', 'user.totp.reset']);
-    expect(events.items).toHaveLength(1);
-    expect(events.items[0]).toMatchObject({ targetId: reset.id, result: 'success' });
+    expect(events.items).toHaveLength(2);
+    expect(events.items[0]).toMatchObject({ targetId: reset.id, result: 'failure', via: 'cli', details: { reason: 'TOTP_NOT_ENROLLED' } });
+    expect(events.items[1]).toMatchObject({ targetId: reset.id, result: 'success', via: 'cli' });
   });
 });
