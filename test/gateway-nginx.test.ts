@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
 import { awsPresign, awsSigner } from './vectors/sdk-signers.js';
-import { openHttp, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { listen, recordsOf } from './support/signed.js';
 import { startNginx, type Nginx } from './support/signed-nginx.js';
 
@@ -69,7 +69,8 @@ describe('nginx auth_request in front of an upstream, guarded by Latchkey (sqlit
   let nginx: Nginx;
   let key: IssuedKey;
   beforeAll(async () => {
-    h = await openHttp('sqlite');
+    // The SDK signs with the machine's time: the server's clock follows it.
+    h = await openHttp('sqlite', { clock: wallClock() });
     acme = await h.bootstrap();
     const latchkeyPort = Number(new URL(await listen(h)).port);
     upstream = await startUpstream();

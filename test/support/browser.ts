@@ -97,7 +97,9 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
   const lines: string[] = [];
   const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
   const config = loadConfig({ LATCHKEY_DATA_DIR: testStore.dataDir, LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_SESSION_TTL_MINUTES: '43200', ...options.env });
-  const clock = testClock();
+  // Chromium keeps the machine's time (session cookies expire by it, the console counts days
+  // from it), so the server starts there too, standing still and moved only by the test.
+  const clock = testClock(new Date());
   const services = createServices({
     store: testStore.store,
     logger,
