@@ -42,6 +42,9 @@ describe('revocation across two processes sharing PostgreSQL', () => {
 
   /** Verified once on B, so B holds the key in its cache from here on. */
   async function cachedOnB(token: string, permission?: string): Promise<void> {
+    // B first takes in every change A wrote so far (the key's creation among them): else its
+    // background poll may apply one while the key loads and drop it, however slow the machine.
+    await b.services.keyCache.poll();
     const sizeBefore = b.services.keyCache.size;
     expect(await verifyOnB(token, permission)).toMatchObject({ valid: true });
     expect(b.services.keyCache.size).toBe(sizeBefore + 1);
