@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'suites',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/cli-*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/cli-*.test.ts'],
           // A fresh process per file costs a Node start and a new import of Fastify, the AWS and
           // Tencent SDKs and playwright: more CPU than most suites' own tests. The suites share
           // nothing through module state: each opens its own store, database, ports and pages.
