@@ -1,4 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+
+const SUITES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const CLI = ['test/cli-*.test.ts'];
+
+/** Test files that replace a module (vi.mock): the mock only takes in a process that has not imported it yet. */
+function mockingFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : mockingFiles(path);
+    return entry.name.endsWith('.test.ts') && /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(path, 'utf8')) ? [path] : [];
+  });
+}
+const MOCKING = [...mockingFiles('src'), ...mockingFiles('test')];
 
 export default defineConfig({
   test: {
@@ -16,16 +31,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'suites',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/cli-*.test.ts'],
+          include: SUITES,
+          exclude: [...configDefaults.exclude, ...CLI, ...MOCKING],
           // A fresh process per file costs a Node start and a new import of Fastify, the AWS and
           // Tencent SDKs and playwright: more CPU than most suites' own tests. The suites share
           // nothing through module state: each opens its own store, database, ports and pages.
           isolate: false,
         },
       },
-      // The CLI suites run the CLI as a program, each file in a process of its own.
-      { extends: true, test: { name: 'cli', include: ['test/cli-*.test.ts'] } },
+      // Each file in a process of its own: the CLI suites (they run the CLI as a program) and the
+      // files that mock a module.
+      { extends: true, test: { name: 'isolated', include: [...CLI, ...MOCKING] } },
     ],
   },
 });
