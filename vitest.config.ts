@@ -1,11 +1,47 @@
-import { defineConfig } from 'vitest/config';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const SUITES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const CLI = ['test/cli-*.test.ts'];
+
+/** Test files that replace a module (vi.mock): the mock only takes in a process that has not imported it yet. */
+function mockingFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : mockingFiles(path);
+    return entry.name.endsWith('.test.ts') && /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(path, 'utf8')) ? [path] : [];
+  });
+}
+const MOCKING = [...mockingFiles('src'), ...mockingFiles('test')];
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most suites spend their time waiting on PostgreSQL, Chromium or a child process rather than
+    // computing, so on 2 cores three suites at a time finish sooner than vitest's default (one
+    // worker per core but one: a single worker on 2 cores).
+    maxWorkers: 3,
+    setupFiles: ['test/support/time-zone.ts'],
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suites',
+          include: SUITES,
+          exclude: [...configDefaults.exclude, ...CLI, ...MOCKING],
+          // A fresh process per file costs a Node start and a new import of Fastify, the AWS and
+          // Tencent SDKs and playwright: more CPU than most suites' own tests. The suites share
+          // nothing through module state: each opens its own store, database, ports and pages.
+          isolate: false,
+        },
+      },
+      // Each file in a process of its own: the CLI suites (they run the CLI as a program) and the
+      // files that mock a module.
+      { extends: true, test: { name: 'isolated', include: [...CLI, ...MOCKING] } },
+    ],
   },
 });

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanPage, openConsole, PASSWORD, totpCode, type ConsoleHarness, type Session } from './support/browser.js';
+import { expectCleanPage, openConsole, PASSWORD, TIME_ZONE, totpCode, type ConsoleHarness, type Session } from './support/browser.js';
 
 describe('administration pages', { timeout: 60_000 }, () => {
   let h: ConsoleHarness;
@@ -193,8 +193,10 @@ describe('administration pages', { timeout: 60_000 }, () => {
 
     // A date range in the future holds nothing.
     await page.getByRole('button', { name: 'Clear' }).click();
-    const tomorrow = new Date(Date.now() + 86_400_000);
-    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T00:00`;
+    // The day after tomorrow by the server's clock, as a date in the browser's zone (not the test
+    // process's): its midnight there is later than every event made so far.
+    const later = new Date(h.clock.now().getTime() + 2 * 86_400_000);
+    const local = `${new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(later)}T00:00`;
     await page.getByLabel('From').fill(local);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => page.getByText('No events match.').count()).toBe(1);

@@ -15,9 +15,12 @@ describe.each(DATABASE_KINDS)('HTTP LAST_ADMIN under parallel requests on %s', (
   it('keeps one active admin when two admins are demoted and disabled at the same time', async () => {
     for (let round = 0; round < 3; round++) {
       const t = await h.bootstrap();
-      const second = await h.addUser(t.admin, { role: 'admin' });
+      const second = await h.createUser(t.admin, { role: 'admin' });
+      // Each admin steps down with their own session, so whichever lands first, the other is
+      // still an admin signed in and meets LAST_ADMIN (were the first admin to act for both,
+      // disabling themselves first would end their session: 401, not the answer under test).
       const answers = await Promise.all([
-        h.request({ method: 'PATCH', url: `/v1/users/${second.id}`, as: t.admin, body: { role: 'member' } }),
+        h.request({ method: 'PATCH', url: `/v1/users/${second.id}`, as: second.session, body: { role: 'member' } }),
         h.request({ method: 'PATCH', url: `/v1/users/${t.admin.userId}`, as: t.admin, body: { status: 'disabled' } }),
       ]);
       const statuses = answers.map((a) => a.status).sort();

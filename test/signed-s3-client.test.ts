@@ -7,7 +7,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
-import { openHttp, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { listen, recordsOf, s3Refusal, startGuard, type Guard, type GuardedRequest } from './support/signed.js';
 
 const MINUTE = 60_000;
@@ -46,7 +46,8 @@ describe('AWS SDK S3Client through an API guarded by Latchkey (sqlite)', () => {
   let guard: Guard;
   let key: IssuedKey;
   beforeAll(async () => {
-    h = await openHttp('sqlite');
+    // The SDK signs with the machine's time: the server's clock follows it.
+    h = await openHttp('sqlite', { clock: wallClock() });
     acme = await h.bootstrap();
     guard = await startGuard({ latchkeyUrl: await listen(h), allowed: objectStore(), refused: s3Refusal });
     key = await h.createKey(acme.admin);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
-import { openHttp, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { listen, recordsOf, startGuard, type Guard, type GuardedRequest } from './support/signed.js';
 
 function tencentAnswer(res: http.ServerResponse, response: Record<string, unknown>): void {
@@ -35,7 +35,8 @@ describe('tencentcloud-sdk-nodejs Client against an API guarded by Latchkey (sql
   let guard: Guard;
   let key: IssuedKey;
   beforeAll(async () => {
-    h = await openHttp('sqlite');
+    // The SDK signs with the machine's time: the server's clock follows it.
+    h = await openHttp('sqlite', { clock: wallClock() });
     acme = await h.bootstrap();
     guard = await startGuard({ latchkeyUrl: await listen(h), allowed: cvmApi, refused: tencentRefusal });
     key = await h.createKey(acme.admin);

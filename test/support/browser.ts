@@ -2,8 +2,8 @@
  * The real server with the built console, driven by Debian's Chromium through playwright-core.
  * Like support/http.ts: a real store (a fresh SQLite file), the real services with a clock the
  * test moves, buildApp serving console/dist, listening on 127.0.0.1 on a free port. One browser
- * per test file; each page gets its own context (cookies, clipboard), so two people can be
- * signed in side by side.
+ * per test worker (see sharedBrowser); each page gets its own context (cookies, clipboard), so two
+ * people can be signed in side by side.
  *
  * Tests check what a person sees in the page AND the effect through the API (h.request,
  * h.verify), the way an integrator would notice it.
@@ -91,13 +91,36 @@ export interface ConsoleOptions {
 let slugCounter = 0;
 const uniqueSlug = () => `acme${(slugCounter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
+let shared: Promise<Browser> | null = null;
+
+/**
+ * One Chromium per test worker, shared by the browser suites it runs one after another: a launch
+ * costs more than a short suite. Nothing leaks between suites through it: every page has its own
+ * context (cookies, storage, permissions), which the harness closes. Playwright ends the browser
+ * when the worker exits.
+ */
+async function sharedBrowser(): Promise<Browser> {
+  const running = shared && (await shared.catch(() => null));
+  if (running?.isConnected()) return running;
+  // playwright's launch() always starts Chromium on a fresh temporary --user-data-dir of its own
+  // (and refuses one in args), so no profile is shared between runs.
+  shared = chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return shared;
+}
+
 export async function openConsole(options: ConsoleOptions = {}): Promise<ConsoleHarness> {
   preflight();
   const testStore = await openTestStore('sqlite');
   const lines: string[] = [];
   const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
   const config = loadConfig({ LATCHKEY_DATA_DIR: testStore.dataDir, LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_SESSION_TTL_MINUTES: '43200', ...options.env });
-  const clock = testClock();
+  // Chromium keeps the machine's time (session cookies expire by it, the console counts days
+  // from it), so the server starts there too, standing still and moved only by the test.
+  const clock = testClock(new Date());
   const services = createServices({
     store: testStore.store,
     logger,
@@ -119,13 +142,7 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
 
-  // playwright's launch() always starts Chromium on a fresh temporary --user-data-dir of its own
-  // (and refuses one in args), so no profile is shared between runs.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await sharedBrowser();
   const contexts: BrowserContext[] = [];
   const problemsOf = new WeakMap<Page, PageProblems>();
 
@@ -193,7 +210,6 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
-      await browser.close().catch(() => {});
       await app.close();
       await services.stop();
       await testStore.cleanup();

@@ -29,13 +29,34 @@ export interface TestClock extends Clock {
   advance(ms: number): void;
 }
 
-/** Starts at the real time (so stored dates look real) and only moves when told to. */
-export function testClock(start = new Date()): TestClock {
+/**
+ * Where the HTTP suites' clocks start: a fixed instant, so no answer depends on the hour, the
+ * day or the month the suite runs in, nor on where a TOTP 30 s step happens to begin.
+ */
+export const TEST_EPOCH = new Date('2031-03-14T15:09:26.500Z');
+
+/** Stands still at `start` and only moves when told to. */
+export function testClock(start: Date = TEST_EPOCH): TestClock {
   let ms = start.getTime();
   return {
     now: () => new Date(ms),
     advance: (by) => {
       ms += by;
+    },
+  };
+}
+
+/**
+ * Follows the machine's time, moved ahead by `advance`: for suites where a real SDK client signs
+ * with the machine's clock (the AWS and Tencent SDKs take no clock), so the server's time stays
+ * the client's however long the suite takes to get there.
+ */
+export function wallClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (by) => {
+      offset += by;
     },
   };
 }
@@ -214,6 +235,8 @@ export interface HttpOptions {
   masterKey?: Buffer;
   /** How often the expiry reminder pass runs in the background (default: the production minute). */
   reminderIntervalMs?: number;
+  /** The server's clock (default: testClock(), standing still at TEST_EPOCH). */
+  clock?: TestClock;
 }
 
 export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): Promise<Harness> {
@@ -222,7 +245,7 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
   const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
   // Sessions last the longest allowed (30 days), so suites can move the clock by days and keep their logins.
   const config = loadConfig({ LATCHKEY_DATA_DIR: testStore.dataDir, LATCHKEY_LOG_LEVEL: 'trace', LATCHKEY_SESSION_TTL_MINUTES: '43200', ...options.env });
-  const clock = testClock();
+  const clock = options.clock ?? testClock();
   const services = createServices({
     store: testStore.store,
     logger,
