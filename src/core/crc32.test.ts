@@ -10,6 +10,8 @@ describe('crc32', () => {
     expect(crc32('')).toBe(0);
     expect(crc32('a')).toBe(0xe8b7be43);
     expect(crc32('The quick brown fox jumps over the lazy dog')).toBe(0x414fa339);
+    // A 64-character token body, the size the checksum covers.
+    expect(crc32('lk_LKABCDEFGHIJKLMNOPQR_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd')).toBe(0xb8453c7f);
   });
 
   it('is always an unsigned 32-bit value', () => {

@@ -1,19 +1,10 @@
-/** CRC-32 (IEEE 802.3), table driven; used for the bearer-token checksum. */
-const TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
+/**
+ * CRC-32 (IEEE 802.3) for the bearer-token checksum. Node's zlib.crc32 is pure (no I/O) and measured
+ * as fast as the former table-driven loop on a 64-character token body. It hashes the UTF-8 bytes of
+ * the text; token alphabets are ASCII, so that is one byte per character, as before.
+ */
 export function crc32(text: string): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i++) {
-    // Token alphabets are ASCII, so one char is one byte.
-    crc = TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+  return zlibCrc32(text);
 }

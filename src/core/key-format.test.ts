@@ -84,6 +84,12 @@ describe('bearer token', () => {
     expect(token).toBe(body + encodeBase62Fixed(crc32(body), 6));
   });
 
+  it('still accepts a token issued before the checksum moved to zlib.crc32', () => {
+    const issued = 'lk_LKABCDEFGHIJKLMNOPQR_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd3NDo8V';
+    expect(parseToken(issued)).toEqual({ ok: true, accessKeyId: 'LKABCDEFGHIJKLMNOPQR', secret: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd' });
+    expect(buildToken('LKABCDEFGHIJKLMNOPQR', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd')).toBe(issued);
+  });
+
   it('round-trips freshly generated keys', () => {
     for (let i = 0; i < 100; i++) {
       const id = generateAccessKeyId();
