@@ -17,22 +17,14 @@ export interface ServerStats {
   cachedKeys: number;
 }
 
-export type ChildMessage =
-  | { type: 'ready'; url: string }
-  | { type: 'marked' }
-  | { type: 'stats'; stats: ServerStats }
-  | { type: 'stopped' }
-  | { type: 'failed'; message: string };
+export type ChildMessage = { type: 'ready'; url: string } | { type: 'marked' } | { type: 'stats'; stats: ServerStats } | { type: 'stopped' } | { type: 'failed'; message: string };
 
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
 /** Runs a server process: reports its URL, answers stats between runs, stops cleanly on request. */
-export async function serveChild(options: {
-  start: () => Promise<{ url: string; close: () => Promise<void> }>;
-  extra?: () => { pendingRecords: number; cachedKeys: number };
-}): Promise<void> {
+export async function serveChild(options: { start: () => Promise<{ url: string; close: () => Promise<void> }>; extra?: () => { pendingRecords: number; cachedKeys: number } }): Promise<void> {
   let server: { url: string; close: () => Promise<void> };
   try {
     server = await options.start();

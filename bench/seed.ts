@@ -42,13 +42,31 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
   await store.transaction(async (tx) => {
     for (let t = 0; t < shape.tenants; t++) {
       const tenantId = generateId('tenant');
-      await tx.tenants.insert({ id: tenantId, slug: `bench-${t}-${tenantId.slice(-6)}`, name: `Bench tenant ${t}`, status: 'active', policy: { ...DEFAULT_POLICY, memberKeyLimit: null }, createdAt: now });
+      await tx.tenants.insert({
+        id: tenantId,
+        slug: `bench-${t}-${tenantId.slice(-6)}`,
+        name: `Bench tenant ${t}`,
+        status: 'active',
+        policy: { ...DEFAULT_POLICY, memberKeyLimit: null },
+        createdAt: now,
+      });
       const roleId = generateId('role');
       await tx.roles.insert({ id: roleId, tenantId, name: 'storage', description: 'bench', permissions: ROLE_PERMISSIONS, createdAt: now, updatedAt: now });
       for (let u = 0; u < usersPerTenant && owners.length < usersNeeded; u++) {
         const userId = generateId('user');
         await tx.users.insert(
-          { id: userId, tenantId, email: `${userId}@bench.test`, name: `Bench user ${u}`, role: 'member', programmaticAccess: true, status: 'active', mustChangePassword: false, createdAt: now, updatedAt: now },
+          {
+            id: userId,
+            tenantId,
+            email: `${userId}@bench.test`,
+            name: `Bench user ${u}`,
+            role: 'member',
+            programmaticAccess: true,
+            status: 'active',
+            mustChangePassword: false,
+            createdAt: now,
+            updatedAt: now,
+          },
           passwordHash,
         );
         await tx.users.setRoles(tenantId, userId, [roleId]);
@@ -89,7 +107,11 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
   const insertStarted = performance.now();
   // 18 columns × 1000 rows stays under SQLite's 32766 bound parameters (and PostgreSQL's 65535).
   await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('accessKeys').values(rows.slice(i, i + 1000)).execute();
+    for (let i = 0; i < rows.length; i += 1000)
+      await trx
+        .insertInto('accessKeys')
+        .values(rows.slice(i, i + 1000))
+        .execute();
   });
   const done = performance.now();
   return {

@@ -97,7 +97,13 @@ export async function benchSigned(options: {
     for (const server of verifyFirst ? [verify, bare] : [bare, verify]) {
       runs[server.name as 'verify' | 'bare'] = await measure(server, base, `${options.kind} signed round ${r} (${server.name})`);
     }
-    const pair: RoundPair = { round: r, order: verifyFirst ? 'verify, bare' : 'bare, verify', verify: runs.verify!, bare: runs.bare!, ratio: runs.verify!.requestsPerSecond / runs.bare!.requestsPerSecond };
+    const pair: RoundPair = {
+      round: r,
+      order: verifyFirst ? 'verify, bare' : 'bare, verify',
+      verify: runs.verify!,
+      bare: runs.bare!,
+      ratio: runs.verify!.requestsPerSecond / runs.bare!.requestsPerSecond,
+    };
     rounds.push(pair);
     log(
       `  signed round ${r} (${pair.order}): sigv4 ${fmt.rps(pair.verify.requestsPerSecond)} req/s p99 ${fmt.ms(pair.verify.latencyMs.p99)} ms | ` +

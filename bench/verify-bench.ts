@@ -157,7 +157,13 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
       for (const server of verifyFirst ? [verify, bare] : [bare, verify]) {
         runs[server.name as 'verify' | 'bare'] = await measure(server, { ...base, duration: SETTINGS.duration, order: 'random' }, `${kind} round ${r} (${server.name})`);
       }
-      const pair: RoundPair = { round: r, order: verifyFirst ? 'verify, bare' : 'bare, verify', verify: runs.verify!, bare: runs.bare!, ratio: runs.verify!.requestsPerSecond / runs.bare!.requestsPerSecond };
+      const pair: RoundPair = {
+        round: r,
+        order: verifyFirst ? 'verify, bare' : 'bare, verify',
+        verify: runs.verify!,
+        bare: runs.bare!,
+        ratio: runs.verify!.requestsPerSecond / runs.bare!.requestsPerSecond,
+      };
       rounds.push(pair);
       log(
         `  round ${r} (${pair.order}): verify ${fmt.rps(pair.verify.requestsPerSecond)} req/s p99 ${fmt.ms(pair.verify.latencyMs.p99)} ms | ` +
@@ -176,7 +182,18 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
     const signed =
       SETTINGS.signedKeys === 0
         ? null
-        : await benchSigned({ kind, verify, bare, tokens: seeded.tokens, keys: SETTINGS.signedKeys, rounds: SETTINGS.rounds, duration: SETTINGS.duration, connections: SETTINGS.connections, measure, log });
+        : await benchSigned({
+            kind,
+            verify,
+            bare,
+            tokens: seeded.tokens,
+            keys: SETTINGS.signedKeys,
+            rounds: SETTINGS.rounds,
+            duration: SETTINGS.duration,
+            connections: SETTINGS.connections,
+            measure,
+            log,
+          });
 
     for (const child of children.splice(0)) await child.stop();
 
@@ -184,9 +201,16 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
     let written = 0;
     let keysWithLastUsed = 0;
     try {
-      const row = await check.db.selectFrom('accessRecords').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await check.db
+        .selectFrom('accessRecords')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       written = Number(row.n);
-      const used = await check.db.selectFrom('accessKeys').select((eb) => eb.fn.countAll<number>().as('n')).where('lastUsedAt', 'is not', null).executeTakeFirstOrThrow();
+      const used = await check.db
+        .selectFrom('accessKeys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('lastUsedAt', 'is not', null)
+        .executeTakeFirstOrThrow();
       keysWithLastUsed = Number(used.n);
     } finally {
       await check.close();
@@ -230,8 +254,24 @@ function printSummary(reports: DatabaseReport[]): void {
   const rows: string[][] = [];
   for (const r of reports) {
     const s = r.summary;
-    rows.push([`${r.database} verify`, `${fmt.rps(s.verify.rps.median)} [${fmt.rps(s.verify.rps.min)}–${fmt.rps(s.verify.rps.max)}]`, fmt.ms(s.verify.p50), fmt.ms(s.verify.p99), fmt.ms(r.fixedRate.verify.latencyMs.p50), fmt.ms(r.fixedRate.verify.latencyMs.p99), `${fmt.ratio(s.ratio.median)} [${fmt.ratio(s.ratio.min)}–${fmt.ratio(s.ratio.max)}]`]);
-    rows.push([`${r.database} bare`, `${fmt.rps(s.bare.rps.median)} [${fmt.rps(s.bare.rps.min)}–${fmt.rps(s.bare.rps.max)}]`, fmt.ms(s.bare.p50), fmt.ms(s.bare.p99), fmt.ms(r.fixedRate.bare.latencyMs.p50), fmt.ms(r.fixedRate.bare.latencyMs.p99), '']);
+    rows.push([
+      `${r.database} verify`,
+      `${fmt.rps(s.verify.rps.median)} [${fmt.rps(s.verify.rps.min)}–${fmt.rps(s.verify.rps.max)}]`,
+      fmt.ms(s.verify.p50),
+      fmt.ms(s.verify.p99),
+      fmt.ms(r.fixedRate.verify.latencyMs.p50),
+      fmt.ms(r.fixedRate.verify.latencyMs.p99),
+      `${fmt.ratio(s.ratio.median)} [${fmt.ratio(s.ratio.min)}–${fmt.ratio(s.ratio.max)}]`,
+    ]);
+    rows.push([
+      `${r.database} bare`,
+      `${fmt.rps(s.bare.rps.median)} [${fmt.rps(s.bare.rps.min)}–${fmt.rps(s.bare.rps.max)}]`,
+      fmt.ms(s.bare.p50),
+      fmt.ms(s.bare.p99),
+      fmt.ms(r.fixedRate.bare.latencyMs.p50),
+      fmt.ms(r.fixedRate.bare.latencyMs.p99),
+      '',
+    ]);
   }
   log(table(['server', 'req/s', 'p50 ms', 'p99 ms', `p50 ms @rate`, `p99 ms @rate`, 'ratio verify/bare'], rows));
   log("(@rate: both servers at the same fixed offered load, half the slower server's saturated throughput)");
@@ -239,7 +279,13 @@ function printSummary(reports: DatabaseReport[]): void {
   for (const r of reports) {
     if (!r.signed) continue;
     const s = r.signed.summary;
-    signedRows.push([`${r.database} sigv4 verify`, `${fmt.rps(s.signed.rps.median)} [${fmt.rps(s.signed.rps.min)}–${fmt.rps(s.signed.rps.max)}]`, fmt.ms(s.signed.p50), fmt.ms(s.signed.p99), `${fmt.ratio(s.ratio.median)} [${fmt.ratio(s.ratio.min)}–${fmt.ratio(s.ratio.max)}]`]);
+    signedRows.push([
+      `${r.database} sigv4 verify`,
+      `${fmt.rps(s.signed.rps.median)} [${fmt.rps(s.signed.rps.min)}–${fmt.rps(s.signed.rps.max)}]`,
+      fmt.ms(s.signed.p50),
+      fmt.ms(s.signed.p99),
+      `${fmt.ratio(s.ratio.median)} [${fmt.ratio(s.ratio.min)}–${fmt.ratio(s.ratio.max)}]`,
+    ]);
     signedRows.push([`${r.database} bare (same bodies)`, `${fmt.rps(s.bare.rps.median)} [${fmt.rps(s.bare.rps.min)}–${fmt.rps(s.bare.rps.max)}]`, fmt.ms(s.bare.p50), fmt.ms(s.bare.p99), '']);
   }
   if (signedRows.length > 0) {
@@ -260,13 +306,17 @@ function printSummary(reports: DatabaseReport[]): void {
     log(`  ${r.database}: verify ${per(r.rounds.map((p) => p.verify))}; bare ${per(r.rounds.map((p) => p.bare))}`);
     const backlog = Math.max(...r.rounds.map((p) => p.verify.drain?.pendingAtEnd ?? 0));
     const drain = Math.max(...r.rounds.map((p) => p.verify.drain?.seconds ?? 0));
-    log(`  ${r.database}: access records written ${r.accessRecords.written.toLocaleString('en-US')} for ${r.accessRecords.verifyResponses.toLocaleString('en-US')} verify responses; largest backlog at the end of a run ${backlog.toLocaleString('en-US')} (written within ${drain.toFixed(2)} s); ${r.accessRecords.keysWithLastUsed.toLocaleString('en-US')} keys have a last-used time`);
+    log(
+      `  ${r.database}: access records written ${r.accessRecords.written.toLocaleString('en-US')} for ${r.accessRecords.verifyResponses.toLocaleString('en-US')} verify responses; largest backlog at the end of a run ${backlog.toLocaleString('en-US')} (written within ${drain.toFixed(2)} s); ${r.accessRecords.keysWithLastUsed.toLocaleString('en-US')} keys have a last-used time`,
+    );
   }
   log('\nTargets');
   for (const r of reports) {
-    log(`  ${r.database}: ratio ≥ ${TARGET_RATIO}: ${verdict(r.targets.ratio)} (${fmt.ratio(r.summary.ratio.median)}); ` +
-      `p99 < ${TARGET_P99_MS} ms saturated at ${SETTINGS.connections} connections: ${verdict(r.targets.p99Saturated)} (${fmt.ms(r.summary.verify.p99)} ms); ` +
-      `at ${fmt.rps(r.fixedRate.rate)} req/s: ${verdict(r.targets.p99FixedRate)} (${fmt.ms(r.fixedRate.verify.latencyMs.p99)} ms)`);
+    log(
+      `  ${r.database}: ratio ≥ ${TARGET_RATIO}: ${verdict(r.targets.ratio)} (${fmt.ratio(r.summary.ratio.median)}); ` +
+        `p99 < ${TARGET_P99_MS} ms saturated at ${SETTINGS.connections} connections: ${verdict(r.targets.p99Saturated)} (${fmt.ms(r.summary.verify.p99)} ms); ` +
+        `at ${fmt.rps(r.fixedRate.rate)} req/s: ${verdict(r.targets.p99FixedRate)} (${fmt.ms(r.fixedRate.verify.latencyMs.p99)} ms)`,
+    );
     if (r.signed) log(`  ${r.database}: signed ratio ≥ ${TARGET_SIGNED_RATIO}: ${verdict(r.signed.target)} (${fmt.ratio(r.signed.summary.ratio.median)})`);
   }
 }
@@ -283,8 +333,10 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = loadavg();
   log(`Latchkey verify benchmark — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  log(`keys ${SETTINGS.keys.toLocaleString('en-US')}, ${SETTINGS.connections} connections, ${SETTINGS.rounds} rounds × ${SETTINGS.duration} s, ${SETTINGS.signedKeys.toLocaleString('en-US')} signing keys, databases ${SETTINGS.databases.join(', ')}` +
-    (SETTINGS.databases.includes('postgres') ? `, PostgreSQL server ${displayUrl(adminPostgresUrl())}` : ''));
+  log(
+    `keys ${SETTINGS.keys.toLocaleString('en-US')}, ${SETTINGS.connections} connections, ${SETTINGS.rounds} rounds × ${SETTINGS.duration} s, ${SETTINGS.signedKeys.toLocaleString('en-US')} signing keys, databases ${SETTINGS.databases.join(', ')}` +
+      (SETTINGS.databases.includes('postgres') ? `, PostgreSQL server ${displayUrl(adminPostgresUrl())}` : ''),
+  );
   const reports: DatabaseReport[] = [];
   for (const kind of SETTINGS.databases) {
     try {
@@ -303,7 +355,19 @@ async function main(): Promise<void> {
   writeFileSync(
     file,
     JSON.stringify(
-      { startedAt, finishedAt: new Date(), commit: gitCommit(), node: process.version, cpus: cpus().length, loadBefore, loadAfter, settings: SETTINGS, targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS, signedRatio: TARGET_SIGNED_RATIO }, reports, errors },
+      {
+        startedAt,
+        finishedAt: new Date(),
+        commit: gitCommit(),
+        node: process.version,
+        cpus: cpus().length,
+        loadBefore,
+        loadAfter,
+        settings: SETTINGS,
+        targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS, signedRatio: TARGET_SIGNED_RATIO },
+        reports,
+        errors,
+      },
       null,
       2,
     ) + '\n',

@@ -49,7 +49,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
 
 /** The text of console/src/api/openapi.ts for the current route schemas. */
 export async function consoleTypes(): Promise<string> {
-  const ast = await openapiTS(await openApiDocument() as never, { alphabetize: true, exportType: false });
+  const ast = await openapiTS((await openApiDocument()) as never, { alphabetize: true, exportType: false });
   return HEADER + astToString(ast);
 }
 

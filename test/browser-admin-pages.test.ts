@@ -203,7 +203,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
     expectCleanPage(h, page);
   });
 
-  it("resets the authenticator app of a user who lost it: they sign in with the password alone", async () => {
+  it('resets the authenticator app of a user who lost it: they sign in with the password alone', async () => {
     const user = await h.addUser(tenant.admin, { name: 'Lou Lost', email: `lou@${tenant.slug}.example` });
     const session = await h.apiLogin(tenant.slug, user.email);
     const enrolment = await h.request({ method: 'POST', url: '/v1/me/totp', as: session });

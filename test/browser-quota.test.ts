@@ -50,7 +50,9 @@ describe('quota reached', { timeout: 60_000 }, () => {
     expect(await adminPage.getByRole('note').innerText()).toContain('Quinn Quota holds 2 of the 2 access keys');
 
     // Deleting one (disable, then delete) makes New available again.
-    await keyRow(page, first.accessKeyId).getByRole('button', { name: /^Delete / }).click();
+    await keyRow(page, first.accessKeyId)
+      .getByRole('button', { name: /^Delete / })
+      .click();
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     await del.getByRole('button', { name: 'Disable key' }).click();
     await del.getByRole('button', { name: 'Delete', exact: true }).click();

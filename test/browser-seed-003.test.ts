@@ -107,7 +107,9 @@ describe('seed 003: an administrator manages the API keys of a sub-user', { time
     const page = await h.newPage();
     await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
     await page.goto(`/access/users/${sub.id}/api-keys`);
-    await keyRow(page, key.accessKeyId).getByRole('button', { name: /^More Access Records/ }).click();
+    await keyRow(page, key.accessKeyId)
+      .getByRole('button', { name: /^More Access Records/ })
+      .click();
 
     const pane = page.getByRole('dialog', { name: 'Key details: records-demo' });
     const drawerBox = (await pane.boundingBox())!;

@@ -38,7 +38,12 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     const raj = await h.addUser(admin, { name: 'Raj Patel', email: 'raj.patel@acme.example' });
     await h.addUser(admin, { name: 'Sam Ops', email: 'sam.ops@acme.example', role: 'admin' });
     await h.addUser(admin, { name: 'Lee Intern', email: 'lee.intern@acme.example', programmaticAccess: false });
-    const reader = await h.request({ method: 'POST', url: '/v1/roles', as: admin, body: { name: 'storage-reader', description: 'Read objects and buckets', permissions: ['storage:read', 'storage:list'] } });
+    const reader = await h.request({
+      method: 'POST',
+      url: '/v1/roles',
+      as: admin,
+      body: { name: 'storage-reader', description: 'Read objects and buckets', permissions: ['storage:read', 'storage:list'] },
+    });
     await h.request({ method: 'POST', url: '/v1/roles', as: admin, body: { name: 'billing-admin', description: 'Invoices and payment methods', permissions: ['billing:*'] } });
     const writer = await h.request({ method: 'POST', url: '/v1/roles', as: admin, body: { name: 'ingest-writer', description: 'Send events', permissions: ['ingest:write'] } });
     await h.request({ method: 'POST', url: '/v1/groups', as: admin, body: { name: 'ingest-team', description: 'Data pipeline', roleIds: [writer.body.id], userIds: [mia.id, raj.id] } });
@@ -108,7 +113,10 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     const policy = (await h.request({ method: 'GET', url: '/v1/policy', as: tenant.admin })).body;
     await h.request({ method: 'PUT', url: '/v1/policy', as: tenant.admin, body: { ...policy, stepUp: 'totp', secretReveal: 'after-step-up' } });
     await page.reload();
-    await page.getByRole('button', { name: /^Show the secret of / }).first().click();
+    await page
+      .getByRole('button', { name: /^Show the secret of / })
+      .first()
+      .click();
     const verify = page.getByRole('dialog', { name: "Verify it's you" });
     await verify.getByRole('textbox', { name: 'Verification code' }).waitFor();
     expect(await unnamedControls(page)).toEqual([]);
@@ -130,7 +138,11 @@ describe('tour of the console', { timeout: 60_000 }, () => {
 
     // The bell: the administrator changed Mia's roles and her key's (see beforeAll).
     await page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).click();
-    await page.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: /^Unread: / }).first().waitFor();
+    await page
+      .getByRole('dialog', { name: 'Notifications' })
+      .getByRole('button', { name: /^Unread: / })
+      .first()
+      .waitFor();
     expect(await unnamedControls(page)).toEqual([]);
     await h.screenshot(page, 'phone-notifications');
     await page.keyboard.press('Escape');

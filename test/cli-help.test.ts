@@ -21,7 +21,14 @@ const help = async (args: string[]) => {
 
 /** The command names of a help page's "Commands:" section. */
 const commandsOf = (text: string) =>
-  [...text.split('Commands:\n')[1]!.split('\n\n')[0]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+  [
+    ...text
+      .split('Commands:\n')[1]!
+      .split('\n\n')[0]!
+      .matchAll(/^ {2}([a-z-]+)/gm),
+  ]
+    .map((m) => m[1])
+    .filter((c) => c !== 'help');
 
 describe('latchkey --help', () => {
   it('the real process prints the same help page and exits 0, touching nothing', async () => {

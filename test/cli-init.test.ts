@@ -16,7 +16,10 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
 
   it('migrate applies the schema to a fresh database once, and is a no-op the second time', async () => {
     world = await createCliWorld(kind);
-    expect(await world.json(['migrate'])).toEqual({ database: kind, applied: ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via'] });
+    expect(await world.json(['migrate'])).toEqual({
+      database: kind,
+      applied: ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via'],
+    });
     expect(await world.json(['migrate'])).toEqual({ database: kind, applied: [] });
     const human = await world.run(['migrate']);
     expect(human.code).toBe(0);

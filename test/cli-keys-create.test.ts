@@ -4,8 +4,22 @@ import { createInProcessCli, initTenant, type CliWorld, type InitResult } from '
 
 const DAY = 86_400_000;
 const KEY_FIELDS = [
-  'accessKeyId', 'createdAt', 'creatorId', 'deletedAt', 'expired', 'expiresAt', 'groupIds', 'lastUsedAt',
-  'name', 'ownerId', 'previousSecretExpiresAt', 'roleIds', 'state', 'tenantId', 'type', 'updatedAt',
+  'accessKeyId',
+  'createdAt',
+  'creatorId',
+  'deletedAt',
+  'expired',
+  'expiresAt',
+  'groupIds',
+  'lastUsedAt',
+  'name',
+  'ownerId',
+  'previousSecretExpiresAt',
+  'roleIds',
+  'state',
+  'tenantId',
+  'type',
+  'updatedAt',
 ];
 
 describe('latchkey keys create', () => {
@@ -65,7 +79,6 @@ describe('latchkey keys create', () => {
   });
 
   it('follows the policy on never-expiring keys', async () => {
-
     await world.json(['policy', 'set', ...t, '--allow-never-expires', 'false']);
     expect(await world.fails(['keys', 'create', ...t, '--never'])).toMatch(/^latchkey: NEVER_EXPIRES_NOT_ALLOWED: /);
     await world.json(['policy', 'set', ...t, '--allow-never-expires', 'true']);

@@ -87,7 +87,10 @@ describe('bad settings', () => {
       const result = await runCli(['serve'], { env: { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PORT: String(port) } });
       expect(result.code).not.toBe(0);
       // Node's own process warnings (e.g. a dependency's deprecation notice) are not Latchkey's lines.
-      const ours = result.stderr.trimEnd().split('\n').filter((line) => !/^\(node:\d+\)|^\(Use `node --trace-warnings/.test(line));
+      const ours = result.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((line) => !/^\(node:\d+\)|^\(Use `node --trace-warnings/.test(line));
       expect(ours).toEqual([expect.stringMatching(new RegExp(`^latchkey: LATCHKEY_HOST/LATCHKEY_PORT: cannot listen there \\(.*EADDRINUSE.*${port}`))]);
     } finally {
       await new Promise((closed) => blocker.close(closed));

@@ -66,7 +66,17 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
     expectAllowed(await viaNginx(url), key);
     const bearer = await h.app.inject({ method: 'GET', url: '/v1/authorize', headers: { authorization: `Bearer ${key.token}`, 'x-original-uri': '/anything?q=1' } });
     expectAllowed(bearer, key);
-    const tc3 = tc3Sign({ secretId: key.accessKeyId, secretKey: key.secret, endpoint: 'https://api.example.com', service: 'api', action: 'List', version: '1', method: 'GET', data: { a: '1' }, timestamp: Math.floor(h.clock.now().getTime() / 1000) });
+    const tc3 = tc3Sign({
+      secretId: key.accessKeyId,
+      secretKey: key.secret,
+      endpoint: 'https://api.example.com',
+      service: 'api',
+      action: 'List',
+      version: '1',
+      method: 'GET',
+      data: { a: '1' },
+      timestamp: Math.floor(h.clock.now().getTime() / 1000),
+    });
     expectAllowed(await viaNginx(tc3), key);
   });
 

@@ -87,7 +87,10 @@ describe('nginx auth_request in front of an upstream, guarded by Latchkey (sqlit
   const s3 = (k: { accessKeyId: string; secret: string }) =>
     new S3Client({ region: 'eu-north-1', endpoint: nginx.url, forcePathStyle: true, credentials: { accessKeyId: k.accessKeyId, secretAccessKey: k.secret }, maxAttempts: 1 });
   const refused = async (promise: Promise<unknown>) => {
-    const error = (await promise.then(() => null, (e: unknown) => e)) as { $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } } | null;
+    const error = (await promise.then(
+      () => null,
+      (e: unknown) => e,
+    )) as { $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } } | null;
     expect(error, 'nginx should have refused the request').not.toBeNull();
     return { status: error!.$metadata?.httpStatusCode, code: error!.$response?.headers['x-latchkey-code'] };
   };

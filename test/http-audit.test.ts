@@ -209,7 +209,12 @@ describe('HTTP audit events (sqlite)', () => {
     const admin = (await h.services.users.findById(acme.tenantId, acme.admin.userId))!;
     await h.services.audit.record(
       { tenantId: acme.tenantId, user: admin, accessKeyId: null, ip: null, via: 'session' },
-      { action: 'test.nested', targetType: 'test', targetId: 'nested-1', details: { name: 'kept', secret: SCRUBBED.secret, nested: { token: SCRUBBED.token, keep: 1, list: [{ password: SCRUBBED.password, ok: true }] } } },
+      {
+        action: 'test.nested',
+        targetType: 'test',
+        targetId: 'nested-1',
+        details: { name: 'kept', secret: SCRUBBED.secret, nested: { token: SCRUBBED.token, keep: 1, list: [{ password: SCRUBBED.password, ok: true }] } },
+      },
     );
     const res = await h.request({ method: 'GET', url: '/v1/audit-events?targetId=nested-1', as: acme.admin });
     expect(res.body.items[0].details).toEqual({ name: 'kept', nested: { keep: 1, list: [{ ok: true }] } });

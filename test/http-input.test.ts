@@ -34,21 +34,22 @@ describe('HTTP input validation (sqlite)', () => {
     expect(res.headers['x-request-id']).toBe(res.body.error.requestId);
   };
 
-  const writes = () => [
-    { method: 'POST', url: '/v1/access-keys' },
-    { method: 'PATCH', url: `/v1/access-keys/${ids.accessKeyId}` },
-    { method: 'POST', url: `/v1/access-keys/${ids.accessKeyId}/rotate` },
-    { method: 'POST', url: '/v1/users' },
-    { method: 'PATCH', url: `/v1/users/${ids.userId}` },
-    { method: 'POST', url: '/v1/roles' },
-    { method: 'PATCH', url: `/v1/roles/${ids.roleId}` },
-    { method: 'POST', url: '/v1/groups' },
-    { method: 'PATCH', url: `/v1/groups/${ids.groupId}` },
-    { method: 'PUT', url: '/v1/policy' },
-    { method: 'PUT', url: '/v1/me/password' },
-    { method: 'POST', url: '/v1/verify' },
-    { method: 'POST', url: '/v1/auth/login' },
-  ] as const;
+  const writes = () =>
+    [
+      { method: 'POST', url: '/v1/access-keys' },
+      { method: 'PATCH', url: `/v1/access-keys/${ids.accessKeyId}` },
+      { method: 'POST', url: `/v1/access-keys/${ids.accessKeyId}/rotate` },
+      { method: 'POST', url: '/v1/users' },
+      { method: 'PATCH', url: `/v1/users/${ids.userId}` },
+      { method: 'POST', url: '/v1/roles' },
+      { method: 'PATCH', url: `/v1/roles/${ids.roleId}` },
+      { method: 'POST', url: '/v1/groups' },
+      { method: 'PATCH', url: `/v1/groups/${ids.groupId}` },
+      { method: 'PUT', url: '/v1/policy' },
+      { method: 'PUT', url: '/v1/me/password' },
+      { method: 'POST', url: '/v1/verify' },
+      { method: 'POST', url: '/v1/auth/login' },
+    ] as const;
 
   it('answers malformed JSON with 400 MALFORMED_JSON on every route that takes a body', async () => {
     const before = await snapshot();

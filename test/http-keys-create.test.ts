@@ -17,7 +17,15 @@ describe('HTTP access keys: create (sqlite)', () => {
     await h?.close();
   });
 
-  const keyRows = async () => Number((await h.store.db.selectFrom('accessKeys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const keyRows = async () =>
+    Number(
+      (
+        await h.store.db
+          .selectFrom('accessKeys')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const setPolicy = async (patch: Record<string, unknown>) => {
     const current = (await h.request({ method: 'GET', url: '/v1/policy', as: acme.admin })).body;
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: { ...current, ...patch } });

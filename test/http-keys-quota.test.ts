@@ -39,7 +39,7 @@ describe.each(DATABASE_KINDS)('HTTP key quota on %s', (kind) => {
     expect(audit.body.items[0]).toMatchObject({ result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit: 2 } });
   });
 
-  it("tells how many keys a user holds against their limit, beyond a page of 100: admins for anyone, members for themselves", async () => {
+  it('tells how many keys a user holds against their limit, beyond a page of 100: admins for anyone, members for themselves', async () => {
     const t = await h.bootstrap();
     await putPolicy(t.admin, { memberKeyLimit: 150 });
     const m = await h.createUser(t.admin);

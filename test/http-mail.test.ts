@@ -154,7 +154,10 @@ describe('mail retries (sqlite, real SMTP that refuses)', () => {
     expect(await row()).toMatchObject({ status: 'failed', bodyEnvelope: null });
     expect(smtp.refusedCount()).toBe(3);
 
-    const gaveUp = h.logText().split('\n').filter((line) => line.includes('gave up'));
+    const gaveUp = h
+      .logText()
+      .split('\n')
+      .filter((line) => line.includes('gave up'));
     expect(gaveUp).toHaveLength(1);
     expect(JSON.parse(gaveUp[0]!)).toMatchObject({ level: 50, mailId: mail!.id, purpose: 'notification:key.expiring', attempts: 3 });
     for (const content of ['soon-gone', key.accessKeyId, `admin@${t.slug}.example`, 'expires']) expect(h.logText()).not.toContain(content);

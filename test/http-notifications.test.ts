@@ -28,7 +28,7 @@ describe('HTTP notifications (sqlite)', () => {
   /** Moves the clock so each notification has its own time and newest-first is well defined. */
   const tick = () => h.clock.advance(1000);
 
-  it("tells the owner when an admin creates, disables, enables, rotates or deletes their key, and nobody when they act themselves", async () => {
+  it('tells the owner when an admin creates, disables, enables, rotates or deletes their key, and nobody when they act themselves', async () => {
     const mia = await h.createUser(acme.admin, { name: 'Mia Member' });
     const created = await h.createKey(acme.admin, { userId: mia.id, name: 'made-for-mia' });
     tick();
@@ -79,7 +79,7 @@ describe('HTTP notifications (sqlite)', () => {
     expect(items[0]).toMatchObject({ kind: 'key.assignments_changed', data: { accessKeyId: key.accessKeyId, roleIds: [roleA], groupIds: [] } });
   });
 
-  it("tells a user when an admin changes their roles, and only that user", async () => {
+  it('tells a user when an admin changes their roles, and only that user', async () => {
     const ula = await h.createUser(acme.admin);
     const bystander = await h.createUser(acme.admin);
     expect((await h.request({ method: 'PATCH', url: `/v1/users/${ula.id}`, as: acme.admin, body: { roleIds: [roleA] } })).status).toBe(200);

@@ -50,7 +50,11 @@ describe('HTTP operations and documentation (sqlite)', () => {
         .map((r) => `${r.method.toLowerCase()} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
         .sort();
       const documented = Object.entries<Record<string, unknown>>(doc.paths)
-        .flatMap(([path, item]) => Object.keys(item).filter((k) => METHODS.includes(k)).map((m) => `${m} ${path}`))
+        .flatMap(([path, item]) =>
+          Object.keys(item)
+            .filter((k) => METHODS.includes(k))
+            .map((m) => `${m} ${path}`),
+        )
         .sort();
       expect(documented).toEqual(served);
       expect(served.length).toBeGreaterThanOrEqual(30);

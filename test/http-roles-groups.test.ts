@@ -22,9 +22,16 @@ describe('HTTP roles and groups (sqlite)', () => {
     return res.body as { id: string; name: string; permissions: string[] };
   };
   /** A real database failure on the change log (an SQLite trigger), not a mock. */
-  const failChangeLog = () =>
-    sql.raw("CREATE TRIGGER fail_changes BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, 'change log unavailable'); END").execute(h.store.db);
-  const changeRows = async () => Number((await h.store.db.selectFrom('changes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const failChangeLog = () => sql.raw("CREATE TRIGGER fail_changes BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, 'change log unavailable'); END").execute(h.store.db);
+  const changeRows = async () =>
+    Number(
+      (
+        await h.store.db
+          .selectFrom('changes')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe('roles', () => {
     it('creates a role with normalised permissions and answers it', async () => {

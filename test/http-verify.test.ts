@@ -81,7 +81,7 @@ describe('HTTP verification (sqlite)', () => {
     expect((await records(k)).map((r) => r.code)).toEqual(['KEY_DELETED', 'KEY_EXPIRED', null, 'KEY_DISABLED', null]);
   });
 
-  it("fails every key of a disabled owner, and of a member whose programmatic access is revoked", async () => {
+  it('fails every key of a disabled owner, and of a member whose programmatic access is revoked', async () => {
     const u = await h.createUser(acme.admin);
     const k = await h.createKey(u.session);
     expect((await verify(h, k.token)).valid).toBe(true);
@@ -127,7 +127,7 @@ describe('HTTP verification (sqlite)', () => {
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ via: 'key', accessKeyId: adminKey.accessKeyId, csrfToken: null, user: { id: acme.admin.userId } });
       h.clock.advance(1);
-    const created = await h.request({ method: 'POST', url: '/v1/access-keys', as: bearer(adminKey), body: { name: 'made by a key' } });
+      const created = await h.request({ method: 'POST', url: '/v1/access-keys', as: bearer(adminKey), body: { name: 'made by a key' } });
       expect(created.status).toBe(201);
       expect(created.body.creatorId).toBe(acme.admin.userId);
       const audit = await h.request({ method: 'GET', url: `/v1/audit-events?targetId=${created.body.accessKeyId}`, as: acme.admin });

@@ -24,9 +24,7 @@ describe('master key agreement', () => {
 
     const other = await runCli(['keys', 'list', '--tenant', 'acme'], { env: { ...world.env, LATCHKEY_MASTER_KEY: key() } });
     expect(other.code).not.toBe(0);
-    expect(other.stderr.trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/^latchkey: the master key \(LATCHKEY_MASTER_KEY\) is not the one this database's secrets are sealed under/),
-    ]);
+    expect(other.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^latchkey: the master key \(LATCHKEY_MASTER_KEY\) is not the one this database's secrets are sealed under/)]);
 
     // The right key still works, and the refused start changed nothing.
     const listed = await world.json(['keys', 'list', '--tenant', 'acme']);

@@ -44,7 +44,17 @@ describe('signing keys in the verification cache (sqlite)', () => {
     }
     expect(keys.size).toBe(1);
     expect(keys.find('current', 1, 'AWS4-HMAC-SHA256', id.split(' ')[2]!)).toBe(first);
-    const tc3 = tc3Sign({ secretId: k.accessKeyId, secretKey: k.secret, endpoint: 'https://h', service: 'cvm', action: 'A', version: '1', method: 'GET', data: {}, timestamp: Math.floor(h.clock.now().getTime() / 1000) });
+    const tc3 = tc3Sign({
+      secretId: k.accessKeyId,
+      secretKey: k.secret,
+      endpoint: 'https://h',
+      service: 'cvm',
+      action: 'A',
+      version: '1',
+      method: 'GET',
+      data: {},
+      timestamp: Math.floor(h.clock.now().getTime() / 1000),
+    });
     expect(await verifySigned(h, tc3)).toMatchObject({ valid: true });
     expect(keys.size).toBe(2);
   });
@@ -74,7 +84,11 @@ describe('signing keys in the verification cache (sqlite)', () => {
     expect(memo(k)).toBeUndefined();
     expect(await verifySigned(h, await signed(k))).toMatchObject({ valid: false, code: 'SIGNATURE_MISMATCH' });
     expect(await verifySigned(h, await signed(rotated.body))).toMatchObject({ valid: true });
-    expect(memo(k)!.ids().every((id) => id.startsWith('c2 '))).toBe(true);
+    expect(
+      memo(k)!
+        .ids()
+        .every((id) => id.startsWith('c2 ')),
+    ).toBe(true);
   });
 
   it('derives nothing for a request refused before its signature is checked', async () => {

@@ -46,8 +46,7 @@ describe('SigV4-signed requests on the management API (sqlite)', () => {
     await h?.close();
   });
 
-  const signer = (k: { accessKeyId: string; secret: string }, service = 'latchkey') =>
-    awsSigner({ accessKeyId: k.accessKeyId, secretAccessKey: k.secret, region: 'eu-west-1', service });
+  const signer = (k: { accessKeyId: string; secret: string }, service = 'latchkey') => awsSigner({ accessKeyId: k.accessKeyId, secretAccessKey: k.secret, region: 'eu-west-1', service });
   const input = (method: string, path: string, body?: unknown, query?: Record<string, string>): AwsRequestInput => ({
     method,
     hostname: '127.0.0.1',
@@ -111,7 +110,11 @@ describe('SigV4-signed requests on the management API (sqlite)', () => {
 
   it('never accepts UNSIGNED-PAYLOAD here, whatever service the client names', async () => {
     const s3 = awsSigner({ accessKeyId: key.accessKeyId, secretAccessKey: key.secret, region: 'eu-west-1', service: 's3', s3Style: true });
-    const request = await awsSign(s3, { ...input('POST', '/v1/access-keys', { name: 'x' }), headers: { 'content-type': 'application/json', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, h.clock.now());
+    const request = await awsSign(
+      s3,
+      { ...input('POST', '/v1/access-keys', { name: 'x' }), headers: { 'content-type': 'application/json', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      h.clock.now(),
+    );
     const res = await send(port, request);
     expect(res.status).toBe(401);
     expect(res.body.error.details).toEqual({ reason: 'MALFORMED' });

@@ -48,7 +48,17 @@ describe.each(DATABASE_KINDS)('replay protection (%s)', (kind) => {
     const signed = await awsSign(signerOf(key), request, h.clock.now());
     expect(await check(signed)).toMatchObject({ valid: true });
     expect(await check(signed)).toEqual({ valid: false, code: 'SIGNATURE_REPLAYED', message: expect.any(String) });
-    const tencent = tc3Sign({ secretId: key.accessKeyId, secretKey: key.secret, endpoint: 'https://api.example.com', service: 'api', action: 'Pay', version: '1', method: 'POST', data: { amount: 1 }, timestamp: Math.floor(h.clock.now().getTime() / 1000) });
+    const tencent = tc3Sign({
+      secretId: key.accessKeyId,
+      secretKey: key.secret,
+      endpoint: 'https://api.example.com',
+      service: 'api',
+      action: 'Pay',
+      version: '1',
+      method: 'POST',
+      data: { amount: 1 },
+      timestamp: Math.floor(h.clock.now().getTime() / 1000),
+    });
     expect(await check(tencent)).toMatchObject({ valid: true });
     expect(await check(tencent)).toMatchObject({ valid: false, code: 'SIGNATURE_REPLAYED' });
     // Signing again (a second later: a new signature) is a new request.

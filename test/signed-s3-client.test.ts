@@ -28,7 +28,9 @@ function objectStore() {
       const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(path.replace(/\/$/, '').length + 1));
       res.writeHead(200, { 'content-type': 'application/xml' });
       const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(`${path.replace(/\/$/, '')}/${k}`)!.length}</Size></Contents>`).join('');
-      return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bucket</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+      return res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bucket</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+      );
     }
     const found = objects.get(path);
     if (!found) {
@@ -68,7 +70,10 @@ describe('AWS SDK S3Client through an API guarded by Latchkey (sqlite)', () => {
       ...options,
     });
   const refusal = async (promise: Promise<unknown>) => {
-    const error = (await promise.then(() => null, (e: unknown) => e)) as { name: string; $metadata?: { httpStatusCode?: number } } | null;
+    const error = (await promise.then(
+      () => null,
+      (e: unknown) => e,
+    )) as { name: string; $metadata?: { httpStatusCode?: number } } | null;
     expect(error, 'the request should have been refused').not.toBeNull();
     return error!.name;
   };

@@ -53,7 +53,10 @@ describe('tencentcloud-sdk-nodejs Client against an API guarded by Latchkey (sql
       profile: { signMethod: 'TC3-HMAC-SHA256', httpProfile: { endpoint: `127.0.0.1:${guard.port}`, protocol: 'http://', reqMethod, reqTimeout: 10 } },
     });
   const refusal = async (promise: Promise<unknown>) => {
-    const error = (await promise.then(() => null, (e: unknown) => e)) as { code?: string } | null;
+    const error = (await promise.then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code?: string } | null;
     expect(error, 'the call should have been refused').not.toBeNull();
     return error!.code;
   };

@@ -80,7 +80,10 @@ describe('signed requests on POST /v1/verify (sqlite)', () => {
     expect(await check(binary)).toMatchObject({ valid: true });
     const signed = await awsSign(aws(k), post, h.clock.now());
     const { body: _body, ...withoutBody } = verifyJson(signed);
-    const digest = (await import('node:crypto')).createHash('sha256').update(post.body as string).digest('hex');
+    const digest = (await import('node:crypto'))
+      .createHash('sha256')
+      .update(post.body as string)
+      .digest('hex');
     expect(await check({ ...withoutBody, bodySha256: digest })).toMatchObject({ valid: true });
     expect(await check({ ...withoutBody, bodySha256: digest.toUpperCase() })).toMatchObject({ valid: true });
     expect(await check({ ...withoutBody, bodySha256: '0'.repeat(64) })).toMatchObject({ valid: false, code: 'SIGNATURE_MISMATCH' });

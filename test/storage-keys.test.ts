@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     return { tenant, owner };
   };
 
-  it('refuses a key beyond the owner\'s limit and stores nothing for it', async () => {
+  it("refuses a key beyond the owner's limit and stores nothing for it", async () => {
     const { tenant, owner } = await ownerIn();
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id }, 2);
     await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id }, 2);
@@ -125,7 +125,7 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     expect(await t.store.accessKeys.find(tenant.id, generateAccessKeyId())).toBeNull();
   });
 
-  it('reads for verification the key with its owner\'s and tenant\'s current facts', async () => {
+  it("reads for verification the key with its owner's and tenant's current facts", async () => {
     const policy = { ...DEFAULT_POLICY, memberKeyLimit: 9, allowNeverExpires: false };
     const tenant = await seedTenant(t.store, { policy });
     const owner = await seedUser(t.store, tenant.id, { role: 'admin', programmaticAccess: true });
@@ -192,7 +192,10 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
         await tx.users.update(tenant.id, owner.id, { name: 'Renamed' }, new Date());
         await tx.users.update(tenant.id, owner.id, { status: 'disabled' }, new Date());
       });
-      expect(heard).toEqual([{ tenantId: tenant.id, accessKeyId: key.accessKeyId }, { tenantId: tenant.id, userId: owner.id }]);
+      expect(heard).toEqual([
+        { tenantId: tenant.id, accessKeyId: key.accessKeyId },
+        { tenantId: tenant.id, userId: owner.id },
+      ]);
     } finally {
       stop();
     }

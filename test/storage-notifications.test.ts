@@ -81,7 +81,18 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
   describe('mail outbox', () => {
     const enqueue = async (tenantId: string, now: number, discardAfter: number | null = null) => {
       const id = generateId('mail');
-      await t.store.outbox.enqueue([{ id, tenantId, purpose: 'test', toAddress: 'a@example.test', subject: 'S', bodyEnvelope: 'sealed', now: new Date(now), discardAfter: discardAfter === null ? null : new Date(discardAfter) }]);
+      await t.store.outbox.enqueue([
+        {
+          id,
+          tenantId,
+          purpose: 'test',
+          toAddress: 'a@example.test',
+          subject: 'S',
+          bodyEnvelope: 'sealed',
+          now: new Date(now),
+          discardAfter: discardAfter === null ? null : new Date(discardAfter),
+        },
+      ]);
       return id;
     };
 
@@ -134,9 +145,7 @@ describe.each(DATABASE_KINDS)('storage on %s: notifications, outbox, reminders',
       await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: null });
       await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id, expiresAt: new Date(at + DAY), state: 'disabled' });
       const due = await t.store.expiryReminders.dueKeys([tenant.id], new Date(at), new Date(at + 2 * DAY), 100);
-      expect(due).toEqual([
-        { accessKeyId: soon.key.accessKeyId, tenantId: tenant.id, name: soon.key.name, ownerId: owner.id, creatorId: owner.id, expiresAt: new Date(at + DAY) },
-      ]);
+      expect(due).toEqual([{ accessKeyId: soon.key.accessKeyId, tenantId: tenant.id, name: soon.key.name, ownerId: owner.id, creatorId: owner.id, expiresAt: new Date(at + DAY) }]);
       expect(await t.store.expiryReminders.dueKeys([(await seedTenant(t.store)).id], new Date(at), new Date(at + 2 * DAY), 100)).toEqual([]);
     });
 

@@ -166,7 +166,7 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
   });
 
   // Tenant isolation at the store boundary: an ID from another tenant must change nothing there.
-  it('deleting another tenant\'s role by ID leaves that role and its links intact', async () => {
+  it("deleting another tenant's role by ID leaves that role and its links intact", async () => {
     const victim = await seedTenant(t.store);
     const attacker = await seedTenant(t.store);
     const role = await seedRole(t.store, victim.id, ['secret:read']);
@@ -189,14 +189,14 @@ describe.each(DATABASE_KINDS)('storage on %s: roles and groups', (kind) => {
     return { victim, attacker, user, group };
   };
 
-  it('updating another tenant\'s group by ID leaves its roles and members intact', async () => {
+  it("updating another tenant's group by ID leaves its roles and members intact", async () => {
     const { victim, attacker, user, group } = await victimGroup();
     expect(await t.store.transaction((tx) => tx.groups.update({ ...group, tenantId: attacker.id, roleIds: [], userIds: [] }))).toBe(false);
     expect(await t.store.groups.find(victim.id, group.id)).toEqual(group);
     expect(await t.store.users.grantedPermissions(user.id)).toEqual(['secret:read']);
   });
 
-  it('deleting another tenant\'s group by ID leaves its roles and members intact', async () => {
+  it("deleting another tenant's group by ID leaves its roles and members intact", async () => {
     const { victim, attacker, user, group } = await victimGroup();
     expect(await t.store.transaction((tx) => tx.groups.delete(attacker.id, group.id))).toBe(false);
     expect(await t.store.groups.find(victim.id, group.id)).toEqual(group);

@@ -46,9 +46,7 @@ describe.each(DATABASE_KINDS)('storage on %s: step-up and TOTP', (kind) => {
 
   it('lets only one of two simultaneous starts through', async () => {
     const { idHash } = await session();
-    const results = await Promise.all(
-      ['a', 'b', 'c', 'd'].map((digest) => t.store.sessions.putStepUpCode(idHash, { digest, expiresAt: at + 600_000, sentAt: at }, at - 30_000)),
-    );
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((digest) => t.store.sessions.putStepUpCode(idHash, { digest, expiresAt: at + 600_000, sentAt: at }, at - 30_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -99,7 +99,10 @@ describe.each(DATABASE_KINDS)('storage on %s: access records and last-used times
       try {
         const all = await reopened.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 100, since: new Date(at - 1) });
         expect(all.items[0]!.at).toEqual(new Date(at + 2_299));
-        const count = await reopened.db.selectFrom('accessRecords').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const count = await reopened.db
+          .selectFrom('accessRecords')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         expect(Number(count.n)).toBe(900);
       } finally {
         await reopened.close();

@@ -108,9 +108,7 @@ describe.each(DATABASE_KINDS)('storage on %s: users', (kind) => {
     // Several users share a creation time, so the id must break ties without losing anyone.
     const users: User[] = [];
     for (let i = 0; i < 23; i++) users.push(await seedUser(t.store, tenant.id, { createdAt: new Date(base + Math.floor(i / 4) * 1000) }));
-    const expected = [...users]
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .map((u) => u.id);
+    const expected = [...users].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((u) => u.id);
 
     const seen: string[] = [];
     let cursor: CursorPosition | null = null;

@@ -35,8 +35,7 @@ describe.each(DATABASE_KINDS)('cache eviction by what changed, on %s', (kind) =>
 
   const services = () => runtime.services;
   const role = (permissions: string[]) => services().roles.createRole(admin, { name: `r-${unique()}`, permissions });
-  const member = async (roleIds: string[] = []) =>
-    (await services().users.create(admin, { email: `m${unique()}@example.test`, password: PASSWORD, programmaticAccess: true, roleIds })).user;
+  const member = async (roleIds: string[] = []) => (await services().users.create(admin, { email: `m${unique()}@example.test`, password: PASSWORD, programmaticAccess: true, roleIds })).user;
 
   /** Keys verified once, so each is in the cache; returns the cached entries to compare identity with later. */
   async function cached(...tokens: { token: string; key: { accessKeyId: string } }[]): Promise<Map<string, CachedKey>> {

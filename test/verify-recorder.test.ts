@@ -38,12 +38,17 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
   const verify = (payload: Record<string, unknown>, headers: Record<string, string> = {}, remoteAddress = '192.0.2.10') =>
     app.inject({ method: 'POST', url: '/v1/verify', payload, headers, remoteAddress }).then((r) => r.json());
 
-  const recordsOf = async (accessKeyId: string) =>
-    (await t.store.accessRecords.listForKey(admin.tenantId, accessKeyId, { cursor: null, limit: 100, since: new Date(0) })).items;
+  const recordsOf = async (accessKeyId: string) => (await t.store.accessRecords.listForKey(admin.tenantId, accessKeyId, { cursor: null, limit: 100, since: new Date(0) })).items;
 
   const countRecordsOf = async (accessKeyId: string) =>
     Number(
-      (await t.store.db.selectFrom('accessRecords').select((eb) => eb.fn.countAll().as('n')).where('accessKeyId', '=', accessKeyId).executeTakeFirstOrThrow()).n,
+      (
+        await t.store.db
+          .selectFrom('accessRecords')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('accessKeyId', '=', accessKeyId)
+          .executeTakeFirstOrThrow()
+      ).n,
     );
 
   const lastUsedOf = async (accessKeyId: string) => (await t.store.accessKeys.find(admin.tenantId, accessKeyId))!.key.lastUsedAt;

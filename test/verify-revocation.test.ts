@@ -37,8 +37,7 @@ describe('revocation across two processes sharing PostgreSQL', () => {
     await database?.drop();
   });
 
-  const verifyOnB = async (token: string, permission?: string): Promise<VerifyOutcome> =>
-    b.services.verification.verify({ kind: 'token', token }, { ...context, permission });
+  const verifyOnB = async (token: string, permission?: string): Promise<VerifyOutcome> => b.services.verification.verify({ kind: 'token', token }, { ...context, permission });
 
   /** Verified once on B, so B holds the key in its cache from here on. */
   async function cachedOnB(token: string, permission?: string): Promise<void> {

@@ -123,13 +123,17 @@ export function oneOf<T extends string>(...allowed: T[]) {
 
 /** For repeatable options: `--role a --role b` and `--role a,b` both give [a, b]. */
 export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }
 
 export function withPaging(command: Command): Command {
-  return command
-    .option('--limit <n>', `page size, 1–${MAX_PAGE_SIZE} (default 20)`, pageSize)
-    .option('--cursor <cursor>', 'continue from the nextCursor of the previous page');
+  return command.option('--limit <n>', `page size, 1–${MAX_PAGE_SIZE} (default 20)`, pageSize).option('--cursor <cursor>', 'continue from the nextCursor of the previous page');
 }
 
 export interface PagingOptions {

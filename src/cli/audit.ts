@@ -37,11 +37,13 @@ export function auditCommands(program: Command, act: AdminActions): void {
           ...pagingOf(o),
         });
         const { items, nextCursor } = pageView(page, auditEventView);
-        cx.print({ items, nextCursor }, () =>
-          table(
-            ['AT', 'ACTOR', 'ACTION', 'TARGET', 'RESULT'],
-            items.map((e) => [when(e.at), e.actorKeyId ? `${e.actorId ?? '-'} (key ${e.actorKeyId})` : (e.actorId ?? '-'), e.action, e.targetId ?? '-', e.result]),
-          ) + more(nextCursor),
+        cx.print(
+          { items, nextCursor },
+          () =>
+            table(
+              ['AT', 'ACTOR', 'ACTION', 'TARGET', 'RESULT'],
+              items.map((e) => [when(e.at), e.actorKeyId ? `${e.actorId ?? '-'} (key ${e.actorKeyId})` : (e.actorId ?? '-'), e.action, e.targetId ?? '-', e.result]),
+            ) + more(nextCursor),
         );
       }),
     );

@@ -106,7 +106,10 @@ export function keyCommands(program: Command, act: AdminActions): void {
   const keys = program
     .command('keys')
     .description('Access keys: list, create, rotate, disable, enable, delete, see permissions and access records')
-    .addHelpText('after', '\nKeys are named by their access key ID (LK…). Every command takes --tenant and acts as an administrator of it.\nOnly `keys create` and `keys rotate` ever print a secret.');
+    .addHelpText(
+      'after',
+      '\nKeys are named by their access key ID (LK…). Every command takes --tenant and acts as an administrator of it.\nOnly `keys create` and `keys rotate` ever print a secret.',
+    );
 
   withPaging(adminCommand(keys, 'list', 'List access keys, newest first'))
     .option('--user <user>', "only this user's keys (ID or email)")
@@ -126,11 +129,13 @@ export function keyCommands(program: Command, act: AdminActions): void {
         const now = cx.services.clock.now();
         const { items, nextCursor } = pageView(page, (k) => accessKeyView(k, now));
         const emails = cx.json ? new Map<string, string>() : await ownerEmails(cx, items);
-        cx.print({ items, nextCursor }, () =>
-          table(
-            ['ACCESS KEY ID', 'NAME', 'TYPE', 'STATE', 'OWNER', 'EXPIRES', 'LAST USED'],
-            items.map((k) => [k.accessKeyId, k.name, k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
-          ) + more(nextCursor),
+        cx.print(
+          { items, nextCursor },
+          () =>
+            table(
+              ['ACCESS KEY ID', 'NAME', 'TYPE', 'STATE', 'OWNER', 'EXPIRES', 'LAST USED'],
+              items.map((k) => [k.accessKeyId, k.name, k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
+            ) + more(nextCursor),
         );
       }),
     );
@@ -139,7 +144,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
     .option('--name <name>', 'a label for the key (default: key-<date>-<time>)')
     .option('--type <type>', 'api (for your own APIs, default) or access (may call the Latchkey API as its owner)', oneOf<KeyType>('access', 'api'))
     .option('--user <user>', 'create the key for this user (ID or email) instead of the acting administrator')
-    .option('--role <roleId>', "narrow the key to this tenant role (repeatable, or comma-separated)", collect)
+    .option('--role <roleId>', 'narrow the key to this tenant role (repeatable, or comma-separated)', collect)
     .option('--group <groupId>', "narrow the key to this group's roles (repeatable, or comma-separated)", collect)
     .action(
       act.change<CreateOptions>(async (cx) => {
@@ -156,20 +161,20 @@ export function keyCommands(program: Command, act: AdminActions): void {
           }),
         );
         const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
-        cx.print(issued, () =>
-          [`Created ${issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'),
-        );
+        cx.print(issued, () => [`Created ${issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'));
       }),
     );
 
-  adminCommand(keys, 'get', 'Show one access key (never its secret)').addArgument(accessKeyIdArgument()).action(
-    act.read(async (cx, accessKeyId) => {
-      const key = accessKeyView(await cx.services.keys.get(cx.actor, accessKeyId!), cx.services.clock.now());
-      cx.print(key, () => describe(key));
-    }),
-  );
+  adminCommand(keys, 'get', 'Show one access key (never its secret)')
+    .addArgument(accessKeyIdArgument())
+    .action(
+      act.read(async (cx, accessKeyId) => {
+        const key = accessKeyView(await cx.services.keys.get(cx.actor, accessKeyId!), cx.services.clock.now());
+        cx.print(key, () => describe(key));
+      }),
+    );
 
-  withExpiry(adminCommand(keys, 'update', "Rename a key, change its expiry, or change its roles and groups").addArgument(accessKeyIdArgument()), 'the key')
+  withExpiry(adminCommand(keys, 'update', 'Rename a key, change its expiry, or change its roles and groups').addArgument(accessKeyIdArgument()), 'the key')
     .option('--name <name>', 'new name')
     .option('--role <roleId>', 'the roles that narrow the key, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--no-roles', 'remove every role from the key')
@@ -194,18 +199,28 @@ export function keyCommands(program: Command, act: AdminActions): void {
       }),
     );
 
-  adminCommand(keys, 'rename', 'Give a key a new name (a label only)').addArgument(accessKeyIdArgument()).argument('<name>', 'the new name').action(
-    act.change(async (cx, accessKeyId, name) => {
-      const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, { name: name! }), cx.services.clock.now());
-      cx.print(key, () => `Access key ${key.accessKeyId} is now named "${key.name}".`);
-    }),
-  );
+  adminCommand(keys, 'rename', 'Give a key a new name (a label only)')
+    .addArgument(accessKeyIdArgument())
+    .argument('<name>', 'the new name')
+    .action(
+      act.change(async (cx, accessKeyId, name) => {
+        const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, { name: name! }), cx.services.clock.now());
+        cx.print(key, () => `Access key ${key.accessKeyId} is now named "${key.name}".`);
+      }),
+    );
 
-  adminCommand(keys, 'disable', 'Disable a key: every request that uses it fails from now on').addArgument(accessKeyIdArgument()).action(stateAction(act, 'disable', 'is disabled'));
-  adminCommand(keys, 'enable', 'Enable a disabled key').addArgument(accessKeyIdArgument()).action(stateAction(act, 'enable', 'is enabled'));
-  adminCommand(keys, 'delete', 'Delete a key for good (by default the key must be disabled first)').addArgument(accessKeyIdArgument()).action(stateAction(act, 'delete', 'is deleted'));
+  adminCommand(keys, 'disable', 'Disable a key: every request that uses it fails from now on')
+    .addArgument(accessKeyIdArgument())
+    .action(stateAction(act, 'disable', 'is disabled'));
+  adminCommand(keys, 'enable', 'Enable a disabled key')
+    .addArgument(accessKeyIdArgument())
+    .action(stateAction(act, 'enable', 'is enabled'));
+  adminCommand(keys, 'delete', 'Delete a key for good (by default the key must be disabled first)')
+    .addArgument(accessKeyIdArgument())
+    .action(stateAction(act, 'delete', 'is deleted'));
 
-  adminCommand(keys, 'rotate', 'Give a key a new secret, printed once; the old one stops now or after the overlap').addArgument(accessKeyIdArgument())
+  adminCommand(keys, 'rotate', 'Give a key a new secret, printed once; the old one stops now or after the overlap')
+    .addArgument(accessKeyIdArgument())
     .option('--overlap-seconds <n>', `keep the old secret working this long (0–${MAX_OVERLAP_SECONDS}, default 0)`, wholeNumber)
     .action(
       act.change<AdminOptions & { overlapSeconds?: number }>(async (cx, accessKeyId) => {
@@ -220,18 +235,20 @@ export function keyCommands(program: Command, act: AdminActions): void {
       }),
     );
 
-  adminCommand(keys, 'permissions', "Show a key's effective permissions (never more than its owner holds)").addArgument(accessKeyIdArgument()).action(
-    act.read(async (cx, accessKeyId) => {
-      const view = keyPermissionsView(await cx.services.keys.permissions(cx.actor, accessKeyId!));
-      cx.print(view, () =>
-        details([
-          ['effective', list(view.permissions)],
-          ['owner holds', list(view.ownerPermissions)],
-          ['key grants', view.keyGrants === null ? "(no roles of its own: acts with its owner's permissions)" : list(view.keyGrants)],
-        ]),
-      );
-    }),
-  );
+  adminCommand(keys, 'permissions', "Show a key's effective permissions (never more than its owner holds)")
+    .addArgument(accessKeyIdArgument())
+    .action(
+      act.read(async (cx, accessKeyId) => {
+        const view = keyPermissionsView(await cx.services.keys.permissions(cx.actor, accessKeyId!));
+        cx.print(view, () =>
+          details([
+            ['effective', list(view.permissions)],
+            ['owner holds', list(view.ownerPermissions)],
+            ['key grants', view.keyGrants === null ? "(no roles of its own: acts with its owner's permissions)" : list(view.keyGrants)],
+          ]),
+        );
+      }),
+    );
 
   withPaging(adminCommand(keys, 'access-records', 'Verification attempts that named this key, newest first').addArgument(accessKeyIdArgument()))
     .option('--outcome <outcome>', 'only success or failure', oneOf('success', 'failure'))
@@ -242,11 +259,13 @@ export function keyCommands(program: Command, act: AdminActions): void {
           ...(cx.opts.outcome !== undefined && { outcome: cx.opts.outcome }),
         });
         const { items, nextCursor } = pageView(page, accessRecordView);
-        cx.print({ items, nextCursor }, () =>
-          table(
-            ['AT', 'OUTCOME', 'CODE', 'SCHEME', 'SOURCE IP', 'PERMISSION', 'USER AGENT'],
-            items.map((r) => [when(r.at), r.outcome, r.code ?? '-', r.scheme, r.sourceIp ?? '-', r.permission ?? '-', r.userAgent ?? '-']),
-          ) + more(nextCursor),
+        cx.print(
+          { items, nextCursor },
+          () =>
+            table(
+              ['AT', 'OUTCOME', 'CODE', 'SCHEME', 'SOURCE IP', 'PERMISSION', 'USER AGENT'],
+              items.map((r) => [when(r.at), r.outcome, r.code ?? '-', r.scheme, r.sourceIp ?? '-', r.permission ?? '-', r.userAgent ?? '-']),
+            ) + more(nextCursor),
         );
       }),
     );

@@ -72,13 +72,18 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
           ...(password !== undefined && { password }),
           ...(opts.name !== undefined && { adminName: opts.name }),
         });
-        print(io, true, {
-          tenantId: created.tenant.id,
-          tenant: created.tenant.slug,
-          userId: created.admin.id,
-          email: created.admin.email,
-          ...(created.oneTimePassword !== null && { oneTimePassword: created.oneTimePassword }),
-        }, () => '');
+        print(
+          io,
+          true,
+          {
+            tenantId: created.tenant.id,
+            tenant: created.tenant.slug,
+            userId: created.admin.id,
+            email: created.admin.email,
+            ...(created.oneTimePassword !== null && { oneTimePassword: created.oneTimePassword }),
+          },
+          () => '',
+        );
       });
     });
 

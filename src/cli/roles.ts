@@ -37,16 +37,19 @@ type RoleOptions = AdminOptions & { name?: string; description?: string; permiss
 type GroupOptions = AdminOptions & { name?: string; description?: string; role?: string[]; user?: string[] };
 
 export function roleCommands(program: Command, act: AdminActions): void {
-  const roles = program
-    .command('roles')
-    .description('Roles: named sets of permission strings (storage:read, billing:*) given to users, groups and keys');
+  const roles = program.command('roles').description('Roles: named sets of permission strings (storage:read, billing:*) given to users, groups and keys');
 
   withPaging(adminCommand(roles, 'list', 'List the roles of the tenant')).action(
     act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.roles.listRoles(cx.actor, pagingOf(cx.opts));
       const { items, nextCursor } = pageView(page, roleView);
-      cx.print({ items, nextCursor }, () =>
-        table(['ID', 'NAME', 'PERMISSIONS'], items.map((r) => [r.id, r.name, list(r.permissions)])) + more(nextCursor),
+      cx.print(
+        { items, nextCursor },
+        () =>
+          table(
+            ['ID', 'NAME', 'PERMISSIONS'],
+            items.map((r) => [r.id, r.name, list(r.permissions)]),
+          ) + more(nextCursor),
       );
     }),
   );
@@ -103,8 +106,13 @@ export function roleCommands(program: Command, act: AdminActions): void {
     act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.roles.listGroups(cx.actor, pagingOf(cx.opts));
       const { items, nextCursor } = pageView(page, groupView);
-      cx.print({ items, nextCursor }, () =>
-        table(['ID', 'NAME', 'ROLES', 'USERS'], items.map((g) => [g.id, g.name, list(g.roleIds), String(g.userIds.length)])) + more(nextCursor),
+      cx.print(
+        { items, nextCursor },
+        () =>
+          table(
+            ['ID', 'NAME', 'ROLES', 'USERS'],
+            items.map((g) => [g.id, g.name, list(g.roleIds), String(g.userIds.length)]),
+          ) + more(nextCursor),
       );
     }),
   );

@@ -3,17 +3,7 @@ import { AppError } from '../core/errors.js';
 import type { UserRole } from '../core/model.js';
 import type { UserUpdate } from '../services/users-service.js';
 import { createdUserView, pageView, userView, type UserJson } from '../views/views.js';
-import {
-  adminCommand,
-  collect,
-  oneOf,
-  pagingOf,
-  resolveUserId,
-  withPaging,
-  type AdminActions,
-  type AdminOptions,
-  type PagingOptions,
-} from './admin-command.js';
+import { adminCommand, collect, oneOf, pagingOf, resolveUserId, withPaging, type AdminActions, type AdminOptions, type PagingOptions } from './admin-command.js';
 import { readPassword } from './context.js';
 import { details, list, more, table, when } from './render.js';
 
@@ -54,11 +44,13 @@ export function userCommands(program: Command, act: AdminActions): void {
     act.read<AdminOptions & PagingOptions>(async (cx) => {
       const page = await cx.services.users.list(cx.actor, pagingOf(cx.opts));
       const { items, nextCursor } = pageView(page, userView);
-      cx.print({ items, nextCursor }, () =>
-        table(
-          ['ID', 'EMAIL', 'ROLE', 'STATUS', 'PROGRAMMATIC', 'CREATED'],
-          items.map((u) => [u.id, u.email, u.role, u.status, u.programmaticAccess ? 'yes' : 'no', when(u.createdAt)]),
-        ) + more(nextCursor),
+      cx.print(
+        { items, nextCursor },
+        () =>
+          table(
+            ['ID', 'EMAIL', 'ROLE', 'STATUS', 'PROGRAMMATIC', 'CREATED'],
+            items.map((u) => [u.id, u.email, u.role, u.status, u.programmaticAccess ? 'yes' : 'no', when(u.createdAt)]),
+          ) + more(nextCursor),
       );
     }),
   );
@@ -71,28 +63,26 @@ export function userCommands(program: Command, act: AdminActions): void {
     .option('--tenant-role <roleId>', 'assign a tenant role (repeatable, or comma-separated)', collect)
     .option('--password-stdin', 'read the password from standard input')
     .action(
-      act.change<CreateOptions>(
-        async (cx) => {
-          const o = cx.opts;
-          const password = o.passwordStdin ? await readPassword(cx.io) : undefined;
-          const result = await cx.services.users.create(cx.actor, {
-            email: o.email,
-            ...(o.name !== undefined && { name: o.name }),
-            ...(o.role !== undefined && { role: o.role }),
-            ...(o.programmaticAccess && { programmaticAccess: true }),
-            ...(o.tenantRole !== undefined && { roleIds: o.tenantRole }),
-            ...(password !== undefined && { password }),
-          });
-          const created = createdUserView(result);
-          const { user, oneTimePassword } = created;
-          cx.print(created, () =>
-            [
-              `Created ${user.role} ${user.email} (${user.id}).`,
-              ...(oneTimePassword === null ? [] : ['', `One-time password: ${oneTimePassword}`, 'It is shown only now; the user must change it at first sign-in.']),
-            ].join('\n'),
-          );
-        },
-      ),
+      act.change<CreateOptions>(async (cx) => {
+        const o = cx.opts;
+        const password = o.passwordStdin ? await readPassword(cx.io) : undefined;
+        const result = await cx.services.users.create(cx.actor, {
+          email: o.email,
+          ...(o.name !== undefined && { name: o.name }),
+          ...(o.role !== undefined && { role: o.role }),
+          ...(o.programmaticAccess && { programmaticAccess: true }),
+          ...(o.tenantRole !== undefined && { roleIds: o.tenantRole }),
+          ...(password !== undefined && { password }),
+        });
+        const created = createdUserView(result);
+        const { user, oneTimePassword } = created;
+        cx.print(created, () =>
+          [
+            `Created ${user.role} ${user.email} (${user.id}).`,
+            ...(oneTimePassword === null ? [] : ['', `One-time password: ${oneTimePassword}`, 'It is shown only now; the user must change it at first sign-in.']),
+          ].join('\n'),
+        );
+      }),
     );
 
   adminCommand(users, 'get <user>', 'Show one user').action(
@@ -103,18 +93,36 @@ export function userCommands(program: Command, act: AdminActions): void {
   );
 
   adminCommand(users, 'grant-access <user>', 'Grant programmatic access: the user may then hold access keys').action(
-    updateAction(act, (u) => `${u.email} now has programmatic access.`, () => ({ programmaticAccess: true })),
+    updateAction(
+      act,
+      (u) => `${u.email} now has programmatic access.`,
+      () => ({ programmaticAccess: true }),
+    ),
   );
 
-  adminCommand(users, 'revoke-access <user>', 'Revoke programmatic access: a member\'s keys stop verifying at once and no new ones can be created').action(
-    updateAction(act, (u) => `${u.email} no longer has programmatic access.`, () => ({ programmaticAccess: false })),
+  adminCommand(users, 'revoke-access <user>', "Revoke programmatic access: a member's keys stop verifying at once and no new ones can be created").action(
+    updateAction(
+      act,
+      (u) => `${u.email} no longer has programmatic access.`,
+      () => ({ programmaticAccess: false }),
+    ),
   );
 
-  adminCommand(users, 'disable <user>', "Disable a user: their sessions end and their keys stop verifying at once").action(
-    updateAction(act, (u) => `${u.email} is disabled.`, () => ({ status: 'disabled' })),
+  adminCommand(users, 'disable <user>', 'Disable a user: their sessions end and their keys stop verifying at once').action(
+    updateAction(
+      act,
+      (u) => `${u.email} is disabled.`,
+      () => ({ status: 'disabled' }),
+    ),
   );
 
-  adminCommand(users, 'enable <user>', 'Enable a disabled user').action(updateAction(act, (u) => `${u.email} is active.`, () => ({ status: 'active' })));
+  adminCommand(users, 'enable <user>', 'Enable a disabled user').action(
+    updateAction(
+      act,
+      (u) => `${u.email} is active.`,
+      () => ({ status: 'active' }),
+    ),
+  );
 
   adminCommand(users, 'totp-reset <user>', "Remove a user's authenticator app (a lost phone): their sessions end; they set up a new one after signing in").action(
     act.change(async (cx, ref) => {
@@ -127,7 +135,13 @@ export function userCommands(program: Command, act: AdminActions): void {
 
   adminCommand(users, 'set-role <user>', 'Make a user an admin or a member')
     .addArgument(new Argument('<role>', 'admin or member').choices(['admin', 'member']))
-    .action(updateAction(act, (u) => `${u.email} is now ${u.role === 'admin' ? 'an admin' : 'a member'}.`, (role) => ({ role: role as UserRole })));
+    .action(
+      updateAction(
+        act,
+        (u) => `${u.email} is now ${u.role === 'admin' ? 'an admin' : 'a member'}.`,
+        (role) => ({ role: role as UserRole }),
+      ),
+    );
 
   adminCommand(users, 'update <user>', "Change a user's email, name or tenant roles")
     .option('--email <address>', 'new email address (the one they sign in with)')

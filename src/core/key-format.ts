@@ -21,8 +21,7 @@ const CHECKSUM_LENGTH = 6;
 export const ACCESS_KEY_ID_PATTERN = `^${ACCESS_KEY_ID_PREFIX}[A-Z2-7]{${ACCESS_KEY_ID_RANDOM_LENGTH}}$`;
 const ACCESS_KEY_ID_RE = new RegExp(ACCESS_KEY_ID_PATTERN);
 const SECRET_RE = new RegExp(`^[0-9A-Za-z]{${SECRET_LENGTH}}$`);
-const TOKEN_LENGTH =
-  TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
+const TOKEN_LENGTH = TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
 
 export function isAccessKeyId(value: string): boolean {
   return ACCESS_KEY_ID_RE.test(value);
@@ -47,9 +46,7 @@ export function buildToken(accessKeyId: string, secret: string): string {
   return body + encodeBase62Fixed(crc32(body), CHECKSUM_LENGTH);
 }
 
-export type TokenParse =
-  | { ok: true; accessKeyId: string; secret: string }
-  | { ok: false; reason: 'BAD_SHAPE' | 'BAD_CHECKSUM' };
+export type TokenParse = { ok: true; accessKeyId: string; secret: string } | { ok: false; reason: 'BAD_SHAPE' | 'BAD_CHECKSUM' };
 
 /** Checks shape and checksum only; the database is never asked about a token that fails here. */
 export function parseToken(token: string): TokenParse {

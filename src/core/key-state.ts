@@ -6,15 +6,9 @@ export const KEY_STATES = ['enabled', 'disabled', 'deleted'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 export type KeyAction = 'enable' | 'disable' | 'delete' | 'update' | 'rotate';
 
-export type TransitionDecision =
-  | { ok: true; next: KeyState; changed: boolean }
-  | { ok: false; code: 'KEY_ALREADY_DELETED' | 'KEY_NOT_DISABLED' };
+export type TransitionDecision = { ok: true; next: KeyState; changed: boolean } | { ok: false; code: 'KEY_ALREADY_DELETED' | 'KEY_NOT_DISABLED' };
 
-export function decideTransition(
-  current: KeyState,
-  action: KeyAction,
-  options: { deleteRequiresDisabled: boolean },
-): TransitionDecision {
+export function decideTransition(current: KeyState, action: KeyAction, options: { deleteRequiresDisabled: boolean }): TransitionDecision {
   if (current === 'deleted') return { ok: false, code: 'KEY_ALREADY_DELETED' };
   switch (action) {
     case 'enable':

@@ -94,7 +94,12 @@ export function userRolesChanged(change: RolesChange, actor: PersonRef): Notific
     case 'roles':
       return { ...base, body: `${actor.name} changed the roles assigned to you. ${tail}`, data: { actorId: actor.id } };
     case 'added-to-group':
-      return { ...base, title: `You were added to the group “${change.group.name}”`, body: `${actor.name} added you to the group “${change.group.name}”. ${tail}`, data: { groupId: change.group.id, actorId: actor.id } };
+      return {
+        ...base,
+        title: `You were added to the group “${change.group.name}”`,
+        body: `${actor.name} added you to the group “${change.group.name}”. ${tail}`,
+        data: { groupId: change.group.id, actorId: actor.id },
+      };
     case 'removed-from-group':
       return {
         ...base,
@@ -116,7 +121,10 @@ function timeLeft(expiresAt: Date, now: Date): string {
 }
 
 export function keyExpiring(key: KeyRef & { expiresAt: Date; owner: { name: string; email: string } }, now: Date): NotificationContent {
-  const at = key.expiresAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const at = key.expiresAt
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return {
     kind: 'key.expiring',
     title: `Access key “${key.name}” expires ${timeLeft(key.expiresAt, now)}`,

@@ -9,7 +9,22 @@ describe('isPermissionPattern', () => {
   });
 
   it('refuses empty, upper-case, spaced, misplaced-wildcard and malformed strings', () => {
-    for (const value of ['', 'Storage:read', 'storage read', ':read', 'storage:', 'storage::read', '*:read', 'storage:*:read', '**', 'storage:*x', '-storage', 'storage:re*ad', 'stö:read', 'storage:read\n']) {
+    for (const value of [
+      '',
+      'Storage:read',
+      'storage read',
+      ':read',
+      'storage:',
+      'storage::read',
+      '*:read',
+      'storage:*:read',
+      '**',
+      'storage:*x',
+      '-storage',
+      'storage:re*ad',
+      'stö:read',
+      'storage:read\n',
+    ]) {
       expect(isPermissionPattern(value), JSON.stringify(value)).toBe(false);
     }
   });

@@ -61,10 +61,7 @@ const DAY_MS = 86_400_000;
  * What each rule accepts: the one description of the rules that the API's policy schema, its
  * rule catalogue (GET /v1/policy/rules) and so the console's policy page are built from.
  */
-export type PolicyRuleSpec =
-  | { kind: 'integer'; nullable: boolean; minimum: number; maximum: number }
-  | { kind: 'boolean' }
-  | { kind: 'choice'; choices: readonly string[] };
+export type PolicyRuleSpec = { kind: 'integer'; nullable: boolean; minimum: number; maximum: number } | { kind: 'boolean' } | { kind: 'choice'; choices: readonly string[] };
 
 export const POLICY_RULE_SPECS = Object.freeze({
   memberKeyLimit: { kind: 'integer', nullable: true, minimum: 1, maximum: MAX_KEY_LIMIT },
@@ -152,9 +149,7 @@ export interface ExpiryInput {
   neverExpires?: boolean | undefined;
 }
 
-export type ExpiryDecision =
-  | { ok: true; expiresAt: Date | null }
-  | { ok: false; code: 'INVALID_EXPIRY' | 'NEVER_EXPIRES_NOT_ALLOWED'; message: string };
+export type ExpiryDecision = { ok: true; expiresAt: Date | null } | { ok: false; code: 'INVALID_EXPIRY' | 'NEVER_EXPIRES_NOT_ALLOWED'; message: string };
 
 /**
  * Turns the request's validity into a date (or null for never), applying the policy default

@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ACCESS_KEY_ID_PREFIX,
-  ACCESS_KEY_ID_RANDOM_LENGTH,
-  BASE32_ALPHABET,
-  BASE62_ALPHABET,
-  ID_PREFIXES,
-  OBJECT_ID_RANDOM_LENGTH,
-  SECRET_LENGTH,
-  type IdKind,
-} from '../core/key-format.js';
+import { ACCESS_KEY_ID_PREFIX, ACCESS_KEY_ID_RANDOM_LENGTH, BASE32_ALPHABET, BASE62_ALPHABET, ID_PREFIXES, OBJECT_ID_RANDOM_LENGTH, SECRET_LENGTH, type IdKind } from '../core/key-format.js';
 
 /** Uniform characters from the CSPRNG: rejection sampling so no character is more likely. */
 export function randomString(alphabet: string, length: number): string {

@@ -48,7 +48,8 @@ export async function authenticate(request: FastifyRequest, services: Services, 
   // Without a key credential (no Authorization header, no presigned URL) the caller is a console session.
   if (outcome.valid || outcome.unverified !== 'absent') {
     if (!outcome.valid) {
-      if (outcome.unverified === 'refused') throw new AppError('UNAUTHENTICATED', 'The management API takes a bearer token or an AWS Signature V4 (TC3 is for your own APIs, through /v1/verify).');
+      if (outcome.unverified === 'refused')
+        throw new AppError('UNAUTHENTICATED', 'The management API takes a bearer token or an AWS Signature V4 (TC3 is for your own APIs, through /v1/verify).');
       if (outcome.unverified === 'unknown') throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>" or an AWS4-HMAC-SHA256 signature.');
       throw new AppError('UNAUTHENTICATED', `${VERIFY_MESSAGES[outcome.code]} (${outcome.code})`, { reason: outcome.code });
     }

@@ -14,7 +14,10 @@ const strict = { additionalProperties: false } as const;
  * from a tuple only; a list built at run time is typed here as one literal of the whole union.
  */
 const OneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
-  Type.Union(values.map((value) => Type.Literal(value)), options) as unknown as TUnion<[TLiteral<T>]>;
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  ) as unknown as TUnion<[TLiteral<T>]>;
 
 export const AccessKeyIdParam = Type.String({ pattern: ACCESS_KEY_ID_PATTERN, description: 'Access key ID' });
 export const UserIdParam = Type.String({ pattern: objectIdPattern('user') });
@@ -175,10 +178,7 @@ export const PolicyRuleSchema = Type.Union(
       { description: 'A whole number from minimum to maximum; nullable: null is allowed too (any number, never)' },
     ),
     Type.Object({ name: PolicyRuleName, kind: Type.Literal('boolean'), default: Type.Boolean() }),
-    Type.Object(
-      { name: PolicyRuleName, kind: Type.Literal('choice'), choices: Type.Array(Type.String()), default: Type.String() },
-      { description: 'One of choices' },
-    ),
+    Type.Object({ name: PolicyRuleName, kind: Type.Literal('choice'), choices: Type.Array(Type.String()), default: Type.String() }, { description: 'One of choices' }),
   ],
   { $id: 'PolicyRule' },
 );
@@ -213,7 +213,8 @@ export const AuditEventSchema = Type.Object(
     details: Nullable(Type.Record(Type.String(), Type.Unknown())),
     via: Nullable(
       Type.Union([Type.Literal('console'), Type.Literal('api'), Type.Literal('cli')], {
-        description: 'How the action came: console (a signed-in session), api (an access key) or cli (the latchkey command acting as the named admin); null for events recorded before this was kept',
+        description:
+          'How the action came: console (a signed-in session), api (an access key) or cli (the latchkey command acting as the named admin); null for events recorded before this was kept',
       }),
     ),
   },

@@ -77,18 +77,13 @@ export class AuditService {
     } catch (error) {
       if (error instanceof AppError && (error.status === 403 || error.status === 409) && !NOT_AUDITED_AS_REFUSAL.has(error.code)) {
         // The refusal is answered whatever happens to its event.
-        await this.record(actor, { ...target, result: 'failure', details: { reason: error.code } }).catch((e: unknown) =>
-          this.logger.error({ err: e }, 'could not audit a refused action'),
-        );
+        await this.record(actor, { ...target, result: 'failure', details: { reason: error.code } }).catch((e: unknown) => this.logger.error({ err: e }, 'could not audit a refused action'));
       }
       throw error;
     }
   }
 
-  async list(
-    actor: Actor,
-    query: { actorId?: string; action?: string; targetId?: string; from?: Date; to?: Date; cursor?: string; limit: number },
-  ): Promise<Page<AuditEvent>> {
+  async list(actor: Actor, query: { actorId?: string; action?: string; targetId?: string; from?: Date; to?: Date; cursor?: string; limit: number }): Promise<Page<AuditEvent>> {
     requireAdmin(actor, 'latchkey:audit:read');
     const cursor = parseCursor(query.cursor);
     return this.store.audit.list({
@@ -110,9 +105,7 @@ const SETTING_FIELDS: ReadonlySet<string> = new Set(POLICY_RULES);
 
 /** Drops every field named like a credential, at any depth (details can nest: a policy's before/after). */
 function scrub(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(details).flatMap(([k, v]) => (SECRET_FIELD.test(k) && !SETTING_FIELDS.has(k) ? [] : [[k, scrubValue(v)]])),
-  );
+  return Object.fromEntries(Object.entries(details).flatMap(([k, v]) => (SECRET_FIELD.test(k) && !SETTING_FIELDS.has(k) ? [] : [[k, scrubValue(v)]])));
 }
 
 function scrubValue(value: unknown): unknown {

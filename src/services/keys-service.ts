@@ -132,7 +132,11 @@ export class KeysService {
     });
     if (result === 'limit-reached') {
       await this.audit.record(actor, { action: 'access_key.create', targetType: 'user', targetId: owner.id, result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit } });
-      throw new AppError('KEY_LIMIT_REACHED', `${owner.id === actor.user.id ? 'You already hold' : 'This user already holds'} ${limit} access keys, the most the tenant policy allows. Delete one first.`, { limit });
+      throw new AppError(
+        'KEY_LIMIT_REACHED',
+        `${owner.id === actor.user.id ? 'You already hold' : 'This user already holds'} ${limit} access keys, the most the tenant policy allows. Delete one first.`,
+        { limit },
+      );
     }
     return this.issued(key, secret);
   }
@@ -329,10 +333,7 @@ export class KeysService {
     const resolved = await resolvePermissions(this.store, key, role);
     const beyond = resolved.effective.filter((p) => !allows(held, p));
     if (beyond.length > 0) {
-      throw new AppError(
-        'FORBIDDEN',
-        `This access key can only create, change or rotate keys within its own permissions; that key would also hold ${beyond.slice(0, 5).join(', ')}.`,
-      );
+      throw new AppError('FORBIDDEN', `This access key can only create, change or rotate keys within its own permissions; that key would also hold ${beyond.slice(0, 5).join(', ')}.`);
     }
   }
 

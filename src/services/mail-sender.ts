@@ -22,7 +22,9 @@ export function retryDelayMs(attempts: number): number {
 function failureReason(error: unknown): string {
   const e = error as { code?: unknown; responseCode?: unknown; command?: unknown; message?: unknown } | null;
   const parts = [e?.code, e?.responseCode, e?.command].filter((p) => p !== undefined && p !== null).map(String);
-  const message = String(e?.message ?? error).replace(/\s+/g, ' ').slice(0, 200);
+  const message = String(e?.message ?? error)
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
   return [...parts, message].join(' ');
 }
 

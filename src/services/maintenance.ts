@@ -12,11 +12,7 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
  * Housekeeping: access records past their tenant's retention, ended sessions, old change rows,
  * finished mails, and reminder markers of expiry dates that have passed.
  */
-export async function purgeExpired(
-  store: Store,
-  clock: Clock,
-  logger: Logger,
-): Promise<{ accessRecords: number; sessions: number; changes: number; mails: number; reminders: number }> {
+export async function purgeExpired(store: Store, clock: Clock, logger: Logger): Promise<{ accessRecords: number; sessions: number; changes: number; mails: number; reminders: number }> {
   const now = clock.now();
   let accessRecords = 0;
   for (const tenant of await store.tenants.listAll()) {

@@ -34,19 +34,23 @@ export class NotificationsService {
    * in `tx`. With `mail`, each also gets it by email, linked to where they manage the key.
    * Returns whether any mail was queued (call `mailQueued()` once the transaction committed).
    */
-  async notify(
-    tx: Tx,
-    tenantId: string,
-    recipientIds: string[],
-    content: NotificationContent,
-    options: { mail?: boolean; skip?: string } = {},
-  ): Promise<boolean> {
+  async notify(tx: Tx, tenantId: string, recipientIds: string[], content: NotificationContent, options: { mail?: boolean; skip?: string } = {}): Promise<boolean> {
     const ids = [...new Set(recipientIds)].filter((id) => id !== options.skip);
     if (ids.length === 0) return false;
     const users = (await tx.users.findMany(tenantId, ids)).filter((u) => u.status === 'active');
     const now = this.clock.now();
     await tx.notifications.insertMany(
-      users.map((u) => ({ id: generateId('notification'), tenantId, userId: u.id, kind: content.kind, title: content.title, body: content.body, data: content.data, createdAt: now, readAt: null })),
+      users.map((u) => ({
+        id: generateId('notification'),
+        tenantId,
+        userId: u.id,
+        kind: content.kind,
+        title: content.title,
+        body: content.body,
+        data: content.data,
+        createdAt: now,
+        readAt: null,
+      })),
     );
     if (!options.mail || !this.mail.configured) return false;
     await this.mail.enqueue(

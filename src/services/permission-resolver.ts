@@ -14,8 +14,6 @@ export interface ResolvedPermissions {
 export async function resolvePermissions(store: Store, key: Pick<AccessKey, 'ownerId' | 'roleIds' | 'groupIds'>, ownerRole: UserRole): Promise<ResolvedPermissions> {
   const owner = ownerRole === 'admin' ? ['*'] : normalize(await store.users.grantedPermissions(key.ownerId));
   const hasOwnGrants = key.roleIds.length > 0 || key.groupIds.length > 0;
-  const grants = hasOwnGrants
-    ? normalize([...(await store.roles.permissionsOf(key.roleIds)), ...(await store.groups.permissionsOf(key.groupIds))])
-    : null;
+  const grants = hasOwnGrants ? normalize([...(await store.roles.permissionsOf(key.roleIds)), ...(await store.groups.permissionsOf(key.groupIds))]) : null;
   return { owner, key: grants, effective: effectivePermissions(owner, grants) };
 }

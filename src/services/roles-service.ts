@@ -99,14 +99,10 @@ export class RolesService {
         createdAt: now,
         updatedAt: now,
       };
-      await this.write(
-        actor,
-        { action: 'group.create', targetType: 'group', targetId: group.id, details: { name: group.name, roleIds: group.roleIds, userIds: group.userIds } },
-        async (tx) => {
-          await tx.groups.insert(group);
-          await this.tell(tx, actor, group.userIds, { kind: 'added-to-group', group });
-        },
-      );
+      await this.write(actor, { action: 'group.create', targetType: 'group', targetId: group.id, details: { name: group.name, roleIds: group.roleIds, userIds: group.userIds } }, async (tx) => {
+        await tx.groups.insert(group);
+        await this.tell(tx, actor, group.userIds, { kind: 'added-to-group', group });
+      });
       return group;
     });
   }
@@ -142,7 +138,13 @@ export class RolesService {
         await this.tell(tx, actor, members.added, { kind: 'added-to-group', group: next });
         await this.tell(tx, actor, members.removed, { kind: 'removed-from-group', group: next });
         // Members who just joined were told already; the others learn their group's roles changed.
-        if (rolesChanged) await this.tell(tx, actor, next.userIds.filter((u) => !members.added.includes(u)), { kind: 'group-roles', group: next });
+        if (rolesChanged)
+          await this.tell(
+            tx,
+            actor,
+            next.userIds.filter((u) => !members.added.includes(u)),
+            { kind: 'group-roles', group: next },
+          );
       });
       return next;
     });
@@ -182,9 +184,7 @@ export class RolesService {
   }
 
   private checkRefs(tenantId: string, kind: 'role' | 'user', ids: string[]): Promise<string[]> {
-    return requireKnown(kind, ids, async (unique) =>
-      kind === 'role' ? this.store.roles.existing(tenantId, unique) : (await this.store.users.findMany(tenantId, unique)).map((u) => u.id),
-    );
+    return requireKnown(kind, ids, async (unique) => (kind === 'role' ? this.store.roles.existing(tenantId, unique) : (await this.store.users.findMany(tenantId, unique)).map((u) => u.id)));
   }
 }
 
@@ -211,8 +211,13 @@ function checkName(name: string): string {
 function checkPermissions(permissions: string[]): string[] {
   const bad = permissions.filter((p) => !isPermissionPattern(p));
   if (bad.length > 0) {
-    throw new AppError('INVALID_PERMISSION', `Not a valid permission: ${bad.slice(0, 5).map((p) => JSON.stringify(p)).join(', ')}. Use lower-case service:action, optionally ending in *.`);
+    throw new AppError(
+      'INVALID_PERMISSION',
+      `Not a valid permission: ${bad
+        .slice(0, 5)
+        .map((p) => JSON.stringify(p))
+        .join(', ')}. Use lower-case service:action, optionally ending in *.`,
+    );
   }
   return normalize(permissions);
 }
-

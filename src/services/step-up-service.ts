@@ -101,7 +101,10 @@ export class StepUpService {
           subject: 'Your Latchkey verification code',
           text:
             `Your verification code is ${code}\n\n` +
-            `Enter it in Latchkey to confirm it is you. It is valid for ${EMAIL_CODE_TTL_MS / 60_000} minutes, until ${expiresAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.\n\n` +
+            `Enter it in Latchkey to confirm it is you. It is valid for ${EMAIL_CODE_TTL_MS / 60_000} minutes, until ${expiresAt
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, ' UTC')}.\n\n` +
             'If you did not ask for it, someone may be using your session: sign out everywhere by changing your password.\n',
           discardAfter: expiresAt,
         },

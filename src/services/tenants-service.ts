@@ -60,7 +60,11 @@ export class TenantsService {
         await tx.tenants.insert(tenant);
         await tx.users.insert(admin, passwordHash);
         // Tenants are made by `latchkey init` or the server's first start, both the CLI.
-        await this.audit.record({ tenantId: tenant.id, user: null, accessKeyId: null, ip: null, via: 'cli' }, { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, details: { slug } }, tx);
+        await this.audit.record(
+          { tenantId: tenant.id, user: null, accessKeyId: null, ip: null, via: 'cli' },
+          { action: 'tenant.create', targetType: 'tenant', targetId: tenant.id, details: { slug } },
+          tx,
+        );
       });
     } catch (error) {
       if (this.store.dialect.isUniqueViolation(error)) throw new AppError('TENANT_EXISTS');
@@ -100,7 +104,10 @@ export class TenantsService {
     if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
     // Email codes need a way to send them; a policy nobody could satisfy would lock every console user out of key changes.
     if (policy.stepUp === 'email' && !this.mailConfigured) {
-      throw new AppError('SMTP_NOT_CONFIGURED', 'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".');
+      throw new AppError(
+        'SMTP_NOT_CONFIGURED',
+        'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".',
+      );
     }
     const before = (await this.get(actor.tenantId)).policy;
     // The whole tenant's cached keys go: this process applies the new rules (e.g. replay

@@ -173,4 +173,3 @@ export class UsersService {
     return users.map((user) => ({ ...user, roleIds: roleIds.get(user.id)!, groupIds: groupIds.get(user.id)!, totpEnabled: withTotp.has(user.id) }));
   }
 }
-

@@ -205,14 +205,7 @@ export class VerificationService {
    * scheme's own verdict (null when the secret or signature matched). `scheme` is what the
    * access record says; `claimed` what the answer is counted under.
    */
-  private decide(
-    key: CachedKey,
-    credentialFailure: VerifyCode | null,
-    scheme: 'bearer' | 'sigv4' | 'tc3',
-    claimed: CredentialScheme,
-    context: VerifyContext,
-    now: Date,
-  ): VerifyOutcome {
+  private decide(key: CachedKey, credentialFailure: VerifyCode | null, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
     const authenticated = reason === null || reason === 'PERMISSION_DENIED';
     this.recorder.record(
@@ -248,8 +241,7 @@ export class VerificationService {
   private secretMatches(key: CachedKey, digest: Buffer, now: Date): boolean {
     // Both comparisons always run, so timing does not tell which secret matched.
     const current = constantTimeEqualBytes(key.digests.current, digest);
-    const previousLive =
-      key.digests.previous !== null && key.secrets.previousSecretExpiresAt !== null && key.secrets.previousSecretExpiresAt.getTime() > now.getTime();
+    const previousLive = key.digests.previous !== null && key.secrets.previousSecretExpiresAt !== null && key.secrets.previousSecretExpiresAt.getTime() > now.getTime();
     const previous = constantTimeEqualBytes(key.digests.previous ?? key.digests.current, digest);
     return current || (previousLive && previous);
   }

@@ -5,7 +5,15 @@ const prepared = (request: SignableRequest) => prepareRequest(request) as Prepar
 
 describe('prepareRequest headers', () => {
   it('keeps repeated headers in arrival order, from pairs or from arrays, whatever the case of the name', () => {
-    const pairs = prepared({ method: 'GET', url: '/', headers: [['X-A', '2'], ['host', 'h'], ['x-a', '1']] });
+    const pairs = prepared({
+      method: 'GET',
+      url: '/',
+      headers: [
+        ['X-A', '2'],
+        ['host', 'h'],
+        ['x-a', '1'],
+      ],
+    });
     expect(pairs.headers.get('x-a')).toEqual(['2', '1']);
     const object = prepared({ method: 'GET', url: '/', headers: { 'X-A': ['2', '1'], host: 'h', 'x-b': undefined } });
     expect(object.headers.get('x-a')).toEqual(['2', '1']);
@@ -19,15 +27,7 @@ describe('prepareRequest headers', () => {
   });
 
   it('refuses what is not a header instead of throwing', () => {
-    const bad: unknown[] = [
-      { 'bad name': 'x' },
-      { 'x-a': 1 },
-      { 'x-a': ['ok', 2] },
-      [['x-a']],
-      [['x-a', 'v', 'extra']],
-      'host: x',
-      null,
-    ];
+    const bad: unknown[] = [{ 'bad name': 'x' }, { 'x-a': 1 }, { 'x-a': ['ok', 2] }, [['x-a']], [['x-a', 'v', 'extra']], 'host: x', null];
     for (const headers of bad) {
       expect(prepareRequest({ method: 'GET', url: '/', headers } as unknown as SignableRequest)).toMatchObject({
         ok: false,

@@ -14,9 +14,7 @@
 import { hash } from 'node:crypto';
 import { signingFailure, type SigningFailure } from './signing-failure.js';
 
-export type HeaderInput =
-  | Readonly<Record<string, string | readonly string[] | undefined>>
-  | ReadonlyArray<readonly [string, string]>;
+export type HeaderInput = Readonly<Record<string, string | readonly string[] | undefined>> | ReadonlyArray<readonly [string, string]>;
 
 export interface SignableRequest {
   method: string;

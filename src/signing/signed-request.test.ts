@@ -43,7 +43,17 @@ describe('parseSignedRequest picks the scheme', () => {
     const request = await awsSign(s3, { ...input, path: '/bucket/a/../b' }, signedAt);
     expect(verify(request, { now: signedAt, sigv4: { profile: sigV4ProfileForService } })).toMatchObject({ ok: true });
     expect(verify(request, { now: signedAt })).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
-    const tc3 = tc3Sign({ secretId: 'LKDISPATCH000000000000', secretKey: secret, endpoint: 'https://h', service: 'api', action: 'A', version: '1', method: 'POST', data: {}, timestamp: signedAt.getTime() / 1000 });
+    const tc3 = tc3Sign({
+      secretId: 'LKDISPATCH000000000000',
+      secretKey: secret,
+      endpoint: 'https://h',
+      service: 'api',
+      action: 'A',
+      version: '1',
+      method: 'POST',
+      data: {},
+      timestamp: signedAt.getTime() / 1000,
+    });
     const later = new Date(signedAt.getTime() + 120_000);
     expect(verify(tc3, { now: later })).toMatchObject({ ok: true });
     expect(verify(tc3, { now: later, tc3: { maxSkewSeconds: 60 } })).toMatchObject({ ok: false, code: 'REQUEST_TIME_SKEWED' });
@@ -56,7 +66,17 @@ describe('parseSignedRequest picks the scheme', () => {
       accessKeyId: 'LKDISPATCH000000000000',
       scheme: 'AWS4-HMAC-SHA256',
     });
-    const tc3 = tc3Sign({ secretId: 'LKDISPATCH000000000000', secretKey: secret, endpoint: 'https://h', service: 'api', action: 'A', version: '1', method: 'POST', data: {}, timestamp: signedAt.getTime() / 1000 });
+    const tc3 = tc3Sign({
+      secretId: 'LKDISPATCH000000000000',
+      secretKey: secret,
+      endpoint: 'https://h',
+      service: 'api',
+      action: 'A',
+      version: '1',
+      method: 'POST',
+      data: {},
+      timestamp: signedAt.getTime() / 1000,
+    });
     expect(parseSignedRequest(tc3, { now: late })).toMatchObject({ code: 'REQUEST_TIME_SKEWED', accessKeyId: 'LKDISPATCH000000000000', scheme: 'TC3-HMAC-SHA256' });
     const unread = parseSignedRequest({ method: 'GET', url: '/', headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } }, { now: signedAt });
     expect(unread).toMatchObject({ detail: 'BAD_AUTHORIZATION' });
@@ -86,14 +106,40 @@ describe('signing keys', () => {
 });
 
 describe('parseSignedRequest never throws', () => {
-  const piece = fc.constantFrom('AWS4-HMAC-SHA256 ', 'TC3-HMAC-SHA256 ', 'Credential=', 'SignedHeaders=', 'Signature=', 'host', ';', ',', ', ', '/', '=', ' ', '20330303', '2033-03-03', 'aws4_request', 'tc3_request', 'a'.repeat(64), '%', '\u0000', 'é');
+  const piece = fc.constantFrom(
+    'AWS4-HMAC-SHA256 ',
+    'TC3-HMAC-SHA256 ',
+    'Credential=',
+    'SignedHeaders=',
+    'Signature=',
+    'host',
+    ';',
+    ',',
+    ', ',
+    '/',
+    '=',
+    ' ',
+    '20330303',
+    '2033-03-03',
+    'aws4_request',
+    'tc3_request',
+    'a'.repeat(64),
+    '%',
+    '\u0000',
+    'é',
+  );
   const messy = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
   const anyText = fc.oneof(messy, fc.string({ unit: 'binary', maxLength: 30 }));
   const names = fc.oneof(fc.constantFrom('authorization', 'host', 'x-amz-date', 'date', 'x-amz-content-sha256', 'x-tc-timestamp', 'content-type', 'x-amz-security-token'), anyText);
-  const query = fc.array(fc.tuple(fc.constantFrom('X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'x', '%'), anyText)).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+  const query = fc
+    .array(fc.tuple(fc.constantFrom('X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'x', '%'), anyText))
+    .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
   const request = fc.record({
     method: fc.oneof(fc.constantFrom('GET', 'POST'), anyText),
-    url: fc.oneof(query.map((q) => `/p?${q}`), anyText),
+    url: fc.oneof(
+      query.map((q) => `/p?${q}`),
+      anyText,
+    ),
     headers: fc.array(fc.tuple(names, anyText), { maxLength: 8 }),
     body: fc.option(anyText, { nil: undefined }),
     bodySha256: fc.option(fc.oneof(fc.constant('0'.repeat(64)), anyText), { nil: undefined }),

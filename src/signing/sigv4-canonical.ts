@@ -17,7 +17,10 @@ const NEEDS_CANONICAL_RE = /[\r\n\t]| {2}|^ | $/;
 export function canonicalHeaderValue(value: string): string {
   // Most values are canonical already: one test instead of three replacements.
   if (!NEEDS_CANONICAL_RE.test(value)) return value;
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 export interface SigV4CanonicalParts {
@@ -36,10 +39,7 @@ export interface SigV4CanonicalParts {
 export function sigV4CanonicalRequest(parts: SigV4CanonicalParts): string | null {
   const uri = canonicalPath(parts.path, parts.normalizePath);
   if (uri === null) return null;
-  const query = canonicalQuery(
-    parts.query,
-    parts.excludeSignature ? (param) => queryName(param.key) === 'x-amz-signature' : undefined,
-  );
+  const query = canonicalQuery(parts.query, parts.excludeSignature ? (param) => queryName(param.key) === 'x-amz-signature' : undefined);
   if (query === null) return null;
   let headers = '';
   for (const name of parts.signedHeaders) {

@@ -20,25 +20,16 @@ const escapeUri = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) =
 
 const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'binary-ascii', maxLength: 8 }));
 const segment = fc.oneof(fc.constantFrom('', '.', '..'), text);
-const path = fc
-  .tuple(fc.array(segment, { maxLength: 5 }), fc.boolean())
-  .map(([segments, trailing]) => `/${segments.map(escapeUri).join('/')}${trailing && segments.length > 0 ? '/' : ''}`);
+const path = fc.tuple(fc.array(segment, { maxLength: 5 }), fc.boolean()).map(([segments, trailing]) => `/${segments.map(escapeUri).join('/')}${trailing && segments.length > 0 ? '/' : ''}`);
 const queryKey = text.filter((k) => !k.toLowerCase().startsWith('x-amz-') && k !== '__proto__');
 const query = fc.dictionary(queryKey, fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 3 })), { maxKeys: 4 });
-const headerValue = fc
-  .string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '  ', '\t', ',', ';', '"', '=', '/', 'é'), maxLength: 12 })
-  .map((v) => v.replace(/^[ \t]+|[ \t]+$/g, ''));
-const headerName = fc.oneof(
-  fc.stringMatching(/^x-[a-z0-9]{1,8}$/),
-  fc.constantFrom('content-type', 'x-amz-meta-colour', 'x-amz-acl', 'user-agent', 'x-amzn-trace-id', 'if-match'),
-);
+const headerValue = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '  ', '\t', ',', ';', '"', '=', '/', 'é'), maxLength: 12 }).map((v) => v.replace(/^[ \t]+|[ \t]+$/g, ''));
+const headerName = fc.oneof(fc.stringMatching(/^x-[a-z0-9]{1,8}$/), fc.constantFrom('content-type', 'x-amz-meta-colour', 'x-amz-acl', 'user-agent', 'x-amzn-trace-id', 'if-match'));
 // Each header: one value, or several sent as repeated headers (signed as the comma-joined value).
 const headers = fc.dictionary(headerName, fc.array(headerValue, { minLength: 1, maxLength: 3 }), { maxKeys: 5 });
 const body = fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 })), { nil: undefined });
 const method = fc.oneof(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'), fc.stringMatching(/^[A-Z]{3,8}$/));
-const signedAt = fc
-  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
-  .map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
+const signedAt = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
 const skew = fc.integer({ min: -300, max: 300 });
 
 const requestInput = fc.record({ method, path, query, headers, body });
@@ -103,9 +94,7 @@ describe('SigV4 round trips with the AWS SDK (property)', () => {
   /** The index of a signed header other than host and the date and hash headers, chosen by `pick`. */
   const signedHeaderAt = (w: Wire, pick: number): number => {
     const list = /SignedHeaders=([^,]+)/.exec(w.headers.find(([n]) => n === 'authorization')?.[1] ?? '')?.[1]?.split(';') ?? [];
-    const candidates = w.headers
-      .map(([n], i) => [n, i] as const)
-      .filter(([n]) => list.includes(n) && !['host', 'x-amz-date', 'x-amz-content-sha256'].includes(n));
+    const candidates = w.headers.map(([n], i) => [n, i] as const).filter(([n]) => list.includes(n) && !['host', 'x-amz-date', 'x-amz-content-sha256'].includes(n));
     return candidates.length === 0 ? -1 : candidates[pick % candidates.length]![1];
   };
   const changes: [string, (w: Wire, pick: number) => Wire][] = [

@@ -40,10 +40,7 @@ const requests: [string, AwsRequestInput][] = [
       body: JSON.stringify({ name: 'ünïcode ✓', n: 1 }),
     },
   ],
-  [
-    'an encoded unicode path with dot segments',
-    { method: 'PUT', hostname: 'api.example.com', path: '/a/%E2%9C%93%20x/./b/../c%2Fd/', body: new Uint8Array([0, 1, 2, 255]) },
-  ],
+  ['an encoded unicode path with dot segments', { method: 'PUT', hostname: 'api.example.com', path: '/a/%E2%9C%93%20x/./b/../c%2Fd/', body: new Uint8Array([0, 1, 2, 255]) }],
 ];
 
 describe('AWS SDK signer → verifier', () => {

@@ -66,16 +66,16 @@ function mutations(c: SuiteCase, form: 'header' | 'query'): Mutation[] {
     }
   }
   add('extra query parameter', 'SIGNATURE_MISMATCH', (r) => (r.url = `${base.url}${question >= 0 ? '&' : '?'}x=1`));
-  for (const piece of query.slice(1).split('&').filter((p) => p !== '' && !p.startsWith('X-Amz-'))) {
+  for (const piece of query
+    .slice(1)
+    .split('&')
+    .filter((p) => p !== '' && !p.startsWith('X-Amz-'))) {
     const at = base.url.indexOf(piece);
     add(`query value of ${piece}`, 'SIGNATURE_MISMATCH', (r) => (r.url = changeAt(r.url, at + piece.length - 1)));
   }
 
   const authorization = base.headers.find(([n]) => n === 'Authorization')?.[1];
-  const signedList =
-    form === 'header'
-      ? /SignedHeaders=([^,]+)/.exec(authorization ?? '')![1]!
-      : decodeURIComponent(/X-Amz-SignedHeaders=([^&]+)/.exec(base.url)![1]!);
+  const signedList = form === 'header' ? /SignedHeaders=([^,]+)/.exec(authorization ?? '')![1]! : decodeURIComponent(/X-Amz-SignedHeaders=([^&]+)/.exec(base.url)![1]!);
   const signed = new Set(signedList.split(';'));
   base.headers.forEach(([name, value], index) => {
     const lower = name.toLowerCase();
@@ -125,9 +125,7 @@ describe('AWS SigV4 test suite, tampered', () => {
       expect(outcome(c, c[form].signedRequest as Raw)).toBe('OK');
       const list = mutations(c, form);
       expect(list.length).toBeGreaterThan(70);
-      const wrong = list
-        .map((m) => ({ label: m.label, expected: m.expected, got: outcome(c, m.request) }))
-        .filter((r) => r.got !== r.expected);
+      const wrong = list.map((m) => ({ label: m.label, expected: m.expected, got: outcome(c, m.request) })).filter((r) => r.got !== r.expected);
       expect(wrong).toEqual([]);
     });
   }

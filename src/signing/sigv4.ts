@@ -18,14 +18,7 @@ import { createHmac } from 'node:crypto';
 import { isCredentialId, isScopePart, isSignatureHex, parseAuthorizationParams, parseSignedHeaders } from './credential.js';
 import { assertNow, formatAmzDate, isShortDate, parseAmzDate, parseHttpDate } from './request-time.js';
 import { compareSignature } from './signature.js';
-import {
-  EMPTY_SHA256,
-  knownPayloadHash,
-  prepareRequest,
-  singleHeader,
-  type PreparedRequest,
-  type SignableRequest,
-} from './signable-request.js';
+import { EMPTY_SHA256, knownPayloadHash, prepareRequest, singleHeader, type PreparedRequest, type SignableRequest } from './signable-request.js';
 import { SIGV4_ALGORITHM, sigV4CanonicalRequest, sigV4StringToSign } from './sigv4-canonical.js';
 import { signingFailure, type SigningFailure } from './signing-failure.js';
 import { decodeComponent, parseQuery, queryName } from './uri-encoding.js';

@@ -51,11 +51,7 @@ describe('TC3 Authorization header', () => {
       withHeaders((h) => [...h.map(([n, v]) => [n, n === 'Authorization' ? v.replace('content-type;host', 'content-type;host;x-tc-action') : v] as [string, string])]),
       { now },
     );
-    expect(parsed.ok && parsed.canonicalRequest.split('\n').slice(3, 6)).toEqual([
-      'content-type:application/json',
-      'host:cvm.tencentcloudapi.com',
-      'x-tc-action:describezones',
-    ]);
+    expect(parsed.ok && parsed.canonicalRequest.split('\n').slice(3, 6)).toEqual(['content-type:application/json', 'host:cvm.tencentcloudapi.com', 'x-tc-action:describezones']);
   });
 
   it('needs exactly one well-formed X-TC-Timestamp and one of each signed header', () => {

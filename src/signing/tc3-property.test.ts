@@ -12,10 +12,7 @@ const key = text.filter((k) => k !== '' && k !== '__proto__');
 const getData = fc.dictionary(key, fc.oneof(text, fc.integer(), fc.boolean()), { maxKeys: 5 });
 const postData = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 });
 const endpoint = fc.constantFrom('https://cvm.tencentcloudapi.com', 'http://127.0.0.1:8080', 'http://[::1]:9000', 'https://API.Example.COM');
-const request = fc.oneof(
-  fc.record({ method: fc.constant('GET' as const), data: getData }),
-  fc.record({ method: fc.constant('POST' as const), data: postData }),
-);
+const request = fc.oneof(fc.record({ method: fc.constant('GET' as const), data: getData }), fc.record({ method: fc.constant('POST' as const), data: postData }));
 const timestamp = fc.integer({ min: 1_600_000_000, max: 4_000_000_000 });
 
 function input(r: { method: 'GET' | 'POST'; data: Record<string, unknown> }, url: string, ts: number): Tc3Input {

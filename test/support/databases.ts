@@ -130,11 +130,7 @@ export async function seedTenant(store: Store, overrides: Partial<Tenant> = {}):
   return tenant;
 }
 
-export async function seedUser(
-  store: Store,
-  tenantId: string,
-  overrides: Partial<User> & { passwordHash?: string } = {},
-): Promise<User> {
+export async function seedUser(store: Store, tenantId: string, overrides: Partial<User> & { passwordHash?: string } = {}): Promise<User> {
   const { passwordHash = '$argon2id$v=19$m=19456,t=2,p=1$fake$fake', ...fields } = overrides;
   const id = fields.id ?? generateId('user');
   const at = fields.createdAt ?? nextTime();

@@ -36,8 +36,7 @@ export interface MailServer {
   close(): Promise<void>;
 }
 
-const addresses = (field: ParsedMail['to']): string[] =>
-  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+const addresses = (field: ParsedMail['to']): string[] => (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
 
 export async function openMailServer(): Promise<MailServer> {
   const received: ReceivedMail[] = [];

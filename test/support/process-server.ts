@@ -82,10 +82,7 @@ export interface HttpResult {
   headers: Headers;
 }
 
-export async function http(
-  url: string,
-  options: { method?: string; body?: unknown; cookie?: string; csrfToken?: string; bearer?: string } = {},
-): Promise<HttpResult> {
+export async function http(url: string, options: { method?: string; body?: unknown; cookie?: string; csrfToken?: string; bearer?: string } = {}): Promise<HttpResult> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.cookie) headers.cookie = options.cookie;

@@ -39,9 +39,7 @@ export function findNginx(): string {
       // not in this directory
     }
   }
-  throw new Error(
-    "nginx is not installed, and the gateway tests need it: install Debian's nginx (apt-get install -y nginx; .ci/run does this) and run the tests again.",
-  );
+  throw new Error("nginx is not installed, and the gateway tests need it: install Debian's nginx (apt-get install -y nginx; .ci/run does this) and run the tests again.");
 }
 
 export async function freePort(): Promise<number> {

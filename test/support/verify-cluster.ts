@@ -31,10 +31,7 @@ export interface Runtime {
  * createServices on a store with the production settings unless told otherwise, started
  * (change polling, purges) unless `background` is false — as openRuntime does for the CLI.
  */
-export async function openRuntime(
-  store: Store,
-  options: { masterKey: Buffer; clock?: Clock; recordFlushMs?: number; changePollMs?: number; background?: boolean },
-): Promise<Runtime> {
+export async function openRuntime(store: Store, options: { masterKey: Buffer; clock?: Clock; recordFlushMs?: number; changePollMs?: number; background?: boolean }): Promise<Runtime> {
   const lines: string[] = [];
   const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
   const defaults = loadConfig({});

@@ -29,8 +29,7 @@ function Overview({ user }: { user: User }) {
     setEmail(user.email);
     setRoleIds(user.roleIds);
   }, [user.name, user.email, user.roleIds]);
-  const update = (patch: Parameters<typeof change.mutate>[0]['patch'], message: string) =>
-    change.mutate({ user, patch }, { onSuccess: () => notifications.show({ message, color: 'teal' }) });
+  const update = (patch: Parameters<typeof change.mutate>[0]['patch'], message: string) => change.mutate({ user, patch }, { onSuccess: () => notifications.show({ message, color: 'teal' }) });
   const groupNames = (groups.data ?? []).filter((g) => user.groupIds.includes(g.id));
   const self = user.id === me.user.id;
   return (
@@ -167,9 +166,7 @@ function Overview({ user }: { user: User }) {
           setResetOpen(false);
         }}
       >
-        <Text size="sm">
-          Use this when {user.name} lost their phone. Their sessions end; they sign in again with their password alone and can set up a new authenticator app.
-        </Text>
+        <Text size="sm">Use this when {user.name} lost their phone. Their sessions end; they sign in again with their password alone and can set up a new authenticator app.</Text>
       </ConfirmModal>
     </Stack>
   );

@@ -203,7 +203,13 @@ export function UsersTab() {
                         <Button component={Link} to={`/access/users/${encodeURIComponent(u.id)}/api-keys`} size="compact-xs" variant="light" aria-label={`API keys of ${u.email}`}>
                           API Keys
                         </Button>
-                        <Button size="compact-xs" variant="light" color={u.status === 'active' ? 'red' : 'teal'} onClick={() => setStatusOf(u)} aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color={u.status === 'active' ? 'red' : 'teal'}
+                          onClick={() => setStatusOf(u)}
+                          aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}
+                        >
                           {u.status === 'active' ? 'Disable' : 'Enable'}
                         </Button>
                       </Group>

@@ -51,8 +51,7 @@ export function useAccessRecords(accessKeyId: string) {
   return useInfiniteQuery({
     queryKey: queryKeys.accessKeys.accessRecords(accessKeyId),
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      api<Page<AccessRecord>>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/access-records${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api<Page<AccessRecord>>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/access-records${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
     getNextPageParam: (last) => last.nextCursor,
   });
 }

@@ -65,9 +65,7 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
               For <strong>{owner.name}</strong> ({owner.email})
             </Text>
           )}
-          {chooseOwner && !owner && (
-            <UserPicker label="Owner" description="Leave empty to create the key for yourself." value={pickedOwner} onChange={setPickedOwner} />
-          )}
+          {chooseOwner && !owner && <UserPicker label="Owner" description="Leave empty to create the key for yourself." value={pickedOwner} onChange={setPickedOwner} />}
           <TextInput
             label="Name"
             description="A label to recognise the key in the console. It is never used to sign in or authenticate."

@@ -36,9 +36,7 @@ export function ExpiryInput({ value, onChange, policy, label = 'Validity' }: { v
   if (policy.defaultValidityDays !== null) days.add(policy.defaultValidityDays);
   if (value.kind === 'days') days.add(value.days);
   const data = [
-    ...[...days]
-      .sort((a, b) => a - b)
-      .map((d) => ({ value: String(d), label: `${d} days${d === policy.defaultValidityDays ? ' (tenant default)' : ''}` })),
+    ...[...days].sort((a, b) => a - b).map((d) => ({ value: String(d), label: `${d} days${d === policy.defaultValidityDays ? ' (tenant default)' : ''}` })),
     { value: 'date', label: 'Custom date' },
     { value: 'never', label: policy.allowNeverExpires ? 'Never expires' : 'Never expires (not allowed by the tenant policy)', disabled: !policy.allowNeverExpires },
   ];

@@ -51,14 +51,7 @@ export function IssuedKeyModal({ issued, title, intro, onClose }: { issued: Issu
     onClose();
   };
   return (
-    <Modal
-      opened={issued !== null}
-      onClose={() => setConfirming(true)}
-      title={confirming ? 'Close without the secret?' : title}
-      size="lg"
-      centered
-      closeOnClickOutside={false}
-    >
+    <Modal opened={issued !== null} onClose={() => setConfirming(true)} title={confirming ? 'Close without the secret?' : title} size="lg" centered closeOnClickOutside={false}>
       {issued &&
         (confirming ? (
           <SavedSecretCheck onBack={() => setConfirming(false)} onClose={close} />

@@ -128,7 +128,10 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
       >
         <KeyLine accessKey={key} />
         <Text size="sm">
-          A new secret is generated for this key and shown once. {seconds === 0 ? 'The current secret stops working at once: requests that use it will fail.' : 'The current secret keeps working for the overlap you chose, then requests that use it will fail.'}
+          A new secret is generated for this key and shown once.{' '}
+          {seconds === 0
+            ? 'The current secret stops working at once: requests that use it will fail.'
+            : 'The current secret keeps working for the overlap you chose, then requests that use it will fail.'}
           {stepUpNote}
         </Text>
         <Radio.Group label="When should the current secret stop working?" value={overlap} onChange={setOverlap}>

@@ -96,7 +96,14 @@ export function SecretCell({ accessKey }: { accessKey: AccessKey }) {
             Hide
           </Button>
         ) : (
-          <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} aria-hidden />} onClick={show} loading={reveal.isPending} aria-label={`Show the secret of ${accessKey.accessKeyId}`}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            leftSection={<IconEye size={14} aria-hidden />}
+            onClick={show}
+            loading={reveal.isPending}
+            aria-label={`Show the secret of ${accessKey.accessKeyId}`}
+          >
             Show
           </Button>
         )}

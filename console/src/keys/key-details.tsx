@@ -21,7 +21,6 @@ import { ExpiresCell, MASK, OwnerCell, StateBadges } from './key-cells';
 import { useKeyPane, type KeySection } from './key-table';
 import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
 
-
 function Section({ id, title, children }: { id: KeySection; title: string; children: ReactNode }) {
   return (
     <section id={`key-section-${id}`} aria-labelledby={`key-section-${id}-title`}>

@@ -10,7 +10,10 @@ import { Loading } from '../ui/loading';
 import { NotificationBell } from './notification-bell';
 
 export function initials(name: string): string {
-  const parts = name.trim().split(/[\s._@-]+/).filter(Boolean);
+  const parts = name
+    .trim()
+    .split(/[\s._@-]+/)
+    .filter(Boolean);
   return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
 }
 
@@ -96,15 +99,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   const link = (item: NavItem) => (
-    <NavLink
-      key={item.to}
-      component={Link}
-      to={item.to}
-      label={item.label}
-      leftSection={<item.icon size={18} aria-hidden />}
-      active={location.pathname.startsWith(item.match)}
-      onClick={close}
-    />
+    <NavLink key={item.to} component={Link} to={item.to} label={item.label} leftSection={<item.icon size={18} aria-hidden />} active={location.pathname.startsWith(item.match)} onClick={close} />
   );
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">

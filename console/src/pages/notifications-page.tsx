@@ -17,12 +17,7 @@ export function NotificationsPage() {
         <Title order={1} size="h2">
           Notifications
         </Title>
-        <Button
-          variant="light"
-          disabled={unread === 0}
-          loading={markAllRead.isPending}
-          onClick={() => markAllRead.mutate()}
-        >
+        <Button variant="light" disabled={unread === 0} loading={markAllRead.isPending} onClick={() => markAllRead.mutate()}>
           Mark all as read
         </Button>
       </Group>
@@ -39,9 +34,11 @@ export function NotificationsPage() {
             </Text>
           ) : (
             <Stack gap={2}>
-              {list.data.pages.flatMap((p) => p.items).map((n) => (
-                <NotificationItem key={n.id} n={n} onOpen={(item) => void open(item)} />
-              ))}
+              {list.data.pages
+                .flatMap((p) => p.items)
+                .map((n) => (
+                  <NotificationItem key={n.id} n={n} onOpen={(item) => void open(item)} />
+                ))}
             </Stack>
           )}
           <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} />

@@ -55,9 +55,7 @@ function TotpSection() {
           {enabled ? 'On' : 'Off'}
         </Badge>
       </Group>
-      <Text size="sm">
-        With an authenticator app (a time-based one-time password, TOTP), signing in also asks for the 6-digit code the app shows, and so can sensitive actions on your keys.
-      </Text>
+      <Text size="sm">With an authenticator app (a time-based one-time password, TOTP), signing in also asks for the 6-digit code the app shows, and so can sensitive actions on your keys.</Text>
       {enabled ? (
         <CodeForm
           label="Current code"
@@ -111,10 +109,18 @@ function StepUpSection() {
         Verification for sensitive actions
       </Title>
       <Text size="sm">
-        Your tenant asks you to confirm it is you — with {method === 'email' ? 'a code sent to your email' : 'a code from your authenticator app'} — before creating a key, showing a
-        secret, regenerating or re-enabling a key. One verification lasts {me.policy.stepUpMinutes ?? 20} minutes.
+        Your tenant asks you to confirm it is you — with {method === 'email' ? 'a code sent to your email' : 'a code from your authenticator app'} — before creating a key, showing a secret,
+        regenerating or re-enabling a key. One verification lasts {me.policy.stepUpMinutes ?? 20} minutes.
       </Text>
-      <Text size="sm">{verified ? <>Verified until <DateTime value={until} />.</> : 'Not verified at the moment: you will be asked when needed.'}</Text>
+      <Text size="sm">
+        {verified ? (
+          <>
+            Verified until <DateTime value={until} />.
+          </>
+        ) : (
+          'Not verified at the moment: you will be asked when needed.'
+        )}
+      </Text>
       {method === 'totp' && !(me.totpEnabled ?? me.user.totpEnabled) && (
         <Alert color="orange" variant="light">
           Set up an authenticator app below: without it you cannot complete these verifications.

@@ -96,7 +96,9 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
         }}
       >
         <Stack gap="md">
-          <Text size="sm">To {action}, confirm your identity {byEmail ? 'with a code sent to your email address' : 'with a code from your authenticator app'}.</Text>
+          <Text size="sm">
+            To {action}, confirm your identity {byEmail ? 'with a code sent to your email address' : 'with a code from your authenticator app'}.
+          </Text>
           {byEmail && sent?.sentTo && (
             <Alert color="blue" variant="light" role="status">
               We sent a 6-digit code to <strong>{sent.sentTo}</strong>

@@ -2,19 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, revealedKeyView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import {
-  AccessKeyIdParam,
-  AccessKeySchema,
-  AccessRecordSchema,
-  CreateKeyBody,
-  ErrorResponse,
-  IssuedKeySchema,
-  pageOf,
-  Paging,
-  RotateBody,
-  UpdateKeyBody,
-  UserIdParam,
-} from '../schemas.js';
+import { AccessKeyIdParam, AccessKeySchema, AccessRecordSchema, CreateKeyBody, ErrorResponse, IssuedKeySchema, pageOf, Paging, RotateBody, UpdateKeyBody, UserIdParam } from '../schemas.js';
 
 const Params = Type.Object({ accessKeyId: AccessKeyIdParam });
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };

@@ -58,7 +58,10 @@ function originalOf(request: FastifyRequest): Original {
   const method = request.headers['x-original-method'] ?? request.method;
   if (typeof method !== 'string' || !TOKEN_RE.test(method)) throw new AppError('BAD_REQUEST', 'X-Original-Method is not an HTTP method.');
   if (uri === undefined) {
-    throw new AppError('BAD_REQUEST', 'Say what the original request was: X-Original-URI (nginx: proxy_set_header X-Original-URI $request_uri), or append its path to /v1/authorize (Envoy path_prefix).');
+    throw new AppError(
+      'BAD_REQUEST',
+      'Say what the original request was: X-Original-URI (nginx: proxy_set_header X-Original-URI $request_uri), or append its path to /v1/authorize (Envoy path_prefix).',
+    );
   }
   if (typeof uri !== 'string' || !uri.startsWith('/')) throw new AppError('BAD_REQUEST', 'X-Original-URI must be one path with its query, as nginx $request_uri gives it.');
   return { method, url: uri };

@@ -5,10 +5,8 @@ import { POLICY_RULE_CATALOGUE } from '../../core/policy.js';
 import { ErrorResponse, PolicyRuleSchema, PolicySchema } from '../schemas.js';
 
 export function policyRoutes(app: App, { services }: RouteDeps): void {
-  app.get(
-    '/v1/policy',
-    { config: { auth: 'user' }, schema: { tags: ['policy'], summary: "The tenant's policy", response: { 200: PolicySchema } } },
-    async (request) => services.tenants.getPolicy(actorOf(request)),
+  app.get('/v1/policy', { config: { auth: 'user' }, schema: { tags: ['policy'], summary: "The tenant's policy", response: { 200: PolicySchema } } }, async (request) =>
+    services.tenants.getPolicy(actorOf(request)),
   );
   app.get(
     '/v1/policy/rules',

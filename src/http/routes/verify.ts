@@ -23,9 +23,7 @@ function remember(answer: Answer): Answer {
   return answer;
 }
 
-const failureAnswers = Object.fromEntries(
-  VERIFY_CODES.map((code) => [code, remember({ valid: false, code, message: VERIFY_MESSAGES[code] })]),
-) as Record<VerifyCode, Answer>;
+const failureAnswers = Object.fromEntries(VERIFY_CODES.map((code) => [code, remember({ valid: false, code, message: VERIFY_MESSAGES[code] })])) as Record<VerifyCode, Answer>;
 
 export function successAnswer(key: CachedKey): Answer {
   let answer = successAnswers.get(key);
@@ -80,7 +78,10 @@ export function verifyRoutes(app: App, { services, metrics }: RouteDeps): void {
       const outcome = services.verification.verify(credential, { permission: body.permission, sourceIp: body.context?.sourceIp ?? request.ip, userAgent });
       const answer = (result: VerifyOutcome): void => {
         metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
-        reply.type('application/json; charset=utf-8').serializer(serializeAnswer).send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
+        reply
+          .type('application/json; charset=utf-8')
+          .serializer(serializeAnswer)
+          .send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
       };
       // A cached key answers in this very call; only a cache miss waits for the database (and
       // a database that cannot be reached goes to the error handler: 503).

@@ -64,8 +64,7 @@ function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<vo
     'insert into access_records (id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail) ' +
     `select * from unnest(${RECORD_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
   const raiseLastUsed =
-    'update access_keys as k set last_used_at = v.at from unnest($1::text[], $2::int8[]) as v(id, at) ' +
-    'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
+    'update access_keys as k set last_used_at = v.at from unnest($1::text[], $2::int8[]) as v(id, at) ' + 'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
   return {
     async insertAccessRecords(rows: AccessRecordRow[]) {
       if (rows.length === 0) return;

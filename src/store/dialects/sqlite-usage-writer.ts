@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { AccessRecordRow, UsageWriter } from './dialect.js';
 
-const INSERT_RECORD =
-  'insert into access_records (id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail) values (?,?,?,?,?,?,?,?,?,?,?)';
+const INSERT_RECORD = 'insert into access_records (id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail) values (?,?,?,?,?,?,?,?,?,?,?)';
 const RAISE_LAST_USED = 'update access_keys set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)';
 
 /**
@@ -116,8 +115,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
 
   return {
     insertAccessRecords: (rows) => (rows.length === 0 ? Promise.resolve() : send({ op: 'records', rows: JSON.stringify(rows) })),
-    touchLastUsed: (entries) =>
-      entries.length === 0 ? Promise.resolve() : send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at])) }),
+    touchLastUsed: (entries) => (entries.length === 0 ? Promise.resolve() : send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at])) })),
     async close() {
       const running = worker;
       if (!running) return;

@@ -22,8 +22,7 @@ export function createSqliteDialect(file: string): StoreDialect {
     serialType: 'integer',
     serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
     lockUser: async () => {},
-    isUniqueViolation: (error) =>
-      typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
+    isUniqueViolation: (error) => typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (error) => {
       const code = String((error as { code?: unknown } | null)?.code ?? '');
       return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY');

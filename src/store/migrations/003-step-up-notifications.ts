@@ -18,7 +18,10 @@ export function stepUpNotificationsMigration(): Migration {
       ] as const) {
         await db.schema.alterTable('sessions').addColumn(name, type).execute();
       }
-      await db.schema.alterTable('sessions').addColumn('step_up_code_wrong_tries', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('step_up_code_wrong_tries', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
 
       // One authenticator per user: pending until a first code confirms it. The secret is sealed
       // under the master key; last_counter is the last accepted time step (replay refusal).

@@ -142,9 +142,18 @@ export class AccessKeysRepo {
     }
     const c = filter.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await q
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     const keys = await this.withAssignments(rows);
-    return toPage(keys, filter.limit, (k) => ({ at: k.createdAt.getTime(), id: k.accessKeyId }), (k) => k);
+    return toPage(
+      keys,
+      filter.limit,
+      (k) => ({ at: k.createdAt.getTime(), id: k.accessKeyId }),
+      (k) => k,
+    );
   }
 
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */
@@ -155,8 +164,16 @@ export class AccessKeysRepo {
   private async replaceAssignments(accessKeyId: string, roleIds: string[], groupIds: string[]): Promise<void> {
     await this.db.deleteFrom('accessKeyRoles').where('accessKeyId', '=', accessKeyId).execute();
     await this.db.deleteFrom('accessKeyGroups').where('accessKeyId', '=', accessKeyId).execute();
-    if (roleIds.length > 0) await this.db.insertInto('accessKeyRoles').values(roleIds.map((roleId) => ({ accessKeyId, roleId }))).execute();
-    if (groupIds.length > 0) await this.db.insertInto('accessKeyGroups').values(groupIds.map((groupId) => ({ accessKeyId, groupId }))).execute();
+    if (roleIds.length > 0)
+      await this.db
+        .insertInto('accessKeyRoles')
+        .values(roleIds.map((roleId) => ({ accessKeyId, roleId })))
+        .execute();
+    if (groupIds.length > 0)
+      await this.db
+        .insertInto('accessKeyGroups')
+        .values(groupIds.map((groupId) => ({ accessKeyId, groupId })))
+        .execute();
   }
 
   private async withAssignments(rows: Selectable<AccessKeysTable>[]): Promise<AccessKey[]> {

@@ -36,16 +36,15 @@ export class AccessRecordsRepo {
     accessKeyId: string,
     options: { cursor: CursorPosition | null; limit: number; since: Date; outcome?: 'success' | 'failure' | undefined },
   ): Promise<Page<AccessRecord>> {
-    let q = this.db
-      .selectFrom('accessRecords')
-      .selectAll()
-      .where('tenantId', '=', tenantId)
-      .where('accessKeyId', '=', accessKeyId)
-      .where('at', '>=', options.since.getTime());
+    let q = this.db.selectFrom('accessRecords').selectAll().where('tenantId', '=', tenantId).where('accessKeyId', '=', accessKeyId).where('at', '>=', options.since.getTime());
     if (options.outcome !== undefined) q = q.where('outcome', '=', options.outcome);
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('at', '<', c.at), eb.and([eb('at', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     return toPage(rows, options.limit, (r) => ({ at: Number(r.at), id: r.id }), accessRecordFromRow);
   }
 

@@ -48,7 +48,11 @@ export class AuditRepo {
     if (filter.to !== undefined) q = q.where('at', '<', filter.to.getTime());
     const c = filter.cursor;
     if (c) q = q.where((eb) => eb.or([eb('at', '<', c.at), eb.and([eb('at', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     return toPage(rows, filter.limit, (r) => ({ at: Number(r.at), id: r.id }), auditEventFromRow);
   }
 }

@@ -6,13 +6,7 @@ import type { Database } from '../schema.js';
  * programmatic access or roles), one role or group (its permissions or links), or the whole
  * tenant (its status or policy). Caches evict only what depends on it.
  */
-export type Change = { tenantId: string } & (
-  | { accessKeyId: string }
-  | { userId: string }
-  | { roleId: string }
-  | { groupId: string }
-  | { tenant: true }
-);
+export type Change = { tenantId: string } & ({ accessKeyId: string } | { userId: string } | { roleId: string } | { groupId: string } | { tenant: true });
 
 export interface ChangeRow {
   seq: number;
@@ -46,7 +40,10 @@ export class ChangesRepo {
   }
 
   async latestSeq(): Promise<number> {
-    const row = await this.db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
     return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
   }
 

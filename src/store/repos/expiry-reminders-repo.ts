@@ -28,14 +28,7 @@ export class ExpiryRemindersRepo {
       .where('k.expiresAt', '>', now.getTime())
       .where('k.expiresAt', '<=', until.getTime())
       .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('expiryReminders as r')
-              .select('r.accessKeyId')
-              .whereRef('r.accessKeyId', '=', 'k.id')
-              .whereRef('r.expiresAt', '=', 'k.expiresAt'),
-          ),
-        ),
+        not(exists(selectFrom('expiryReminders as r').select('r.accessKeyId').whereRef('r.accessKeyId', '=', 'k.id').whereRef('r.expiresAt', '=', 'k.expiresAt'))),
       )
       .orderBy('k.expiresAt')
       .orderBy('k.id')

@@ -47,9 +47,18 @@ export class GroupsRepo {
     let q = this.db.selectFrom('groups').selectAll().where('tenantId', '=', tenantId);
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await q
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     const groups = await this.withLinks(rows);
-    return toPage(groups, options.limit, (g) => ({ at: g.createdAt.getTime(), id: g.id }), (g) => g);
+    return toPage(
+      groups,
+      options.limit,
+      (g) => ({ at: g.createdAt.getTime(), id: g.id }),
+      (g) => g,
+    );
   }
 
   /** Returns false (and changes nothing) when the group does not exist in `group.tenantId`. */
@@ -95,12 +104,7 @@ export class GroupsRepo {
 
   async permissionsOf(groupIds: string[]): Promise<string[]> {
     if (groupIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('groupRoles')
-      .innerJoin('roles', 'roles.id', 'groupRoles.roleId')
-      .select('roles.permissions')
-      .where('groupRoles.groupId', 'in', groupIds)
-      .execute();
+    const rows = await this.db.selectFrom('groupRoles').innerJoin('roles', 'roles.id', 'groupRoles.roleId').select('roles.permissions').where('groupRoles.groupId', 'in', groupIds).execute();
     return rows.flatMap((r) => JSON.parse(r.permissions) as string[]);
   }
 
@@ -119,8 +123,16 @@ export class GroupsRepo {
     const groupId = group.id;
     await this.db.deleteFrom('groupRoles').where('groupId', '=', groupId).execute();
     await this.db.deleteFrom('groupMembers').where('groupId', '=', groupId).execute();
-    if (group.roleIds.length > 0) await this.db.insertInto('groupRoles').values(group.roleIds.map((roleId) => ({ groupId, roleId }))).execute();
-    if (group.userIds.length > 0) await this.db.insertInto('groupMembers').values(group.userIds.map((userId) => ({ groupId, userId }))).execute();
+    if (group.roleIds.length > 0)
+      await this.db
+        .insertInto('groupRoles')
+        .values(group.roleIds.map((roleId) => ({ groupId, roleId })))
+        .execute();
+    if (group.userIds.length > 0)
+      await this.db
+        .insertInto('groupMembers')
+        .values(group.userIds.map((userId) => ({ groupId, userId })))
+        .execute();
   }
 
   private async withLinks(rows: Selectable<GroupsTable>[]): Promise<Group[]> {

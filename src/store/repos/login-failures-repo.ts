@@ -7,9 +7,7 @@ export class LoginFailuresRepo {
 
   async get(subject: string): Promise<LoginFailuresTable | null> {
     const row = await this.db.selectFrom('loginFailures').selectAll().where('subject', '=', subject).executeTakeFirst();
-    return row
-      ? { subject: row.subject, failures: Number(row.failures), firstFailedAt: Number(row.firstFailedAt), lockedUntil: Number(row.lockedUntil) }
-      : null;
+    return row ? { subject: row.subject, failures: Number(row.failures), firstFailedAt: Number(row.firstFailedAt), lockedUntil: Number(row.lockedUntil) } : null;
   }
 
   /**

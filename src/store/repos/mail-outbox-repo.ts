@@ -80,12 +80,7 @@ export class MailOutboxRepo {
     const rows = await this.db
       .selectFrom('mailOutbox')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('nextAttemptAt', '<=', now.getTime())]),
-          eb.and([eb('status', '=', 'sending'), eb('claimedUntil', '<', now.getTime())]),
-        ]),
-      )
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('nextAttemptAt', '<=', now.getTime())]), eb.and([eb('status', '=', 'sending'), eb('claimedUntil', '<', now.getTime())])]))
       .orderBy('nextAttemptAt')
       .limit(limit)
       .execute();
@@ -98,12 +93,7 @@ export class MailOutboxRepo {
       .updateTable('mailOutbox')
       .set((eb) => ({ status: 'sending', claimToken: token, claimedUntil: now.getTime() + leaseMs, attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('nextAttemptAt', '<=', now.getTime())]),
-          eb.and([eb('status', '=', 'sending'), eb('claimedUntil', '<', now.getTime())]),
-        ]),
-      )
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('nextAttemptAt', '<=', now.getTime())]), eb.and([eb('status', '=', 'sending'), eb('claimedUntil', '<', now.getTime())])]))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return null;
     const row = await this.db.selectFrom('mailOutbox').selectAll().where('id', '=', id).where('claimToken', '=', token).executeTakeFirst();

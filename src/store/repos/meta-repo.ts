@@ -12,7 +12,11 @@ export class MetaRepo {
 
   /** Stores `value` unless the name already has one; returns the value that stands (first writer wins). */
   async putIfAbsent(name: string, value: string): Promise<string> {
-    await this.db.insertInto('latchkeyMeta').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    await this.db
+      .insertInto('latchkeyMeta')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     return (await this.get(name)) ?? value;
   }
 }

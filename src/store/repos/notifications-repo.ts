@@ -48,7 +48,11 @@ export class NotificationsRepo {
     if (options.unreadOnly) q = q.where('readAt', 'is', null);
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await q
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     return toPage(rows, options.limit, (r) => ({ at: Number(r.createdAt), id: r.id }), fromRow);
   }
 

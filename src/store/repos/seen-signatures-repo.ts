@@ -23,10 +23,7 @@ export class SeenSignaturesRepo {
       .insertInto('seenSignatures')
       .values({ accessKeyId: seen.accessKeyId, signature: seen.signature, tenantId: seen.tenantId, expiresAt: seen.expiresAt.getTime() })
       .onConflict((oc) =>
-        oc
-          .columns(['accessKeyId', 'signature'])
-          .doUpdateSet({ tenantId: seen.tenantId, expiresAt: seen.expiresAt.getTime() })
-          .where('seenSignatures.expiresAt', '<=', now.getTime()),
+        oc.columns(['accessKeyId', 'signature']).doUpdateSet({ tenantId: seen.tenantId, expiresAt: seen.expiresAt.getTime() }).where('seenSignatures.expiresAt', '<=', now.getTime()),
       )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;

@@ -93,10 +93,7 @@ export class SessionsRepo {
    * Marks the session verified. For an email code the write is guarded on that very code with
    * tries left, and clears it, so a code verifies once and never after its tries ran out.
    */
-  async markStepUpVerified(
-    idHash: string,
-    verification: { method: 'email' | 'totp'; at: number; codeDigest?: string; maxWrongTries?: number },
-  ): Promise<boolean> {
+  async markStepUpVerified(idHash: string, verification: { method: 'email' | 'totp'; at: number; codeDigest?: string; maxWrongTries?: number }): Promise<boolean> {
     let q = this.db
       .updateTable('sessions')
       .set({ stepUpVerifiedAt: verification.at, stepUpMethod: verification.method, stepUpCodeDigest: null, stepUpCodeExpiresAt: null, stepUpCodeWrongTries: 0 })

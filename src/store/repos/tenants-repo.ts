@@ -44,7 +44,10 @@ export class TenantsRepo {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('tenants')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -56,6 +59,10 @@ export class TenantsRepo {
 
   async updatePolicy(id: string, policy: TenantPolicy): Promise<void> {
     await this.changes.record({ tenantId: id, tenant: true });
-    await this.db.updateTable('tenants').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('tenants')
+      .set({ policy: JSON.stringify(policy) })
+      .where('id', '=', id)
+      .execute();
   }
 }

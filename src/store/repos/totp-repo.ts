@@ -35,10 +35,7 @@ export class TotpRepo {
       .insertInto('totpCredentials')
       .values({ userId: row.userId, tenantId: row.tenantId, secretEnvelope: row.secretEnvelope, confirmedAt: null, lastCounter: null, createdAt: row.createdAt.getTime() })
       .onConflict((oc) =>
-        oc
-          .column('userId')
-          .doUpdateSet({ secretEnvelope: row.secretEnvelope, lastCounter: null, createdAt: row.createdAt.getTime() })
-          .where('totpCredentials.confirmedAt', 'is', null),
+        oc.column('userId').doUpdateSet({ secretEnvelope: row.secretEnvelope, lastCounter: null, createdAt: row.createdAt.getTime() }).where('totpCredentials.confirmedAt', 'is', null),
       )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;

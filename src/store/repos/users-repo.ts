@@ -53,12 +53,7 @@ export class UsersRepo {
   }
 
   async findByEmailWithHash(tenantId: string, email: string): Promise<{ user: User; passwordHash: string } | null> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenantId', '=', tenantId)
-      .where('email', '=', email.toLowerCase())
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('users').selectAll().where('tenantId', '=', tenantId).where('email', '=', email.toLowerCase()).executeTakeFirst();
     return row ? { user: userFromRow(row), passwordHash: row.passwordHash } : null;
   }
 
@@ -71,7 +66,12 @@ export class UsersRepo {
 
   /** Users who hold the role, directly or through a group. */
   async holdersOfRole(tenantId: string, roleId: string): Promise<string[]> {
-    const direct = this.db.selectFrom('userRoles').innerJoin('users', 'users.id', 'userRoles.userId').select('users.id').where('users.tenantId', '=', tenantId).where('userRoles.roleId', '=', roleId);
+    const direct = this.db
+      .selectFrom('userRoles')
+      .innerJoin('users', 'users.id', 'userRoles.userId')
+      .select('users.id')
+      .where('users.tenantId', '=', tenantId)
+      .where('userRoles.roleId', '=', roleId);
     const viaGroups = this.db
       .selectFrom('groupRoles')
       .innerJoin('groupMembers', 'groupMembers.groupId', 'groupRoles.groupId')
@@ -99,7 +99,11 @@ export class UsersRepo {
     }
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
-    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await q
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     return toPage(rows, options.limit, (r) => ({ at: Number(r.createdAt), id: r.id }), userFromRow);
   }
 
@@ -188,16 +192,16 @@ export class UsersRepo {
     if (current.length === roleIds.length && roleIds.every((id) => current.includes(id))) return;
     await this.changes.record({ tenantId, userId });
     await this.db.deleteFrom('userRoles').where('userId', '=', userId).execute();
-    if (roleIds.length > 0) await this.db.insertInto('userRoles').values(roleIds.map((roleId) => ({ userId, roleId }))).execute();
+    if (roleIds.length > 0)
+      await this.db
+        .insertInto('userRoles')
+        .values(roleIds.map((roleId) => ({ userId, roleId })))
+        .execute();
   }
 
   /** Every permission pattern the user's roles grant, directly or through groups. */
   async grantedPermissions(userId: string): Promise<string[]> {
-    const direct = this.db
-      .selectFrom('userRoles')
-      .innerJoin('roles', 'roles.id', 'userRoles.roleId')
-      .select('roles.permissions')
-      .where('userRoles.userId', '=', userId);
+    const direct = this.db.selectFrom('userRoles').innerJoin('roles', 'roles.id', 'userRoles.roleId').select('roles.permissions').where('userRoles.userId', '=', userId);
     const viaGroups = this.db
       .selectFrom('groupMembers')
       .innerJoin('groupRoles', 'groupRoles.groupId', 'groupMembers.groupId')
@@ -208,7 +212,6 @@ export class UsersRepo {
     return rows.flatMap((r) => JSON.parse(r.permissions) as string[]);
   }
 }
-
 
 function groupByUser(userIds: string[], rows: { userId: string; id: string }[]): Map<string, string[]> {
   const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
