@@ -2,7 +2,7 @@
  * The frame every everyday admin command shares: --tenant, --as and --json, one runtime for the
  * command's lifetime, and an actor that is a named administrator (so audit events name a person).
  */
-import { Argument, Command, InvalidArgumentError } from 'commander';
+import { Argument, type Command, InvalidArgumentError } from 'commander';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
 import { AppError } from '../core/errors.js';
 import { isAccessKeyId, objectIdPattern } from '../core/key-format.js';

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../dialects/dialect.js';
 
 /** The first schema. Every time column is epoch milliseconds (bigint), every flag 0/1. */

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /** Facts about the installation itself (e.g. which master key its secrets are sealed under). */
 export function metaMigration(): Migration {

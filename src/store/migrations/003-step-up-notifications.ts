@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /**
  * Issue 3: step-up verification on the session row, TOTP credentials, notifications, the mail

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /**
  * Issue 4: signatures of signed requests accepted under a tenant's replay protection, kept until

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /**
  * CSRF tokens are derived from the session cookie (src/crypto/csrf.ts) instead of stored, so

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 /** How an audited action came (console, api or cli); events written before it was recorded have none. */
 export function auditViaMigration(): Migration {
