@@ -24,7 +24,7 @@ export function useOpenNotification() {
   return async (n: Notification) => {
     if (n.readAt === null) await markRead.mutateAsync(n.id);
     const target = notificationTarget(n, me.user.role === 'admin');
-    if (target) navigate(target);
+    if (target) void navigate(target);
   };
 }
 

@@ -31,10 +31,10 @@ export function ApiHooksInstaller() {
         // The sign-in page empties the cache once the signed-in pages are gone (they read it).
         if (here.current.startsWith('/sign-in')) return;
         const state: SignInState = { from: here.current, ...((hadSession || error.code === 'SESSION_EXPIRED') && { reason: 'expired' as const }) };
-        navigate('/sign-in', { replace: true, state });
+        void navigate('/sign-in', { replace: true, state });
       },
       passwordChangeRequired: () => {
-        if (!here.current.startsWith('/change-password')) navigate('/change-password', { replace: true });
+        if (!here.current.startsWith('/change-password')) void navigate('/change-password', { replace: true });
       },
       stepUp,
     });
