@@ -46,7 +46,7 @@ for (const kind of SETTINGS.databases) {
 
 /** Problems that make the run fail (as opposed to missed targets). */
 const errors: string[] = [];
-const log = (line = '') => process.stdout.write(line + '\n');
+const log = (line = '') => process.stdout.write(`${line}\n`);
 
 function checkRun(label: string, result: LoadResult): void {
   const bad = result.errors + result.non2xx + result.invalid;
@@ -354,7 +354,7 @@ async function main(): Promise<void> {
   const file = new URL(`verify-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, dir);
   writeFileSync(
     file,
-    JSON.stringify(
+    `${JSON.stringify(
       {
         startedAt,
         finishedAt: new Date(),
@@ -370,7 +370,7 @@ async function main(): Promise<void> {
       },
       null,
       2,
-    ) + '\n',
+    )}\n`,
   );
   log(`results written to ${file.pathname}`);
   if (errors.length > 0) {

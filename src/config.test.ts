@@ -193,6 +193,7 @@ describe('loadConfig refusals', () => {
     ] as const) {
       const error = refusal({ [name]: value });
       expect(error.variable).toBe(name);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this test looks for
       expect(error.message, name).not.toMatch(/[\u0000-\u001f]/);
     }
   });

@@ -91,7 +91,7 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('latchkey: cannot find the package folder (package.json) above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`latchkey: cannot find the package folder (package.json) above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
   return dir;

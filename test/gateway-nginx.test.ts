@@ -45,7 +45,11 @@ async function startUpstream() {
   return {
     port: (server.address() as AddressInfo).port,
     seen,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

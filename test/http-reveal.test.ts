@@ -122,7 +122,7 @@ describe('HTTP secret reveal (sqlite)', () => {
 
   it('refuses malformed key IDs with 400 and a missing CSRF token with 403, revealing nothing', async () => {
     const key = await newKey(member);
-    for (const id of ['nope', 'LK123', 'lk' + 'a'.repeat(18)]) {
+    for (const id of ['nope', 'LK123', `lk${'a'.repeat(18)}`]) {
       const res = await reveal(member.session, id);
       expect(res.status, id).toBe(400);
       expect(res.body.error.code).toBe('MALFORMED_ID');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateSecret } from '../src/crypto/random.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { bearer, openHttp, PASSWORD, type Harness, type IssuedKey, type RequestOptions } from './support/http.js';
+import { bearer, openHttp, PASSWORD, type Harness, type IssuedKey, type RequestOptions, type Response } from './support/http.js';
 
 describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
   let h: Harness;
@@ -112,7 +112,7 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
       await sql.raw("CREATE FUNCTION fail_keys() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$ LANGUAGE plpgsql").execute(h.store.db);
       await sql.raw('CREATE TRIGGER fail_keys BEFORE INSERT ON access_keys FOR EACH ROW EXECUTE FUNCTION fail_keys()').execute(h.store.db);
     }
-    let res;
+    let res: Response;
     try {
       res = await h.request({ method: 'POST', url: '/v1/access-keys', as: t.admin, body: { name: 'doomed' } });
     } finally {

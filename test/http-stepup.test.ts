@@ -53,7 +53,7 @@ describe('HTTP step-up verification by email (sqlite)', () => {
     const seen = smtp.to(member.email).length;
     const started = await start(member.session);
     expect(started.status).toBe(200);
-    expect(started.body).toEqual({ method: 'email', sentTo: 'm•••@' + member.email.split('@')[1], expiresAt: new Date(h.clock.now().getTime() + 10 * MINUTE).toISOString() });
+    expect(started.body).toEqual({ method: 'email', sentTo: `m•••@${member.email.split('@')[1]}`, expiresAt: new Date(h.clock.now().getTime() + 10 * MINUTE).toISOString() });
     const mail = await smtp.next(member.email, seen);
     expect(mail.from).toMatch(/^"?Latchkey"? <latchkey@example\.test>$/);
     expect(mail.subject).toBe('Your Latchkey verification code');

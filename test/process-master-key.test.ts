@@ -34,7 +34,7 @@ describe('master key agreement', () => {
   it('a replaced master.key file is refused on SQLite instead of sealing new secrets under it', async () => {
     world = await createCliWorld('sqlite');
     await initTenant(world);
-    await writeFile(join(world.dataDir, 'master.key'), key() + '\n', { mode: 0o600 });
+    await writeFile(join(world.dataDir, 'master.key'), `${key()}\n`, { mode: 0o600 });
     const line = await world.fails(['users', 'list', '--tenant', 'acme']);
     expect(line).toMatch(/^latchkey: the master key \(.*master\.key\) is not the one this database's secrets are sealed under/);
   });

@@ -21,7 +21,10 @@ function tencentAnswer(res: http.ServerResponse, response: Record<string, unknow
 function cvmApi(request: GuardedRequest, _who: unknown, res: http.ServerResponse): void {
   const action = request.headers.find(([n]) => n.toLowerCase() === 'x-tc-action')?.[1];
   const params = request.method === 'GET' ? Object.fromEntries(new URL(request.url, 'http://x').searchParams) : JSON.parse(request.body.toString('utf8'));
-  if (action === 'DescribeRegions') return tencentAnswer(res, { TotalCount: 1, RegionSet: [{ Region: 'ap-guangzhou', RegionName: '华南地区(广州)', RegionState: 'AVAILABLE' }] });
+  if (action === 'DescribeRegions') {
+    tencentAnswer(res, { TotalCount: 1, RegionSet: [{ Region: 'ap-guangzhou', RegionName: '华南地区(广州)', RegionState: 'AVAILABLE' }] });
+    return;
+  }
   tencentAnswer(res, { TotalCount: 0, InstanceSet: [], Echo: params });
 }
 

@@ -6,7 +6,10 @@ import type { Store } from '../src/store/store.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
 
 let clock = Date.UTC(2032, 0, 1);
-const tick = () => new Date((clock += 1000));
+const tick = () => {
+  clock += 1000;
+  return new Date(clock);
+};
 
 async function seedRole(store: Store, tenantId: string, permissions: string[], name = `role-${generateId('role').slice(-8)}`): Promise<Role> {
   const at = tick();

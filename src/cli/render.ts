@@ -18,7 +18,7 @@ export function table(headers: string[], rows: string[][]): string {
 
 export function details(pairs: [string, string][]): string {
   const width = Math.max(...pairs.map(([k]) => k.length)) + 1;
-  return pairs.map(([k, v]) => `${(k + ':').padEnd(width)} ${v}`).join('\n');
+  return pairs.map(([k, v]) => `${(`${k}:`).padEnd(width)} ${v}`).join('\n');
 }
 
 export function list(values: string[]): string {

@@ -56,9 +56,9 @@ describe('secret', () => {
 
   it('refuses other lengths and characters', () => {
     expect(isSecret(SECRET.slice(1))).toBe(false);
-    expect(isSecret(SECRET + 'a')).toBe(false);
-    expect(isSecret(SECRET.slice(1) + '-')).toBe(false);
-    expect(isSecret(SECRET.slice(1) + '_')).toBe(false);
+    expect(isSecret(`${SECRET}a`)).toBe(false);
+    expect(isSecret(`${SECRET.slice(1)}-`)).toBe(false);
+    expect(isSecret(`${SECRET.slice(1)}_`)).toBe(false);
   });
 });
 
@@ -101,7 +101,7 @@ describe('bearer token', () => {
   it('rejects any single mistyped character with BAD_CHECKSUM or BAD_SHAPE, never ok', () => {
     const token = buildToken(ID, SECRET);
     for (let i = 0; i < token.length; i++) {
-      for (const c of BASE62_ALPHABET + '_') {
+      for (const c of `${BASE62_ALPHABET}_`) {
         if (c === token[i]) continue;
         const typo = token.slice(0, i) + c + token.slice(i + 1);
         const parsed = parseToken(typo);
@@ -112,7 +112,7 @@ describe('bearer token', () => {
 
   it('answers BAD_CHECKSUM for a well-shaped token whose secret or checksum was changed', () => {
     const token = buildToken(ID, SECRET);
-    const otherSecret = token.replace(SECRET, 'X' + SECRET.slice(1));
+    const otherSecret = token.replace(SECRET, `X${SECRET.slice(1)}`);
     expect(parseToken(otherSecret)).toEqual({ ok: false, reason: 'BAD_CHECKSUM' });
     const last = token.at(-1) === 'a' ? 'b' : 'a';
     expect(parseToken(token.slice(0, -1) + last)).toEqual({ ok: false, reason: 'BAD_CHECKSUM' });
@@ -129,11 +129,11 @@ describe('bearer token', () => {
     const token = buildToken(ID, SECRET);
     const bad = [
       token.slice(0, -1),
-      token + 'a',
-      token + '\n',
-      ' ' + token.slice(1),
-      'gh_' + token.slice(3),
-      'LK_' + token.slice(3),
+      `${token}a`,
+      `${token}\n`,
+      ` ${token.slice(1)}`,
+      `gh_${token.slice(3)}`,
+      `LK_${token.slice(3)}`,
       token.replace(`${ID}_`, `${ID}-`),
       token.replace(ID, ID.toLowerCase()),
       'x'.repeat(token.length),
@@ -146,7 +146,7 @@ describe('bearer token', () => {
 
   it('answers BAD_SHAPE when the checksum holds characters outside base62', () => {
     const token = buildToken(ID, SECRET);
-    expect(parseToken(token.slice(0, -1) + '-')).toEqual({ ok: false, reason: 'BAD_SHAPE' });
+    expect(parseToken(`${token.slice(0, -1)}-`)).toEqual({ ok: false, reason: 'BAD_SHAPE' });
   });
 });
 

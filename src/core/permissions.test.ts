@@ -32,7 +32,7 @@ describe('isPermissionPattern', () => {
   it('refuses strings longer than the limit', () => {
     const longest = 'a'.repeat(MAX_PERMISSION_LENGTH);
     expect(isPermissionPattern(longest)).toBe(true);
-    expect(isPermissionPattern(longest + 'a')).toBe(false);
+    expect(isPermissionPattern(`${longest}a`)).toBe(false);
   });
 
   it('exports the same pattern that schemas use', () => {

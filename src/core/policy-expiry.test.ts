@@ -4,13 +4,13 @@ import { DEFAULT_POLICY, MAX_VALIDITY_DAYS, decideExpiry, parseIsoDate, type Ten
 const DAY = 86_400_000;
 const now = new Date('2030-01-15T10:00:00.000Z');
 const policy = (change: Partial<TenantPolicy> = {}): TenantPolicy => ({ ...DEFAULT_POLICY, ...change });
-const after = (days: number) => new Date(now.getTime() + days * DAY);
+const inDays = (days: number) => new Date(now.getTime() + days * DAY);
 
 describe('decideExpiry: a number of days', () => {
   it('counts whole days from now', () => {
-    expect(decideExpiry({ expiresInDays: 30 }, policy(), now)).toEqual({ ok: true, expiresAt: after(30) });
-    expect(decideExpiry({ expiresInDays: 1 }, policy(), now)).toEqual({ ok: true, expiresAt: after(1) });
-    expect(decideExpiry({ expiresInDays: MAX_VALIDITY_DAYS }, policy(), now)).toEqual({ ok: true, expiresAt: after(MAX_VALIDITY_DAYS) });
+    expect(decideExpiry({ expiresInDays: 30 }, policy(), now)).toEqual({ ok: true, expiresAt: inDays(30) });
+    expect(decideExpiry({ expiresInDays: 1 }, policy(), now)).toEqual({ ok: true, expiresAt: inDays(1) });
+    expect(decideExpiry({ expiresInDays: MAX_VALIDITY_DAYS }, policy(), now)).toEqual({ ok: true, expiresAt: inDays(MAX_VALIDITY_DAYS) });
   });
 
   it('refuses zero, negative, fractional and too many days', () => {
@@ -40,7 +40,7 @@ describe('decideExpiry: a date', () => {
   });
 
   it('refuses a date further away than the longest validity', () => {
-    const limit = after(MAX_VALIDITY_DAYS);
+    const limit = inDays(MAX_VALIDITY_DAYS);
     expect(decideExpiry({ expiresAt: limit.toISOString() }, policy(), now)).toEqual({ ok: true, expiresAt: limit });
     const decision = decideExpiry({ expiresAt: new Date(limit.getTime() + 1000).toISOString() }, policy(), now);
     expect(decision).toMatchObject({ ok: false, code: 'INVALID_EXPIRY' });
@@ -71,8 +71,8 @@ describe('decideExpiry: never', () => {
 
 describe('decideExpiry: nothing given', () => {
   it('applies the default validity of the policy', () => {
-    expect(decideExpiry({}, policy(), now)).toEqual({ ok: true, expiresAt: after(365) });
-    expect(decideExpiry({}, policy({ defaultValidityDays: 90 }), now)).toEqual({ ok: true, expiresAt: after(90) });
+    expect(decideExpiry({}, policy(), now)).toEqual({ ok: true, expiresAt: inDays(365) });
+    expect(decideExpiry({}, policy({ defaultValidityDays: 90 }), now)).toEqual({ ok: true, expiresAt: inDays(90) });
   });
 
   it('makes a never-expiring key when the policy default is never', () => {
@@ -85,7 +85,7 @@ describe('decideExpiry: nothing given', () => {
 
   it('treats fields explicitly set to undefined as not given', () => {
     const decision = decideExpiry({ expiresInDays: undefined, expiresAt: undefined, neverExpires: undefined }, policy(), now);
-    expect(decision).toEqual({ ok: true, expiresAt: after(365) });
+    expect(decision).toEqual({ ok: true, expiresAt: inDays(365) });
   });
 });
 

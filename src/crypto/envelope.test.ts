@@ -76,11 +76,11 @@ describe('secret envelope', () => {
     const envelope = sealSecret(masterKey, secret, context);
     const [v, iv, ct, tag] = envelope.split('.') as [string, string, string, string];
     const altered = [
-      [v, iv, ct + '!', tag],
-      [v, iv, '!!' + ct, tag],
-      [v, iv + '=', ct, tag],
+      [v, iv, `${ct}!`, tag],
+      [v, iv, `!!${ct}`, tag],
+      [v, `${iv}=`, ct, tag],
       [v, iv, ct.replace(/-|_/, (c) => (c === '-' ? '+' : '/')), tag],
-      [v, iv, ct, tag + ' '],
+      [v, iv, ct, `${tag} `],
     ].map((p) => p.join('.'));
     for (const value of altered) if (value !== envelope) expect(() => openSecret(masterKey, value, context), value).toThrow(EnvelopeError);
   });

@@ -92,7 +92,7 @@ describe('loadMasterKey from a key file', () => {
 
   it('reads a key file written by hand in hex or base64', () => {
     const key = randomBytes(32);
-    writeFileSync(join(dir, MASTER_KEY_FILE), key.toString('hex') + '\n', { mode: 0o600 });
+    writeFileSync(join(dir, MASTER_KEY_FILE), `${key.toString('hex')}\n`, { mode: 0o600 });
     expect(loadMasterKey({ fromEnv: null, dataDir: dir }).key.equals(key)).toBe(true);
     writeFileSync(join(dir, MASTER_KEY_FILE), key.toString('base64'), { mode: 0o600 });
     expect(loadMasterKey({ fromEnv: null, dataDir: dir }).key.equals(key)).toBe(true);
@@ -125,7 +125,7 @@ describe('decodeMasterKey', () => {
   });
 
   it('refuses anything that is not exactly 32 bytes', () => {
-    for (const text of [randomBytes(31).toString('base64'), randomBytes(33).toString('base64'), randomBytes(24).toString('hex'), key.toString('hex') + '00', '', 'x'.repeat(44)]) {
+    for (const text of [randomBytes(31).toString('base64'), randomBytes(33).toString('base64'), randomBytes(24).toString('hex'), `${key.toString('hex')}00`, '', 'x'.repeat(44)]) {
       expect(decodeMasterKey(text), text).toBeNull();
     }
   });

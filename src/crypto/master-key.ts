@@ -58,7 +58,7 @@ function readKeyFile(file: string): Buffer {
  */
 export function createKeyFile(file: string): { key: Buffer; source: 'created' | 'file' } {
   const key = randomBytes(32);
-  const content = key.toString('base64') + '\n';
+  const content = `${key.toString('base64')}\n`;
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
   try {

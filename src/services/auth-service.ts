@@ -50,7 +50,7 @@ export class AuthService {
     const now = this.clock.now();
     const tenant = await this.store.tenants.findByIdOrSlug(input.tenant.trim());
     const email = input.email.trim().toLowerCase();
-    const subject = `${tenant?.id ?? 'unknown:' + input.tenant.trim().toLowerCase()}:${email}`;
+    const subject = `${tenant?.id ?? `unknown:${input.tenant.trim().toLowerCase()}`}:${email}`;
     // Counted before the password is checked (see claimAttempt); a success below clears it.
     const wait = await claimAttempt(this.store.loginFailures, subject, now.getTime());
     if (wait > 0) {
@@ -108,9 +108,9 @@ export class AuthService {
       return null;
     }
     const user = await this.store.users.find(row.tenantId, row.userId);
-    if (!user || user.status !== 'active') return null;
+    if (user?.status !== 'active') return null;
     const tenant = await this.store.tenants.findById(row.tenantId);
-    if (!tenant || tenant.status !== 'active') return null;
+    if (tenant?.status !== 'active') return null;
     return { idHash: row.idHash, user, csrfToken: csrfTokenFor(sessionToken), expiresAt: new Date(row.expiresAt) };
   }
 

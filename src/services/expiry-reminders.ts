@@ -51,7 +51,10 @@ export class ExpiryReminders {
           const due = await this.store.expiryReminders.dueKeys(group, now, until, PAGE);
           for (const key of due) {
             let tenantAdmins = admins.get(key.tenantId);
-            if (tenantAdmins === undefined) admins.set(key.tenantId, (tenantAdmins = await this.store.users.activeAdminIds(key.tenantId)));
+            if (tenantAdmins === undefined) {
+              tenantAdmins = await this.store.users.activeAdminIds(key.tenantId);
+              admins.set(key.tenantId, tenantAdmins);
+            }
             const recipients = expiringRecipients(tenantAdmins, key.creatorId, key.ownerId);
             const took = await this.store.transaction(async (tx) => {
               if (!(await tx.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }))) return false;

@@ -21,7 +21,7 @@ export function uriEncode(value: string | Uint8Array, keepSlash = false): string
   let out = '';
   for (const b of bytes) {
     if ((b < 128 && UNRESERVED[b] === 1) || (keepSlash && b === SLASH)) out += String.fromCharCode(b);
-    else out += '%' + HEX[b >> 4]! + HEX[b & 15]!;
+    else out += `%${HEX[b >> 4]!}${HEX[b & 15]!}`;
   }
   return out;
 }
