@@ -61,7 +61,7 @@ describe('bad settings', () => {
   it('a master key file that other users can read is refused, not trusted', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'latchkey-settings-'));
     const file = join(dataDir, 'master.key');
-    await writeFile(file, randomBytes(32).toString('base64') + '\n', { mode: 0o644 });
+    await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o644 });
     const result = await runWith(['serve'], { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PORT: '0' });
     expect(result.code).not.toBe(0);
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^latchkey: .*master\.key is readable by other users.*chmod 600/)]);

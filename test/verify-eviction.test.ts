@@ -50,11 +50,11 @@ describe.each(DATABASE_KINDS)('cache eviction by what changed, on %s', (kind) =>
 
   /** After the write and a poll of the change log: which of the keys are still the very same cache entries. */
   async function kept(entries: Map<string, CachedKey>): Promise<string[]> {
-    const after = () => [...entries].filter(([id, entry]) => services().keyCache.peek(id) === entry).map(([id]) => id);
-    const inProcess = after();
+    const stillCached = () => [...entries].filter(([id, entry]) => services().keyCache.peek(id) === entry).map(([id]) => id);
+    const inProcess = stillCached();
     await services().keyCache.poll();
     // The change log says no more than what this process evicted at commit.
-    expect(after()).toEqual(inProcess);
+    expect(stillCached()).toEqual(inProcess);
     return inProcess;
   }
 

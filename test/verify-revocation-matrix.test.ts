@@ -11,7 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/services/actor.js';
-import type { Services } from '../src/services/services.js';
 import type { VerifyOutcome } from '../src/services/verification-service.js';
 import { createPostgresDatabase } from './support/databases.js';
 import { createTenant, eventually, openRuntime, PASSWORD, postgresStore, type Runtime } from './support/verify-cluster.js';
@@ -29,6 +28,7 @@ interface Subject {
 interface Case {
   /** Makes the key (and what it depends on); B caches it before the write. Absent: the write makes the key. */
   setup?(): Promise<Subject>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: most writes make nothing and return void; those that make the key return it
   write(subject: Subject | null): Promise<Subject | void>;
   /** The answer B must give after the write (and, with a setup, did not give before it). */
   after(outcome: VerifyOutcome, subject: Subject): boolean;

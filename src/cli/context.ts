@@ -69,10 +69,10 @@ export function runtimeFromSettings(env: NodeJS.ProcessEnv, io: CliIo): RuntimeS
 export async function cliActor(runtime: Runtime, tenant: string, as?: string): Promise<Actor> {
   const found = await runtime.services.tenants.findByIdOrSlug(tenant);
   if (!found) throw new AppError('NOT_FOUND', `No tenant "${tenant}".`);
-  let admin;
+  let admin: Actor['user'] | undefined;
   if (as !== undefined) {
     admin = (await runtime.services.users.findByEmail(found.id, as)) ?? undefined;
-    if (!admin || admin.role !== 'admin' || admin.status !== 'active') throw new AppError('NOT_FOUND', `No active administrator "${as}" in tenant ${found.slug}.`);
+    if (admin?.role !== 'admin' || admin.status !== 'active') throw new AppError('NOT_FOUND', `No active administrator "${as}" in tenant ${found.slug}.`);
   } else {
     admin = (await runtime.services.users.oldestActiveAdmin(found.id)) ?? undefined;
     if (!admin) throw new AppError('NOT_FOUND', `Tenant ${found.slug} has no active administrator.`);
@@ -87,5 +87,5 @@ export async function readPassword(io: CliIo): Promise<string> {
 
 /** One answer: JSON for scripts (--json), or the human text. */
 export function print(io: CliIo, json: boolean, value: unknown, human: () => string): void {
-  io.out(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+  io.out(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }

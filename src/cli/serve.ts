@@ -38,7 +38,7 @@ export async function serve(config: Readonly<Config>, io: CliIo): Promise<void> 
 }
 
 async function bootstrap(services: Services, url: string, io: CliIo): Promise<void> {
-  let created;
+  let created: Awaited<ReturnType<Services['tenants']['create']>>;
   try {
     created = await services.tenants.create({ slug: FIRST_TENANT, name: 'Default tenant', email: FIRST_ADMIN_EMAIL });
   } catch (error) {
@@ -49,7 +49,7 @@ async function bootstrap(services: Services, url: string, io: CliIo): Promise<vo
   }
   // Printed once to the terminal (never to the log): the one-time password is not stored anywhere.
   io.out(
-    [
+    `${[
       '',
       'Latchkey created the first tenant and its administrator. Sign in with:',
       `  tenant:   ${created.tenant.slug}   (${created.tenant.id})`,
@@ -57,6 +57,6 @@ async function bootstrap(services: Services, url: string, io: CliIo): Promise<vo
       `  password: ${created.oneTimePassword}   (one-time: you will be asked to change it)`,
       `  console:  ${url}/    API docs: ${url}/docs`,
       '',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }

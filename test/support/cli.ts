@@ -135,7 +135,15 @@ export async function createCliWorld(kind: DatabaseKind, extraEnv: Record<string
 export async function runInProcess(args: string[], runtime: RuntimeSource | ((io: CliIo) => RuntimeSource), input = ''): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { out: (text) => void (stdout += text), err: (text) => void (stderr += text), readStdin: async () => input };
+  const io: CliIo = {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => input,
+  };
   const code = await runProgram(args, typeof runtime === 'function' ? runtime(io) : runtime, io);
   return { code, stdout, stderr };
 }

@@ -25,7 +25,7 @@ function UserMenu() {
     signOutMutation.mutate(undefined, {
       onSettled: () => {
         const state: SignInState = { reason: 'signed-out' };
-        navigate('/sign-in', { replace: true, state });
+        void navigate('/sign-in', { replace: true, state });
       },
     });
   return (

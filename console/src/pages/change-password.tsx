@@ -17,7 +17,7 @@ export function ChangePasswordPage() {
     signOutMutation.mutate(undefined, {
       onSettled: () => {
         const state: SignInState = { reason: 'signed-out' };
-        navigate('/sign-in', { replace: true, state });
+        void navigate('/sign-in', { replace: true, state });
       },
     });
   return (
@@ -39,7 +39,7 @@ export function ChangePasswordPage() {
             submitLabel="Set password and continue"
             onChanged={async () => {
               await client.invalidateQueries({ queryKey: queryKeys.me });
-              navigate('/', { replace: true });
+              await navigate('/', { replace: true });
             }}
           />
           <Text size="sm">
