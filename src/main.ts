@@ -25,6 +25,20 @@ export function signingSettingsOf(config: Readonly<Config>): SigningSettings {
 /** Name of the stored fingerprint of the master key (see masterKeyFingerprint). */
 const MASTER_KEY_FINGERPRINT = 'master_key_fingerprint';
 
+/**
+ * Migrations only: no services and no master key, so a database can be prepared (say, by a
+ * deploy job) on a machine that holds no key material.
+ */
+export async function migrateDatabase(config: Readonly<Config>): Promise<{ database: string; applied: string[] }> {
+  const store = createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    const applied = await store.migrate();
+    return { database: store.dialect.name, applied };
+  } finally {
+    await store.close();
+  }
+}
+
 export interface Runtime {
   config: Readonly<Config>;
   store: Store;

@@ -1,9 +1,8 @@
 import { loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
-import { openRuntime, type Runtime } from '../main.js';
+import { migrateDatabase, openRuntime, type Runtime } from '../main.js';
 import type { Actor } from '../services/actor.js';
-import { migrate } from './migrate.js';
 import { serve } from './serve.js';
 
 /** What a command reads and writes: the CLI never touches process.stdout, stdin or exit itself. */
@@ -16,7 +15,7 @@ export interface CliIo {
   readStdin(): Promise<string>;
 }
 
-/** Where commands get the store and services from. */
+/** Where commands get their runtime (services, and migrations for `latchkey migrate`) from. */
 export interface RuntimeSource {
   /** Lends a runtime (migrated store and services, no background work) to one command. */
   use<T>(run: (runtime: Runtime) => Promise<T>): Promise<T>;
@@ -60,7 +59,7 @@ export function runtimeFromSettings(env: NodeJS.ProcessEnv, io: CliIo): RuntimeS
         await runtime.close();
       }
     },
-    migrate: () => migrate(loadConfig(env)),
+    migrate: () => migrateDatabase(loadConfig(env)),
     serve: (io) => serve(loadConfig(env), io),
   };
 }

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
-import { migrate } from '../../src/cli/migrate.js';
 import type { CliIo, RuntimeSource } from '../../src/cli/context.js';
 import { runProgram } from '../../src/cli/program.js';
 import { createLogger } from '../../src/logger.js';
-import { openRuntime, type Runtime } from '../../src/main.js';
+import { migrateDatabase, openRuntime, type Runtime } from '../../src/main.js';
 import { createPostgresDatabase, type DatabaseKind } from './databases.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -177,7 +176,7 @@ export async function createInProcessCli(kind: DatabaseKind, extraEnv: Record<st
   }
   const source: RuntimeSource = {
     use: (run) => run(runtime),
-    migrate: () => migrate(config),
+    migrate: () => migrateDatabase(config),
     serve: () => Promise.reject(new Error('serve runs in its own process: see the process-* suites')),
   };
   const run = (args: string[], input?: string) => runInProcess(args, source, input);
