@@ -1,11 +1,33 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import type { StoreDialect } from './dialect.js';
 import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Transactions take the write lock when they begin (BEGIN IMMEDIATE). The usage writer commits
+ * from its own connection at any time; a deferred transaction that had read before it wrote could
+ * then not be upgraded and would fail at once with SQLITE_BUSY, busy timeout or not.
+ */
+class ImmediateTransactionsDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateTransactionsDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateTransactionsDriver(this.#config);
+  }
+}
 
 /** Embedded SQLite: WAL for concurrent readers, synchronous=FULL so a commit survives power loss. */
 export function createSqliteDialect(file: string): StoreDialect {
@@ -18,7 +40,7 @@ export function createSqliteDialect(file: string): StoreDialect {
   const usage = createSqliteUsageWriter({ file, database, busyTimeoutMs: BUSY_TIMEOUT_MS });
   return {
     name: 'sqlite',
-    kyselyDialect: new SqliteDialect({ database }),
+    kyselyDialect: new ImmediateTransactionsDialect({ database }),
     serialType: 'integer',
     serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
     lockUser: async () => {},
