@@ -15,8 +15,8 @@ import { KeyCache } from '../src/services/key-cache.js';
 import { DEFAULT_SIGNING_SETTINGS } from '../src/services/signing-rules.js';
 import { VerificationService } from '../src/services/verification-service.js';
 import { createLogger } from '../src/logger.js';
-import { createPostgresDatabase, DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
-import { countingStore, createTenant, eventually, openRuntime, postgresStore, type Runtime } from './support/verify-cluster.js';
+import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
+import { countingStore, createTenant, eventually, openRuntime, type Runtime, openPostgresPair, type PostgresPair } from './support/verify-cluster.js';
 
 /**
  * The IDs the next created keys get. Key IDs are random, so a test cannot otherwise have an ID
@@ -170,28 +170,18 @@ describe.each(DATABASE_KINDS)('a key created under an ID seen as unknown, in the
 });
 
 describe('a key created under an ID another process saw as unknown (PostgreSQL)', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let pair: PostgresPair;
   let a: Runtime;
   let b: Runtime;
   let admin: Actor;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    const storeA = postgresStore(database.url);
-    await storeA.migrate();
-    const masterKey = randomBytes(32);
-    // Production settings: change polling every LATCHKEY_CHANGE_POLL_MS (250 ms by default).
-    a = await openRuntime(storeA, { masterKey });
-    b = await openRuntime(postgresStore(database.url), { masterKey });
-    admin = await createTenant(a.services);
+    pair = await openPostgresPair();
+    ({ a, b, admin } = pair);
   });
 
   afterAll(async () => {
-    for (const runtime of [a, b]) {
-      await runtime?.close();
-      await runtime?.store.close();
-    }
-    await database?.drop();
+    await pair?.close();
   });
 
   it('verifies on the other process within the change poll', async () => {

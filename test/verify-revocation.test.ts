@@ -6,35 +6,24 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/services/actor.js';
 import type { VerifyOutcome } from '../src/services/verification-service.js';
-import { createPostgresDatabase } from './support/databases.js';
-import { createTenant, eventually, openRuntime, PASSWORD, postgresStore, type Runtime } from './support/verify-cluster.js';
+import { eventually, PASSWORD, type Runtime, openPostgresPair, type PostgresPair } from './support/verify-cluster.js';
 
 const REVOCATION_BOUND_MS = 1_000;
 const context = { sourceIp: '203.0.113.7', userAgent: 'revocation-test' };
 
 describe('revocation across two processes sharing PostgreSQL', () => {
-  let database: { url: string; drop(): Promise<void> };
+  let pair: PostgresPair;
   let a: Runtime;
   let b: Runtime;
   let admin: Actor;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    const storeA = postgresStore(database.url);
-    await storeA.migrate();
-    const masterKey = randomBytes(32);
-    // Production settings: change polling every LATCHKEY_CHANGE_POLL_MS (250 ms by default).
-    a = await openRuntime(storeA, { masterKey });
-    b = await openRuntime(postgresStore(database.url), { masterKey });
-    admin = await createTenant(a.services);
+    pair = await openPostgresPair();
+    ({ a, b, admin } = pair);
   });
 
   afterAll(async () => {
-    for (const runtime of [a, b]) {
-      await runtime?.close();
-      await runtime?.store.close();
-    }
-    await database?.drop();
+    await pair?.close();
   });
 
   const verifyOnB = async (token: string, permission?: string): Promise<VerifyOutcome> => b.services.verification.verify({ kind: 'token', token }, { ...context, permission });

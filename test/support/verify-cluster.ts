@@ -16,6 +16,7 @@ import type { Actor, Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import type { Database } from '../../src/store/schema.js';
 import { createStore, storeOn, type Store } from '../../src/store/store.js';
+import { createPostgresDatabase } from './databases.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -176,4 +177,34 @@ export function throughRelay(databaseUrl: string, relay: Relay): string {
 /** A store on the PostgreSQL database at `url` (already migrated by its first store). */
 export function postgresStore(url: string): Store {
   return createStore({ databaseUrl: url, dataDir: '/nonexistent-unused-by-postgres' });
+}
+
+/** Two runtimes (A and B, as two processes) on one fresh PostgreSQL database, and a tenant's admin made on A. */
+export interface PostgresPair {
+  a: Runtime;
+  b: Runtime;
+  admin: Actor;
+  close(): Promise<void>;
+}
+
+export async function openPostgresPair(): Promise<PostgresPair> {
+  const database = await createPostgresDatabase();
+  const storeA = postgresStore(database.url);
+  await storeA.migrate();
+  const masterKey = randomBytes(32);
+  // Production settings: change polling every LATCHKEY_CHANGE_POLL_MS (250 ms by default).
+  const a = await openRuntime(storeA, { masterKey });
+  const b = await openRuntime(postgresStore(database.url), { masterKey });
+  return {
+    a,
+    b,
+    admin: await createTenant(a.services),
+    async close() {
+      for (const runtime of [a, b]) {
+        await runtime.close();
+        await runtime.store.close();
+      }
+      await database.drop();
+    },
+  };
 }
