@@ -3,9 +3,8 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconBell, IconBook, IconFileText, IconKey, IconLogout, IconShieldLock, IconUsers, IconUsersGroup, IconAdjustments, IconUserShield, IconSettings } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useSignOut } from '../api/mutations';
+import { useSignOutAndLeave } from '../session/sign-out';
 import { useSession } from '../api/queries';
-import type { SignInState } from '../session/gate';
 import { Loading } from '../ui/loading';
 import { NotificationBell } from './notification-bell';
 
@@ -20,14 +19,7 @@ export function initials(name: string): string {
 function UserMenu() {
   const me = useSession();
   const navigate = useNavigate();
-  const signOutMutation = useSignOut();
-  const signOut = () =>
-    signOutMutation.mutate(undefined, {
-      onSettled: () => {
-        const state: SignInState = { reason: 'signed-out' };
-        void navigate('/sign-in', { replace: true, state });
-      },
-    });
+  const signOut = useSignOutAndLeave();
   return (
     <Menu position="bottom-start" width={240} shadow="md" withinPortal>
       <Menu.Target>

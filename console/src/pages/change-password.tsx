@@ -2,24 +2,16 @@
 import { Alert, Anchor, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { useSignOut } from '../api/mutations';
+import { useSignOutAndLeave } from '../session/sign-out';
 import { useSession } from '../api/queries';
 import { queryKeys } from '../api/query-keys';
-import type { SignInState } from '../session/gate';
 import { PasswordForm } from './password-form';
 
 export function ChangePasswordPage() {
   const me = useSession();
   const client = useQueryClient();
   const navigate = useNavigate();
-  const signOutMutation = useSignOut();
-  const signOut = () =>
-    signOutMutation.mutate(undefined, {
-      onSettled: () => {
-        const state: SignInState = { reason: 'signed-out' };
-        void navigate('/sign-in', { replace: true, state });
-      },
-    });
+  const signOut = useSignOutAndLeave();
   return (
     <Center mih="100vh" p="md" component="main">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={480}>
