@@ -20,6 +20,18 @@ function verify(request: SignableRequest, options: SignedRequestOptions) {
 describe('parseSignedRequest picks the scheme', () => {
   const aws = awsSigner({ accessKeyId: 'LKDISPATCH000000000000', secretAccessKey: secret, region: 'eu-central-1', service: 'api' });
   const input = { method: 'GET', hostname: 'api.example.com', path: '/x', query: { a: 'b' } };
+  const signedTc3 = () =>
+    tc3Sign({
+      secretId: 'LKDISPATCH000000000000',
+      secretKey: secret,
+      endpoint: 'https://h',
+      service: 'api',
+      action: 'A',
+      version: '1',
+      method: 'POST',
+      data: {},
+      timestamp: signedAt.getTime() / 1000,
+    });
 
   it('SigV4 in a header or a presigned URL, TC3 in a header — each verifies under its own key chain', async () => {
     expect(verify(await awsSign(aws, input, signedAt), { now: signedAt })).toEqual({ ok: true, scheme: 'AWS4-HMAC-SHA256', form: 'header' });
@@ -43,17 +55,7 @@ describe('parseSignedRequest picks the scheme', () => {
     const request = await awsSign(s3, { ...input, path: '/bucket/a/../b' }, signedAt);
     expect(verify(request, { now: signedAt, sigv4: { profile: sigV4ProfileForService } })).toMatchObject({ ok: true });
     expect(verify(request, { now: signedAt })).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
-    const tc3 = tc3Sign({
-      secretId: 'LKDISPATCH000000000000',
-      secretKey: secret,
-      endpoint: 'https://h',
-      service: 'api',
-      action: 'A',
-      version: '1',
-      method: 'POST',
-      data: {},
-      timestamp: signedAt.getTime() / 1000,
-    });
+    const tc3 = signedTc3();
     const later = new Date(signedAt.getTime() + 120_000);
     expect(verify(tc3, { now: later })).toMatchObject({ ok: true });
     expect(verify(tc3, { now: later, tc3: { maxSkewSeconds: 60 } })).toMatchObject({ ok: false, code: 'REQUEST_TIME_SKEWED' });
@@ -66,17 +68,7 @@ describe('parseSignedRequest picks the scheme', () => {
       accessKeyId: 'LKDISPATCH000000000000',
       scheme: 'AWS4-HMAC-SHA256',
     });
-    const tc3 = tc3Sign({
-      secretId: 'LKDISPATCH000000000000',
-      secretKey: secret,
-      endpoint: 'https://h',
-      service: 'api',
-      action: 'A',
-      version: '1',
-      method: 'POST',
-      data: {},
-      timestamp: signedAt.getTime() / 1000,
-    });
+    const tc3 = signedTc3();
     expect(parseSignedRequest(tc3, { now: late })).toMatchObject({ code: 'REQUEST_TIME_SKEWED', accessKeyId: 'LKDISPATCH000000000000', scheme: 'TC3-HMAC-SHA256' });
     const unread = parseSignedRequest({ method: 'GET', url: '/', headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } }, { now: signedAt });
     expect(unread).toMatchObject({ detail: 'BAD_AUTHORIZATION' });
