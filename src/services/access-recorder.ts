@@ -56,7 +56,10 @@ export class AccessRecorder {
     this.timer.unref();
   }
 
-  record(record: AccessRecord, used: boolean): void {
+  /** `stored` false: a throttled attempt, counted but not kept as a detailed record. */
+  record(record: AccessRecord, used: boolean, stored = true): void {
+    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime());
+    if (!stored) return;
     if (this.records.length >= MAX_BUFFERED) {
       // Drop the oldest in one go (not one shift per record, which copies the whole buffer each time).
       const excess = this.records.length - MAX_BUFFERED + Math.ceil(MAX_BUFFERED / 100);
@@ -64,7 +67,6 @@ export class AccessRecorder {
       this.dropped += excess;
     }
     this.records.push(record);
-    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime());
   }
 
   get pending(): number {

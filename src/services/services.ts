@@ -6,6 +6,7 @@ import { AccessRecorder } from './access-recorder.js';
 import { AuditService } from './audit-service.js';
 import { AuthService } from './auth-service.js';
 import { ExpiryReminders } from './expiry-reminders.js';
+import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeysService } from './keys-service.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -17,6 +18,7 @@ import type { SigningSettings } from './signing-rules.js';
 import { StepUpService } from './step-up-service.js';
 import { TenantsService } from './tenants-service.js';
 import { TotpService } from './totp-service.js';
+import { UnderAttackAlerts } from './under-attack-alerts.js';
 import { UsersService } from './users-service.js';
 import { VerificationService } from './verification-service.js';
 
@@ -47,6 +49,8 @@ export interface ServicesOptions {
   reminderIntervalMs?: number;
   /** How often the mail sender looks at the outbox for mail queued by other processes or due a retry. */
   mailPollMs?: number;
+  /** Throttled guessing thresholds (LATCHKEY_GUESS_*; default DEFAULT_GUESS_SETTINGS). */
+  guess?: GuessSettings;
 }
 
 /** The database as the HTTP layer and the CLI may see it: its name and health, never its repositories. */
@@ -74,6 +78,10 @@ export interface Services {
   stepUp: StepUpService;
   notifications: NotificationsService;
   reminders: ExpiryReminders;
+  /** Failed verifications counted per source and key ID (RATE_LIMITED). */
+  guesses: GuessGuard;
+  /** key.under_attack alerts being written (`settled()` waits for them). */
+  underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
   mailSender: MailSender | null;
   /** Starts background work: change polling, hourly purges, expiry reminders and the mail sender. */
@@ -117,6 +125,11 @@ export function createServices(options: ServicesOptions): Services {
   const totp = new TotpService({ store, clock, audit, masterKey });
   const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
   const reminders = new ExpiryReminders({ store, clock, logger, notifications });
+  const underAttack = new UnderAttackAlerts({ store, clock, logger, audit, notifications });
+  const guesses: GuessGuard = new GuessGuard({
+    settings: options.guess ?? DEFAULT_GUESS_SETTINGS,
+    onAttack: (key, attack) => underAttack.raise(key, attack, () => guesses.alertFailed(key.accessKeyId)),
+  });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
     reminding ??= reminders
@@ -136,13 +149,15 @@ export function createServices(options: ServicesOptions): Services {
     stepUp,
     notifications,
     reminders,
+    guesses,
+    underAttack,
     mailSender,
     auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp }),
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
     users: new UsersService({ store, clock, audit, notifications, totp }),
     roles: new RolesService({ store, clock, audit, notifications }),
     keys: new KeysService({ store, clock, audit, masterKey, stepUp, notifications }),
-    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing }),
+    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing, guesses }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {
@@ -168,6 +183,7 @@ export function createServices(options: ServicesOptions): Services {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
       await reminding;
+      await underAttack.settled();
       await mailSender?.stop();
       await recorder.close();
       stopEvicting();

@@ -1891,7 +1891,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         get: {
             parameters: {
                 query?: never;
@@ -1917,7 +1917,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -1974,6 +1974,22 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1991,7 +2007,7 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         put: {
             parameters: {
                 query?: never;
@@ -2017,7 +2033,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -2074,6 +2090,22 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2091,7 +2123,7 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         post: {
             parameters: {
                 query?: never;
@@ -2117,7 +2149,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -2174,6 +2206,22 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2191,7 +2239,7 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         delete: {
             parameters: {
                 query?: never;
@@ -2217,7 +2265,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -2259,6 +2307,22 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2291,7 +2355,7 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         options: {
             parameters: {
                 query?: never;
@@ -2317,7 +2381,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -2359,6 +2423,22 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2392,7 +2472,7 @@ export interface paths {
             };
         };
         head?: never;
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
         patch: {
             parameters: {
                 query?: never;
@@ -2418,7 +2498,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -2460,6 +2540,22 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3338,7 +3434,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             id: string;
-                            /** @description key.expiring, key.assignments_changed, user.roles_changed or key.changed_by_admin */
+                            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
                             kind: string;
                             readAt: string | null;
                             title: string;
@@ -4388,7 +4484,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
                             code: string;
                             message: string;
                             /** @enum {boolean} */
@@ -4512,7 +4608,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description key.expiring, key.assignments_changed, user.roles_changed or key.changed_by_admin */
+            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
             kind: string;
             readAt: string | null;
             title: string;
