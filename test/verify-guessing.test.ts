@@ -14,6 +14,7 @@ import { UnderAttackAlerts } from '../src/services/under-attack-alerts.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { openHttp, readAllPages, setPolicy, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { openMailServer, type MailServer } from './support/mail.js';
+import { awsSign, awsSigner, type AwsRequestInput } from './vectors/sdk-signers.js';
 
 const MINUTE = 60_000;
 const wrong = (accessKeyId: string) => buildToken(accessKeyId, generateSecret());
@@ -92,6 +93,29 @@ describe.each(DATABASE_KINDS)('throttled guessing on %s', (kind) => {
     // The same end client through another verifier, and another client through this one, are other sources.
     expect(await codes([unknownToken()], { ...guesser, verifierKeyId: generateAccessKeyId() })).toEqual(['KEY_NOT_FOUND']);
     expect(await codes([unknownToken(), wrong(key.accessKeyId)], freshSource())).toEqual(['KEY_NOT_FOUND', 'KEY_NOT_FOUND']);
+  });
+
+  it('throttles signed requests alike whether the named key exists: a wrong secret, a tampered body, and the right signature still passes', async () => {
+    const key = await keyFor('signed');
+    const input: AwsRequestInput = { method: 'POST', hostname: 'api.example.com', path: '/v2/orders', headers: { 'content-type': 'application/json' }, body: '{"item":"book"}' };
+    const sign = async (accessKeyId: string, secret: string) => awsSign(awsSigner({ accessKeyId, secretAccessKey: secret, region: 'eu-west-3', service: 'orders' }), input, h.clock.now());
+    const answersFor = async (accessKeyId: string) => {
+      const source = freshSource();
+      const answers: string[] = [];
+      for (let i = 0; i < 31; i++) {
+        const signed = await sign(accessKeyId, generateSecret());
+        // Half with a wrong secret, half with a body that does not match its signed hash (refused before any secret).
+        const request = i % 2 === 0 ? signed : { ...signed, body: '{"item":"car"}' };
+        const outcome = await h.services.verification.verify({ kind: 'signed', request }, source);
+        answers.push(outcome.valid ? 'VALID' : outcome.code);
+      }
+      const right = await h.services.verification.verify({ kind: 'signed', request: await sign(key.accessKeyId, key.secret) }, source);
+      return { answers, right: right.valid };
+    };
+    const existing = await answersFor(key.accessKeyId);
+    expect(existing.answers).toEqual([...Array(30).fill('SIGNATURE_MISMATCH'), 'RATE_LIMITED']);
+    expect(existing.right).toBe(true);
+    expect(await answersFor(generateAccessKeyId())).toEqual(existing);
   });
 
   it('limits one key ID across sources, existing or not, leaving other keys alone', async () => {

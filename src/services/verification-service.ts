@@ -191,14 +191,16 @@ export class VerificationService {
    */
   private refuseSigned(failure: SigningFailure, claimed: 'sigv4' | 'tc3', context: VerifyContext, now: Date): VerifyOutcome | Promise<VerifyOutcome> {
     const refused = SIGNING_REFUSALS[claimed][failure.code];
-    if (failure.accessKeyId === undefined || failure.scheme === undefined) return refused;
+    const accessKeyId = failure.accessKeyId;
+    if (accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
     const record = (key: CachedKey | null): VerifyOutcome => {
-      if (!key) return refused;
+      // Counted alike whether the key exists, so the throttle cannot tell which key IDs do.
+      if (!key) return this.throttled(null, accessKeyId, failure.code, claimed, context, now) ?? refused;
       return this.decide(key, failure.code, scheme, claimed, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
     };
-    const cached = this.keys.peek(failure.accessKeyId);
-    if (cached === undefined) return this.keys.get(failure.accessKeyId).then(record, () => refused);
+    const cached = this.keys.peek(accessKeyId);
+    if (cached === undefined) return this.keys.get(accessKeyId).then(record, () => refused);
     return record(cached);
   }
 
