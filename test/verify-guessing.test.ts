@@ -5,6 +5,7 @@
  * one key.under_attack (bell, mail, audit event) per hour. The default thresholds: 30 failures
  * a minute per source, 60 per key ID, an alert at 100 failures in 10 minutes.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
@@ -236,5 +237,35 @@ describe('throttled guessing memory bound (sqlite)', () => {
     }
     expect(h.services.guesses.size).toEqual({ sources: 1000, keys: 1000 });
     expect(answers).toEqual(Array(30).fill('RATE_LIMITED'));
+  });
+});
+
+describe('key.under_attack across two processes sharing PostgreSQL', () => {
+  let a: Harness;
+  let b: Harness;
+  let acme: Tenant;
+
+  beforeAll(async () => {
+    const masterKey = randomBytes(32);
+    a = await openHttp('postgres', { masterKey });
+    b = await openHttp('postgres', { masterKey, databaseUrl: a.testStore.databaseUrl!, clock: a.clock });
+    acme = await a.bootstrap();
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('raises it once when both processes see the burst at the same time', async () => {
+    const key = await a.createKey(acme.admin, { name: 'both', type: 'api' });
+    const burst = (h: Harness) =>
+      Promise.all(Array.from({ length: 100 }, (_, i) => h.services.verification.verify({ kind: 'token', token: wrong(key.accessKeyId) }, { sourceIp: `192.0.2.${i}`, userAgent: null })));
+    await Promise.all([burst(a), burst(b)]);
+    await Promise.all([a.services.underAttack.settled(), b.services.underAttack.settled()]);
+    const events = (await readAllPages(a, acme.admin, `/v1/audit-events?action=key.under_attack&targetId=${key.accessKeyId}`, 100)).items;
+    expect(events).toHaveLength(1);
+    const notes = (await readAllPages(a, acme.admin, '/v1/notifications', 100)).items.filter((n: any) => n.kind === 'key.under_attack');
+    expect(notes).toHaveLength(1);
   });
 });
