@@ -9,10 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
+import type { AccessKey } from '../src/core/model.js';
 import { createLogger } from '../src/logger.js';
 import type { VerifyContext, VerifyOutcome } from '../src/services/verification-service.js';
 import { UnderAttackAlerts } from '../src/services/under-attack-alerts.js';
-import { DATABASE_KINDS } from './support/databases.js';
+import { DATABASE_KINDS, openTestStore } from './support/databases.js';
 import { openHttp, readAllPages, setPolicy, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { openMailServer, type MailServer } from './support/mail.js';
 import { awsSign, awsSigner, type AwsRequestInput } from './vectors/sdk-signers.js';
@@ -237,6 +238,28 @@ describe('throttled guessing memory bound (sqlite)', () => {
     }
     expect(h.services.guesses.size).toEqual({ sources: 1000, keys: 1000 });
     expect(answers).toEqual(Array(30).fill('RATE_LIMITED'));
+  });
+});
+
+describe('key.under_attack when the database cannot be reached (sqlite)', () => {
+  it('logs that it could not raise the alert, without anything secret, and hands it back to be tried again', async () => {
+    const t = await openTestStore('sqlite');
+    const h = await openHttp('sqlite');
+    try {
+      const lines: string[] = [];
+      const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
+      const alerts = new UnderAttackAlerts({ store: t.store, clock: h.clock, logger, audit: h.services.audit, notifications: h.services.notifications });
+      await t.cleanup();
+      const failed: string[] = [];
+      const key = { accessKeyId: generateAccessKeyId(), tenantId: 'tnt_gone', ownerId: 'usr_gone', name: 'gone' } as AccessKey;
+      alerts.raise(key, { failures: 100, windowMs: 600_000, topSourceIp: '192.0.2.1', topSourceFailures: 60 }, () => failed.push(key.accessKeyId));
+      await alerts.settled();
+      expect(failed).toEqual([key.accessKeyId]);
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, accessKeyId: key.accessKeyId, msg: 'could not raise key.under_attack; will try again on the next failures' });
+    } finally {
+      await h.close();
+    }
   });
 });
 
