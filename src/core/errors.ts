@@ -56,6 +56,10 @@ export const ERROR_CATALOG = {
   TOTP_CODE_INVALID: { status: 400, message: 'The code from the authenticator app is not correct.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts. Wait and try again.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The database is unreachable.' },
+  STORE_BUSY: {
+    status: 503,
+    message: 'The database is locked by another writer (such as a latchkey CLI command) and stayed locked too long; try again in a moment.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -72,6 +76,17 @@ export class AppError extends Error {
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.details = details;
+  }
+}
+
+/**
+ * The database stayed locked by another writer past the time a request may wait for it (SQLite
+ * with another process writing). Thrown by the store; the HTTP layer answers 503 STORE_BUSY.
+ */
+export class StoreBusyError extends Error {
+  constructor(waitedMs: number, options?: { cause?: unknown }) {
+    super(`The database stayed locked by another writer for ${Math.round(waitedMs)} ms.`, options);
+    this.name = 'StoreBusyError';
   }
 }
 
