@@ -5,6 +5,7 @@
  * process serves everything without a restart. The freeze is a proxy's (test/support/freezing-proxy.ts),
  * so the shared PostgreSQL is never stopped.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminPostgresUrl, createPostgresDatabase } from './support/databases.js';
 import { openFreezingProxy, throughProxy, type FreezingProxy } from './support/freezing-proxy.js';
@@ -135,4 +136,21 @@ describe('PostgreSQL frozen', () => {
     await eventually(async () => (await h.request({ method: 'GET', url: '/readyz' })).status === 200, 5_000, 'ready again after the thaw');
     expect(await h.store.transaction(async (tx) => (await tx.tenants.listAll()).length)).toBe(caught);
   }, 60_000);
+
+  it('answers 503 within 5 s when a row lock held by another connection would make a write wait (statement_timeout)', async () => {
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select id from access_keys where id = $1 for update', [cached.accessKeyId]);
+      const blocked = await timed(rename('renamed under a row lock'));
+      console.log('write behind a row lock answered', blocked.status, 'after', Math.round(blocked.ms), 'ms');
+      expect({ status: blocked.status, code: blocked.body?.error?.code }).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });
+      expect(blocked.ms).toBeLessThan(5_000);
+    } finally {
+      await other.query('rollback');
+      await other.end();
+    }
+    expect((await rename('renamed once the lock is gone')).status).toBe(200);
+  }, 30_000);
 });
