@@ -58,7 +58,7 @@ export const ERROR_CATALOG = {
   STORE_UNAVAILABLE: { status: 503, message: 'The database is unreachable.' },
   STORE_BUSY: {
     status: 503,
-    message: 'The database is locked by another writer (such as a latchkey CLI command) and stayed locked too long; try again in a moment.',
+    message: 'The database is locked by another process writing to it (a Latchkey server or CLI command) and stayed locked too long; try again in a moment.',
   },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
