@@ -138,7 +138,10 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
   const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     const verifier = request.headers[VERIFIER_HEADER];
     if (Array.isArray(verifier)) throw new AppError('VERIFIER_INVALID', 'Send one X-Latchkey-Verifier header.');
-    if (verifier === undefined && !verifierRequired) return check(request, reply, null);
+    if (verifier === undefined && !verifierRequired) {
+      check(request, reply, null);
+      return;
+    }
     const scope = verifierOf(services.verification, verifier, request);
     if (scope instanceof Promise) scope.then((s) => check(request, reply, s)).catch((error: unknown) => reply.send(error as never));
     else check(request, reply, scope);

@@ -123,7 +123,8 @@ export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps)
       const authorization = request.headers.authorization;
       if (authorization === undefined && !verifierRequired) {
         if (given !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
-        return check(request, reply, credential, context, null);
+        check(request, reply, credential, context, null);
+        return;
       }
       const scope = verifierOf(services.verification, authorization, request);
       if (scope instanceof Promise) scope.then((s) => check(request, reply, credential, context, s)).catch((error: unknown) => reply.send(error as never));
