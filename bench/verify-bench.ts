@@ -297,7 +297,7 @@ function printSummary(reports: DatabaseReport[]): void {
   }
   log('\nNoise: run-to-run coefficient of variation of req/s across rounds');
   for (const r of reports) log(`  ${r.database}: verify ${fmt.pct(r.summary.verify.rps.cv)}, bare ${fmt.pct(r.summary.bare.rps.cv)}, ratio ${fmt.pct(r.summary.ratio.cv)}`);
-  log('\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process\'s threads, longest stall)');
+  log("\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads, longest stall)");
   for (const r of reports) {
     const per = (runs: MeasuredRun[]) => {
       const cpu = runs.reduce((s, x) => s + x.server.cpuSeconds, 0);
