@@ -1903,7 +1903,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2003,7 +2006,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2103,7 +2109,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2203,7 +2212,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2303,7 +2315,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         options: {
             parameters: {
                 query?: never;
@@ -2404,7 +2419,10 @@ export interface paths {
             };
         };
         head?: never;
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         patch: {
             parameters: {
                 query?: never;
