@@ -44,6 +44,7 @@ describe('loadConfig defaults', () => {
       guessAlertFailures: 100,
       guessAlertWindowSeconds: 600,
       guessTracked: 50_000,
+      verifyAuth: 'verifier',
     });
   });
 
@@ -100,6 +101,7 @@ describe('loadConfig values', () => {
       LATCHKEY_GUESS_ALERT_FAILURES: '50',
       LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: '300',
       LATCHKEY_GUESS_TRACKED: '5000',
+      LATCHKEY_VERIFY_AUTH: 'open',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -128,6 +130,7 @@ describe('loadConfig values', () => {
       guessAlertFailures: 50,
       guessAlertWindowSeconds: 300,
       guessTracked: 5000,
+      verifyAuth: 'open',
     });
     expect(config.masterKey?.equals(key)).toBe(true);
   });
@@ -200,6 +203,7 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_GUESS_ALERT_FAILURES', '0'],
     ['LATCHKEY_GUESS_ALERT_WINDOW_SECONDS', '30'],
     ['LATCHKEY_GUESS_TRACKED', '999'],
+    ['LATCHKEY_VERIFY_AUTH', 'nobody'],
   ];
 
   it.each(bad)('stops on %s=%j with one error naming the variable', (name, value) => {

@@ -38,6 +38,8 @@ export interface Config {
   guessAlertFailures: number;
   guessAlertWindowSeconds: number;
   guessTracked: number;
+  /** Who may ask /v1/verify and /v1/authorize: only holders of a verifier key (default), or anyone who can reach them. */
+  verifyAuth: 'verifier' | 'open';
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,10 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_GUESS_ALERT_FAILURES: { doc: 'Failed verifications against one key within the alert window that raise key.under_attack (bell, mail, audit; once per key per hour).', default: '100' },
   LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: { doc: 'The alert window.', default: '600' },
   LATCHKEY_GUESS_TRACKED: { doc: 'Sources, and key IDs, whose failures each process keeps count of (least recently failing dropped first).', default: '50000' },
+  LATCHKEY_VERIFY_AUTH: {
+    doc: 'Who may call /v1/verify and /v1/authorize: verifier (a key of the tenant holding latchkey:verify) or open (anyone who can reach them; loopback-only deployments).',
+    default: 'verifier',
+  },
 };
 
 /** The bad value as a JSON string, so a line break or escape in it cannot split or forge the error line. */
@@ -143,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('LATCHKEY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${quote(env.LATCHKEY_LOG_LEVEL)}`);
   }
 
+  const verifyAuth = (env.LATCHKEY_VERIFY_AUTH ?? SETTINGS.LATCHKEY_VERIFY_AUTH!.default).trim().toLowerCase();
+  if (verifyAuth !== 'verifier' && verifyAuth !== 'open') throw new ConfigError('LATCHKEY_VERIFY_AUTH', `must be verifier or open, got ${quote(env.LATCHKEY_VERIFY_AUTH)}`);
+
   const port = integer(env, 'LATCHKEY_PORT', 0, 65535);
   const smtpUrl = smtpUrlOf(env.LATCHKEY_SMTP_URL);
   const mailFrom = mailFromOf(env.LATCHKEY_MAIL_FROM);
@@ -173,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
     ...guessSettingsOf(env),
+    verifyAuth,
   });
 }
 

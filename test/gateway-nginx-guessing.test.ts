@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
-import { openHttp, type Harness } from './support/http.js';
+import { openHttp, verifierFor, type Harness } from './support/http.js';
 import { listen } from './support/signed.js';
 import { startNginx, type Nginx } from './support/signed-nginx.js';
 
@@ -37,13 +37,16 @@ describe('RATE_LIMITED through nginx auth_request', () => {
 
   beforeAll(async () => {
     h = await openHttp('sqlite');
+    const acme = await h.bootstrap();
+    const { token: verifierToken } = await verifierFor(h.services, acme.tenantId);
     const latchkeyPort = Number(new URL(await listen(h)).port);
     upstream = http.createServer((_req, res) => res.end('upstream'));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const upstreamPort = (upstream.address() as AddressInfo).port;
-    plain = await startNginx({ latchkeyPort, upstreamPort });
+    plain = await startNginx({ latchkeyPort, verifierToken, upstreamPort });
     mapped = await startNginx({
       latchkeyPort,
+      verifierToken,
       upstreamPort,
       configure: (config) =>
         config

@@ -28,7 +28,7 @@ describe('HTTP operations and documentation (sqlite)', () => {
     it('is an OpenAPI 3.1 document with info, security schemes and operations that answer', () => {
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.info).toMatchObject({ title: 'Latchkey API', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'session']);
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'session', 'verifier']);
       for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
         expect(path).toMatch(/^\/[A-Za-z0-9\-/{}.]*$/);
         for (const [method, op] of Object.entries<any>(item)) {
@@ -117,11 +117,15 @@ describe('HTTP operations and documentation (sqlite)', () => {
     const k = await h.createKey(acme.admin);
     await verify(h, k.token);
     await verify(h, 'garbage');
+    await h.request({ method: 'GET', url: '/v1/me', as: acme.admin });
     const res = await h.request({ method: 'GET', url: '/metrics' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/^# HELP latchkey_http_request_duration_seconds /m);
-    expect(res.text).toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/verify"[^}]*\} [1-9]/);
+    // The verification routes count their answers in plain counters, not in the duration histogram.
+    expect(res.text).toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/me"[^}]*\} [1-9]/);
+    expect(res.text).not.toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/verify"/);
+    expect(res.text).toMatch(/latchkey_verification_requests_total\{route="\/v1\/verify",status="200"\} 2/);
     expect(res.text).toMatch(/latchkey_verifications_total\{scheme="bearer",result="VALID"\} 1/);
     expect(res.text).toMatch(/latchkey_verifications_total\{scheme="bearer",result="MALFORMED"\} 1/);
     expect(res.text).toMatch(/^latchkey_key_cache_entries \d+/m);

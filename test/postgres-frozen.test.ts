@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminPostgresUrl, createPostgresDatabase } from './support/databases.js';
 import { openFreezingProxy, throughProxy, type FreezingProxy } from './support/freezing-proxy.js';
-import { openHttp, verify, type Harness, type IssuedKey, type Response, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, verify, type Harness, type IssuedKey, type Response, type Tenant } from './support/http.js';
 import { eventually } from './support/verify-cluster.js';
 
 describe('PostgreSQL frozen', () => {
@@ -49,7 +49,7 @@ describe('PostgreSQL frozen', () => {
   };
   const listKeys = () => h.request({ method: 'GET', url: '/v1/access-keys', as: tenant.admin });
   const rename = (name: string) => h.request({ method: 'PATCH', url: `/v1/access-keys/${cached.accessKeyId}`, as: tenant.admin, body: { name } });
-  const verifyRaw = (token: string) => h.request({ method: 'POST', url: '/v1/verify', body: { token } });
+  const verifyRaw = async (token: string) => h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, tenant.tenantId), body: { token } });
 
   it('answers every request in time while frozen, and serves again by itself after the thaw', async () => {
     proxy.freeze();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../src/core/errors.js';
 import { SQLITE_FILE } from '../src/store/store.js';
 import { createInProcessCli, initTenant, withoutActingNote, type InProcessCliWorld } from './support/cli.js';
-import { openHttp, verify, type Harness, type IssuedKey, type Response, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, verify, type Harness, type IssuedKey, type Response, type Tenant } from './support/http.js';
 import { holdSqliteWriteLock } from './support/sqlite-locker.js';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -89,7 +89,8 @@ describe('SQLite locked by another process', () => {
     const ready = await timed(h.request({ method: 'GET', url: '/readyz' }));
     // A key not cached yet is read from the database: reads do not wait for the lock, nor behind
     // the writes that do.
-    const firstUse = await timed(h.request({ method: 'POST', url: '/v1/verify', body: { token: uncached.token } }));
+    const asVerifier = await verifierFor(h.services, tenant.tenantId);
+    const firstUse = await timed(h.request({ method: 'POST', url: '/v1/verify', as: asVerifier, body: { token: uncached.token } }));
     await writer;
     const answered = await Promise.all(writes);
     await locker.released;

@@ -14,7 +14,7 @@ import { createLogger } from '../src/logger.js';
 import type { VerifyContext, VerifyOutcome } from '../src/services/verification-service.js';
 import { UnderAttackAlerts } from '../src/services/under-attack-alerts.js';
 import { DATABASE_KINDS, openTestStore } from './support/databases.js';
-import { openHttp, readAllPages, setPolicy, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, readAllPages, setPolicy, verifierHeaders, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { openMailServer, type MailServer } from './support/mail.js';
 import { awsSign, awsSigner, type AwsRequestInput } from './vectors/sdk-signers.js';
 
@@ -198,15 +198,22 @@ describe.each(DATABASE_KINDS)('throttled guessing on %s', (kind) => {
 
   it('answers RATE_LIMITED as 429 with Retry-After at the gateway, and as valid:false at /v1/verify', async () => {
     const remoteAddress = '203.0.113.77';
+    // One gateway asks both routes: its verifier key and its address are the one source.
+    const asVerifier = await verifierHeaders(h.services, acme.tenantId);
     const authorize = (token: string) =>
-      h.app.inject({ method: 'GET', url: '/v1/authorize', remoteAddress, headers: { authorization: `Bearer ${token}`, 'x-original-uri': '/orders', 'x-original-method': 'GET' } });
+      h.app.inject({
+        method: 'GET',
+        url: '/v1/authorize',
+        remoteAddress,
+        headers: { authorization: `Bearer ${token}`, 'x-latchkey-verifier': asVerifier.authorization.slice('Bearer '.length), 'x-original-uri': '/orders', 'x-original-method': 'GET' },
+      });
     for (let i = 0; i < 30; i++) expect((await authorize(unknownToken())).statusCode).toBe(401);
     const res = await authorize(unknownToken());
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.headers['x-latchkey-code']).toBe('RATE_LIMITED');
     expect(res.json().error).toMatchObject({ code: 'RATE_LIMITED', message: 'Too many failed attempts; try again later. (RATE_LIMITED)' });
-    const verified = await h.app.inject({ method: 'POST', url: '/v1/verify', remoteAddress, payload: { token: unknownToken() } });
+    const verified = await h.app.inject({ method: 'POST', url: '/v1/verify', remoteAddress, headers: asVerifier, payload: { token: unknownToken() } });
     expect(verified.statusCode).toBe(200);
     expect(verified.json()).toEqual({ valid: false, code: 'RATE_LIMITED', message: 'Too many failed attempts; try again later.' });
   });

@@ -27,10 +27,15 @@ export interface VerifyContext {
   permission?: string | undefined;
   sourceIp: string | null;
   userAgent: string | null;
-  /** The verifier key that asked (null or absent: none authenticated); with sourceIp, the source failures are limited per. */
-  verifierKeyId?: string | null;
   /** Extra facts for the access record (e.g. the management route a key called). */
   detail?: Record<string, string>;
+  /**
+   * The asking verifier's tenant: a key of any other tenant answers exactly as an unknown key
+   * (and leaves no record in that tenant). Unset: any tenant's key (open mode, the management API).
+   */
+  tenantId?: string;
+  /** The asking verifier's access key ID (per-source limits key on it with sourceIp); null/unset without one. */
+  verifierKeyId?: string | null;
 }
 
 export type VerifyOutcome =
@@ -164,13 +169,14 @@ export class VerificationService {
   }
 
   private checkSigned(
-    key: CachedKey | null,
+    found: CachedKey | null,
     parsed: ParsedSignedRequest,
     claimed: 'sigv4' | 'tc3',
     context: VerifyContext,
     rules: SigningRules,
     now: Date,
   ): VerifyOutcome | Promise<VerifyOutcome> {
+    const key = inScope(found, context);
     if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
     const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
@@ -194,8 +200,9 @@ export class VerificationService {
     const accessKeyId = failure.accessKeyId;
     if (accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
-    const record = (key: CachedKey | null): VerifyOutcome => {
-      // Counted alike whether the key exists, so the throttle cannot tell which key IDs do.
+    const record = (found: CachedKey | null): VerifyOutcome => {
+      const key = inScope(found, context);
+      // Counted alike whether the key exists (or is another tenant's), so the throttle cannot tell which key IDs do.
       if (!key) return this.throttled(null, accessKeyId, failure.code, claimed, context, now) ?? refused;
       return this.decide(key, failure.code, scheme, claimed, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
     };
@@ -204,7 +211,8 @@ export class VerificationService {
     return record(cached);
   }
 
-  private checkBearer(key: CachedKey | null, accessKeyId: string, secret: string, context: VerifyContext): VerifyOutcome {
+  private checkBearer(found: CachedKey | null, accessKeyId: string, secret: string, context: VerifyContext): VerifyOutcome {
+    const key = inScope(found, context);
     const now = this.clock.now();
     if (!key) return this.throttled(null, accessKeyId, 'KEY_NOT_FOUND', 'bearer', context, now) ?? KEY_NOT_FOUND;
     const matches = this.secretMatches(key, sha256Bytes(secret), now);
@@ -271,6 +279,11 @@ export class VerificationService {
     const previous = constantTimeEqualBytes(key.digests.previous ?? key.digests.current, digest);
     return current || (previousLive && previous);
   }
+}
+
+/** A key the asking verifier may see: another tenant's key is treated as no key at all. */
+function inScope(key: CachedKey | null, context: VerifyContext): CachedKey | null {
+  return key !== null && context.tenantId !== undefined && key.key.tenantId !== context.tenantId ? null : key;
 }
 
 /** The answers that name no key, made once. */

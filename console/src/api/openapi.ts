@@ -252,6 +252,8 @@ export interface paths {
                         /** @description Default api */
                         type?: "access" | "api";
                         userId?: string;
+                        /** @description A verifier key: an api key narrowed to the tenant's Verifier role (only latchkey:verify, the role is created on first use), for an API or gateway that asks /v1/verify or /v1/authorize. Not with type access, roleIds or groupIds. */
+                        verifier?: boolean;
                     };
                 };
             };
@@ -390,6 +392,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -500,6 +504,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -622,6 +628,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -852,6 +860,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -975,6 +985,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -1891,7 +1903,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2007,7 +2022,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2123,7 +2141,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2239,7 +2260,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2355,7 +2379,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         options: {
             parameters: {
                 query?: never;
@@ -2472,7 +2499,10 @@ export interface paths {
             };
         };
         head?: never;
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts) */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4428,7 +4458,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a bearer token or a signed request (AWS SigV4, Tencent TC3). Expected failures are 200 with valid=false and a code. */
+        /**
+         * Verify a bearer token or a signed request (AWS SigV4, Tencent TC3). Expected failures are 200 with valid=false and a code.
+         * @description Callers are verifiers: Authorization: Bearer <token of an access key of your tenant holding latchkey:verify> (unless the server runs with LATCHKEY_VERIFY_AUTH=open). A verifier sees only its tenant's keys: any other key answers as an unknown one. context (the end client's address and agent) is taken from verifiers only.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4509,6 +4542,38 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4556,6 +4621,8 @@ export interface components {
             type: "access" | "api";
             /** Format: date-time */
             updatedAt: string;
+            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+            verifier: boolean;
         };
         AccessRecord: {
             accessKeyId: string;
