@@ -23,6 +23,7 @@ import { policyRoutes } from './routes/policy.js';
 import { roleRoutes } from './routes/roles.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { totpRoutes } from './routes/totp.js';
+import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 import { authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   roleRoutes(app, deps);
   policyRoutes(app, deps);
   accessKeyRoutes(app, deps);
+  usageRoutes(app, deps);
   verifyRoutes(app, deps);
   await authorizeRoutes(app, deps);
   auditRoutes(app, deps);
