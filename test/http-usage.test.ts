@@ -112,7 +112,7 @@ describe('HTTP usage (sqlite)', () => {
     await h.services.recorder.flush();
     const alertAt = new Date(h.clock.now().getTime() - HOUR);
     await h.store.audit.insert({
-      id: generateId('audit'),
+      id: generateId('auditEvent'),
       tenantId: t.tenantId,
       actorId: null,
       actorKeyId: null,
