@@ -5,7 +5,8 @@
  * bytes per key (its rings, 24 h of minute rows and the retention period of hour rows).
  *
  *   npm run bench:usage -- [--attempts 10000000] [--keys 1000] [--rate 1000] [--flush-ms 500]
- *                          [--failure-rate 0.02] [--postgres postgres://…]
+ *                          [--failure-rate 0.02] [--postgres postgres://… [--skip-sqlite]]
+ * A PostgreSQL database given here should be empty: the bench migrates it and adds its keys.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'flush-ms': { type: 'string', default: '500' },
     'failure-rate': { type: 'string', default: '0.02' },
     postgres: { type: 'string' },
+    'skip-sqlite': { type: 'boolean', default: false },
   },
 });
 const ATTEMPTS = Number(values.attempts);
@@ -154,6 +156,7 @@ async function run(kind: 'sqlite' | 'postgres', databaseUrl: string | null): Pro
   }
 }
 
-const results = [await run('sqlite', null)];
+const results: Record<string, unknown>[] = [];
+if (!values['skip-sqlite']) results.push(await run('sqlite', null));
 if (values.postgres) results.push(await run('postgres', values.postgres));
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
