@@ -84,6 +84,8 @@ async function run(kind: 'sqlite' | 'postgres', databaseUrl: string | null): Pro
     const start = Date.UTC(2031, 0, 1);
     const perFlush = Math.max(1, Math.round((RATE * FLUSH_MS) / 1000));
     const started = performance.now();
+    // Process CPU (every thread, the SQLite writer's worker included): what usage data costs the server per attempt.
+    const cpuBefore = process.cpuUsage();
     let flushMs = 0;
     // A cheap deterministic spread over keys and outcomes (xorshift), so runs compare.
     let seed = 0x2545f491;
@@ -120,6 +122,7 @@ async function run(kind: 'sqlite' | 'postgres', databaseUrl: string | null): Pro
     }
     await recorder.close();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const after = await sizes();
 
     // Steady state per key: full rings, 24 h of minute rows and the retention of hour rows, one row per code in use.
@@ -139,6 +142,7 @@ async function run(kind: 'sqlite' | 'postgres', databaseUrl: string | null): Pro
       flushes: Math.ceil(ATTEMPTS / perFlush),
       seconds: +seconds.toFixed(1),
       writerSharePercent: +((flushMs / 1000 / seconds) * 100).toFixed(1),
+      cpuMicrosPerAttempt: +((cpu.user + cpu.system) / ATTEMPTS).toFixed(2),
       growthMB: +((after.total - before.total) / MB).toFixed(2),
       tables: Object.fromEntries(
         Object.entries(after.tables).map(([name, t]) => [name, { rows: t.rows, MB: +(t.bytes / MB).toFixed(2), bytesPerRow: t.rows ? Math.round(t.bytes / t.rows) : 0 }]),
