@@ -39,6 +39,12 @@ describe('loadConfig defaults', () => {
       signatureMaxSkewSeconds: 300,
       storageMaxSkewSeconds: 900,
       accessLog: null,
+      guessWindowSeconds: 60,
+      guessSourceLimit: 30,
+      guessKeyLimit: 60,
+      guessAlertFailures: 100,
+      guessAlertWindowSeconds: 600,
+      guessTracked: 50_000,
     });
   });
 
@@ -90,6 +96,12 @@ describe('loadConfig values', () => {
       LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: '120',
       LATCHKEY_STORAGE_MAX_SKEW_SECONDS: '600',
       LATCHKEY_ACCESS_LOG: '/var/log/latchkey/access.jsonl',
+      LATCHKEY_GUESS_WINDOW_SECONDS: '30',
+      LATCHKEY_GUESS_SOURCE_LIMIT: '5',
+      LATCHKEY_GUESS_KEY_LIMIT: '10',
+      LATCHKEY_GUESS_ALERT_FAILURES: '50',
+      LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: '300',
+      LATCHKEY_GUESS_TRACKED: '5000',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -113,6 +125,12 @@ describe('loadConfig values', () => {
       signatureMaxSkewSeconds: 120,
       storageMaxSkewSeconds: 600,
       accessLog: '/var/log/latchkey/access.jsonl',
+      guessWindowSeconds: 30,
+      guessSourceLimit: 5,
+      guessKeyLimit: 10,
+      guessAlertFailures: 50,
+      guessAlertWindowSeconds: 300,
+      guessTracked: 5000,
     });
     expect(config.masterKey?.equals(key)).toBe(true);
   });
@@ -179,6 +197,13 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '3601'],
     ['LATCHKEY_STORAGE_MAX_SKEW_SECONDS', '15m'],
     ['LATCHKEY_ACCESS_LOG', '/var/log/access\n.jsonl'],
+    ['LATCHKEY_GUESS_WINDOW_SECONDS', '0'],
+    ['LATCHKEY_GUESS_WINDOW_SECONDS', '3601'],
+    ['LATCHKEY_GUESS_SOURCE_LIMIT', '0'],
+    ['LATCHKEY_GUESS_KEY_LIMIT', 'many'],
+    ['LATCHKEY_GUESS_ALERT_FAILURES', '0'],
+    ['LATCHKEY_GUESS_ALERT_WINDOW_SECONDS', '30'],
+    ['LATCHKEY_GUESS_TRACKED', '999'],
   ];
 
   it.each(bad)('stops on %s=%j with one error naming the variable', (name, value) => {
@@ -205,6 +230,12 @@ describe('loadConfig refusals', () => {
   it('covers every setting that can be wrong', () => {
     const named = new Set(bad.map(([name]) => name));
     for (const name of Object.keys(SETTINGS)) if (name !== 'LATCHKEY_DATA_DIR') expect(named, name).toContain(name);
+  });
+
+  it('refuses an alert window shorter than the guessing window, naming both', () => {
+    const error = refusal({ LATCHKEY_GUESS_WINDOW_SECONDS: '120', LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: '60' });
+    expect(error.variable).toBe('LATCHKEY_GUESS_ALERT_WINDOW_SECONDS');
+    expect(error.message).toBe('LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: must be at least LATCHKEY_GUESS_WINDOW_SECONDS (120), got 60');
   });
 
   it('needs a sender address to send mail', () => {

@@ -33,6 +33,13 @@ export interface Config {
   storageMaxSkewSeconds: number;
   /** Where every verification attempt goes as a JSON line: 'stdout', an absolute file path, or null. */
   accessLog: string | null;
+  /** Throttled guessing (LATCHKEY_GUESS_*): see GuessSettings in src/services/guess-guard.ts. */
+  guessWindowSeconds: number;
+  guessSourceLimit: number;
+  guessKeyLimit: number;
+  guessAlertFailures: number;
+  guessAlertWindowSeconds: number;
+  guessTracked: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +84,12 @@ export const SETTINGS: Record<string, Setting> = {
     doc: 'Every verification attempt as one JSON line, to stdout or appended to this file path (the only place that keeps them all; see Usage data).',
     default: '(unset: no stream)',
   },
+  LATCHKEY_GUESS_WINDOW_SECONDS: { doc: 'Window the two guessing limits below count failed verifications in (sliding).', default: '60' },
+  LATCHKEY_GUESS_SOURCE_LIMIT: { doc: 'Failed verifications one source (verifier key and end-client IP) may make per window; further failures answer RATE_LIMITED.', default: '30' },
+  LATCHKEY_GUESS_KEY_LIMIT: { doc: 'Failed verifications naming one key ID (existing or not) per window, from all sources; further failures answer RATE_LIMITED.', default: '60' },
+  LATCHKEY_GUESS_ALERT_FAILURES: { doc: 'Failed verifications against one key within the alert window that raise key.under_attack (bell, mail, audit; once per key per hour).', default: '100' },
+  LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: { doc: 'The alert window.', default: '600' },
+  LATCHKEY_GUESS_TRACKED: { doc: 'Sources, and key IDs, whose failures each process keeps count of (least recently failing dropped first).', default: '50000' },
 };
 
 /** The bad value as a JSON string, so a line break or escape in it cannot split or forge the error line. */
@@ -166,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
     accessLog: accessLogOf(env.LATCHKEY_ACCESS_LOG),
+    ...guessSettingsOf(env),
   });
 }
 
@@ -176,6 +190,23 @@ function accessLogOf(raw: string | undefined): string | null {
   if (value === 'stdout') return value;
   if ([...value].some((c) => c.charCodeAt(0) < 0x20)) throw new ConfigError('LATCHKEY_ACCESS_LOG', `must be stdout or a file path, got ${quote(raw)}`);
   return resolve(value);
+}
+
+/** The guessing thresholds; an alert window shorter than the limits' window would alert on less than they throttle. */
+function guessSettingsOf(env: NodeJS.ProcessEnv) {
+  const guessWindowSeconds = integer(env, 'LATCHKEY_GUESS_WINDOW_SECONDS', 1, 3600);
+  const guessAlertWindowSeconds = integer(env, 'LATCHKEY_GUESS_ALERT_WINDOW_SECONDS', 1, 86_400);
+  if (guessAlertWindowSeconds < guessWindowSeconds) {
+    throw new ConfigError('LATCHKEY_GUESS_ALERT_WINDOW_SECONDS', `must be at least LATCHKEY_GUESS_WINDOW_SECONDS (${guessWindowSeconds}), got ${guessAlertWindowSeconds}`);
+  }
+  return {
+    guessWindowSeconds,
+    guessSourceLimit: integer(env, 'LATCHKEY_GUESS_SOURCE_LIMIT', 1, 1_000_000),
+    guessKeyLimit: integer(env, 'LATCHKEY_GUESS_KEY_LIMIT', 1, 1_000_000),
+    guessAlertFailures: integer(env, 'LATCHKEY_GUESS_ALERT_FAILURES', 1, 100_000_000),
+    guessAlertWindowSeconds,
+    guessTracked: integer(env, 'LATCHKEY_GUESS_TRACKED', 1000, 10_000_000),
+  };
 }
 
 /** The SMTP URL's password must not reach a log line, so its errors never repeat the value. */

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadMasterKey, MasterKeyError, masterKeyFingerprint, readMasterKeyIfPresent } from './crypto/master-key.js';
 import type { App } from './http/app-types.js';
+import type { GuessSettings } from './services/guess-guard.js';
 import { createServices, type MailSettings, type Services } from './services/services.js';
 import type { SigningSettings } from './services/signing-rules.js';
 import { createStore, type Store } from './store/store.js';
@@ -20,6 +21,18 @@ export function mailSettingsOf(config: Readonly<Config>): MailSettings {
 /** The signed-request part of the configuration, as createServices takes it. */
 export function signingSettingsOf(config: Readonly<Config>): SigningSettings {
   return { maxSkewSeconds: config.signatureMaxSkewSeconds, s3MaxSkewSeconds: config.storageMaxSkewSeconds };
+}
+
+/** The throttled-guessing part of the configuration, as createServices takes it. */
+export function guessSettingsOf(config: Readonly<Config>): GuessSettings {
+  return {
+    windowSeconds: config.guessWindowSeconds,
+    sourceLimit: config.guessSourceLimit,
+    keyLimit: config.guessKeyLimit,
+    alertFailures: config.guessAlertFailures,
+    alertWindowSeconds: config.guessAlertWindowSeconds,
+    tracked: config.guessTracked,
+  };
 }
 
 /** Name of the stored fingerprint of the master key (see masterKeyFingerprint). */
@@ -82,6 +95,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     accessLog: config.accessLog,
     mail: mailSettingsOf(config),
     reminderIntervalMs: config.reminderIntervalSeconds * 1000,
+    guess: guessSettingsOf(config),
   });
   if (options.background !== false) {
     if (config.smtpUrl === null) {

@@ -90,6 +90,7 @@ const OTHER_TABLES = new Set([
   'notifications.markRead',
   'notifications.markAllRead',
   'audit.record',
+  'audit.recordBySystem',
   'audit.refusable',
   'audit.list',
   'reminders.run',
@@ -100,6 +101,7 @@ const OTHER_TABLES = new Set([
  * too). They are reached only through the public methods above, whose cases cover their writes.
  */
 const INTERNAL = new Set([
+  'audit.insert',
   'keys.createKey',
   'keys.updateKey',
   'keys.rotateKey',

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
-import { AppError } from '../core/errors.js';
+import { AppError, ERROR_CATALOG, StoreBusyError } from '../core/errors.js';
 import { MasterKeyError } from '../crypto/master-key.js';
 import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
@@ -120,6 +120,7 @@ const PG_REFUSED = new Set(['3D000', '28P01', '28000']);
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof MasterKeyError) return error.message;
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
+  if (error instanceof StoreBusyError) return `STORE_BUSY: ${ERROR_CATALOG.STORE_BUSY.message}`;
   const message = error instanceof Error ? error.message : String(error);
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {

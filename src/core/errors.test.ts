@@ -28,6 +28,7 @@ describe('error catalog', () => {
     expect(statusOf('NOT_FOUND')).toBe(404);
     expect(statusOf('KEY_LIMIT_REACHED')).toBe(409);
     expect(statusOf('STORE_UNAVAILABLE')).toBe(503);
+    expect(statusOf('STORE_BUSY')).toBe(503);
     expect(statusOf('INTERNAL')).toBe(500);
   });
 });

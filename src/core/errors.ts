@@ -55,7 +55,12 @@ export const ERROR_CATALOG = {
   STEP_UP_CODE_EXPIRED: { status: 400, message: 'There is no valid verification code: request a new one.' },
   TOTP_CODE_INVALID: { status: 400, message: 'The code from the authenticator app is not correct.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts. Wait and try again.' },
+  RATE_LIMITED: { status: 429, message: 'Too many failed attempts; try again later.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The database is unreachable.' },
+  STORE_BUSY: {
+    status: 503,
+    message: 'The database is locked by another process writing to it (a Latchkey server or CLI command) and stayed locked too long; try again in a moment.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -72,6 +77,17 @@ export class AppError extends Error {
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.details = details;
+  }
+}
+
+/**
+ * The database stayed locked by another writer past the time a request may wait for it (SQLite
+ * with another process writing). Thrown by the store; the HTTP layer answers 503 STORE_BUSY.
+ */
+export class StoreBusyError extends Error {
+  constructor(waitedMs: number, options?: { cause?: unknown }) {
+    super(`The database stayed locked by another writer for ${Math.round(waitedMs)} ms.`, options);
+    this.name = 'StoreBusyError';
   }
 }
 

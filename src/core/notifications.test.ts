@@ -11,6 +11,8 @@ import {
   notificationMail,
   reminderDue,
   sameSet,
+  underAttackRecipients,
+  keyUnderAttack,
   userRolesChanged,
 } from './notifications.js';
 
@@ -104,5 +106,23 @@ describe('set helpers', () => {
     expect(membershipChanges(['a', 'b'], ['b', 'c'])).toEqual({ added: ['c'], removed: ['a'] });
     expect(sameSet(['a', 'b'], ['b', 'a'])).toBe(true);
     expect(sameSet(['a'], ['a', 'b'])).toBe(false);
+  });
+});
+
+describe('key.under_attack', () => {
+  it('goes to the owner and the active admins once each', () => {
+    expect(underAttackRecipients([ann.id, 'usr_zed'], mo.id)).toEqual([ann.id, mo.id, 'usr_zed']);
+    expect(underAttackRecipients([ann.id], ann.id)).toEqual([ann.id]);
+  });
+
+  it('says how many failures, in what window and from where, and what to do', () => {
+    const content = keyUnderAttack(key, { failures: 100, windowMs: 600_000, topSourceIp: '192.0.2.1', topSourceFailures: 97 });
+    expect(content.kind).toBe('key.under_attack');
+    expect(content.title).toBe('Access key “billing-sync” is under attack');
+    expect(content.body).toContain('100 failed verifications named the access key LKAAAAAAAAAAAAAAAAAA (“billing-sync”) within 10 minutes.');
+    expect(content.body).toContain('Most came from 192.0.2.1 (97).');
+    expect(content.body).toContain('rotate the key');
+    expect(content.data).toEqual({ accessKeyId: key.accessKeyId, failures: '100', windowSeconds: '600', topSourceIp: '192.0.2.1' });
+    expect(keyUnderAttack(key, { failures: 5, windowMs: 90_000, topSourceIp: null, topSourceFailures: 0 }).body).toContain('within 90 seconds. Further');
   });
 });

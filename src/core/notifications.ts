@@ -5,9 +5,9 @@
  *
  * No text built here ever holds a secret or a code: only names, IDs, states and dates.
  */
-export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin';
+export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack'];
 
 export interface NotificationContent {
   kind: NotificationKind;
@@ -132,6 +132,35 @@ export function keyExpiring(key: KeyRef & { expiresAt: Date; owner: { name: stri
       `The access key ${key.accessKeyId} (“${key.name}”), owned by ${key.owner.name} <${key.owner.email}>, expires on ${at}. ` +
       'Requests that use it will fail from then on: extend its expiry, or create a new key and move to it before then.',
     data: { accessKeyId: key.accessKeyId, expiresAt: key.expiresAt.toISOString() },
+  };
+}
+
+/** key.under_attack goes to the key's owner and the tenant's active admins, once each. */
+export function underAttackRecipients(activeAdminIds: readonly string[], ownerId: string): string[] {
+  return [...new Set([...activeAdminIds, ownerId])].sort();
+}
+
+/** "10 minutes", "1 minute", "90 seconds": a window as people say it. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 60 !== 0) return `${seconds} seconds`;
+  const minutes = seconds / 60;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/**
+ * A burst of failed verifications against one key. Says how many, in what window, and where most
+ * came from; never what was tried (no secret or token is ever known here).
+ */
+export function keyUnderAttack(key: KeyRef, attack: { failures: number; windowMs: number; topSourceIp: string | null; topSourceFailures: number }): NotificationContent {
+  const source = attack.topSourceIp === null ? '' : ` Most came from ${attack.topSourceIp} (${attack.topSourceFailures}).`;
+  return {
+    kind: 'key.under_attack',
+    title: `Access key “${key.name}” is under attack`,
+    body:
+      `${attack.failures} failed verifications named the access key ${key.accessKeyId} (“${key.name}”) within ${duration(attack.windowMs)}.${source} ` +
+      'Further failures are answered RATE_LIMITED; requests with the right secret keep working. If the secret may have leaked, rotate the key.',
+    data: { accessKeyId: key.accessKeyId, failures: String(attack.failures), windowSeconds: String(Math.round(attack.windowMs / 1000)), topSourceIp: attack.topSourceIp },
   };
 }
 

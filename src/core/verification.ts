@@ -16,6 +16,7 @@ export const VERIFY_CODES = [
   'TENANT_DISABLED',
   'PERMISSION_DENIED',
   'SIGNATURE_REPLAYED',
+  'RATE_LIMITED',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
@@ -70,4 +71,5 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   TENANT_DISABLED: 'The tenant is disabled.',
   PERMISSION_DENIED: 'The access key does not hold the requested permission.',
   SIGNATURE_REPLAYED: 'This signed request was already used; sign each request anew.',
+  RATE_LIMITED: 'Too many failed attempts; try again later.',
 };

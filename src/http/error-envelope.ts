@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOG, type ErrorCode } from '../core/errors.js';
+import { AppError, ERROR_CATALOG, StoreBusyError, type ErrorCode } from '../core/errors.js';
 
 /** The one envelope every error leaves in: {"error": {code, message, requestId}}. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message?: string, details?: Record<string, unknown>) {
@@ -44,6 +44,8 @@ export function classify(error: unknown, isUnavailable: (e: unknown) => boolean)
       return { code: 'UNSUPPORTED_MEDIA_TYPE' };
   }
   if (error instanceof SyntaxError && fe.statusCode === 400) return { code: 'MALFORMED_JSON' };
+  // Before isUnavailable: a lock held elsewhere is an outage too, but one worth telling apart.
+  if (error instanceof StoreBusyError) return { code: 'STORE_BUSY' };
   if (isUnavailable(error)) return { code: 'STORE_UNAVAILABLE' };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { code: 'BAD_REQUEST', message: fe.message };
   return { code: 'INTERNAL' };

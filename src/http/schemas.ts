@@ -229,7 +229,7 @@ export const AuditEventSchema = Type.Object(
 export const NotificationSchema = Type.Object(
   {
     id: Type.String(),
-    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed or key.changed_by_admin' }),
+    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack' }),
     title: Type.String(),
     body: Type.String(),
     data: Type.Record(Type.String(), Type.Unknown(), { description: 'What it is about: accessKeyId, groupId, roleId …' }),

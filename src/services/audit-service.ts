@@ -47,20 +47,25 @@ export class AuditService {
 
   /** One event; with `tx`, it commits with the change it records (or not at all). */
   async record(actor: AuditActor, entry: AuditEntry, tx?: Tx): Promise<void> {
+    await this.insert({ tenantId: actor.tenantId, actorId: actor.user?.id ?? null, actorKeyId: actor.accessKeyId, ip: actor.ip, via: auditVia(actor.via) }, entry, tx);
+  }
+
+  /** An event Latchkey raised by itself (no person, key or address acted): the log shows the actor as "system". */
+  async recordBySystem(tenantId: string, entry: AuditEntry, tx?: Tx): Promise<void> {
+    await this.insert({ tenantId, actorId: null, actorKeyId: null, ip: null, via: null }, entry, tx);
+  }
+
+  private async insert(by: Pick<AuditEvent, 'tenantId' | 'actorId' | 'actorKeyId' | 'ip' | 'via'>, entry: AuditEntry, tx?: Tx): Promise<void> {
     const at = this.clock.now();
     const event: AuditEvent = {
       id: this.nextId(at.getTime()),
-      tenantId: actor.tenantId,
-      actorId: actor.user?.id ?? null,
-      actorKeyId: actor.accessKeyId,
+      ...by,
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,
       result: entry.result ?? 'success',
-      ip: actor.ip,
       at,
       details: entry.details ? scrub(entry.details) : null,
-      via: auditVia(actor.via),
     };
     await (tx ?? this.store).audit.insert(event);
   }

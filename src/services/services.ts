@@ -7,6 +7,7 @@ import { AccessRecorder } from './access-recorder.js';
 import { AuditService } from './audit-service.js';
 import { AuthService } from './auth-service.js';
 import { ExpiryReminders } from './expiry-reminders.js';
+import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeysService } from './keys-service.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -19,6 +20,7 @@ import { StepUpService } from './step-up-service.js';
 import { TenantsService } from './tenants-service.js';
 import { TotpService } from './totp-service.js';
 import { UsageService } from './usage-service.js';
+import { UnderAttackAlerts } from './under-attack-alerts.js';
 import { UsersService } from './users-service.js';
 import { VerificationService } from './verification-service.js';
 
@@ -51,6 +53,8 @@ export interface ServicesOptions {
   reminderIntervalMs?: number;
   /** How often the mail sender looks at the outbox for mail queued by other processes or due a retry. */
   mailPollMs?: number;
+  /** Throttled guessing thresholds (LATCHKEY_GUESS_*; default DEFAULT_GUESS_SETTINGS). */
+  guess?: GuessSettings;
 }
 
 /** The database as the HTTP layer and the CLI may see it: its name and health, never its repositories. */
@@ -79,6 +83,10 @@ export interface Services {
   stepUp: StepUpService;
   notifications: NotificationsService;
   reminders: ExpiryReminders;
+  /** Failed verifications counted per source and key ID (RATE_LIMITED). */
+  guesses: GuessGuard;
+  /** key.under_attack alerts being written (`settled()` waits for them). */
+  underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
   mailSender: MailSender | null;
   /** Starts background work: change polling, hourly purges, expiry reminders and the mail sender. */
@@ -124,6 +132,11 @@ export function createServices(options: ServicesOptions): Services {
   const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
   const keys = new KeysService({ store, clock, audit, masterKey, stepUp, notifications });
   const reminders = new ExpiryReminders({ store, clock, logger, notifications });
+  const underAttack = new UnderAttackAlerts({ store, clock, logger, audit, notifications });
+  const guesses: GuessGuard = new GuessGuard({
+    settings: options.guess ?? DEFAULT_GUESS_SETTINGS,
+    onAttack: (key, attack) => underAttack.raise(key, attack, () => guesses.alertFailed(key.accessKeyId)),
+  });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
     reminding ??= reminders
@@ -143,6 +156,8 @@ export function createServices(options: ServicesOptions): Services {
     stepUp,
     notifications,
     reminders,
+    guesses,
+    underAttack,
     mailSender,
     auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp }),
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
@@ -150,7 +165,7 @@ export function createServices(options: ServicesOptions): Services {
     roles: new RolesService({ store, clock, audit, notifications }),
     keys,
     usage: new UsageService({ store, clock, keys }),
-    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing }),
+    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing, guesses }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {
@@ -176,6 +191,7 @@ export function createServices(options: ServicesOptions): Services {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
       await reminding;
+      await underAttack.settled();
       await mailSender?.stop();
       await recorder.close();
       stopEvicting();

@@ -11,6 +11,7 @@ import type { Clock } from './actor.js';
 import type { AccessRecorder } from './access-recorder.js';
 import { bearerToken, carriesSignature, claimedScheme, headerValue, type Credential, type CredentialScheme, type RequestCredential } from './credential.js';
 import type { CachedKey, KeyCache } from './key-cache.js';
+import type { GuessGuard } from './guess-guard.js';
 import { ReplayGuard } from './replay-guard.js';
 import { signatureMatches } from './signing-keys.js';
 import { signingRules, type SigningRules, type SigningSettings } from './signing-rules.js';
@@ -26,6 +27,8 @@ export interface VerifyContext {
   permission?: string | undefined;
   sourceIp: string | null;
   userAgent: string | null;
+  /** The verifier key that asked (null or absent: none authenticated); with sourceIp, the source failures are limited per. */
+  verifierKeyId?: string | null;
   /** Extra facts for the access record (e.g. the management route a key called). */
   detail?: Record<string, string>;
 }
@@ -51,6 +54,8 @@ export type VerifyOutcome =
       /** The exact reason, kept in the access record. */
       reason: VerifyCode;
       key: CachedKey | null;
+      /** With code RATE_LIMITED: when this source and key are below their limits again, if nothing fails meanwhile. */
+      retryAfterSeconds?: number;
       /**
        * Set when nothing was verified (code MALFORMED, no record): the request carried no
        * credential ('absent': no Authorization header, no presigned URL), an Authorization header
@@ -70,6 +75,8 @@ export interface VerificationOptions {
   store: Store;
   /** Clock skew allowed to signed requests (LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS, LATCHKEY_STORAGE_MAX_SKEW_SECONDS). */
   signing: SigningSettings;
+  /** Limits failed verifications per source and key ID (RATE_LIMITED); without it nothing is throttled. */
+  guesses?: GuessGuard;
 }
 
 /**
@@ -91,6 +98,7 @@ export class VerificationService {
   /** Latchkey's management API: strict rules whatever service the client names. */
   private readonly managementRules: SigningRules;
   private readonly recordId = timeOrderedIdSource('accessRecord');
+  private readonly guesses: GuessGuard | null;
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
@@ -100,6 +108,7 @@ export class VerificationService {
     this.replay = new ReplayGuard({ store: options.store });
     this.tenantRules = signingRules(options.signing, 'by-service');
     this.managementRules = signingRules(options.signing, 'strict');
+    this.guesses = options.guesses ?? null;
   }
 
   /**
@@ -135,8 +144,8 @@ export class VerificationService {
     const parsed = parseToken(token);
     if (!parsed.ok) return MALFORMED;
     const cached = this.keys.peek(parsed.accessKeyId);
-    if (cached === undefined) return this.keys.get(parsed.accessKeyId).then((key) => this.checkBearer(key, parsed.secret, context));
-    return this.checkBearer(cached, parsed.secret, context);
+    if (cached === undefined) return this.keys.get(parsed.accessKeyId).then((key) => this.checkBearer(key, parsed.accessKeyId, parsed.secret, context));
+    return this.checkBearer(cached, parsed.accessKeyId, parsed.secret, context);
   }
 
   /**
@@ -162,7 +171,7 @@ export class VerificationService {
     rules: SigningRules,
     now: Date,
   ): VerifyOutcome | Promise<VerifyOutcome> {
-    if (!key) return SIGNED_KEY_NOT_FOUND[claimed];
+    if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
     const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
     const recorded = { ...context, detail: scopeDetail(parsed, context.detail, matched ? null : 'SIGNATURE_MISMATCH') };
@@ -182,20 +191,22 @@ export class VerificationService {
    */
   private refuseSigned(failure: SigningFailure, claimed: 'sigv4' | 'tc3', context: VerifyContext, now: Date): VerifyOutcome | Promise<VerifyOutcome> {
     const refused = SIGNING_REFUSALS[claimed][failure.code];
-    if (failure.accessKeyId === undefined || failure.scheme === undefined) return refused;
+    const accessKeyId = failure.accessKeyId;
+    if (accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
     const record = (key: CachedKey | null): VerifyOutcome => {
-      if (!key) return refused;
+      // Counted alike whether the key exists, so the throttle cannot tell which key IDs do.
+      if (!key) return this.throttled(null, accessKeyId, failure.code, claimed, context, now) ?? refused;
       return this.decide(key, failure.code, scheme, claimed, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
     };
-    const cached = this.keys.peek(failure.accessKeyId);
-    if (cached === undefined) return this.keys.get(failure.accessKeyId).then(record, () => refused);
+    const cached = this.keys.peek(accessKeyId);
+    if (cached === undefined) return this.keys.get(accessKeyId).then(record, () => refused);
     return record(cached);
   }
 
-  private checkBearer(key: CachedKey | null, secret: string, context: VerifyContext): VerifyOutcome {
-    if (!key) return KEY_NOT_FOUND;
+  private checkBearer(key: CachedKey | null, accessKeyId: string, secret: string, context: VerifyContext): VerifyOutcome {
     const now = this.clock.now();
+    if (!key) return this.throttled(null, accessKeyId, 'KEY_NOT_FOUND', 'bearer', context, now) ?? KEY_NOT_FOUND;
     const matches = this.secretMatches(key, sha256Bytes(secret), now);
     return this.decide(key, matches ? null : 'SECRET_MISMATCH', 'bearer', 'bearer', context, now);
   }
@@ -208,6 +219,8 @@ export class VerificationService {
   private decide(key: CachedKey, credentialFailure: VerifyCode | null, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
     const authenticated = reason === null || reason === 'PERMISSION_DENIED';
+    const limited = reason === null ? null : this.throttled(key, key.key.accessKeyId, reason, claimed, context, now);
+    // A throttled attempt is counted under RATE_LIMITED with its exact reason, not stored one by one.
     this.recorder.record(
       {
         id: this.recordId(now.getTime()),
@@ -215,15 +228,17 @@ export class VerificationService {
         accessKeyId: key.key.accessKeyId,
         at: now,
         outcome: reason === null ? 'success' : 'failure',
-        code: reason,
+        code: limited === null ? reason : 'RATE_LIMITED',
         sourceIp: context.sourceIp,
         userAgent: context.userAgent === null ? null : context.userAgent.slice(0, 512),
         scheme,
         permission: context.permission ?? null,
-        detail: context.detail ?? null,
+        detail: limited === null || reason === null ? (context.detail ?? null) : { ...context.detail, failed: reason },
       },
       authenticated,
+      limited === null,
     );
+    if (limited !== null) return limited;
     if (reason !== null) return { valid: false, scheme: claimed, code: publicCode(reason), reason, key };
     return {
       valid: true,
@@ -236,6 +251,17 @@ export class VerificationService {
       expiresAt: key.key.expiresAt,
       key,
     };
+  }
+
+  /**
+   * Throttled guessing (see GuessGuard): a failure while its source or key ID is over its limit
+   * answers RATE_LIMITED (whether the key exists or not, so the answer still tells no key IDs);
+   * null: answer it as it is. Only ever asked about failures, so a right secret always passes.
+   */
+  private throttled(key: CachedKey | null, accessKeyId: string, reason: VerifyCode, claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome | null {
+    const retryMs = this.guesses?.failed(reason, accessKeyId, context, now, key?.key ?? null) ?? null;
+    if (retryMs === null) return null;
+    return { valid: false, scheme: claimed, code: 'RATE_LIMITED', reason, key, retryAfterSeconds: Math.ceil(retryMs / 1000) };
   }
 
   private secretMatches(key: CachedKey, digest: Buffer, now: Date): boolean {

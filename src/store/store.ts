@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { join } from 'node:path';
 import type { StoreDialect } from './dialects/dialect.js';
 import { createPostgresDialect } from './dialects/postgres.js';
@@ -95,25 +95,30 @@ export function createStore(options: StoreOptions): Store {
     ? createPostgresDialect(options.databaseUrl, options.poolSize === undefined ? {} : { poolSize: options.poolSize })
     : createSqliteDialect(join(options.dataDir, SQLITE_FILE));
   const db = new Kysely<Database>({ dialect: dialect.kyselyDialect, plugins: [new CamelCasePlugin()] });
-  const migrator = new Migrator({
-    db,
-    provider: new StaticMigrations({
-      '001-initial': initialMigration(dialect),
-      '002-meta': metaMigration(),
-      '003-step-up-notifications': stepUpNotificationsMigration(),
-      '004-seen-signatures': seenSignaturesMigration(),
-      '005-derived-csrf': derivedCsrfMigration(),
-      '006-change-subjects': changeSubjectsMigration(),
-      '007-audit-via': auditViaMigration(),
-      '008-usage-rings': usageRingsMigration(dialect),
-    }),
-    migrationTableName: 'latchkey_migrations',
-    migrationLockTableName: 'latchkey_migrations_lock',
-  });
+  const migrator = (on: Kysely<Database>) =>
+    new Migrator({
+      db: on,
+      provider: new StaticMigrations({
+        '001-initial': initialMigration(dialect),
+        '002-meta': metaMigration(),
+        '003-step-up-notifications': stepUpNotificationsMigration(),
+        '004-seen-signatures': seenSignaturesMigration(),
+        '005-derived-csrf': derivedCsrfMigration(),
+        '006-change-subjects': changeSubjectsMigration(),
+        '007-audit-via': auditViaMigration(),
+        '008-usage-rings': usageRingsMigration(dialect),
+      }),
+      migrationTableName: 'latchkey_migrations',
+      migrationLockTableName: 'latchkey_migrations_lock',
+    });
   return {
     ...storeOn(db, dialect),
     async migrate() {
-      const { error, results } = await migrator.migrateToLatest();
+      const own = dialect.migrationDialect?.();
+      const on = own ? new Kysely<Database>({ dialect: own, plugins: [new CamelCasePlugin()] }) : db;
+      const { error, results } = await migrator(on)
+        .migrateToLatest()
+        .finally(() => (own ? on.destroy() : undefined));
       if (error) throw error instanceof Error ? error : new Error(String(error));
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },
@@ -141,9 +146,7 @@ export function storeOn(db: Kysely<Database>, dialect: StoreDialect): Omit<Store
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async ping() {
-      await sql`select 1`.execute(db);
-    },
+    ping: () => dialect.ping(db),
     close: () => dialect.close(db),
   };
 }

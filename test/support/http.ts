@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { SESSION_COOKIE } from '../../src/http/authenticate.js';
 import { createLogger } from '../../src/logger.js';
-import { mailSettingsOf, signingSettingsOf } from '../../src/main.js';
+import { guessSettingsOf, mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import type { Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { createStore, type Store } from '../../src/store/store.js';
@@ -257,6 +257,7 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
     sessionTtlMinutes: config.sessionTtlMinutes,
     keyCacheSize: config.keyCacheSize,
     changePollMs: config.changePollMs,
+    guess: guessSettingsOf(config),
     // Tests flush explicitly (services.recorder.flush()) before reading access records.
     recordFlushMs: 60_000,
   });

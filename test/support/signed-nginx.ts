@@ -17,6 +17,8 @@ export interface NginxOptions {
   upstreamPort: number;
   /** Paths whose requests need a permission: location prefix → permission. */
   permissions?: Record<string, string>;
+  /** Changes the written configuration (a test of lines docs/nginx.md adds for one case). */
+  configure?: (config: string) => string;
 }
 
 export interface Nginx {
@@ -140,7 +142,7 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
   const binary = findNginx();
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-nginx-'));
   const port = await freePort();
-  const config = nginxConfig(dir, port, options);
+  const config = (options.configure ?? ((c: string) => c))(nginxConfig(dir, port, options));
   await writeFile(join(dir, 'nginx.conf'), config);
   let stderr = '';
   const child = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -10,7 +10,8 @@
  *
  * 200 carries the identity for the upstream in X-Latchkey-* headers; 401 (the credential is not
  * good) and 403 (a good credential that may not do this) carry X-Latchkey-Code and the error
- * envelope. An optional X-Latchkey-Permission, set per location by the gateway, is checked.
+ * envelope; 429 with Retry-After when failures from this source or against this key are over
+ * their limit (RATE_LIMITED). An optional X-Latchkey-Permission, set per location by the gateway, is checked.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -114,9 +115,11 @@ export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps
           .send(successAnswer(result.key));
         return;
       }
-      const forbidden = FORBIDDEN_CODES.has(result.code);
       reply.header('X-Latchkey-Code', result.code);
-      sendError(reply, request, forbidden ? 'FORBIDDEN' : 'UNAUTHENTICATED', `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
+      // Guessing over its limit: 429, and when the source and key fall below their limits again.
+      if (result.code === 'RATE_LIMITED') reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+      const status = result.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : FORBIDDEN_CODES.has(result.code) ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+      sendError(reply, request, status, `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
     };
     if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
     else answer(outcome);
@@ -130,8 +133,8 @@ export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps
       tags: ['verification'],
       summary:
         'Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): ' +
-        '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code',
-      response: { 200: VerifyResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
+        '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)',
+      response: { 200: VerifyResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
     };
     gateway.route({ method: METHODS, url: AUTHORIZE_PATH, config: { auth: 'none' }, schema, handler });
   });

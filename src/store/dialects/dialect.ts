@@ -21,6 +21,13 @@ export interface StoreDialect {
   isUniqueViolation(error: unknown): boolean;
   /** True when the error means the database cannot be reached (fail closed, 503). */
   isUnavailable(error: unknown): boolean;
+  /** Resolves when the database answers; never waits behind a lock another connection holds. */
+  ping(db: Kysely<Database>): Promise<void>;
+  /**
+   * A connection of its own for migrations, free of the time limits requests run under (a
+   * migration may rewrite a big table); absent when the store's own connection has none.
+   */
+  migrationDialect?(): Dialect;
   /** The bulk writer of access records and last-used times (see UsageWriter). */
   readonly usage: UsageWriter;
   /** Lets go of the database (and of the usage writer, after what it was given is written). */
