@@ -95,10 +95,9 @@ async function moveRecords(db: Kysely<any>): Promise<void> {
   for (;;) {
     let q = db.selectFrom('access_records').selectAll();
     const a = after;
-    if (a)
-      q = q.where((eb) =>
-        eb.or([eb('accessKeyId', '>', a.accessKeyId), eb.and([eb('accessKeyId', '=', a.accessKeyId), eb.or([eb('at', '>', a.at), eb.and([eb('at', '=', a.at), eb('id', '>', a.id)])])])]),
-      );
+    // A row-value comparison walks the (access_key_id, at, id) index on both databases; an OR of
+    // the three columns would rescan the table for every page.
+    if (a) q = q.where((eb) => eb(eb.refTuple('accessKeyId', 'at', 'id'), '>', eb.tuple(a.accessKeyId, a.at, a.id)));
     const rows = (await q.orderBy('accessKeyId').orderBy('at').orderBy('id').limit(PAGE).execute()) as OldRecord[];
     for (const row of rows) {
       if (current?.accessKeyId !== row.accessKeyId) {
