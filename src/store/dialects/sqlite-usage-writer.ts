@@ -12,12 +12,12 @@ const STATEMENTS = {
     'insert into access_records (access_key_id, outcome, slot, id, at, code, source_ip, user_agent, scheme, permission, detail) values (?,?,?,?,?,?,?,?,?,?,?) ' +
     'on conflict (access_key_id, outcome, slot) do update set id = excluded.id, at = excluded.at, code = excluded.code, source_ip = excluded.source_ip, ' +
     'user_agent = excluded.user_agent, scheme = excluded.scheme, permission = excluded.permission, detail = excluded.detail',
-  readMinutes: 'select total, counts from usage_minutes where access_key_id = ? and start = ? and code = ?',
-  putMinutes:
-    'insert into usage_minutes (access_key_id, start, code, total, counts) values (?,?,?,?,?) on conflict (access_key_id, start, code) do update set total = excluded.total, counts = excluded.counts',
-  readHours: 'select total, counts from usage_hours where access_key_id = ? and start = ? and code = ?',
-  putHours:
-    'insert into usage_hours (access_key_id, start, code, total, counts) values (?,?,?,?,?) on conflict (access_key_id, start, code) do update set total = excluded.total, counts = excluded.counts',
+  addMinutes:
+    'insert into usage_minutes (access_key_id, start, code, total, counts) values (?,?,?,?,?) ' +
+    'on conflict (access_key_id, start, code) do update set total = total + excluded.total, counts = latchkey_add_counts(counts, excluded.counts)',
+  addHours:
+    'insert into usage_hours (access_key_id, start, code, total, counts) values (?,?,?,?,?) ' +
+    'on conflict (access_key_id, start, code) do update set total = total + excluded.total, counts = latchkey_add_counts(counts, excluded.counts)',
   raiseLastUsed: 'update access_keys set last_used_at = ?, last_used_ip = ? where id = ? and (last_used_at is null or last_used_at < ?)',
 };
 
@@ -25,21 +25,19 @@ const STATEMENTS = {
  * The writing itself, as JavaScript source: the worker runs it (see WORKER_SOURCE) and so does
  * the in-thread writer of an in-memory database. A ring write advances the ring's cursor by the
  * records it brings and puts each in slot (sequence mod ring size), overwriting the oldest; a
- * counter row is read, added to and written back (this connection is the only usage writer).
+ * counter row is added to in one upsert, its counts summed slot by slot by a function of this
+ * connection's own.
  */
 const WRITER_SOURCE = `
 function usageWriter(db, statements) {
+  db.function('latchkey_add_counts', { deterministic: true }, (stored, added) => {
+    const a = JSON.parse(stored), b = JSON.parse(added);
+    for (let i = 0; i < b.length; i++) a[i] = (a[i] || 0) + b[i];
+    return JSON.stringify(a);
+  });
   const s = {};
   for (const name of Object.keys(statements)) s[name] = db.prepare(statements[name]);
-  const addCounts = (read, put, rows) => {
-    for (const [key, start, code, total, counts] of rows) {
-      const old = read.get(key, start, code);
-      if (old === undefined) { put.run(key, start, code, total, counts); continue; }
-      const a = JSON.parse(old.counts), b = JSON.parse(counts);
-      for (let i = 0; i < b.length; i++) a[i] = (a[i] || 0) + b[i];
-      put.run(key, start, code, Number(old.total) + total, JSON.stringify(a));
-    }
-  };
+  const addCounts = (add, rows) => { for (const row of rows) add.run(row); };
   const writeUsage = db.transaction((batch) => {
     const records = batch.records;
     for (let i = 0; i < records.length; ) {
@@ -52,8 +50,8 @@ function usageWriter(db, statements) {
       }
       i = j;
     }
-    addCounts(s.readMinutes, s.putMinutes, batch.minutes);
-    addCounts(s.readHours, s.putHours, batch.hours);
+    addCounts(s.addMinutes, batch.minutes);
+    addCounts(s.addHours, batch.hours);
   });
   const raiseAll = db.transaction((entries) => { for (const [id, at, ip] of entries) s.raiseLastUsed.run(at, ip, id, at); });
   return { writeUsage: (batch) => writeUsage.immediate(batch), touchLastUsed: (entries) => raiseAll.immediate(entries) };
