@@ -31,6 +31,8 @@ export interface Config {
   signatureMaxSkewSeconds: number;
   /** Clock skew accepted on SigV4 requests for service s3 (S3-style storage clients). */
   storageMaxSkewSeconds: number;
+  /** Where every verification attempt goes as a JSON line: 'stdout', an absolute file path, or null. */
+  accessLog: string | null;
   /** Throttled guessing (LATCHKEY_GUESS_*): see GuessSettings in src/services/guess-guard.ts. */
   guessWindowSeconds: number;
   guessSourceLimit: number;
@@ -80,6 +82,10 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_REMINDER_INTERVAL_SECONDS: { doc: 'How often each process looks for keys to remind of their expiry.', default: '60' },
   LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: { doc: 'How far a signed request (AWS SigV4, Tencent TC3) may be dated from the server clock, either way.', default: '300' },
   LATCHKEY_STORAGE_MAX_SKEW_SECONDS: { doc: 'The same for SigV4 requests signed for service s3 (S3-style storage clients).', default: '900' },
+  LATCHKEY_ACCESS_LOG: {
+    doc: 'Every verification attempt as one JSON line, to stdout or appended to this file path (the only place that keeps them all; see Usage data).',
+    default: '(unset: no stream)',
+  },
   LATCHKEY_GUESS_WINDOW_SECONDS: { doc: 'Window the two guessing limits below count failed verifications in (sliding).', default: '60' },
   LATCHKEY_GUESS_SOURCE_LIMIT: { doc: 'Failed verifications one source (verifier key and end-client IP) may make per window; further failures answer RATE_LIMITED.', default: '30' },
   LATCHKEY_GUESS_KEY_LIMIT: { doc: 'Failed verifications naming one key ID (existing or not) per window, from all sources; further failures answer RATE_LIMITED.', default: '60' },
@@ -181,9 +187,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     reminderIntervalSeconds: integer(env, 'LATCHKEY_REMINDER_INTERVAL_SECONDS', 10, 86_400),
     signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
+    accessLog: accessLogOf(env.LATCHKEY_ACCESS_LOG),
     ...guessSettingsOf(env),
     verifyAuth,
   });
+}
+
+/** 'stdout' or a file path (resolved, so a later working-directory change cannot move it). */
+function accessLogOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (value === 'stdout') return value;
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20)) throw new ConfigError('LATCHKEY_ACCESS_LOG', `must be stdout or a file path, got ${quote(raw)}`);
+  return resolve(value);
 }
 
 /** The guessing thresholds; an alert window shorter than the limits' window would alert on less than they throttle. */

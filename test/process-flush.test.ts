@@ -1,4 +1,6 @@
 /** Access records are buffered off the hot path; a clean stop (SIGTERM) writes them before exiting. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { createCliWorld, initTenant, type CliWorld } from './support/cli.js';
@@ -16,11 +18,12 @@ describe.each(DATABASE_KINDS)('SIGTERM on %s', (kind) => {
   it('writes the buffered access records and last-used time before the process exits', async () => {
     // The timer would only write after a minute: whatever is stored came from the shutdown.
     world = await createCliWorld(kind, { LATCHKEY_RECORD_FLUSH_MS: '60000' });
+    const accessLog = join(world.env.LATCHKEY_DATA_DIR!, 'logs', 'access.jsonl');
     await initTenant(world);
     const key = await world.json(['keys', 'create', '--tenant', 'acme', '--name', 'busy']);
     const wrongSecret = buildToken(key.accessKeyId, 'x'.repeat(key.secret.length));
     const verifier = (await world.json(['keys', 'create', '--tenant', 'acme', '--verifier'])).token;
-    const server = await startServerProcess(world.env);
+    const server = await startServerProcess({ ...world.env, LATCHKEY_ACCESS_LOG: accessLog });
     for (let i = 0; i < 3; i++) expect((await verify(server.url, key.token, verifier)).valid).toBe(true);
     for (let i = 0; i < 2; i++) expect((await verify(server.url, wrongSecret, verifier)).valid).toBe(false);
 
@@ -36,6 +39,18 @@ describe.each(DATABASE_KINDS)('SIGTERM on %s', (kind) => {
     for (const record of stored.items) expect(record).toMatchObject({ accessKeyId: key.accessKeyId, scheme: 'bearer', sourceIp: expect.stringMatching(/127\.0\.0\.1/) });
     const after = await world.json(['keys', 'get', '--tenant', 'acme', key.accessKeyId]);
     expect(after.lastUsedAt).toEqual(expect.any(String));
+    expect(after.lastUsedIp).toMatch(/127\.0\.0\.1/);
     expect(JSON.stringify(stored)).not.toContain(key.secret);
+    // LATCHKEY_ACCESS_LOG: every attempt as one JSON line, written out before the exit too, without the secret.
+    const text = await readFile(accessLog, 'utf8');
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { log: string; accessKeyId: string; outcome: string; stored: boolean });
+    expect(lines.map((l) => [l.log, l.accessKeyId, l.outcome, l.stored])).toEqual([
+      ...Array(3).fill(['access', key.accessKeyId, 'success', true]),
+      ...Array(2).fill(['access', key.accessKeyId, 'failure', true]),
+    ]);
+    expect(text).not.toContain(key.secret);
   });
 });

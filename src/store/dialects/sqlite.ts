@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect, sql } from 'kysely';
 import { StoreBusyError } from '../../core/errors.js';
 import type { StoreDialect } from './dialect.js';
 import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
@@ -156,6 +156,7 @@ export function createSqliteDialect(file: string): StoreDialect {
     kyselyDialect: new LockWaitingDialect(database),
     serialType: 'integer',
     serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+    compactTable: (builder) => builder.modifyEnd(sql`without rowid`),
     lockUser: async () => {},
     isUniqueViolation: (error) => typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (error) => {
