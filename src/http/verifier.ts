@@ -36,7 +36,7 @@ export function verifierOf(verification: VerificationService, credential: string
   const token = credential.startsWith('lk_') ? credential : credential.replace(BEARER_PREFIX, '');
   const outcome = verification.verify(
     { kind: 'token', token },
-    { permission: VERIFY_PERMISSION, sourceIp: request.ip ?? null, userAgent: cleanUserAgent(request.headers['user-agent']), detail: VERIFIER_DETAIL },
+    { permission: VERIFY_PERMISSION, sourceIp: request.ip ?? null, userAgent: cleanUserAgent(request.headers['user-agent']), detail: VERIFIER_DETAIL, countSuccess: false },
   );
   return outcome instanceof Promise ? outcome.then(scopeOf) : scopeOf(outcome);
 }

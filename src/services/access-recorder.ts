@@ -119,6 +119,11 @@ export class AccessRecorder {
     if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp);
   }
 
+  /** A success that is not counted (a verifier's own check): only the key's last-used time and address. */
+  markUsed(accessKeyId: string, at: number, sourceIp: string | null): void {
+    this.lastUsed.note(accessKeyId, at, sourceIp);
+  }
+
   /** Attempts counted and not yet written. */
   get pending(): number {
     return this.attempts;

@@ -36,6 +36,12 @@ export interface VerifyContext {
   tenantId?: string;
   /** The asking verifier's access key ID (per-source limits key on it with sourceIp); null/unset without one. */
   verifierKeyId?: string | null;
+  /**
+   * False for a verifier's own check: a success then only marks the verifier key used, since
+   * counting it would count every verification twice (and double the usage writes); its
+   * failures are recorded as every key's are.
+   */
+  countSuccess?: boolean;
 }
 
 export type VerifyOutcome =
@@ -227,6 +233,10 @@ export class VerificationService {
   private decide(key: CachedKey, credentialFailure: VerifyCode | null, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
     const authenticated = reason === null || reason === 'PERMISSION_DENIED';
+    if (reason === null && context.countSuccess === false) {
+      this.recorder.markUsed(key.key.accessKeyId, now.getTime(), context.sourceIp);
+      return this.success(key, claimed);
+    }
     const limited = reason === null ? null : this.throttled(key, key.key.accessKeyId, reason, claimed, context, now);
     // A throttled attempt is counted under RATE_LIMITED with its exact reason, not stored one by one.
     this.recorder.record(
@@ -248,6 +258,10 @@ export class VerificationService {
     );
     if (limited !== null) return limited;
     if (reason !== null) return { valid: false, scheme: claimed, code: publicCode(reason), reason, key };
+    return this.success(key, claimed);
+  }
+
+  private success(key: CachedKey, claimed: CredentialScheme): VerifyOutcome {
     return {
       valid: true,
       scheme: claimed,
