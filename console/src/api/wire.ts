@@ -21,7 +21,8 @@ export type BodyOf<P extends keyof paths, M extends Method> = paths[P][M] extend
 /** The query parameters `GET path` takes. */
 export type QueryOf<P extends keyof paths> = paths[P]['get'] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export type AccessKey = Schemas['AccessKey'];
+// PENDING-MERGE: `verifier` comes with branch V's schema; then this is Schemas['AccessKey'] again.
+export type AccessKey = Schemas['AccessKey'] & { verifier?: boolean };
 export type KeyState = AccessKey['state'];
 export type KeyType = AccessKey['type'];
 /** The answer to create and rotate: the key with its secret, shown this once. */
@@ -49,3 +50,25 @@ export type Notification = Schemas['Notification'];
 export type NotificationPage = ResponseOf<'/v1/notifications', 'get'>;
 export type StepUpStart = ResponseOf<'/v1/auth/step-up/start', 'post'>;
 export type TotpEnrollment = ResponseOf<'/v1/me/totp', 'post'>;
+
+/** The periods the usage charts cover. */
+export type UsageRange = '24h' | '7d' | '90d';
+
+// PENDING-MERGE: the usage read API (branch U) is not in openapi.ts yet; these follow the
+// agreed contract and are replaced by ResponseOf<…> once `npm run console:types` sees the routes.
+export interface KeyUsage {
+  range: UsageRange;
+  bucketSeconds: number;
+  buckets: { start: string; success: number; failure: number }[];
+  totals: { success: number; failure: number };
+  failuresByCode: { code: string; count: number }[];
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+}
+export interface TenantUsage {
+  range: UsageRange;
+  totals: { success: number; failure: number };
+  failuresByCode: { code: string; count: number }[];
+  busiestKeys: { accessKeyId: string; name: string; ownerId: string; success: number; failure: number }[];
+  underAttack: { accessKeyId: string; name: string; ownerId: string; failures: number; lastAlertAt: string }[];
+}
