@@ -31,6 +31,8 @@ export interface Config {
   signatureMaxSkewSeconds: number;
   /** Clock skew accepted on SigV4 requests for service s3 (S3-style storage clients). */
   storageMaxSkewSeconds: number;
+  /** Who may ask /v1/verify and /v1/authorize: only holders of a verifier key (default), or anyone who can reach them. */
+  verifyAuth: 'verifier' | 'open';
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,10 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_REMINDER_INTERVAL_SECONDS: { doc: 'How often each process looks for keys to remind of their expiry.', default: '60' },
   LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: { doc: 'How far a signed request (AWS SigV4, Tencent TC3) may be dated from the server clock, either way.', default: '300' },
   LATCHKEY_STORAGE_MAX_SKEW_SECONDS: { doc: 'The same for SigV4 requests signed for service s3 (S3-style storage clients).', default: '900' },
+  LATCHKEY_VERIFY_AUTH: {
+    doc: 'Who may call /v1/verify and /v1/authorize: verifier (a key of the tenant holding latchkey:verify) or open (anyone who can reach them; loopback-only deployments).',
+    default: 'verifier',
+  },
 };
 
 /** The bad value as a JSON string, so a line break or escape in it cannot split or forge the error line. */
@@ -130,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('LATCHKEY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${quote(env.LATCHKEY_LOG_LEVEL)}`);
   }
 
+  const verifyAuth = (env.LATCHKEY_VERIFY_AUTH ?? SETTINGS.LATCHKEY_VERIFY_AUTH!.default).trim().toLowerCase();
+  if (verifyAuth !== 'verifier' && verifyAuth !== 'open') throw new ConfigError('LATCHKEY_VERIFY_AUTH', `must be verifier or open, got ${quote(env.LATCHKEY_VERIFY_AUTH)}`);
+
   const port = integer(env, 'LATCHKEY_PORT', 0, 65535);
   const smtpUrl = smtpUrlOf(env.LATCHKEY_SMTP_URL);
   const mailFrom = mailFromOf(env.LATCHKEY_MAIL_FROM);
@@ -159,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     reminderIntervalSeconds: integer(env, 'LATCHKEY_REMINDER_INTERVAL_SECONDS', 10, 86_400),
     signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
+    verifyAuth,
   });
 }
 

@@ -53,7 +53,7 @@ function describe(k: AccessKeyJson): string {
   return details([
     ['access key id', k.accessKeyId],
     ['name', k.name],
-    ['type', k.type],
+    ['type', k.verifier ? `${k.type} (verifier)` : k.type],
     ['state', k.state],
     ['owner', k.ownerId],
     ['creator', k.creatorId],
@@ -99,7 +99,7 @@ function stateAction(act: AdminActions, action: 'enable' | 'disable' | 'delete',
 }
 
 type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number };
-type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[] };
+type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean };
 type UpdateOptions = AdminOptions & ExpiryOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
 
 export function keyCommands(program: Command, act: AdminActions): void {
@@ -134,7 +134,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
           () =>
             table(
               ['ACCESS KEY ID', 'NAME', 'TYPE', 'STATE', 'OWNER', 'EXPIRES', 'LAST USED'],
-              items.map((k) => [k.accessKeyId, k.name, k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
+              items.map((k) => [k.accessKeyId, k.name, k.verifier ? 'verifier' : k.type, k.state, emails.get(k.ownerId) ?? k.ownerId, expiry(k), when(k.lastUsedAt, 'never')]),
             ) + more(nextCursor),
         );
       }),
@@ -146,6 +146,13 @@ export function keyCommands(program: Command, act: AdminActions): void {
     .option('--user <user>', 'create the key for this user (ID or email) instead of the acting administrator')
     .option('--role <roleId>', 'narrow the key to this tenant role (repeatable, or comma-separated)', collect)
     .option('--group <groupId>', "narrow the key to this group's roles (repeatable, or comma-separated)", collect)
+    .addOption(
+      new Option('--verifier', "a verifier key: may only ask /v1/verify and /v1/authorize about this tenant's keys (the tenant's Verifier role, made on first use)").conflicts([
+        'type',
+        'role',
+        'group',
+      ]),
+    )
     .action(
       act.change<CreateOptions>(async (cx) => {
         const o = cx.opts;
@@ -157,11 +164,12 @@ export function keyCommands(program: Command, act: AdminActions): void {
             ...(o.user !== undefined && { userId: await resolveUserId(cx, o.user) }),
             ...(o.role !== undefined && { roleIds: o.role }),
             ...(o.group !== undefined && { groupIds: o.group }),
+            ...(o.verifier === true && { verifier: true }),
             ...expiryOf(o),
           }),
         );
         const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
-        cx.print(issued, () => [`Created ${issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'));
+        cx.print(issued, () => [`Created ${issued.verifier ? 'verifier' : issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'));
       }),
     );
 

@@ -18,6 +18,12 @@ export const ERROR_CATALOG = {
   INVALID_CREDENTIALS: { status: 401, message: 'The tenant, email or password is not correct.' },
   TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
   SESSION_EXPIRED: { status: 401, message: 'Your session has ended. Sign in again.' },
+  VERIFIER_REQUIRED: {
+    status: 401,
+    message: 'Only verifiers may ask: send the token of an access key of your tenant holding latchkey:verify (Authorization: Bearer on /v1/verify, X-Latchkey-Verifier on /v1/authorize).',
+  },
+  VERIFIER_INVALID: { status: 401, message: 'The verifier credential is not a valid, enabled access key.' },
+  VERIFIER_FORBIDDEN: { status: 403, message: 'The verifier key does not hold the permission latchkey:verify.' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your one-time password before continuing.' },

@@ -66,6 +66,8 @@ export interface AccessKey {
   previousSecretExpiresAt: Date | null;
   roleIds: string[];
   groupIds: string[];
+  /** Narrowed to the tenant's Verifier role (set by the keys service when it answers; absent: not known to be). */
+  verifier?: boolean;
 }
 
 /** The stored secret material of a key: digests for bearer checks, envelopes for signatures. */

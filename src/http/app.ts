@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
@@ -24,8 +24,8 @@ import { roleRoutes } from './routes/roles.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { totpRoutes } from './routes/totp.js';
 import { userRoutes } from './routes/users.js';
-import { authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
-import { verifyRoutes } from './routes/verify.js';
+import { AUTHORIZE_PATH, authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
+import { hotHeaders, verifyRoutes } from './routes/verify.js';
 import { keepSignedBody } from './signed-input.js';
 
 export interface AppOptions {
@@ -37,6 +37,14 @@ export interface AppOptions {
 }
 
 export const API_VERSION = '0.1.0';
+
+/** The headers every answer carries (the verification routes set them themselves, see hotHeaders). */
+function commonHeaders(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+  reply.header('X-Request-Id', request.id);
+  reply.header('X-Content-Type-Options', 'nosniff');
+  if (request.url.startsWith('/v1/')) reply.header('Cache-Control', 'no-store');
+  return reply;
+}
 
 const REQUEST_ID_BYTES = 9;
 let requestIdPool = Buffer.alloc(0);
@@ -81,7 +89,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return defaultJson(request, body as string, done);
   });
 
-  await app.register(cookie);
   await app.register(swagger, {
     // Shared schemas are named after their $id (components/schemas/AccessKey, not def-4), so
     // the console's generated types read as the API's own names.
@@ -94,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         description:
           'Access key management and verification. Errors use one envelope: {"error": {"code", "message", "requestId"}}. ' +
           'Console sessions send X-CSRF-Token on state-changing requests; programs use an access-type key as Authorization: Bearer, ' +
-          'or sign each request with AWS Signature Version 4 (header or presigned URL). /v1/authorize serves nginx auth_request and Envoy ext_authz.',
+          'or sign each request with AWS Signature Version 4 (header or presigned URL). /v1/verify and /v1/authorize answer verifiers ' +
+          '(an access key holding latchkey:verify); /v1/authorize serves nginx auth_request and Envoy ext_authz.',
       },
       components: {
         securitySchemes: {
@@ -105,60 +113,89 @@ export async function buildApp(options: AppOptions): Promise<App> {
       security: [{ session: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
   app.decorateRequest('signedBodyChunks', null);
 
-  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    if (request.url.startsWith('/v1/')) reply.header('Cache-Control', 'no-store');
-    done();
-  });
-  // A signed management request is verified over its body's bytes as sent, so routes that
-  // authenticate keep them (for signed requests only); open routes such as /v1/verify get no hook at all.
-  app.addHook('onRoute', (route) => {
-    const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
-    if (auth === 'none' || (auth === undefined && !route.url.startsWith('/v1/'))) return;
-    const keep = (request: FastifyRequest, _reply: unknown, payload: Readable, done: (error: null, payload: Readable) => void) => done(null, keepSignedBody(request, payload));
-    route.preParsing = [...(Array.isArray(route.preParsing) ? route.preParsing : route.preParsing ? [route.preParsing] : []), keep] as typeof route.preParsing;
-  });
-  app.addHook('preValidation', (request, _reply, done) => {
-    const declared = request.routeOptions.config.auth;
-    const mode: RouteAuth = declared ?? (request.url.startsWith('/v1/') ? 'user' : 'none');
-    if (mode === 'none') return done();
-    authenticate(request, services, mode).then(() => done(), done);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-
-  app.setErrorHandler(async (error, request, reply) => {
+  const handleError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const classified = classify(error, (e) => services.database.isUnavailable(e));
     if (classified.code === 'INTERNAL') request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     else if (classified.code === 'STORE_UNAVAILABLE') request.log.error({ err: error, reqId: request.id }, 'database unreachable');
     return sendError(reply, request, classified.code, classified.message, classified.details);
-  });
-  app.setNotFoundHandler(async (request, reply) => sendError(reply, request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`));
+  };
+  app.setErrorHandler(async (error, request, reply) => handleError(error, request, reply));
+  app.setNotFoundHandler(async (request, reply) =>
+    sendError(commonHeaders(reply, request), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`),
+  );
 
-  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
-  healthRoutes(app, deps);
-  authRoutes(app, deps);
-  meRoutes(app, deps);
-  userRoutes(app, deps);
-  roleRoutes(app, deps);
-  policyRoutes(app, deps);
-  accessKeyRoutes(app, deps);
-  verifyRoutes(app, deps);
-  await authorizeRoutes(app, deps);
-  auditRoutes(app, deps);
-  stepUpRoutes(app, deps);
-  totpRoutes(app, deps);
-  notificationRoutes(app, deps);
-  if (options.consoleDir) await registerConsole(app, { distDir: options.consoleDir });
+  if (config.verifyAuth === 'open') {
+    options.logger.warn(
+      'LATCHKEY_VERIFY_AUTH=open: /v1/verify and /v1/authorize answer anyone who can reach them, without a verifier key; use it only on a loopback-only deployment',
+    );
+  }
+
+  // The verification routes: the hot path, in a context of their own. No cookie plugin, no
+  // hooks, no per-request histogram: the handlers set the common headers in one go and count
+  // their answers in plain counters. The management API below keeps all its protections.
+  await app.register(async (hot) => {
+    hot.setErrorHandler(async (error, request, reply) => {
+      hotHeaders(reply, request.id);
+      const sent = handleError(error, request, reply);
+      const code = reply.getHeader('x-latchkey-code');
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (code === undefined && route === AUTHORIZE_PATH && reply.statusCode >= 401 && reply.statusCode <= 403) {
+        // A gateway passes on the status; the code says whether the client's key or the gateway's verifier was refused.
+        const classified = classify(error, () => false);
+        reply.header('X-Latchkey-Code', classified.code);
+      }
+      metrics.countAnswer(route, reply.statusCode);
+      return sent;
+    });
+    verifyRoutes(hot, deps);
+    await authorizeRoutes(hot, deps);
+  });
+
+  await app.register(async (api) => {
+    await api.register(cookie);
+    await api.register(swaggerUi, { routePrefix: '/docs' });
+    // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+    api.addHook('onRequest', (request, reply, done) => {
+      commonHeaders(reply, request);
+      done();
+    });
+    // A signed management request is verified over its body's bytes as sent, so routes that
+    // authenticate keep them (for signed requests only); open routes get no hook at all.
+    api.addHook('onRoute', (route) => {
+      const auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+      if (auth === 'none' || (auth === undefined && !route.url.startsWith('/v1/'))) return;
+      const keep = (request: FastifyRequest, _reply: unknown, payload: Readable, done: (error: null, payload: Readable) => void) => done(null, keepSignedBody(request, payload));
+      route.preParsing = [...(Array.isArray(route.preParsing) ? route.preParsing : route.preParsing ? [route.preParsing] : []), keep] as typeof route.preParsing;
+    });
+    api.addHook('preValidation', (request, _reply, done) => {
+      const declared = request.routeOptions.config.auth;
+      const mode: RouteAuth = declared ?? (request.url.startsWith('/v1/') ? 'user' : 'none');
+      if (mode === 'none') return done();
+      authenticate(request, services, mode).then(() => done(), done);
+    });
+    api.addHook('onResponse', (request, reply, done) => {
+      metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+
+    api.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+    healthRoutes(api, deps);
+    authRoutes(api, deps);
+    meRoutes(api, deps);
+    userRoutes(api, deps);
+    roleRoutes(api, deps);
+    policyRoutes(api, deps);
+    accessKeyRoutes(api, deps);
+    auditRoutes(api, deps);
+    stepUpRoutes(api, deps);
+    totpRoutes(api, deps);
+    notificationRoutes(api, deps);
+    if (options.consoleDir) await registerConsole(api, { distDir: options.consoleDir });
+  });
   return app;
 }

@@ -12,11 +12,19 @@ export function createMetrics(services: Services) {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [registry],
   });
+  // The verification routes count in plain numbers (one increment, no label hashing, no
+  // histogram); the registry reads them only when /metrics is scraped.
+  const verificationCounts = new Map<string, Map<string, number>>();
+  const answerCounts = new Map<string, Map<number, number>>();
   const verifications = new Counter({
     name: 'latchkey_verifications_total',
     help: 'Verification outcomes by scheme and result code',
     labelNames: ['scheme', 'result'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [scheme, results] of verificationCounts) for (const [result, n] of results) this.inc({ scheme, result }, n);
+    },
   });
   new Gauge({
     name: 'latchkey_key_cache_entries',
@@ -34,14 +42,24 @@ export function createMetrics(services: Services) {
       this.set(services.recorder.pending);
     },
   });
-  // Label sets repeat (a few routes × statuses, a dozen verification codes): resolve each once,
-  // rather than hashing the label object on every request.
+  // Label sets repeat (a few routes × statuses): resolve each once, rather than hashing the
+  // label object on every request.
   const requestSeries = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
-  const verificationSeries = new Map<string, Counter.Internal>();
+  const answers = new Counter({
+    name: 'latchkey_verification_requests_total',
+    help: 'Answers of /v1/verify and /v1/authorize by route and HTTP status (these routes are not in the request duration histogram)',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [route, statuses] of answerCounts) for (const [status, n] of statuses) this.inc({ route, status: String(status) }, n);
+    },
+  });
   return {
     registry,
     requests,
     verifications,
+    answers,
     observeRequest(method: string, route: string, status: number, seconds: number): void {
       const id = `${method} ${status} ${route}`;
       let series = requestSeries.get(id);
@@ -52,13 +70,21 @@ export function createMetrics(services: Services) {
       series.observe(seconds);
     },
     countVerification(scheme: string, result: string): void {
-      const id = `${scheme} ${result}`;
-      let series = verificationSeries.get(id);
-      if (series === undefined) {
-        series = verifications.labels({ scheme, result });
-        verificationSeries.set(id, series);
+      let results = verificationCounts.get(scheme);
+      if (results === undefined) {
+        results = new Map();
+        verificationCounts.set(scheme, results);
       }
-      series.inc();
+      results.set(result, (results.get(result) ?? 0) + 1);
+    },
+    /** One answer of a verification route (`/v1/verify`, `/v1/authorize`). */
+    countAnswer(route: string, status: number): void {
+      let statuses = answerCounts.get(route);
+      if (statuses === undefined) {
+        statuses = new Map();
+        answerCounts.set(route, statuses);
+      }
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     },
   };
 }

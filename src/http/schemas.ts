@@ -59,6 +59,7 @@ export const AccessKeySchema = Type.Object(
     previousSecretExpiresAt: Nullable(DateTime),
     roleIds: Type.Array(Type.String()),
     groupIds: Type.Array(Type.String()),
+    verifier: Type.Boolean({ description: "A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize" }),
   },
   { $id: 'AccessKey' },
 );
@@ -88,6 +89,12 @@ export const CreateKeyBody = Type.Object(
     userId: Type.Optional(UserIdParam),
     roleIds: Type.Optional(RoleIds),
     groupIds: Type.Optional(GroupIds),
+    verifier: Type.Optional(
+      Type.Boolean({
+        description:
+          "A verifier key: an api key narrowed to the tenant's Verifier role (only latchkey:verify, the role is created on first use), for an API or gateway that asks /v1/verify or /v1/authorize. Not with type access, roleIds or groupIds.",
+      }),
+    ),
     ...ExpiryFields,
   },
   strict,

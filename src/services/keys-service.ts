@@ -1,13 +1,13 @@
 import { AppError } from '../core/errors.js';
 import { buildCopyText, buildToken } from '../core/key-format.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
-import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, User } from '../core/model.js';
+import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
 import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '../core/policy.js';
 import { sha256Hex } from '../crypto/digest.js';
 import { openSecret, sealSecret } from '../crypto/envelope.js';
-import { generateAccessKeyId, generateSecret } from '../crypto/random.js';
+import { generateAccessKeyId, generateId, generateSecret } from '../crypto/random.js';
 import type { KeyPatch } from '../store/repos/access-keys-repo.js';
 import type { Store, Tx } from '../store/store.js';
 import { requireKeyScope, type Actor, type Clock } from './actor.js';
@@ -19,6 +19,8 @@ import { requireKnown } from './require-known.js';
 import type { StepUpService } from './step-up-service.js';
 
 export const MAX_OVERLAP_SECONDS = 86_400;
+/** What a verifier key holds: it may ask about the tenant's keys (/v1/verify, /v1/authorize). */
+export const VERIFY_PERMISSION = 'latchkey:verify';
 const DAY_MS = 86_400_000;
 
 export interface CreateKeyInput extends ExpiryInput {
@@ -27,7 +29,12 @@ export interface CreateKeyInput extends ExpiryInput {
   userId?: string;
   roleIds?: string[];
   groupIds?: string[];
+  /** A verifier key: an api key narrowed to the tenant's Verifier role (latchkey:verify only). */
+  verifier?: boolean;
 }
+
+/** The tenant role verifier keys are narrowed to, made on first use. */
+export const VERIFIER_ROLE = { name: 'Verifier', description: 'Verifier keys: may ask /v1/verify and /v1/authorize about this tenant\'s keys, nothing else.', permissions: ['latchkey:verify'] };
 
 export interface UpdateKeyInput extends ExpiryInput {
   name?: string;
@@ -91,7 +98,8 @@ export class KeysService {
     const now = this.clock.now();
     const expiry = decideExpiry(input, policy, now);
     if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
-    const roleIds = await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
+    const verifierRoleId = input.verifier === true ? await this.verifierRoleFor(actor, owner, input) : null;
+    const roleIds = verifierRoleId !== null ? [verifierRoleId] : await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
     const groupIds = await this.checkRefs(actor.tenantId, 'group', input.groupIds ?? []);
     await this.requireWithinActorKey(actor, { ownerId: owner.id, roleIds, groupIds }, owner.role);
     const secret = generateSecret();
@@ -124,7 +132,15 @@ export class KeysService {
           action: 'access_key.create',
           targetType: 'access_key',
           targetId: key.accessKeyId,
-          details: { name: key.name, type: key.type, ownerId: owner.id, expiresAt: key.expiresAt?.toISOString() ?? null, roleIds, groupIds },
+          details: {
+            name: key.name,
+            type: key.type,
+            ownerId: owner.id,
+            expiresAt: key.expiresAt?.toISOString() ?? null,
+            roleIds,
+            groupIds,
+            ...(verifierRoleId !== null && { verifier: true }),
+          },
         },
         tx,
       );
@@ -138,7 +154,49 @@ export class KeysService {
         { limit },
       );
     }
-    return this.issued(key, secret);
+    return this.issued({ ...key, verifier: verifierRoleId !== null }, secret);
+  }
+
+  /**
+   * The Verifier role a new verifier key is narrowed to: the tenant's role of that name, made
+   * (and audited) on first use. Only for an owner who holds latchkey:verify, as a key never
+   * holds more than its owner.
+   */
+  private async verifierRoleFor(actor: Actor, owner: User, input: CreateKeyInput): Promise<string> {
+    if (input.type === 'access' || input.roleIds !== undefined || input.groupIds !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'A verifier key is an api key narrowed to the Verifier role: give no type access, roleIds or groupIds with verifier.', { field: 'verifier' });
+    }
+    const held = owner.role === 'admin' ? ['*'] : await this.store.users.grantedPermissions(owner.id);
+    if (!allows(held, VERIFY_PERMISSION)) {
+      throw new AppError('FORBIDDEN', `${owner.id === actor.user.id ? 'You do' : 'This user does'} not hold ${VERIFY_PERMISSION}, so cannot hold a verifier key.`);
+    }
+    const found = await this.store.roles.findByName(actor.tenantId, VERIFIER_ROLE.name);
+    if (found) return usableVerifierRole(found);
+    const now = this.clock.now();
+    const role: Role = { id: generateId('role'), tenantId: actor.tenantId, ...VERIFIER_ROLE, permissions: [...VERIFIER_ROLE.permissions], createdAt: now, updatedAt: now };
+    try {
+      await this.store.transaction(async (tx) => {
+        await tx.roles.insert(role);
+        await this.audit.record(
+          actor,
+          { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions, for: 'verifier key' } },
+          tx,
+        );
+      });
+      return role.id;
+    } catch (error) {
+      // Another request made it first.
+      const made = this.store.dialect.isUniqueViolation(error) ? await this.store.roles.findByName(actor.tenantId, VERIFIER_ROLE.name) : null;
+      if (made) return usableVerifierRole(made);
+      throw error;
+    }
+  }
+
+  /** Marks the keys narrowed to the tenant's Verifier role (one indexed lookup per answer). */
+  private async markVerifiers<K extends AccessKey>(tenantId: string, keys: K[]): Promise<K[]> {
+    if (!keys.some((k) => k.roleIds.length === 1 && k.groupIds.length === 0)) return keys;
+    const role = await this.store.roles.findByName(tenantId, VERIFIER_ROLE.name);
+    return keys.map((k) => ({ ...k, verifier: role !== null && k.roleIds.length === 1 && k.groupIds.length === 0 && k.roleIds[0] === role.id && k.type === 'api' }));
   }
 
   async list(actor: Actor, query: KeyListQuery): Promise<Page<AccessKey>> {
@@ -149,7 +207,7 @@ export class KeysService {
       ownerId = actor.user.id;
     }
     const now = this.clock.now();
-    return this.store.accessKeys.list({
+    const page = await this.store.accessKeys.list({
       tenantId: actor.tenantId,
       ownerId,
       state: query.state,
@@ -159,6 +217,7 @@ export class KeysService {
       cursor: parseCursor(query.cursor),
       limit: query.limit,
     });
+    return { ...page, items: await this.markVerifiers(actor.tenantId, page.items) };
   }
 
   /** How many keys a user holds (not deleted) against what the policy lets them hold: members ask about themselves only. */
@@ -176,7 +235,8 @@ export class KeysService {
 
   async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:read');
-    return (await this.load(actor, accessKeyId)).key;
+    const [key] = await this.markVerifiers(actor.tenantId, [(await this.load(actor, accessKeyId)).key]);
+    return key!;
   }
 
   update(actor: Actor, accessKeyId: string, input: UpdateKeyInput): Promise<AccessKey> {
@@ -403,6 +463,13 @@ export class KeysService {
   private checkRefs(tenantId: string, kind: 'role' | 'group', ids: string[]): Promise<string[]> {
     return requireKnown(kind, ids, (unique) => (kind === 'role' ? this.store.roles.existing(tenantId, unique) : this.store.groups.existing(tenantId, unique)));
   }
+}
+
+function usableVerifierRole(role: Role): string {
+  if (role.permissions.length !== 1 || role.permissions[0] !== VERIFY_PERMISSION) {
+    throw new AppError('CONFLICT', `The tenant's role "${VERIFIER_ROLE.name}" holds more than ${VERIFY_PERMISSION}; rename it (or set its permissions to ${VERIFY_PERMISSION} alone) to create verifier keys.`);
+  }
+  return role.id;
 }
 
 function checkName(name: string): string {

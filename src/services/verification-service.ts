@@ -28,6 +28,13 @@ export interface VerifyContext {
   userAgent: string | null;
   /** Extra facts for the access record (e.g. the management route a key called). */
   detail?: Record<string, string>;
+  /**
+   * The asking verifier's tenant: a key of any other tenant answers exactly as an unknown key
+   * (and leaves no record in that tenant). Unset: any tenant's key (open mode, the management API).
+   */
+  tenantId?: string;
+  /** The asking verifier's access key ID (per-source limits key on it with sourceIp); null/unset without one. */
+  verifierKeyId?: string | null;
 }
 
 export type VerifyOutcome =
@@ -155,13 +162,14 @@ export class VerificationService {
   }
 
   private checkSigned(
-    key: CachedKey | null,
+    found: CachedKey | null,
     parsed: ParsedSignedRequest,
     claimed: 'sigv4' | 'tc3',
     context: VerifyContext,
     rules: SigningRules,
     now: Date,
   ): VerifyOutcome | Promise<VerifyOutcome> {
+    const key = inScope(found, context);
     if (!key) return SIGNED_KEY_NOT_FOUND[claimed];
     const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
@@ -184,7 +192,8 @@ export class VerificationService {
     const refused = SIGNING_REFUSALS[claimed][failure.code];
     if (failure.accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
-    const record = (key: CachedKey | null): VerifyOutcome => {
+    const record = (found: CachedKey | null): VerifyOutcome => {
+      const key = inScope(found, context);
       if (!key) return refused;
       return this.decide(key, failure.code, scheme, claimed, { ...context, detail: { ...context.detail, check: failure.detail } }, now);
     };
@@ -193,7 +202,8 @@ export class VerificationService {
     return record(cached);
   }
 
-  private checkBearer(key: CachedKey | null, secret: string, context: VerifyContext): VerifyOutcome {
+  private checkBearer(found: CachedKey | null, secret: string, context: VerifyContext): VerifyOutcome {
+    const key = inScope(found, context);
     if (!key) return KEY_NOT_FOUND;
     const now = this.clock.now();
     const matches = this.secretMatches(key, sha256Bytes(secret), now);
@@ -245,6 +255,11 @@ export class VerificationService {
     const previous = constantTimeEqualBytes(key.digests.previous ?? key.digests.current, digest);
     return current || (previousLive && previous);
   }
+}
+
+/** A key the asking verifier may see: another tenant's key is treated as no key at all. */
+function inScope(key: CachedKey | null, context: VerifyContext): CachedKey | null {
+  return key !== null && context.tenantId !== undefined && key.key.tenantId !== context.tenantId ? null : key;
 }
 
 /** The answers that name no key, made once. */

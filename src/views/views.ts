@@ -34,6 +34,7 @@ export function accessKeyView(key: AccessKey, now: Date) {
     previousSecretExpiresAt: iso(key.previousSecretExpiresAt),
     roleIds: key.roleIds,
     groupIds: key.groupIds,
+    verifier: key.verifier ?? false,
   };
 }
 

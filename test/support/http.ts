@@ -156,6 +156,7 @@ export interface IssuedKey {
   expiresAt: string | null;
   roleIds: string[];
   groupIds: string[];
+  verifier: boolean;
 }
 
 let slugCounter = 0;
@@ -218,6 +219,7 @@ export function apiClient(app: App, seen: (body: string) => void = () => {}) {
   const createKey = async (as: Caller, body: Record<string, unknown> = {}): Promise<IssuedKey> => {
     const res = await request({ method: 'POST', url: '/v1/access-keys', as, body });
     if (res.status !== 201) throw new Error(`creating a key failed: ${res.status} ${res.text}`);
+    keyTenants.set(res.body.accessKeyId, res.body.tenantId);
     return res.body as IssuedKey;
   };
 
@@ -332,9 +334,63 @@ export async function setPolicy(h: Harness, admin: Session, patch: Record<string
 /** `Authorization: Bearer` with a key's token. */
 export const bearer = (key: { token: string }): Bearer => ({ kind: 'bearer', token: key.token });
 
-/** POST /v1/verify with a token (and optionally a permission to check). */
-export async function verify(h: Harness, token: string, permission?: string): Promise<any> {
-  const res = await h.request({ method: 'POST', url: '/v1/verify', body: { token, ...(permission !== undefined && { permission }) } });
+/** A verifier key (latchkey:verify only) presented as `Authorization: Bearer`. */
+export interface Verifier extends Bearer {
+  accessKeyId: string;
+  tenantId: string;
+}
+
+/** Tenants of the keys the test harnesses issued (so a verifier can be picked without the database). */
+const keyTenants = new Map<string, string>();
+const verifiers = new WeakMap<Services, Map<string, Promise<Verifier>>>();
+const ACCESS_KEY_ID_IN_TEXT = /LK[A-Z2-7]{18}/;
+
+/**
+ * The verifier of `tenantId` that the test helpers use, made once per services (through the
+ * keys service, acting as the tenant's oldest active admin, as the CLI does): a verifier key
+ * like any an integrator creates with `{verifier: true}`.
+ */
+export function verifierFor(services: Services, tenantId: string): Promise<Verifier> {
+  let perServices = verifiers.get(services);
+  if (!perServices) {
+    perServices = new Map();
+    verifiers.set(services, perServices);
+  }
+  let made = perServices.get(tenantId);
+  if (!made) {
+    made = (async () => {
+      const admin = await services.users.oldestActiveAdmin(tenantId);
+      if (!admin) throw new Error(`tenant ${tenantId} has no active admin to own a verifier key`);
+      const actor = { tenantId, user: admin, via: 'cli' as const, accessKeyId: null, keyPermissions: null, ip: null, userAgent: 'latchkey-test' };
+      const issued = await services.keys.create(actor, { name: 'test verifier', verifier: true, neverExpires: true });
+      keyTenants.set(issued.key.accessKeyId, tenantId);
+      return { kind: 'bearer' as const, token: issued.token, accessKeyId: issued.key.accessKeyId, tenantId };
+    })();
+    made.catch(() => perServices.delete(tenantId));
+    perServices.set(tenantId, made);
+  }
+  return made;
+}
+
+/**
+ * The verifier of the tenant holding the key that `text` (a token, a signed request) names;
+ * for text naming no known key (garbage, an unknown key ID), the first tenant's.
+ */
+export async function verifierForText(services: Services, store: Store, text: string): Promise<Verifier> {
+  const accessKeyId = ACCESS_KEY_ID_IN_TEXT.exec(text)?.[0];
+  let tenantId = accessKeyId === undefined ? undefined : keyTenants.get(accessKeyId);
+  if (tenantId === undefined && accessKeyId !== undefined) {
+    tenantId = (await store.db.selectFrom('accessKeys').select('tenantId').where('id', '=', accessKeyId).executeTakeFirst())?.tenantId;
+  }
+  tenantId ??= (await store.db.selectFrom('tenants').select('id').orderBy('createdAt').limit(1).executeTakeFirst())?.id;
+  if (tenantId === undefined) throw new Error('no tenant to take a verifier from');
+  return verifierFor(services, tenantId);
+}
+
+/** POST /v1/verify with a token (and optionally a permission to check), asked by the verifier of the token's tenant (or `as`). */
+export async function verify(h: Harness, token: string, permission?: string, as?: Verifier): Promise<any> {
+  const verifier = as ?? (await verifierForText(h.services, h.store, token));
+  const res = await h.request({ method: 'POST', url: '/v1/verify', as: verifier, body: { token, ...(permission !== undefined && { permission }) } });
   if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${res.text}`);
   return res.body;
 }

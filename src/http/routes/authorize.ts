@@ -11,6 +11,11 @@
  * 200 carries the identity for the upstream in X-Latchkey-* headers; 401 (the credential is not
  * good) and 403 (a good credential that may not do this) carry X-Latchkey-Code and the error
  * envelope. An optional X-Latchkey-Permission, set per location by the gateway, is checked.
+ *
+ * The gateway is a verifier: it sends the token of a verifier key of its tenant in
+ * X-Latchkey-Verifier (unless LATCHKEY_VERIFY_AUTH=open), never forwarded as part of the
+ * original request. Without a good one the answer is 401/403 with X-Latchkey-Code
+ * VERIFIER_REQUIRED, VERIFIER_INVALID or VERIFIER_FORBIDDEN.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -20,14 +25,16 @@ import type { VerifyContext, VerifyOutcome } from '../../services/verification-s
 import type { App, RouteDeps } from '../app-types.js';
 import { sendError } from '../error-envelope.js';
 import { ErrorResponse, VerifyResponse } from '../schemas.js';
-import { successAnswer } from './verify.js';
+import { cleanUserAgent, verifierOf, type VerifierScope } from '../verifier.js';
+import { hotHeaders, successAnswer } from './verify.js';
 
 export const AUTHORIZE_PATH = '/v1/authorize';
 // HEAD comes with GET (Fastify answers it with the GET handler).
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What the gateway adds to say what the original request was; never part of the client's request. */
-const GATEWAY_HEADERS = new Set(['x-original-uri', 'x-original-method', 'x-original-content-length', 'x-latchkey-permission', 'content-length']);
+const GATEWAY_HEADERS = new Set(['x-original-uri', 'x-original-method', 'x-original-content-length', 'x-latchkey-permission', 'x-latchkey-verifier', 'content-length']);
+export const VERIFIER_HEADER = 'x-latchkey-verifier';
 
 /** A good credential that may not be used for this (403), as opposed to a credential that is not good (401). */
 const FORBIDDEN_CODES = new Set<VerifyCode>(['KEY_DISABLED', 'KEY_DELETED', 'KEY_EXPIRED', 'USER_DISABLED', 'PROGRAMMATIC_ACCESS_REVOKED', 'TENANT_DISABLED', 'PERMISSION_DENIED']);
@@ -87,15 +94,18 @@ function permissionOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps): Promise<void> {
-  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+export async function authorizeRoutes(app: App, { services, metrics, config }: RouteDeps): Promise<void> {
+  const verifierRequired = config.verifyAuth === 'verifier';
+
+  const check = (request: FastifyRequest, reply: FastifyReply, scope: VerifierScope | null): void => {
     const original = originalOf(request);
     const path = original.url.split('?', 1)[0]!;
     const context: VerifyContext = {
       permission: permissionOf(request),
       sourceIp: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
+      userAgent: cleanUserAgent(request.headers['user-agent']),
       detail: { via: 'gateway', target: `${original.method} ${path.length > 256 ? `${path.slice(0, 256)}…` : path}` },
+      ...(scope !== null && { tenantId: scope.tenantId, verifierKeyId: scope.verifierKeyId }),
     };
     const outcome = services.verification.verify(
       { kind: 'request', method: original.method, url: original.url, authorization: request.headers.authorization, headers: () => originalHeaders(request) },
@@ -103,7 +113,9 @@ export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps
     );
     const answer = (result: VerifyOutcome): void => {
       metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
+      hotHeaders(reply, request.id);
       if (result.valid) {
+        metrics.countAnswer(AUTHORIZE_PATH, 200);
         reply
           .header('X-Latchkey-Access-Key-Id', result.accessKeyId)
           .header('X-Latchkey-Tenant-Id', result.tenantId)
@@ -115,11 +127,21 @@ export async function authorizeRoutes(app: App, { services, metrics }: RouteDeps
         return;
       }
       const forbidden = FORBIDDEN_CODES.has(result.code);
+      metrics.countAnswer(AUTHORIZE_PATH, forbidden ? 403 : 401);
       reply.header('X-Latchkey-Code', result.code);
       sendError(reply, request, forbidden ? 'FORBIDDEN' : 'UNAUTHENTICATED', `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
     };
     if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
     else answer(outcome);
+  };
+
+  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+    const verifier = request.headers[VERIFIER_HEADER];
+    if (Array.isArray(verifier)) throw new AppError('VERIFIER_INVALID', 'Send one X-Latchkey-Verifier header.');
+    if (verifier === undefined && !verifierRequired) return check(request, reply, null);
+    const scope = verifierOf(services.verification, verifier, request);
+    if (scope instanceof Promise) scope.then((s) => check(request, reply, s)).catch((error: unknown) => reply.send(error as never));
+    else check(request, reply, scope);
   };
 
   // Its own context: a gateway forwards the original Content-Type without the body, which must be ignored, not parsed.

@@ -1,12 +1,14 @@
 import type { Static } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { VERIFY_CODES, VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
 import { headerValue, type Credential } from '../../services/credential.js';
 import type { CachedKey } from '../../services/key-cache.js';
-import type { VerifyOutcome } from '../../services/verification-service.js';
+import type { VerifyContext, VerifyOutcome } from '../../services/verification-service.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, VerifyBody, VerifyResponse } from '../schemas.js';
 import { signableFromJson } from '../signed-input.js';
+import { checkSourceIp, cleanUserAgent, verifierOf, type VerifierScope } from '../verifier.js';
 
 type Answer = Static<typeof VerifyResponse>;
 
@@ -48,7 +50,58 @@ function serializeAnswer(answer: unknown): string {
   return answerText.get(answer as Answer) ?? JSON.stringify(answer);
 }
 
-export function verifyRoutes(app: App, { services, metrics }: RouteDeps): void {
+/** The headers every management answer gets from its onRequest hook, set here in one go (the verification context has no hooks). */
+export function hotHeaders(reply: FastifyReply, requestId: string): FastifyReply {
+  return reply.header('x-request-id', requestId).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+}
+
+type Body = Static<typeof VerifyBody>;
+
+export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps): void {
+  const verifierRequired = config.verifyAuth === 'verifier';
+
+  /** The subject of the request, checked once the caller is known (`scope` null: open mode, no verifier given). */
+  const check = (request: FastifyRequest, reply: FastifyReply, body: Body, scope: VerifierScope | null): void => {
+    let credential: Credential;
+    let userAgent: string | null;
+    const given = body.context;
+    if (body.token !== undefined && body.request === undefined) {
+      credential = { kind: 'token', token: body.token };
+      userAgent = given?.userAgent ?? request.headers['user-agent'] ?? null;
+    } else if (body.request !== undefined && body.token === undefined) {
+      const signed = signableFromJson(body.request);
+      credential = { kind: 'signed', request: signed };
+      // The signed request's own agent is the end client's; this request's is the caller's server.
+      userAgent = given?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'] ?? null;
+    } else {
+      throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
+    }
+    const context: VerifyContext =
+      scope === null
+        ? { permission: body.permission, sourceIp: request.ip, userAgent: cleanUserAgent(userAgent) }
+        : {
+            permission: body.permission,
+            sourceIp: given?.sourceIp ?? request.ip,
+            userAgent: cleanUserAgent(userAgent),
+            tenantId: scope.tenantId,
+            verifierKeyId: scope.verifierKeyId,
+          };
+    const outcome = services.verification.verify(credential, context);
+    const answer = (result: VerifyOutcome): void => {
+      metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
+      metrics.countAnswer('/v1/verify', 200);
+      hotHeaders(reply, request.id)
+        .type('application/json; charset=utf-8')
+        .serializer(serializeAnswer)
+        .send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
+    };
+    // A cached key answers in this very call; only a cache miss waits for the database (and
+    // a database that cannot be reached goes to the error handler: 503).
+    // (An Error given to send() goes to the error handler; the typed payload union does not list it.)
+    if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
+    else answer(outcome);
+  };
+
   app.post(
     '/v1/verify',
     {
@@ -56,38 +109,25 @@ export function verifyRoutes(app: App, { services, metrics }: RouteDeps): void {
       schema: {
         tags: ['verification'],
         summary: 'Verify a bearer token or a signed request (AWS SigV4, Tencent TC3). Expected failures are 200 with valid=false and a code.',
+        description:
+          'Callers are verifiers: Authorization: Bearer <token of an access key of your tenant holding latchkey:verify> (unless the server runs with LATCHKEY_VERIFY_AUTH=open). ' +
+          "A verifier sees only its tenant's keys: any other key answers as an unknown one. context (the end client's address and agent) is taken from verifiers only.",
+        security: [{ bearer: [] }],
         body: VerifyBody,
-        response: { 200: VerifyResponse, 400: ErrorResponse, 503: ErrorResponse },
+        response: { 200: VerifyResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
       },
     },
     (request, reply) => {
       const body = request.body;
-      let credential: Credential;
-      let userAgent: string | null;
-      if (body.token !== undefined && body.request === undefined) {
-        credential = { kind: 'token', token: body.token };
-        userAgent = body.context?.userAgent ?? request.headers['user-agent'] ?? null;
-      } else if (body.request !== undefined && body.token === undefined) {
-        const signed = signableFromJson(body.request);
-        credential = { kind: 'signed', request: signed };
-        // The signed request's own agent is the end client's; this request's is the caller's server.
-        userAgent = body.context?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'] ?? null;
-      } else {
-        throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
+      checkSourceIp(body.context?.sourceIp);
+      const authorization = request.headers.authorization;
+      if (authorization === undefined && !verifierRequired) {
+        if (body.context !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
+        return check(request, reply, body, null);
       }
-      const outcome = services.verification.verify(credential, { permission: body.permission, sourceIp: body.context?.sourceIp ?? request.ip, userAgent });
-      const answer = (result: VerifyOutcome): void => {
-        metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
-        reply
-          .type('application/json; charset=utf-8')
-          .serializer(serializeAnswer)
-          .send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
-      };
-      // A cached key answers in this very call; only a cache miss waits for the database (and
-      // a database that cannot be reached goes to the error handler: 503).
-      // (An Error given to send() goes to the error handler; the typed payload union does not list it.)
-      if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
-      else answer(outcome);
+      const scope = verifierOf(services.verification, authorization, request);
+      if (scope instanceof Promise) scope.then((s) => check(request, reply, body, s)).catch((error: unknown) => reply.send(error as never));
+      else check(request, reply, body, scope);
     },
   );
 }

@@ -36,6 +36,12 @@ export class RolesRepo {
     return row ? roleFromRow(row) : null;
   }
 
+  /** Role names are unique in a tenant. */
+  async findByName(tenantId: string, name: string): Promise<Role | null> {
+    const row = await this.db.selectFrom('roles').selectAll().where('tenantId', '=', tenantId).where('name', '=', name).executeTakeFirst();
+    return row ? roleFromRow(row) : null;
+  }
+
   /** The IDs among `ids` that exist in the tenant. */
   async existing(tenantId: string, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
