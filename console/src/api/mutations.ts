@@ -33,8 +33,7 @@ export function useCreateKey() {
   const client = useQueryClient();
   return useMutation({
     ...SECRET,
-    // PENDING-MERGE: `verifier` joins the generated body with branch V's schema.
-    mutationFn: (body: BodyOf<'/v1/access-keys', 'post'> & { verifier?: boolean }) => api<IssuedAccessKey>('POST', '/v1/access-keys', body),
+    mutationFn: (body: BodyOf<'/v1/access-keys', 'post'>) => api<IssuedAccessKey>('POST', '/v1/access-keys', body),
     onSuccess: () => invalidateKeys(client),
     // Someone else may have used up the quota meanwhile: the page's count must catch up.
     onError: (error) => (error instanceof ApiError && error.code === 'KEY_LIMIT_REACHED' ? invalidateKeys(client) : undefined),

@@ -252,6 +252,8 @@ export interface paths {
                         /** @description Default api */
                         type?: "access" | "api";
                         userId?: string;
+                        /** @description A verifier key: an api key narrowed to the tenant's Verifier role (only latchkey:verify, the role is created on first use), for an API or gateway that asks /v1/verify or /v1/authorize. Not with type access, roleIds or groupIds. */
+                        verifier?: boolean;
                     };
                 };
             };
@@ -390,6 +392,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -500,6 +504,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -622,6 +628,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -852,6 +860,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -975,6 +985,8 @@ export interface paths {
                             type: "access" | "api";
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
                         };
                     };
                 };
@@ -4332,7 +4344,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a bearer token or a signed request (AWS SigV4, Tencent TC3). Expected failures are 200 with valid=false and a code. */
+        /**
+         * Verify a bearer token or a signed request (AWS SigV4, Tencent TC3). Expected failures are 200 with valid=false and a code.
+         * @description Callers are verifiers: Authorization: Bearer <token of an access key of your tenant holding latchkey:verify> (unless the server runs with LATCHKEY_VERIFY_AUTH=open). A verifier sees only its tenant's keys: any other key answers as an unknown one. context (the end client's address and agent) is taken from verifiers only.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4413,6 +4428,38 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4460,6 +4507,8 @@ export interface components {
             type: "access" | "api";
             /** Format: date-time */
             updatedAt: string;
+            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+            verifier: boolean;
         };
         AccessRecord: {
             accessKeyId: string;

@@ -21,8 +21,7 @@ export type BodyOf<P extends keyof paths, M extends Method> = paths[P][M] extend
 /** The query parameters `GET path` takes. */
 export type QueryOf<P extends keyof paths> = paths[P]['get'] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-// PENDING-MERGE: `verifier` comes with branch V's schema; then this is Schemas['AccessKey'] again.
-export type AccessKey = Schemas['AccessKey'] & { verifier?: boolean };
+export type AccessKey = Schemas['AccessKey'];
 export type KeyState = AccessKey['state'];
 export type KeyType = AccessKey['type'];
 /** The answer to create and rotate: the key with its secret, shown this once. */
