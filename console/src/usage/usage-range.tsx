@@ -24,22 +24,24 @@ export function bucketName(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-// Axis ticks stay short; the tooltip gives the whole local time. Both in the browser's time zone.
+// Axis ticks stay short; the tooltip gives the whole time. Minutes and hours read in the
+// browser's time zone; the server counts days as UTC days, so a day bucket is named by its UTC
+// date (midnight UTC is the evening before in America, which would name the wrong day).
 const TICK: Record<UsageRange, Intl.DateTimeFormat> = {
   '24h': new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }),
   '7d': new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric' }),
-  '90d': new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }),
+  '90d': new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
 };
 const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
 export function tickText(range: UsageRange, iso: string): string {
   return TICK[range].format(new Date(iso));
 }
 
-/** The period one bucket covers, as a person reads it: "Dec 4, 2026, 3:15 PM" or "Dec 4, 2026" for days. */
+/** The period one bucket covers, as a person reads it: "Dec 4, 2026, 3:15 PM", or "Dec 4, 2026 (UTC)" for a day. */
 export function bucketText(iso: string, bucketSeconds: number): string {
-  return (bucketSeconds >= 86_400 ? DAY : FULL).format(new Date(iso));
+  return bucketSeconds >= 86_400 ? `${DAY.format(new Date(iso))} (UTC)` : FULL.format(new Date(iso));
 }
 
 export const NUMBER = new Intl.NumberFormat();
