@@ -33,6 +33,8 @@ export interface Config {
   storageMaxSkewSeconds: number;
   /** Who may ask /v1/verify and /v1/authorize: only holders of a verifier key (default), or anyone who can reach them. */
   verifyAuth: 'verifier' | 'open';
+  /** Where every verification attempt goes as a JSON line: 'stdout', an absolute file path, or null. */
+  accessLog: string | null;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,10 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_VERIFY_AUTH: {
     doc: 'Who may call /v1/verify and /v1/authorize: verifier (a key of the tenant holding latchkey:verify) or open (anyone who can reach them; loopback-only deployments).',
     default: 'verifier',
+  },
+  LATCHKEY_ACCESS_LOG: {
+    doc: 'Every verification attempt as one JSON line, to stdout or appended to this file path (the only place that keeps them all; see Usage data).',
+    default: '(unset: no stream)',
   },
 };
 
@@ -169,7 +175,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureMaxSkewSeconds: integer(env, 'LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', 1, 3600),
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
     verifyAuth,
+    accessLog: accessLogOf(env.LATCHKEY_ACCESS_LOG),
   });
+}
+
+/** 'stdout' or a file path (resolved, so a later working-directory change cannot move it). */
+function accessLogOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (value === 'stdout') return value;
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20)) throw new ConfigError('LATCHKEY_ACCESS_LOG', `must be stdout or a file path, got ${quote(raw)}`);
+  return resolve(value);
 }
 
 /** The SMTP URL's password must not reach a log line, so its errors never repeat the value. */

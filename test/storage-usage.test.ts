@@ -1,10 +1,18 @@
-/** Storage contract: the bulk writer of access records and last-used times, on both databases. */
+/**
+ * Storage contract: usage data on both databases. Attempts go through the real recorder: each
+ * key keeps its latest N successes and latest N failures in detail, every attempt is counted,
+ * and a flush lands whole or not at all.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../src/core/model.js';
 import { timeOrderedIdSource } from '../src/crypto/random.js';
+import { createLogger } from '../src/logger.js';
+import { AccessRecorder } from '../src/services/access-recorder.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
 
 const nextId = timeOrderedIdSource('accessRecord');
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
 
 function record(tenantId: string, accessKeyId: string, atMs: number, overrides: Partial<AccessRecord> = {}): AccessRecord {
   return {
@@ -23,66 +31,126 @@ function record(tenantId: string, accessKeyId: string, atMs: number, overrides: 
   };
 }
 
-describe.each(DATABASE_KINDS)('storage on %s: access records and last-used times in bulk', (kind) => {
+const failure = (code = 'SECRET_MISMATCH'): Partial<AccessRecord> => ({ outcome: 'failure', code, sourceIp: '203.0.113.66' });
+
+describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
   let t: TestStore;
+  let recorder: AccessRecorder;
   beforeAll(async () => {
     t = await openTestStore(kind);
+    recorder = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000 });
   });
   afterAll(async () => {
+    await recorder?.close();
     await t?.cleanup();
   });
 
-  const keyIn = async () => {
-    const tenant = await seedTenant(t.store);
+  const keyIn = async (perKey?: number) => {
+    const tenant = await seedTenant(t.store, perKey === undefined ? {} : { policy: { ...(await import('../src/core/policy.js')).DEFAULT_POLICY, accessRecordsPerKey: perKey } });
     const owner = await seedUser(t.store, tenant.id);
     const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
     return { tenant, key };
   };
-
-  it('writes a large batch whole, every field as given, and lists it newest first', async () => {
-    const { tenant, key } = await keyIn();
-    const at = Date.UTC(2030, 0, 1);
-    const records = Array.from({ length: 2_500 }, (_, i) =>
-      record(tenant.id, key.accessKeyId, at + i, i % 3 === 0 ? { outcome: 'failure', code: 'SECRET_MISMATCH', detail: { via: 'management-api', route: 'GET /v1/me' } } : {}),
+  const list = (tenantId: string, accessKeyId: string, outcome?: 'success' | 'failure') =>
+    t.store.accessRecords.listForKey(tenantId, accessKeyId, { cursor: null, limit: 100, since: new Date(0), ...(outcome && { outcome }) }).then((p) => p.items);
+  const rowCount = async (accessKeyId: string) =>
+    Number(
+      (
+        await t.store.db
+          .selectFrom('accessRecords')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('accessKeyId', '=', accessKeyId)
+          .executeTakeFirstOrThrow()
+      ).n,
     );
-    await t.store.accessRecords.insertMany(records);
-    const page = await t.store.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 3, since: new Date(at - 1) });
-    expect(page.items).toEqual([records[2_499], records[2_498], records[2_497]]);
-    const failures = await t.store.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 1, since: new Date(at - 1), outcome: 'failure' });
-    expect(failures.items).toEqual([records[2_499 - (2_499 % 3)]]);
-    expect(failures.items[0]!.detail).toEqual({ via: 'management-api', route: 'GET /v1/me' });
+
+  it('keeps the latest N per outcome, every field as given, across flushes; the ring never grows past N', async () => {
+    const { tenant, key } = await keyIn(20);
+    const at = Date.UTC(2030, 0, 1);
+    const made: AccessRecord[] = [];
+    for (let flush = 0; flush < 3; flush++) {
+      for (let i = 0; i < 15; i++) {
+        const r = record(tenant.id, key.accessKeyId, at + made.length * 1000, made.length % 5 === 0 ? { ...failure(), detail: { via: 'management-api' } } : {});
+        made.push(r);
+        recorder.record(r, r.outcome === 'success');
+      }
+      await recorder.flush();
+    }
+    const successes = made.filter((r) => r.outcome === 'success').reverse();
+    const failures = made.filter((r) => r.outcome === 'failure').reverse();
+    expect(await list(tenant.id, key.accessKeyId, 'success')).toEqual(successes.slice(0, 20));
+    expect(await list(tenant.id, key.accessKeyId, 'failure')).toEqual(failures);
+    expect((await list(tenant.id, key.accessKeyId))[0]).toEqual(made[made.length - 1]);
+    expect(await rowCount(key.accessKeyId)).toBe(20 + failures.length);
   });
 
-  it('writes nothing of a batch that cannot be written whole', async () => {
-    const { tenant, key } = await keyIn();
+  it('a flood of successes never pushes out the latest failures', async () => {
+    const { tenant, key } = await keyIn(20);
     const at = Date.UTC(2030, 1, 1);
-    const first = record(tenant.id, key.accessKeyId, at);
-    await t.store.accessRecords.insertMany([first]);
-    // The same ID again in the middle of a new batch: the batch fails, and none of it lands.
-    const batch = [record(tenant.id, key.accessKeyId, at + 1), { ...first, at: new Date(at + 2) }, record(tenant.id, key.accessKeyId, at + 3)];
-    await expect(t.store.accessRecords.insertMany(batch)).rejects.toThrow();
-    const page = await t.store.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 10, since: new Date(at - 1) });
-    expect(page.items).toEqual([first]);
-    // The writer keeps working after a failed batch.
-    await t.store.accessRecords.insertMany([batch[0]!, batch[2]!]);
-    expect((await t.store.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 10, since: new Date(at - 1) })).items).toHaveLength(3);
+    const failures = [0, 1, 2].map((i) => record(tenant.id, key.accessKeyId, at + i, failure('KEY_DISABLED')));
+    for (const f of failures) recorder.record(f, false);
+    await recorder.flush();
+    for (let i = 0; i < 5_000; i++) recorder.record(record(tenant.id, key.accessKeyId, at + 1000 + i), true);
+    await recorder.flush();
+    expect(await list(tenant.id, key.accessKeyId, 'failure')).toEqual([...failures].reverse());
+    expect(await list(tenant.id, key.accessKeyId, 'success')).toHaveLength(20);
+    expect(await rowCount(key.accessKeyId)).toBe(23);
   });
 
-  it('raises last-used times and never lowers them', async () => {
+  it('counts every attempt exactly, by minute and by hour and code, detailed or not', async () => {
+    const { tenant, key } = await keyIn();
+    const hour = Date.UTC(2030, 2, 1, 10);
+    let successes = 0;
+    for (let i = 0; i < 3_000; i++) {
+      recorder.record(record(tenant.id, key.accessKeyId, hour + (i % 7) * MINUTE + i), true, i % 2 === 0);
+      successes++;
+    }
+    for (let i = 0; i < 40; i++) recorder.record(record(tenant.id, key.accessKeyId, hour + 61 * MINUTE, failure(i < 30 ? 'SECRET_MISMATCH' : 'RATE_LIMITED')), false, i < 30);
+    await recorder.flush();
+    // A second flush adds to the same rows.
+    recorder.record(record(tenant.id, key.accessKeyId, hour + 6 * MINUTE), true);
+    await recorder.flush();
+    const minutes = await t.store.usage.keyRows(key.accessKeyId, 'minutes', hour);
+    const ok = minutes.find((m) => m.start === hour && m.code === 'OK')!;
+    expect(ok.counts.slice(0, 8)).toEqual([429, 429, 429, 429, 428, 428, 429, 0]);
+    expect(ok.counts.reduce((a, b) => a + b, 0)).toBe(successes + 1);
+    expect(minutes.find((m) => m.start === hour + HOUR && m.code === 'SECRET_MISMATCH')!.counts[1]).toBe(30);
+    expect(minutes.find((m) => m.start === hour + HOUR && m.code === 'RATE_LIMITED')!.counts[1]).toBe(10);
+    const hours = await t.store.usage.keyRows(key.accessKeyId, 'hours', Date.UTC(2030, 2, 1));
+    expect(hours.find((h) => h.code === 'OK')!.counts[10]).toBe(3_001);
+    expect(hours.find((h) => h.code === 'RATE_LIMITED')!.counts[11]).toBe(10);
+    // Throttled attempts (stored=false) are counted but not kept in detail.
+    expect(await list(tenant.id, key.accessKeyId, 'failure')).toHaveLength(30);
+  });
+
+  it('writes nothing of a flush that cannot be written whole, and keeps it for the next', async () => {
+    const { tenant, key } = await keyIn();
+    const at = Date.UTC(2030, 3, 1);
+    recorder.record(record(tenant.id, key.accessKeyId, at), true);
+    // A record the database refuses (scheme is required) makes the whole flush fail.
+    recorder.record(record(tenant.id, key.accessKeyId, at + 1, { scheme: null as unknown as string }), true);
+    await recorder.flush();
+    expect(recorder.pending).toBe(2);
+    expect(await list(tenant.id, key.accessKeyId)).toEqual([]);
+    expect(await t.store.usage.keyRows(key.accessKeyId, 'hours', 0)).toEqual([]);
+  });
+
+  it('raises last-used times with their source address and never lowers them', async () => {
     const { tenant, key: a } = await keyIn();
     const owner = await seedUser(t.store, tenant.id);
     const { key: b } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
     const at = Date.UTC(2030, 2, 1);
     await t.store.accessKeys.touchLastUsed([
-      { accessKeyId: a.accessKeyId, at: new Date(at) },
-      { accessKeyId: b.accessKeyId, at: new Date(at + 5_000) },
+      { accessKeyId: a.accessKeyId, at: new Date(at), ip: '192.0.2.1' },
+      { accessKeyId: b.accessKeyId, at: new Date(at + 5_000), ip: '192.0.2.2' },
     ]);
     await t.store.accessKeys.touchLastUsed([
-      { accessKeyId: a.accessKeyId, at: new Date(at + 1_000) },
-      { accessKeyId: b.accessKeyId, at: new Date(at + 1_000) },
+      { accessKeyId: a.accessKeyId, at: new Date(at + 1_000), ip: '198.51.100.1' },
+      { accessKeyId: b.accessKeyId, at: new Date(at + 1_000), ip: '198.51.100.2' },
     ]);
-    expect((await t.store.accessKeys.find(tenant.id, a.accessKeyId))?.key.lastUsedAt).toEqual(new Date(at + 1_000));
-    expect((await t.store.accessKeys.find(tenant.id, b.accessKeyId))?.key.lastUsedAt).toEqual(new Date(at + 5_000));
+    const found = async (id: string) => (await t.store.accessKeys.find(tenant.id, id))!.key;
+    expect(await found(a.accessKeyId)).toMatchObject({ lastUsedAt: new Date(at + 1_000), lastUsedIp: '198.51.100.1' });
+    expect(await found(b.accessKeyId)).toMatchObject({ lastUsedAt: new Date(at + 5_000), lastUsedIp: '192.0.2.2' });
   });
 
   it('what was handed to the writer before close() is in the database after it', async () => {
@@ -92,18 +160,17 @@ describe.each(DATABASE_KINDS)('storage on %s: access records and last-used times
       const owner = await seedUser(other.store, tenant.id);
       const { key } = await seedKey(other.store, { tenantId: tenant.id, ownerId: owner.id });
       const at = Date.UTC(2030, 3, 1);
-      const writes = [0, 1, 2].map((i) => other.store.accessRecords.insertMany(Array.from({ length: 300 }, (_, j) => record(tenant.id, key.accessKeyId, at + i * 1000 + j))));
+      const mine = new AccessRecorder({ store: other.store, logger: createLogger('silent'), flushMs: 60_000 });
+      for (let i = 0; i < 900; i++) mine.record(record(tenant.id, key.accessKeyId, at + i), true);
+      await mine.close();
       await other.store.close();
-      await Promise.all(writes);
       const reopened = await import('../src/store/store.js').then(({ createStore }) => createStore({ databaseUrl: other.databaseUrl, dataDir: other.dataDir }));
       try {
         const all = await reopened.accessRecords.listForKey(tenant.id, key.accessKeyId, { cursor: null, limit: 100, since: new Date(at - 1) });
-        expect(all.items[0]!.at).toEqual(new Date(at + 2_299));
-        const count = await reopened.db
-          .selectFrom('accessRecords')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
-        expect(Number(count.n)).toBe(900);
+        expect(all.items[0]!.at).toEqual(new Date(at + 899));
+        expect(all.items).toHaveLength(100);
+        const hours = await reopened.usage.keyRows(key.accessKeyId, 'hours', 0);
+        expect(hours.map((h) => h.counts.reduce((x, y) => x + y, 0))).toEqual([900]);
       } finally {
         await reopened.close();
       }

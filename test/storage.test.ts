@@ -94,6 +94,7 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
         allowNeverExpires: false,
         deleteRequiresDisabled: false,
         accessRecordRetentionDays: 30,
+        accessRecordsPerKey: 250,
         secretReveal: 'after-step-up',
         stepUp: 'totp',
         stepUpMinutes: 5,

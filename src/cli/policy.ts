@@ -35,6 +35,7 @@ function describe(p: TenantPolicy): string {
     ['never-expiring keys allowed', p.allowNeverExpires ? 'yes' : 'no'],
     ['delete only disabled keys', p.deleteRequiresDisabled ? 'yes' : 'no'],
     ['access records kept', `${p.accessRecordRetentionDays} days`],
+    ['detailed attempts kept per key', `latest ${p.accessRecordsPerKey} successes and ${p.accessRecordsPerKey} failures`],
     ['secret shown again', p.secretReveal === 'never' ? 'never (only at creation)' : 'after step-up verification'],
     ['step-up verification', p.stepUp === 'none' ? 'none' : p.stepUp === 'email' ? 'email code' : 'authenticator app (TOTP)'],
     ['a verification lasts', `${p.stepUpMinutes} minutes`],
@@ -63,6 +64,7 @@ export function policyCommands(program: Command, act: AdminActions): void {
     .option('--allow-never-expires <true|false>', 'whether keys may never expire', yesNo)
     .option('--delete-requires-disabled <true|false>', 'whether only a disabled key can be deleted', yesNo)
     .option('--access-record-retention-days <n>', 'how long access records are kept', positiveInt)
+    .option('--access-records-per-key <n>', 'detailed attempts kept per key, for successes and failures each (20 to 1000)', positiveInt)
     .option('--secret-reveal <never|after-step-up>', 'whether a secret can be shown again after creation', oneOf('never', 'after-step-up'))
     .option('--step-up <none|email|totp>', 'verification asked before create, reveal, rotate and re-enable', oneOf('none', 'email', 'totp'))
     .option('--step-up-minutes <n>', 'how long one step-up verification lasts', positiveInt)

@@ -61,6 +61,8 @@ export interface AccessKey {
   updatedAt: Date;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
+  /** Source address of the attempt that set lastUsedAt (absent where a key is built before its first use). */
+  lastUsedIp?: string | null;
   deletedAt: Date | null;
   /** When the secret that a rotation replaced stops working (null when none is live). */
   previousSecretExpiresAt: Date | null;

@@ -12,6 +12,11 @@ export interface TenantPolicy {
   allowNeverExpires: boolean;
   deleteRequiresDisabled: boolean;
   accessRecordRetentionDays: number;
+  /**
+   * Detailed attempts kept per key and outcome (successes and failures in rings of their own,
+   * so a flood of successes never hides the latest failures); everything is counted regardless.
+   */
+  accessRecordsPerKey: number;
   /** Whether a key's secret can be shown again after creation (only after step-up verification). */
   secretReveal: SecretReveal;
   /** What a console session must prove before create, reveal, rotate and re-enable. */
@@ -40,6 +45,7 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   allowNeverExpires: true,
   deleteRequiresDisabled: true,
   accessRecordRetentionDays: 90,
+  accessRecordsPerKey: 100,
   secretReveal: 'never',
   stepUp: 'none',
   stepUpMinutes: 20,
@@ -53,6 +59,9 @@ export const POLICY_RULES = Object.freeze(Object.keys(DEFAULT_POLICY)) as readon
 export const MAX_VALIDITY_DAYS = 3650;
 export const MAX_KEY_LIMIT = 1000;
 export const MAX_RETENTION_DAYS = 3650;
+/** The console shows the latest 20 (seed 003), so fewer are never kept. */
+export const MIN_RECORDS_PER_KEY = 20;
+export const MAX_RECORDS_PER_KEY = 1000;
 export const MAX_STEP_UP_MINUTES = 120;
 export const MAX_REMINDER_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -70,6 +79,7 @@ export const POLICY_RULE_SPECS = Object.freeze({
   allowNeverExpires: { kind: 'boolean' },
   deleteRequiresDisabled: { kind: 'boolean' },
   accessRecordRetentionDays: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_RETENTION_DAYS },
+  accessRecordsPerKey: { kind: 'integer', nullable: false, minimum: MIN_RECORDS_PER_KEY, maximum: MAX_RECORDS_PER_KEY },
   secretReveal: { kind: 'choice', choices: SECRET_REVEAL_OPTIONS },
   stepUp: { kind: 'choice', choices: STEP_UP_METHODS },
   stepUpMinutes: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_STEP_UP_MINUTES },
@@ -114,6 +124,10 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
   const r = policy.accessRecordRetentionDays;
   if (!Number.isInteger(r) || r < 1 || r > MAX_RETENTION_DAYS) {
     problems.push({ field: 'accessRecordRetentionDays', message: `accessRecordRetentionDays must be 1 to ${MAX_RETENTION_DAYS}` });
+  }
+  const n = policy.accessRecordsPerKey;
+  if (!Number.isInteger(n) || n < MIN_RECORDS_PER_KEY || n > MAX_RECORDS_PER_KEY) {
+    problems.push({ field: 'accessRecordsPerKey', message: `accessRecordsPerKey must be an integer from ${MIN_RECORDS_PER_KEY} to ${MAX_RECORDS_PER_KEY}` });
   }
   if (!SECRET_REVEAL_OPTIONS.includes(policy.secretReveal)) {
     problems.push({ field: 'secretReveal', message: `secretReveal must be one of ${SECRET_REVEAL_OPTIONS.join(', ')}` });

@@ -23,6 +23,7 @@ import { policyRoutes } from './routes/policy.js';
 import { roleRoutes } from './routes/roles.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { totpRoutes } from './routes/totp.js';
+import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 import { AUTHORIZE_PATH, authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
 import { hotHeaders, verifyRoutes } from './routes/verify.js';
@@ -191,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     roleRoutes(api, deps);
     policyRoutes(api, deps);
     accessKeyRoutes(api, deps);
+    usageRoutes(api, deps);
     auditRoutes(api, deps);
     stepUpRoutes(api, deps);
     totpRoutes(api, deps);

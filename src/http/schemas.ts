@@ -55,6 +55,7 @@ export const AccessKeySchema = Type.Object(
     updatedAt: DateTime,
     expiresAt: Nullable(DateTime),
     lastUsedAt: Nullable(DateTime),
+    lastUsedIp: Nullable(Type.String({ description: 'Source address of the verification that last used the key' })),
     deletedAt: Nullable(DateTime),
     previousSecretExpiresAt: Nullable(DateTime),
     roleIds: Type.Array(Type.String()),
@@ -147,7 +148,10 @@ export const GroupSchema = Type.Object(
 );
 
 /** A policy integer with the bounds core gives it (POLICY_RULE_SPECS). */
-function policyInteger(rule: 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'accessRecordRetentionDays' | 'stepUpMinutes' | 'expiryReminderDays', description?: string) {
+function policyInteger(
+  rule: 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'accessRecordRetentionDays' | 'accessRecordsPerKey' | 'stepUpMinutes' | 'expiryReminderDays',
+  description?: string,
+) {
   const { minimum, maximum } = POLICY_RULE_SPECS[rule];
   return Type.Integer({ minimum, maximum, ...(description !== undefined && { description }) });
 }
@@ -160,6 +164,7 @@ export const PolicySchema = Type.Object(
     allowNeverExpires: Type.Boolean(),
     deleteRequiresDisabled: Type.Boolean(),
     accessRecordRetentionDays: policyInteger('accessRecordRetentionDays'),
+    accessRecordsPerKey: policyInteger('accessRecordsPerKey', 'Detailed attempts kept per key and outcome (successes and failures each); every attempt is counted'),
     secretReveal: OneOf(SECRET_REVEAL_OPTIONS, {
       description: 'never: a secret is shown once, at creation; after-step-up: it can be shown again after step-up verification',
     }),

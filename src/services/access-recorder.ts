@@ -1,101 +1,158 @@
 import type { Logger } from 'pino';
 import type { AccessRecord } from '../core/model.js';
+import { DEFAULT_POLICY, MAX_RECORDS_PER_KEY } from '../core/policy.js';
+import { CounterBuffer, codeOf } from '../core/usage.js';
+import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
+import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse } from './last-used-buffer.js';
 
+/** Detailed records, and counter cells (key × code × minute), held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
-/**
- * Rows per write. Each write is one transaction on the database's bulk writer (off the event
- * loop), so a failure loses nothing: the rows of an unfinished write go back in the buffer.
- */
-export const CHUNK = 500;
 /** A key in steady use has its last-used time written at most this often (see LastUsedBuffer). */
 export const LAST_USED_INTERVAL_MS = 60_000;
+/** How long a tenant's ring size (policy accessRecordsPerKey) is taken as known. */
+const RING_SIZE_TTL_MS = 60_000;
 
-class ChunkedWriteError extends Error {
-  constructor(
-    readonly written: number,
-    readonly error: unknown,
-  ) {
-    super('chunked write failed', { cause: error });
-  }
+interface PendingRing {
+  tenantId: string;
+  accessKeyId: string;
+  outcome: 'success' | 'failure';
+  /** Oldest first; trimmed to the largest ring any tenant may have. */
+  records: AccessRecord[];
 }
 
-/** Writes `items` chunk by chunk; on a failure throws how many were written before it. */
-async function writeInChunks<T>(items: T[], write: (chunk: T[]) => Promise<void>): Promise<void> {
-  let written = 0;
-  try {
-    while (written < items.length) {
-      await write(items.slice(written, written + CHUNK));
-      written = Math.min(items.length, written + CHUNK);
+/**
+ * Each key's latest attempts per outcome, waiting to be written. Only the latest of a flush can
+ * end up in a ring, so a key flooded with attempts holds at most MAX_RECORDS_PER_KEY (×2 before
+ * a trim) of them, whatever its traffic.
+ */
+class PendingRings {
+  private rings = new Map<string, PendingRing>();
+  total = 0;
+
+  add(record: AccessRecord): void {
+    const id = `${record.accessKeyId}\n${record.outcome}`;
+    let ring = this.rings.get(id);
+    if (!ring) {
+      ring = { tenantId: record.tenantId, accessKeyId: record.accessKeyId, outcome: record.outcome, records: [] };
+      this.rings.set(id, ring);
     }
-  } catch (error) {
-    throw new ChunkedWriteError(written, error);
+    ring.records.push(record);
+    this.total++;
+    if (ring.records.length >= 2 * MAX_RECORDS_PER_KEY) this.trim(ring, MAX_RECORDS_PER_KEY);
+  }
+
+  take(): PendingRing[] {
+    const taken = [...this.rings.values()];
+    this.rings = new Map();
+    this.total = 0;
+    return taken;
+  }
+
+  /** A failed write's rings, back in front of what arrived since. */
+  restore(rings: PendingRing[]): void {
+    for (const old of rings) {
+      const id = `${old.accessKeyId}\n${old.outcome}`;
+      const newer = this.rings.get(id);
+      const ring = newer ? { ...old, records: old.records.concat(newer.records) } : old;
+      this.total += old.records.length;
+      this.rings.set(id, ring);
+      this.trim(ring, MAX_RECORDS_PER_KEY);
+    }
+  }
+
+  private trim(ring: PendingRing, keep: number): void {
+    const excess = ring.records.length - keep;
+    if (excess <= 0) return;
+    ring.records.splice(0, excess);
+    this.total -= excess;
   }
 }
 
 /**
- * Access records and last-used times, written off the hot path: verification only appends to
- * memory; a timer writes batches. `close()` writes what is left (the server calls it on SIGTERM).
- * If the database is down, records wait in memory (up to MAX_BUFFERED) and are retried.
+ * Usage data, written off the hot path: verification only adds to memory (a counter cell, the
+ * key's pending ring, its last use, a line for the access log); a timer writes batches. Within a
+ * flush every attempt is counted but only the latest N per key and outcome are written in
+ * detail, so a write costs in proportion to the keys in use, not to the traffic. `close()`
+ * writes what is left (the server calls it on SIGTERM). If the database is down, what was not
+ * written waits in memory (up to MAX_BUFFERED records and counter cells) and is retried.
  */
 export class AccessRecorder {
   private readonly store: Store;
   private readonly logger: Logger;
-  private records: AccessRecord[] = [];
+  private readonly accessLog: AccessLogStream | null;
+  private readonly now: () => number;
+  private rings = new PendingRings();
+  private counters = new CounterBuffer();
+  /** Attempts counted in memory and not yet written. */
+  private attempts = 0;
   private readonly lastUsed = new LastUsedBuffer({ intervalMs: LAST_USED_INTERVAL_MS });
+  private readonly ringSizes = new Map<string, { size: number; at: number }>();
   private timer: NodeJS.Timeout | null = null;
-  private writingRecords: Promise<void> | null = null;
+  private writingUsage: Promise<void> | null = null;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
 
-  constructor(options: { store: Store; logger: Logger; flushMs: number }) {
+  constructor(options: { store: Store; logger: Logger; flushMs: number; accessLog?: AccessLogStream | null; now?: () => number }) {
     this.store = options.store;
     this.logger = options.logger;
+    this.accessLog = options.accessLog ?? null;
+    this.now = options.now ?? Date.now;
     this.timer = setInterval(() => void this.flush({ everything: false }), options.flushMs);
     this.timer.unref();
   }
 
-  record(record: AccessRecord, used: boolean): void {
-    if (this.records.length >= MAX_BUFFERED) {
-      // Drop the oldest in one go (not one shift per record, which copies the whole buffer each time).
-      const excess = this.records.length - MAX_BUFFERED + Math.ceil(MAX_BUFFERED / 100);
-      this.records.splice(0, excess);
-      this.dropped += excess;
+  /**
+   * One verification attempt that named an existing key. `used`: it authenticated (last-used
+   * time and address). `stored`: it may be kept in detail; false counts it (and logs it to the
+   * access log) only, as for throttled guesses.
+   */
+  record(record: AccessRecord, used: boolean, stored = true): void {
+    this.accessLog?.write(record, stored);
+    if (!this.counters.add(record.accessKeyId, codeOf(record.outcome, record.code), record.at.getTime(), 1, MAX_BUFFERED)) {
+      this.dropped++;
+      return;
     }
-    this.records.push(record);
-    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime());
+    this.attempts++;
+    if (stored && this.rings.total < MAX_BUFFERED) this.rings.add(record);
+    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp);
   }
 
+  /** Attempts counted and not yet written. */
   get pending(): number {
-    return this.records.length;
+    return this.attempts;
   }
 
   /**
-   * Writes what is buffered. Records and last-used times go separately, so a slow batch of one
+   * Writes what is buffered. Usage and last-used times go separately, so a slow batch of one
    * never holds back the other. The timer passes `everything: false`: it skips a stream whose
    * previous write is still running and holds back recently written last-used times. Otherwise
    * a flush waits for writes in flight and then writes everything left.
    */
   async flush(options: { everything: boolean } = { everything: true }): Promise<void> {
-    await Promise.all([this.flushRecords(options.everything), this.flushLastUsed(options.everything)]);
+    this.accessLog?.flush();
+    await Promise.all([this.flushUsage(options.everything), this.flushLastUsed(options.everything)]);
   }
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flush();
+    await this.accessLog?.close();
   }
 
-  private flushRecords(everything: boolean): Promise<void> {
-    if (this.writingRecords) return everything ? this.writingRecords.then(() => this.flushRecords(true)) : Promise.resolve();
-    if (this.records.length === 0) return Promise.resolve();
-    const records = this.records;
-    this.records = [];
-    this.writingRecords = this.writeRecords(records).finally(() => {
-      this.writingRecords = null;
+  private flushUsage(everything: boolean): Promise<void> {
+    if (this.writingUsage) return everything ? this.writingUsage.then(() => this.flushUsage(true)) : Promise.resolve();
+    if (this.attempts === 0) return Promise.resolve();
+    const rings = this.rings.take();
+    const counters = this.counters.take();
+    const attempts = this.attempts;
+    this.attempts = 0;
+    this.writingUsage = this.writeUsage(rings, counters, attempts).finally(() => {
+      this.writingUsage = null;
     });
-    return this.writingRecords;
+    return this.writingUsage;
   }
 
   private flushLastUsed(everything: boolean): Promise<void> {
@@ -108,31 +165,48 @@ export class AccessRecorder {
     return this.writingLastUsed;
   }
 
-  private async writeRecords(records: AccessRecord[]): Promise<void> {
+  private async writeUsage(rings: PendingRing[], counters: CounterBuffer, attempts: number): Promise<void> {
     try {
-      await writeInChunks(records, (chunk) => this.store.accessRecords.insertMany(chunk));
+      const sizes = await this.ringSizesOf(new Set(rings.map((r) => r.tenantId)));
+      const writes: RingWrite[] = rings
+        .map((r) => ({ accessKeyId: r.accessKeyId, outcome: r.outcome, size: sizes.get(r.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey, records: r.records }))
+        .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
+      const { minutes, hours } = counters.rows();
+      await this.store.accessRecords.writeUsage({ rings: writes, minutes, hours });
       if (this.dropped > 0) {
-        this.logger.warn({ dropped: this.dropped }, 'access records were dropped while the database was unreachable');
+        this.logger.warn({ dropped: this.dropped }, 'verification attempts went uncounted while the database was unreachable');
         this.dropped = 0;
       }
-    } catch (failure) {
-      const { written, error } = failure as ChunkedWriteError;
-      // Put the unwritten ones back in front, so nothing is lost when the database returns.
-      this.records = records.slice(written).concat(this.records);
-      if (this.records.length > MAX_BUFFERED) {
-        this.dropped += this.records.length - MAX_BUFFERED;
-        this.records = this.records.slice(-MAX_BUFFERED);
-      }
-      this.logger.error({ err: error, pending: this.records.length }, 'could not write access records; will retry');
+    } catch (error) {
+      // Back in the buffer, so nothing is lost when the database returns.
+      this.rings.restore(rings);
+      this.counters.merge(counters);
+      this.attempts += attempts;
+      this.logger.error({ err: error, pending: this.attempts }, 'could not write access records; will retry');
     }
+  }
+
+  /** Each tenant's ring size, read from its policy at most once a minute. */
+  private async ringSizesOf(tenantIds: Set<string>): Promise<Map<string, number>> {
+    const now = this.now();
+    const sizes = new Map<string, number>();
+    for (const tenantId of tenantIds) {
+      let known = this.ringSizes.get(tenantId);
+      if (!known || now - known.at >= RING_SIZE_TTL_MS) {
+        const tenant = await this.store.tenants.findById(tenantId);
+        known = { size: tenant?.policy.accessRecordsPerKey ?? DEFAULT_POLICY.accessRecordsPerKey, at: now };
+        this.ringSizes.set(tenantId, known);
+      }
+      sizes.set(tenantId, known.size);
+    }
+    return sizes;
   }
 
   private async writeLastUsed(entries: LastUse[]): Promise<void> {
     try {
-      await writeInChunks(entries, (chunk) => this.store.accessKeys.touchLastUsed(chunk));
-    } catch (failure) {
-      const { written, error } = failure as ChunkedWriteError;
-      this.lastUsed.restore(entries.slice(written));
+      await this.store.accessKeys.touchLastUsed(entries);
+    } catch (error) {
+      this.lastUsed.restore(entries);
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }

@@ -358,8 +358,15 @@ export class KeysService {
   async accessRecords(actor: Actor, accessKeyId: string, query: { cursor?: string; limit: number; outcome?: 'success' | 'failure' }): Promise<Page<AccessRecord>> {
     requireKeyScope(actor, 'latchkey:keys:read');
     await this.load(actor, accessKeyId);
-    const since = new Date(this.clock.now().getTime() - (await this.policyOf(actor)).accessRecordRetentionDays * DAY_MS);
-    return this.store.accessRecords.listForKey(actor.tenantId, accessKeyId, { cursor: parseCursor(query.cursor), limit: query.limit, since, outcome: query.outcome });
+    const policy = await this.policyOf(actor);
+    const since = new Date(this.clock.now().getTime() - policy.accessRecordRetentionDays * DAY_MS);
+    return this.store.accessRecords.listForKey(actor.tenantId, accessKeyId, {
+      cursor: parseCursor(query.cursor),
+      limit: query.limit,
+      since,
+      perKey: policy.accessRecordsPerKey,
+      outcome: query.outcome,
+    });
   }
 
   private changeState(actor: Actor, accessKeyId: string, action: KeyAction): Promise<AccessKey> {

@@ -64,7 +64,7 @@ describe('LastUsedBuffer', () => {
     b.note('K', 20);
     b.restore(failed);
     b.note('L', 5);
-    b.restore([{ accessKeyId: 'L', at: new Date(4) }]);
+    b.restore([{ accessKeyId: 'L', at: new Date(4), ip: null }]);
     expect(times(b.take(false))).toEqual({ K: 20, L: 5 });
   });
 });

@@ -1,6 +1,13 @@
 export interface LastUse {
   accessKeyId: string;
   at: Date;
+  /** Source address of that use. */
+  ip: string | null;
+}
+
+interface Use {
+  at: number;
+  ip: string | null;
 }
 
 /**
@@ -14,7 +21,7 @@ export class LastUsedBuffer {
   private readonly intervalMs: number;
   private readonly now: () => number;
   /** Latest use per key, not yet handed over. */
-  private pending = new Map<string, number>();
+  private pending = new Map<string, Use>();
   /** Keys that entered `pending` since the last take, in order. */
   private arrivals: string[] = [];
   /** Keys handed over in the current window: their later uses wait for the window's end. */
@@ -28,13 +35,14 @@ export class LastUsedBuffer {
   }
 
   /** The hot path: one map lookup. */
-  note(accessKeyId: string, at: number): void {
+  note(accessKeyId: string, at: number, ip: string | null = null): void {
     const previous = this.pending.get(accessKeyId);
     if (previous === undefined) {
-      this.pending.set(accessKeyId, at);
+      this.pending.set(accessKeyId, { at, ip });
       this.arrivals.push(accessKeyId);
-    } else if (previous < at) {
-      this.pending.set(accessKeyId, at);
+    } else if (previous.at < at) {
+      previous.at = at;
+      previous.ip = ip;
     }
   }
 
@@ -47,7 +55,7 @@ export class LastUsedBuffer {
     const now = this.now();
     if (everything || now - this.windowStart >= this.intervalMs) {
       // A new window: everything that waited goes now, and every key may be written once again.
-      const due = [...this.pending].map(([accessKeyId, at]) => ({ accessKeyId, at: new Date(at) }));
+      const due = [...this.pending].map(([accessKeyId, use]) => ({ accessKeyId, at: new Date(use.at), ip: use.ip }));
       this.written = new Set(due.map((d) => d.accessKeyId));
       this.pending = new Map();
       this.arrivals = [];
@@ -57,9 +65,9 @@ export class LastUsedBuffer {
     const due: LastUse[] = [];
     for (const accessKeyId of this.arrivals) {
       if (this.written.has(accessKeyId)) continue;
-      const at = this.pending.get(accessKeyId);
-      if (at === undefined) continue;
-      due.push({ accessKeyId, at: new Date(at) });
+      const use = this.pending.get(accessKeyId);
+      if (use === undefined) continue;
+      due.push({ accessKeyId, at: new Date(use.at), ip: use.ip });
       this.pending.delete(accessKeyId);
       this.written.add(accessKeyId);
     }
@@ -69,10 +77,10 @@ export class LastUsedBuffer {
 
   /** Entries whose write failed: back in the buffer (unless a later use is there already), due at the next take. */
   restore(entries: LastUse[]): void {
-    for (const { accessKeyId, at } of entries) {
+    for (const { accessKeyId, at, ip } of entries) {
       this.written.delete(accessKeyId);
       const previous = this.pending.get(accessKeyId);
-      if (previous === undefined || previous < at.getTime()) this.pending.set(accessKeyId, at.getTime());
+      if (previous === undefined || previous.at < at.getTime()) this.pending.set(accessKeyId, { at: at.getTime(), ip });
       this.arrivals.push(accessKeyId);
     }
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { MINUTES_KEPT_MS } from '../core/usage.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './actor.js';
 
@@ -9,20 +10,28 @@ const CHANGES_KEPT_MS = 3_600_000;
 const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 
 /**
- * Housekeeping: access records past their tenant's retention, ended sessions, old change rows,
- * finished mails, and reminder markers of expiry dates that have passed.
+ * Housekeeping: access records and hour counters past their tenant's retention (and records in
+ * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
+ * change rows, finished mails, and reminder markers of expiry dates that have passed.
  */
-export async function purgeExpired(store: Store, clock: Clock, logger: Logger): Promise<{ accessRecords: number; sessions: number; changes: number; mails: number; reminders: number }> {
+export async function purgeExpired(
+  store: Store,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number }> {
   const now = clock.now();
   let accessRecords = 0;
+  let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
   for (const tenant of await store.tenants.listAll()) {
-    accessRecords += await store.accessRecords.purgeOlderThan(tenant.id, new Date(now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS));
+    const cutoff = now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS;
+    accessRecords += await store.accessRecords.purge(tenant.id, new Date(cutoff), tenant.policy.accessRecordsPerKey);
+    usageRows += await store.usage.purgeHoursBefore(tenant.id, cutoff);
   }
   const sessions = await store.sessions.purgeExpired(now.getTime());
   const changes = await store.changes.purgeBefore(new Date(now.getTime() - CHANGES_KEPT_MS));
   const mails = await store.outbox.purgeFinishedBefore(new Date(now.getTime() - FINISHED_MAIL_KEPT_MS));
   // A key past its expiry is never reminded again, so its marker has done its job.
   const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
-  if (accessRecords + sessions + mails + reminders > 0) logger.info({ accessRecords, sessions, changes, mails, reminders }, 'purged expired data');
-  return { accessRecords, sessions, changes, mails, reminders };
+  if (accessRecords + usageRows + sessions + mails + reminders > 0) logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders }, 'purged expired data');
+  return { accessRecords, usageRows, sessions, changes, mails, reminders };
 }

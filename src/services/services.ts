@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from './actor.js';
+import { AccessLogStream } from './access-log.js';
 import { AccessRecorder } from './access-recorder.js';
 import { AuditService } from './audit-service.js';
 import { AuthService } from './auth-service.js';
@@ -17,6 +18,7 @@ import type { SigningSettings } from './signing-rules.js';
 import { StepUpService } from './step-up-service.js';
 import { TenantsService } from './tenants-service.js';
 import { TotpService } from './totp-service.js';
+import { UsageService } from './usage-service.js';
 import { UsersService } from './users-service.js';
 import { VerificationService } from './verification-service.js';
 
@@ -41,6 +43,8 @@ export interface ServicesOptions {
   keyCacheSize: number;
   changePollMs: number;
   recordFlushMs: number;
+  /** Where every verification attempt goes as a JSON line: 'stdout', a file path, or null for nowhere. */
+  accessLog?: string | null;
   /** Without it, no mail is sent (notifications still reach the bell). */
   mail?: MailSettings;
   /** How often the expiry reminder pass runs (default one minute). */
@@ -67,6 +71,7 @@ export interface Services {
   users: UsersService;
   roles: RolesService;
   keys: KeysService;
+  usage: UsageService;
   keyCache: KeyCache;
   recorder: AccessRecorder;
   verification: VerificationService;
@@ -93,7 +98,8 @@ export function createServices(options: ServicesOptions): Services {
   const stopEvicting = store.onCommit((changes) => {
     for (const change of changes) keyCache.evict(change);
   });
-  const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs });
+  const accessLog = options.accessLog ? new AccessLogStream(options.accessLog, (dropped) => logger.warn({ dropped }, 'the access log could not keep up; lines were dropped')) : null;
+  const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs, accessLog });
   const timers: NodeJS.Timeout[] = [];
   let polling = false;
 
@@ -116,6 +122,7 @@ export function createServices(options: ServicesOptions): Services {
   const notifications = new NotificationsService({ store, clock, mail: outbox, publicUrl: mail.publicUrl });
   const totp = new TotpService({ store, clock, audit, masterKey });
   const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
+  const keys = new KeysService({ store, clock, audit, masterKey, stepUp, notifications });
   const reminders = new ExpiryReminders({ store, clock, logger, notifications });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
@@ -141,7 +148,8 @@ export function createServices(options: ServicesOptions): Services {
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
     users: new UsersService({ store, clock, audit, notifications, totp }),
     roles: new RolesService({ store, clock, audit, notifications }),
-    keys: new KeysService({ store, clock, audit, masterKey, stepUp, notifications }),
+    keys,
+    usage: new UsageService({ store, clock, keys }),
     verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing }),
     async start() {
       await keyCache.start();

@@ -59,6 +59,7 @@ export function accessKeyFromRow(row: Selectable<AccessKeysTable>, roleIds: stri
     updatedAt: toDate(row.updatedAt),
     expiresAt: toDateOrNull(row.expiresAt),
     lastUsedAt: toDateOrNull(row.lastUsedAt),
+    lastUsedIp: row.lastUsedIp ?? null,
     deletedAt: toDateOrNull(row.deletedAt),
     previousSecretExpiresAt: toDateOrNull(row.previousSecretExpiresAt),
     roleIds,
@@ -77,10 +78,11 @@ export function keySecretsFromRow(row: Selectable<AccessKeysTable>): KeySecrets 
   };
 }
 
-export function accessRecordFromRow(row: Selectable<AccessRecordsTable>): AccessRecord {
+/** A ring row as a record; the tenant is its key's (rows do not repeat it). */
+export function accessRecordFromRow(tenantId: string, row: Selectable<AccessRecordsTable>): AccessRecord {
   return {
     id: row.id,
-    tenantId: row.tenantId,
+    tenantId,
     accessKeyId: row.accessKeyId,
     at: toDate(row.at),
     outcome: row.outcome,

@@ -156,21 +156,48 @@ export interface AccessKeysTable {
   updatedAt: number;
   expiresAt: number | null;
   lastUsedAt: number | null;
+  /** The source address of the attempt that set lastUsedAt. */
+  lastUsedIp: string | null;
   deletedAt: number | null;
 }
 
+/**
+ * A key's latest detailed attempts: per outcome a ring of `accessRecordsPerKey` slots,
+ * overwritten in place (slot = sequence number modulo the ring size), so its size is bounded by
+ * the key, not by its traffic. The tenant is the key's.
+ */
 export interface AccessRecordsTable {
-  id: string;
-  tenantId: string;
   accessKeyId: string;
-  at: number;
   outcome: 'success' | 'failure';
+  slot: number;
+  id: string;
+  at: number;
   code: string | null;
   sourceIp: string | null;
   userAgent: string | null;
   scheme: string;
   permission: string | null;
   detail: string | null;
+}
+
+/** Each ring's next sequence number (its write position, before the modulo). */
+export interface AccessRecordCursorsTable {
+  accessKeyId: string;
+  outcome: 'success' | 'failure';
+  nextSeq: number;
+}
+
+/**
+ * Attempt counters of one key and outcome code (`OK` for successes): a minute row holds one hour
+ * (`start`) as 60 minute counts, an hour row one UTC day as 24 hour counts. `counts` is a JSON
+ * array of numbers; `total` is their sum.
+ */
+export interface UsageCountersTable {
+  accessKeyId: string;
+  start: number;
+  code: string;
+  total: number;
+  counts: string;
 }
 
 export interface AuditEventsTable {
@@ -224,6 +251,9 @@ export interface Database {
   accessKeyRoles: AccessKeyRolesTable;
   accessKeyGroups: AccessKeyGroupsTable;
   accessRecords: AccessRecordsTable;
+  accessRecordCursors: AccessRecordCursorsTable;
+  usageMinutes: UsageCountersTable;
+  usageHours: UsageCountersTable;
   auditEvents: AuditEventsTable;
   changes: ChangesTable;
   latchkeyMeta: LatchkeyMetaTable;

@@ -10,6 +10,7 @@ import { seenSignaturesMigration } from './migrations/004-seen-signatures.js';
 import { derivedCsrfMigration } from './migrations/005-derived-csrf.js';
 import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
+import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -25,6 +26,7 @@ import { RolesRepo } from './repos/roles-repo.js';
 import { SessionsRepo } from './repos/sessions-repo.js';
 import { TenantsRepo } from './repos/tenants-repo.js';
 import { TotpRepo } from './repos/totp-repo.js';
+import { UsageRepo } from './repos/usage-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
@@ -46,6 +48,7 @@ export interface Repos {
   readonly groups: GroupsRepo;
   readonly accessKeys: AccessKeysRepo;
   readonly accessRecords: AccessRecordsRepo;
+  readonly usage: UsageRepo;
   readonly audit: AuditRepo;
   readonly changes: ChangesRepo;
   readonly meta: MetaRepo;
@@ -102,6 +105,7 @@ export function createStore(options: StoreOptions): Store {
       '005-derived-csrf': derivedCsrfMigration(),
       '006-change-subjects': changeSubjectsMigration(),
       '007-audit-via': auditViaMigration(),
+      '008-usage-rings': usageRingsMigration(dialect),
     }),
     migrationTableName: 'latchkey_migrations',
     migrationLockTableName: 'latchkey_migrations_lock',
@@ -178,6 +182,7 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     groups: new GroupsRepo({ db, changes }),
     accessKeys: new AccessKeysRepo({ db, dialect, changes, lockUser }),
     accessRecords: new AccessRecordsRepo(db, dialect),
+    usage: new UsageRepo(db),
     audit: new AuditRepo(db),
     changes: new ChangesRepo(db),
     meta: new MetaRepo(db),

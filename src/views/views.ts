@@ -6,6 +6,7 @@
 import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Page, Role } from '../core/model.js';
 import type { IssuedKey } from '../services/keys-service.js';
 import type { ResolvedPermissions } from '../services/permission-resolver.js';
+import type { KeyUsage, TenantUsage } from '../services/usage-service.js';
 import type { UserView } from '../services/users-service.js';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -30,6 +31,7 @@ export function accessKeyView(key: AccessKey, now: Date) {
     updatedAt: key.updatedAt.toISOString(),
     expiresAt: iso(key.expiresAt),
     lastUsedAt: iso(key.lastUsedAt),
+    lastUsedIp: key.lastUsedIp ?? null,
     deletedAt: iso(key.deletedAt),
     previousSecretExpiresAt: iso(key.previousSecretExpiresAt),
     roleIds: key.roleIds,
@@ -84,6 +86,24 @@ export function createdUserView(created: { user: UserView; oneTimePassword: stri
 
 export const roleView = (r: Role) => ({ ...r, tenantId: undefined, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
 export const groupView = (g: Group) => ({ ...g, tenantId: undefined, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
+export const keyUsageView = (u: KeyUsage) => ({
+  range: u.range,
+  bucketSeconds: u.bucketMs / 1000,
+  buckets: u.buckets.map((b) => ({ start: new Date(b.start).toISOString(), success: b.success, failure: b.failure })),
+  totals: u.totals,
+  failuresByCode: u.failuresByCode,
+  lastUsedAt: iso(u.lastUsedAt),
+  lastUsedIp: u.lastUsedIp,
+});
+
+export const tenantUsageView = (u: TenantUsage) => ({
+  range: u.range,
+  totals: u.totals,
+  failuresByCode: u.failuresByCode,
+  busiestKeys: u.busiestKeys,
+  underAttack: u.underAttack.map((k) => ({ ...k, lastAlertAt: k.lastAlertAt.toISOString() })),
+});
+
 export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });
 export const auditEventView = (e: AuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
 export const notificationView = (n: Notification) => ({

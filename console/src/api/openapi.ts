@@ -383,6 +383,7 @@ export interface paths {
                             expiresAt: string | null;
                             groupIds: string[];
                             lastUsedAt: string | null;
+                            lastUsedIp: string | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -495,6 +496,7 @@ export interface paths {
                             expiresAt: string | null;
                             groupIds: string[];
                             lastUsedAt: string | null;
+                            lastUsedIp: string | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -619,6 +621,7 @@ export interface paths {
                             expiresAt: string | null;
                             groupIds: string[];
                             lastUsedAt: string | null;
+                            lastUsedIp: string | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -851,6 +854,7 @@ export interface paths {
                             expiresAt: string | null;
                             groupIds: string[];
                             lastUsedAt: string | null;
+                            lastUsedIp: string | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -976,6 +980,7 @@ export interface paths {
                             expiresAt: string | null;
                             groupIds: string[];
                             lastUsedAt: string | null;
+                            lastUsedIp: string | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -1388,6 +1393,118 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-keys/{accessKeyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verification attempts of this key over time, by outcome, with the failures by code and its last use */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 24h (default): 96 points of 15 minutes; 7d: 168 points of one hour; 90d: 90 points of one UTC day */
+                    range?: "24h" | "7d" | "90d";
+                };
+                header?: never;
+                path: {
+                    /** @description Access key ID */
+                    accessKeyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Oldest first, whole buckets; the last one holds the current time */
+                            buckets: {
+                                failure: number;
+                                /** Format: date-time */
+                                start: string;
+                                success: number;
+                            }[];
+                            /** @description Width of one point: 900 for 24h, 3600 for 7d, 86400 for 90d */
+                            bucketSeconds: number;
+                            /** @description Failed attempts by reason code, most frequent first */
+                            failuresByCode: {
+                                code: string;
+                                count: number;
+                            }[];
+                            lastUsedAt: string | null;
+                            lastUsedIp: string | null;
+                            range: "24h" | "7d" | "90d";
+                            totals: {
+                                failure: number;
+                                success: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3524,6 +3641,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessRecordRetentionDays: number;
+                            /** @description Detailed attempts kept per key and outcome (successes and failures each); every attempt is counted */
+                            accessRecordsPerKey: number;
                             adminKeyLimit: number | null;
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
@@ -3556,6 +3675,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         accessRecordRetentionDays: number;
+                        /** @description Detailed attempts kept per key and outcome (successes and failures each); every attempt is counted */
+                        accessRecordsPerKey: number;
                         adminKeyLimit: number | null;
                         allowNeverExpires: boolean;
                         defaultValidityDays: number | null;
@@ -3583,6 +3704,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessRecordRetentionDays: number;
+                            /** @description Detailed attempts kept per key and outcome (successes and failures each); every attempt is counted */
+                            accessRecordsPerKey: number;
                             adminKeyLimit: number | null;
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
@@ -3912,6 +4035,121 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's verification attempts over a range: totals, failures by code, busiest keys, keys under attack (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 24h (default): 96 points of 15 minutes; 7d: 168 points of one hour; 90d: 90 points of one UTC day */
+                    range?: "24h" | "7d" | "90d";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The 10 keys with the most attempts in the range */
+                            busiestKeys: {
+                                accessKeyId: string;
+                                failure: number;
+                                name: string;
+                                ownerId: string;
+                                success: number;
+                            }[];
+                            /** @description Failed attempts by reason code, most frequent first */
+                            failuresByCode: {
+                                code: string;
+                                count: number;
+                            }[];
+                            range: "24h" | "7d" | "90d";
+                            totals: {
+                                failure: number;
+                                success: number;
+                            };
+                            /** @description Keys with a key.under_attack alert in the range, latest alert first; failures: their failed attempts in the range */
+                            underAttack: {
+                                accessKeyId: string;
+                                failures: number;
+                                /** Format: date-time */
+                                lastAlertAt: string;
+                                name: string;
+                                ownerId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users": {
@@ -4498,6 +4736,7 @@ export interface components {
             expiresAt: string | null;
             groupIds: string[];
             lastUsedAt: string | null;
+            lastUsedIp: string | null;
             name: string;
             ownerId: string;
             previousSecretExpiresAt: string | null;
@@ -4568,6 +4807,8 @@ export interface components {
         };
         Policy: {
             accessRecordRetentionDays: number;
+            /** @description Detailed attempts kept per key and outcome (successes and failures each); every attempt is counted */
+            accessRecordsPerKey: number;
             adminKeyLimit: number | null;
             allowNeverExpires: boolean;
             defaultValidityDays: number | null;
@@ -4590,19 +4831,19 @@ export interface components {
             kind: "integer";
             maximum: number;
             minimum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
             nullable: boolean;
         } | {
             default: boolean;
             /** @enum {string} */
             kind: "boolean";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
         } | {
             choices: string[];
             default: string;
             /** @enum {string} */
             kind: "choice";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
         };
         Role: {
             /** Format: date-time */

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, Dialect, Kysely, Transaction } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Dialect, Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** Everything that differs between SQLite and PostgreSQL, behind one interface. */
@@ -8,6 +8,11 @@ export interface StoreDialect {
   /** Column type and modifiers of an auto-incrementing integer primary key. */
   serialPrimaryKey(builder: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   readonly serialType: 'integer' | 'bigserial';
+  /**
+   * Stores a table with a primary key as that key's tree alone (SQLite WITHOUT ROWID), where a
+   * row id and a second index would roughly double small rows; PostgreSQL keeps it as is.
+   */
+  compactTable<T extends string, C extends string>(builder: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
   /**
    * Serialises writers that decide on a count (the key quota): PostgreSQL locks the owner's
    * row; SQLite already has a single writer, so it does nothing.
@@ -22,13 +27,17 @@ export interface StoreDialect {
   close(db: Kysely<Database>): Promise<void>;
 }
 
-/** One access record as a row: id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail. */
-export type AccessRecordRow = [
-  id: string,
-  tenantId: string,
+/**
+ * One detailed attempt for a key's ring: access_key_id, outcome, ring size, id, at, code,
+ * source_ip, user_agent, scheme, permission, detail. A batch holds at most `ring size` rows per
+ * key and outcome, oldest first, grouped by key and outcome.
+ */
+export type RingRow = [
   accessKeyId: string,
-  at: number,
   outcome: 'success' | 'failure',
+  ringSize: number,
+  id: string,
+  at: number,
   code: string | null,
   sourceIp: string | null,
   userAgent: string | null,
@@ -37,14 +46,25 @@ export type AccessRecordRow = [
   detail: string | null,
 ];
 
+/** Counts to add to one counter row: access_key_id, start, code, total, counts (JSON array). */
+export type CounterDelta = [accessKeyId: string, start: number, code: string, total: number, counts: string];
+
+/** What one flush writes, in one transaction. Counter rows are unique per (key, start, code) and sorted by key. */
+export interface UsageBatch {
+  records: RingRow[];
+  minutes: CounterDelta[];
+  hours: CounterDelta[];
+}
+
 /**
- * Access records and last-used times arrive by the thousand per second, so each database writes
- * them its cheapest way: SQLite on a connection of its own in a worker thread (its driver blocks
- * the thread it runs on), PostgreSQL with one array-parameter statement per batch. Each call is
- * one transaction: it lands whole or not at all.
+ * Usage data arrives by the thousand per second, so each database writes it its cheapest way:
+ * SQLite on a connection of its own in a worker thread (its driver blocks the thread it runs
+ * on), PostgreSQL with one array-parameter statement per batch. Each call is one transaction:
+ * it lands whole or not at all.
  */
 export interface UsageWriter {
-  insertAccessRecords(rows: AccessRecordRow[]): Promise<void>;
-  /** Raises each key's last-used time to `at` (epoch ms); never lowers it. */
-  touchLastUsed(entries: { accessKeyId: string; at: number }[]): Promise<void>;
+  /** Puts records in their key's ring (each overwrites the ring's oldest slot) and adds the counts. */
+  writeUsage(batch: UsageBatch): Promise<void>;
+  /** Raises each key's last-used time to `at` (epoch ms) with its source address; never lowers it. */
+  touchLastUsed(entries: { accessKeyId: string; at: number; ip: string | null }[]): Promise<void>;
 }

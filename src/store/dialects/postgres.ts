@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql } from 'kysely';
-import type { AccessRecordRow, StoreDialect, UsageWriter } from './dialect.js';
+import type { CounterDelta, StoreDialect, UsageBatch, UsageWriter } from './dialect.js';
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -26,6 +26,7 @@ export function createPostgresDialect(url: string, options: { poolSize?: number 
     kyselyDialect: new PostgresDialect({ pool }),
     serialType: 'bigserial',
     serialPrimaryKey: (col) => col.primaryKey(),
+    compactTable: (builder) => builder,
     lockUser: async (trx, userId) => {
       await sql`select id from users where id = ${userId} for update`.execute(trx);
     },
@@ -43,13 +44,65 @@ export function createPostgresDialect(url: string, options: { poolSize?: number 
   };
 }
 
-const RECORD_COLUMN_TYPES = ['text', 'text', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text'] as const;
+const RING_COLUMN_TYPES = ['text', 'text', 'int4', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text'] as const;
+const COUNTER_COLUMN_TYPES = ['text', 'int8', 'text', 'int8', 'text'] as const;
+
+const params = (types: readonly string[], from: number) => types.map((type, i) => `$${from + i}::${type}[]`).join(', ');
+
+/** Adds a counter row's counts slot by slot (both are JSON arrays of numbers) and keeps the text compact. */
+const mergeCounts = (table: string) =>
+  `counts = (select '[' || string_agg((coalesce(a.n::int8, 0) + coalesce(b.n::int8, 0))::text, ',' order by coalesce(a.i, b.i)) || ']' ` +
+  `from json_array_elements_text(${table}.counts::json) with ordinality as a(n, i) ` +
+  'full join json_array_elements_text(excluded.counts::json) with ordinality as b(n, i) on a.i = b.i)';
+
+const upsertCounters = (table: string, from: number) =>
+  `insert into ${table} as u (access_key_id, start, code, total, counts) select * from unnest(${params(COUNTER_COLUMN_TYPES, from)}) ` +
+  `on conflict (access_key_id, start, code) do update set total = u.total + excluded.total, ${mergeCounts('u')} returning 1`;
 
 /**
- * One statement per batch whatever its size: each column travels as one array parameter and
- * unnest() turns them back into rows, so the statement text never changes (the server plans it
- * once) and nothing is built per row but the arrays.
+ * One flush, one statement: data-modifying CTEs advance each ring's cursor (the row lock orders
+ * concurrent writers of one key), put each record in slot (sequence mod ring size), and add the
+ * counts. Every column travels as one array parameter and unnest() turns them back into rows, so
+ * the statement text never changes (the server plans it once) and nothing is built per row but
+ * the arrays.
  */
+const WRITE_USAGE =
+  `with r as (select * from unnest(${params(RING_COLUMN_TYPES, 1)}, $12::int4[]) ` +
+  'as r(access_key_id, outcome, size, id, at, code, source_ip, user_agent, scheme, permission, detail, ord)), ' +
+  'g as (select access_key_id, outcome, count(*)::int8 as n from r group by access_key_id, outcome), ' +
+  'c as (insert into access_record_cursors as c (access_key_id, outcome, next_seq) select access_key_id, outcome, n from g order by access_key_id, outcome ' +
+  'on conflict (access_key_id, outcome) do update set next_seq = c.next_seq + excluded.next_seq returning access_key_id, outcome, next_seq), ' +
+  'w as (insert into access_records as a (access_key_id, outcome, slot, id, at, code, source_ip, user_agent, scheme, permission, detail) ' +
+  'select r.access_key_id, r.outcome, ((c.next_seq - g.n + r.ord) % r.size)::int4, r.id, r.at, r.code, r.source_ip, r.user_agent, r.scheme, r.permission, r.detail ' +
+  'from r join g on g.access_key_id = r.access_key_id and g.outcome = r.outcome join c on c.access_key_id = r.access_key_id and c.outcome = r.outcome ' +
+  'order by r.access_key_id, r.outcome, r.ord ' +
+  'on conflict (access_key_id, outcome, slot) do update set id = excluded.id, at = excluded.at, code = excluded.code, source_ip = excluded.source_ip, ' +
+  'user_agent = excluded.user_agent, scheme = excluded.scheme, permission = excluded.permission, detail = excluded.detail returning 1), ' +
+  `m as (${upsertCounters('usage_minutes', 13)}), ` +
+  `h as (${upsertCounters('usage_hours', 18)}) ` +
+  'select (select count(*) from w) + (select count(*) from m) + (select count(*) from h) as written';
+
+function columnsOf<T extends readonly unknown[]>(rows: readonly T[], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < width; c++) columns[c]![r] = row[c];
+  }
+  return columns;
+}
+
+/** The position of each record within its key and outcome in the batch (records arrive grouped, oldest first). */
+function ordinals(batch: UsageBatch): number[] {
+  const ords = new Array<number>(batch.records.length);
+  for (let i = 0; i < batch.records.length; i++) {
+    const r = batch.records[i]!;
+    const p = batch.records[i - 1];
+    ords[i] = p && p[0] === r[0] && p[1] === r[1] ? ords[i - 1]! + 1 : 0;
+  }
+  return ords;
+}
+
+/** PostgreSQL's usage writer: one statement per flush (a transaction of its own). */
 function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<void> } {
   const inFlight = new Set<Promise<unknown>>();
   const track = async (write: Promise<unknown>): Promise<void> => {
@@ -60,26 +113,25 @@ function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<vo
       inFlight.delete(write);
     }
   };
-  const insertRecords =
-    'insert into access_records (id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail) ' +
-    `select * from unnest(${RECORD_COLUMN_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
   const raiseLastUsed =
-    'update access_keys as k set last_used_at = v.at from unnest($1::text[], $2::int8[]) as v(id, at) ' + 'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
+    'update access_keys as k set last_used_at = v.at, last_used_ip = v.ip from unnest($1::text[], $2::int8[], $3::text[]) as v(id, at, ip) ' +
+    'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
   return {
-    async insertAccessRecords(rows: AccessRecordRow[]) {
-      if (rows.length === 0) return;
-      const columns: unknown[][] = RECORD_COLUMN_TYPES.map(() => new Array(rows.length));
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r]!;
-        for (let c = 0; c < columns.length; c++) columns[c]![r] = row[c];
-      }
-      await track(pool.query(insertRecords, columns));
+    async writeUsage(batch: UsageBatch) {
+      if (batch.records.length === 0 && batch.minutes.length === 0 && batch.hours.length === 0) return;
+      const values = [
+        ...columnsOf(batch.records, RING_COLUMN_TYPES.length),
+        ordinals(batch),
+        ...columnsOf<CounterDelta>(batch.minutes, COUNTER_COLUMN_TYPES.length),
+        ...columnsOf<CounterDelta>(batch.hours, COUNTER_COLUMN_TYPES.length),
+      ];
+      await track(pool.query(WRITE_USAGE, values));
     },
     async touchLastUsed(entries) {
       if (entries.length === 0) return;
       // Sorted by key, so concurrent writers (several processes) lock rows in the same order.
       const sorted = [...entries].sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
-      await track(pool.query(raiseLastUsed, [sorted.map((e) => e.accessKeyId), sorted.map((e) => e.at)]));
+      await track(pool.query(raiseLastUsed, [sorted.map((e) => e.accessKeyId), sorted.map((e) => e.at), sorted.map((e) => e.ip)]));
     },
     /** Waits for the writes already handed over (closing the pool under them would lose them). */
     async drain() {

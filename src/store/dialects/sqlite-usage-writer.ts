@@ -1,10 +1,64 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { AccessRecordRow, UsageWriter } from './dialect.js';
+import type { UsageBatch, UsageWriter } from './dialect.js';
 
-const INSERT_RECORD = 'insert into access_records (id, tenant_id, access_key_id, at, outcome, code, source_ip, user_agent, scheme, permission, detail) values (?,?,?,?,?,?,?,?,?,?,?)';
-const RAISE_LAST_USED = 'update access_keys set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)';
+/** The writer's statements, shared by the worker and the in-thread writer. */
+const STATEMENTS = {
+  advance:
+    'insert into access_record_cursors (access_key_id, outcome, next_seq) values (?, ?, ?) ' +
+    'on conflict (access_key_id, outcome) do update set next_seq = next_seq + excluded.next_seq returning next_seq',
+  putRecord:
+    'insert into access_records (access_key_id, outcome, slot, id, at, code, source_ip, user_agent, scheme, permission, detail) values (?,?,?,?,?,?,?,?,?,?,?) ' +
+    'on conflict (access_key_id, outcome, slot) do update set id = excluded.id, at = excluded.at, code = excluded.code, source_ip = excluded.source_ip, ' +
+    'user_agent = excluded.user_agent, scheme = excluded.scheme, permission = excluded.permission, detail = excluded.detail',
+  readMinutes: 'select total, counts from usage_minutes where access_key_id = ? and start = ? and code = ?',
+  putMinutes:
+    'insert into usage_minutes (access_key_id, start, code, total, counts) values (?,?,?,?,?) on conflict (access_key_id, start, code) do update set total = excluded.total, counts = excluded.counts',
+  readHours: 'select total, counts from usage_hours where access_key_id = ? and start = ? and code = ?',
+  putHours:
+    'insert into usage_hours (access_key_id, start, code, total, counts) values (?,?,?,?,?) on conflict (access_key_id, start, code) do update set total = excluded.total, counts = excluded.counts',
+  raiseLastUsed: 'update access_keys set last_used_at = ?, last_used_ip = ? where id = ? and (last_used_at is null or last_used_at < ?)',
+};
+
+/**
+ * The writing itself, as JavaScript source: the worker runs it (see WORKER_SOURCE) and so does
+ * the in-thread writer of an in-memory database. A ring write advances the ring's cursor by the
+ * records it brings and puts each in slot (sequence mod ring size), overwriting the oldest; a
+ * counter row is read, added to and written back (this connection is the only usage writer).
+ */
+const WRITER_SOURCE = `
+function usageWriter(db, statements) {
+  const s = {};
+  for (const name of Object.keys(statements)) s[name] = db.prepare(statements[name]);
+  const addCounts = (read, put, rows) => {
+    for (const [key, start, code, total, counts] of rows) {
+      const old = read.get(key, start, code);
+      if (old === undefined) { put.run(key, start, code, total, counts); continue; }
+      const a = JSON.parse(old.counts), b = JSON.parse(counts);
+      for (let i = 0; i < b.length; i++) a[i] = (a[i] || 0) + b[i];
+      put.run(key, start, code, Number(old.total) + total, JSON.stringify(a));
+    }
+  };
+  const writeUsage = db.transaction((batch) => {
+    const records = batch.records;
+    for (let i = 0; i < records.length; ) {
+      let j = i;
+      while (j < records.length && records[j][0] === records[i][0] && records[j][1] === records[i][1]) j++;
+      const end = Number(s.advance.get(records[i][0], records[i][1], j - i).next_seq);
+      for (let k = i; k < j; k++) {
+        const r = records[k];
+        s.putRecord.run(r[0], r[1], (end - (j - k)) % r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+      }
+      i = j;
+    }
+    addCounts(s.readMinutes, s.putMinutes, batch.minutes);
+    addCounts(s.readHours, s.putHours, batch.hours);
+  });
+  const raiseAll = db.transaction((entries) => { for (const [id, at, ip] of entries) s.raiseLastUsed.run(at, ip, id, at); });
+  return { writeUsage: (batch) => writeUsage.immediate(batch), touchLastUsed: (entries) => raiseAll.immediate(entries) };
+}
+`;
 
 /**
  * The worker's whole program. It is plain JavaScript handed to the Worker as source (eval), so it
@@ -18,15 +72,13 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-const insert = db.prepare(workerData.insertRecord);
-const raise = db.prepare(workerData.raiseLastUsed);
-const insertAll = db.transaction((rows) => { for (const row of rows) insert.run(row); });
-const raiseAll = db.transaction((entries) => { for (const [id, at] of entries) raise.run(at, id, at); });
+${WRITER_SOURCE}
+const writer = usageWriter(db, workerData.statements);
 parentPort.on('message', (message) => {
   if (message.op === 'close') { db.close(); parentPort.close(); return; }
   try {
-    if (message.op === 'records') insertAll(JSON.parse(message.rows));
-    else raiseAll(JSON.parse(message.entries));
+    if (message.op === 'usage') writer.writeUsage(JSON.parse(message.batch));
+    else writer.touchLastUsed(JSON.parse(message.entries));
     parentPort.postMessage({ id: message.id, ok: true });
   } catch (error) {
     parentPort.postMessage({ id: message.id, ok: false, code: error && error.code, message: String(error && error.message) });
@@ -79,8 +131,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
         driverPath: createRequire(import.meta.url).resolve('better-sqlite3'),
         file: options.file,
         busyTimeoutMs: options.busyTimeoutMs,
-        insertRecord: INSERT_RECORD,
-        raiseLastUsed: RAISE_LAST_USED,
+        statements: STATEMENTS,
       },
     });
     started.unref();
@@ -104,7 +155,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
 
   // Batches travel as one JSON string: copying a string to the worker is one flat copy, where
   // cloning thousands of small arrays stalled the event loop for milliseconds.
-  const send = (message: { op: 'records'; rows: string } | { op: 'lastUsed'; entries: string }) =>
+  const send = (message: { op: 'usage'; batch: string } | { op: 'lastUsed'; entries: string }) =>
     new Promise<void>((resolve, reject) => {
       worker ??= start();
       const id = nextId++;
@@ -114,8 +165,8 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
     });
 
   return {
-    insertAccessRecords: (rows) => (rows.length === 0 ? Promise.resolve() : send({ op: 'records', rows: JSON.stringify(rows) })),
-    touchLastUsed: (entries) => (entries.length === 0 ? Promise.resolve() : send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at])) })),
+    writeUsage: (batch) => (isEmpty(batch) ? Promise.resolve() : send({ op: 'usage', batch: JSON.stringify(batch) })),
+    touchLastUsed: (entries) => (entries.length === 0 ? Promise.resolve() : send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at, e.ip])) })),
     async close() {
       const running = worker;
       if (!running) return;
@@ -128,18 +179,19 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
   };
 }
 
+const isEmpty = (batch: UsageBatch) => batch.records.length === 0 && batch.minutes.length === 0 && batch.hours.length === 0;
+
+interface InThread {
+  writeUsage(batch: UsageBatch): void;
+  touchLastUsed(entries: [string, number, string | null][]): void;
+}
+
+/** The same writer on the main connection (an in-memory database has no file a worker could open). */
 function inThreadWriter(database: BetterSqlite3.Database): UsageWriter & { close(): Promise<void> } {
-  const insert = database.prepare(INSERT_RECORD);
-  const raise = database.prepare(RAISE_LAST_USED);
-  const insertAll = database.transaction((rows: AccessRecordRow[]) => {
-    for (const row of rows) insert.run(row);
-  });
-  const raiseAll = database.transaction((entries: { accessKeyId: string; at: number }[]) => {
-    for (const e of entries) raise.run(e.at, e.accessKeyId, e.at);
-  });
+  const writer = new Function('db', 'statements', `${WRITER_SOURCE}; return usageWriter(db, statements);`)(database, STATEMENTS) as InThread;
   return {
-    insertAccessRecords: async (rows) => void insertAll(rows),
-    touchLastUsed: async (entries) => void raiseAll(entries),
+    writeUsage: async (batch) => void writer.writeUsage(batch),
+    touchLastUsed: async (entries) => void writer.touchLastUsed(entries.map((e) => [e.accessKeyId, e.at, e.ip])),
     close: async () => {},
   };
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver, sql } from 'kysely';
 import type { StoreDialect } from './dialect.js';
 import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
 
@@ -43,6 +43,7 @@ export function createSqliteDialect(file: string): StoreDialect {
     kyselyDialect: new ImmediateTransactionsDialect({ database }),
     serialType: 'integer',
     serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
+    compactTable: (builder) => builder.modifyEnd(sql`without rowid`),
     lockUser: async () => {},
     isUniqueViolation: (error) => typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (error) => {

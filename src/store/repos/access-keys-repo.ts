@@ -157,8 +157,8 @@ export class AccessKeysRepo {
   }
 
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */
-  async touchLastUsed(entries: { accessKeyId: string; at: Date }[]): Promise<void> {
-    await this.dialect.usage.touchLastUsed(entries.map((e) => ({ accessKeyId: e.accessKeyId, at: e.at.getTime() })));
+  async touchLastUsed(entries: { accessKeyId: string; at: Date; ip?: string | null }[]): Promise<void> {
+    await this.dialect.usage.touchLastUsed(entries.map((e) => ({ accessKeyId: e.accessKeyId, at: e.at.getTime(), ip: e.ip ?? null })));
   }
 
   private async replaceAssignments(accessKeyId: string, roleIds: string[], groupIds: string[]): Promise<void> {

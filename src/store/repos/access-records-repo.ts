@@ -1,42 +1,69 @@
 import type { Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { AccessRecord, Page } from '../../core/model.js';
-import type { StoreDialect } from '../dialects/dialect.js';
+import { MAX_RECORDS_PER_KEY } from '../../core/policy.js';
+import type { CounterRow } from '../../core/usage.js';
+import type { CounterDelta, RingRow, StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { accessRecordFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 
+/** A key's latest attempts of one outcome, oldest first, and how many its ring keeps. */
+export interface RingWrite {
+  accessKeyId: string;
+  outcome: 'success' | 'failure';
+  size: number;
+  records: AccessRecord[];
+}
+
+const deltaOf = (row: CounterRow): CounterDelta => [row.accessKeyId, row.start, row.code, row.counts.reduce((a, b) => a + b, 0), JSON.stringify(row.counts)];
+
+/** Access records: each key's rings of latest attempts, written with the counters in one transaction. */
 export class AccessRecordsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
   ) {}
 
-  /** One transaction through the dialect's bulk writer: all of `records` land, or none. */
-  async insertMany(records: AccessRecord[]): Promise<void> {
-    await this.dialect.usage.insertAccessRecords(
-      records.map((r) => [
-        r.id,
-        r.tenantId,
-        r.accessKeyId,
-        r.at.getTime(),
-        r.outcome,
-        r.code,
-        r.sourceIp,
-        r.userAgent,
-        r.scheme,
-        r.permission,
-        r.detail === null ? null : JSON.stringify(r.detail),
-      ]),
-    );
+  /**
+   * One transaction through the dialect's bulk writer: the rings' records (at most `size` each)
+   * and the counts to add, all of it or none.
+   */
+  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterRow[]; hours: CounterRow[] }): Promise<void> {
+    const records: RingRow[] = [];
+    for (const ring of batch.rings) {
+      for (const r of ring.records.slice(-ring.size)) {
+        records.push([
+          ring.accessKeyId,
+          ring.outcome,
+          ring.size,
+          r.id,
+          r.at.getTime(),
+          r.code,
+          r.sourceIp,
+          r.userAgent,
+          r.scheme,
+          r.permission,
+          r.detail === null ? null : JSON.stringify(r.detail),
+        ]);
+      }
+    }
+    await this.dialect.usage.writeUsage({ records, minutes: batch.minutes.map(deltaOf), hours: batch.hours.map(deltaOf) });
   }
 
+  /** The key's kept attempts, newest first: those inside its ring's current size (`perKey`, default all) and the retention period. */
   async listForKey(
     tenantId: string,
     accessKeyId: string,
-    options: { cursor: CursorPosition | null; limit: number; since: Date; outcome?: 'success' | 'failure' | undefined },
+    options: { cursor: CursorPosition | null; limit: number; since: Date; perKey?: number; outcome?: 'success' | 'failure' | undefined },
   ): Promise<Page<AccessRecord>> {
-    let q = this.db.selectFrom('accessRecords').selectAll().where('tenantId', '=', tenantId).where('accessKeyId', '=', accessKeyId).where('at', '>=', options.since.getTime());
+    let q = this.db
+      .selectFrom('accessRecords')
+      .selectAll()
+      .where('accessKeyId', '=', accessKeyId)
+      .where('slot', '<', options.perKey ?? MAX_RECORDS_PER_KEY)
+      .where('at', '>=', options.since.getTime())
+      .where((eb) => eb.exists(eb.selectFrom('accessKeys').select('id').where('id', '=', accessKeyId).where('tenantId', '=', tenantId)));
     if (options.outcome !== undefined) q = q.where('outcome', '=', options.outcome);
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('at', '<', c.at), eb.and([eb('at', '=', c.at), eb('id', '<', c.id)])]));
@@ -45,11 +72,21 @@ export class AccessRecordsRepo {
       .orderBy('id', 'desc')
       .limit(options.limit + 1)
       .execute();
-    return toPage(rows, options.limit, (r) => ({ at: Number(r.at), id: r.id }), accessRecordFromRow);
+    return toPage(
+      rows,
+      options.limit,
+      (r) => ({ at: Number(r.at), id: r.id }),
+      (r) => accessRecordFromRow(tenantId, r),
+    );
   }
 
-  async purgeOlderThan(tenantId: string, cutoff: Date): Promise<number> {
-    const result = await this.db.deleteFrom('accessRecords').where('tenantId', '=', tenantId).where('at', '<', cutoff.getTime()).executeTakeFirst();
+  /** Drops the tenant's records older than `cutoff` and those in slots past its ring size (after the policy lowered it). */
+  async purge(tenantId: string, cutoff: Date, perKey: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('accessRecords')
+      .where((eb) => eb.or([eb('at', '<', cutoff.getTime()), eb('slot', '>=', perKey)]))
+      .where('accessKeyId', 'in', (eb) => eb.selectFrom('accessKeys').select('id').where('tenantId', '=', tenantId))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }
