@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
 import { awsPresign, awsSign, awsSigner, tc3Sign } from './vectors/sdk-signers.js';
-import { openHttp, type Harness, type IssuedKey, type Response, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, type Harness, type IssuedKey, type Response, type Tenant, type Verifier } from './support/http.js';
 import { recordsOf } from './support/signed.js';
 
 describe('gateway mode /v1/authorize (sqlite)', () => {
@@ -14,15 +14,21 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
   let acme: Tenant;
   let key: IssuedKey;
   let roleId: string;
+  let verifier: Verifier;
   beforeAll(async () => {
     h = await openHttp('sqlite');
     acme = await h.bootstrap();
+    verifier = await verifierFor(h.services, acme.tenantId);
     roleId = (await h.request({ method: 'POST', url: '/v1/roles', as: acme.admin, body: { name: 'storage', permissions: ['storage:read', 'storage:list'] } })).body.id;
     key = await h.createKey(acme.admin, { roleIds: [roleId] });
   });
   afterAll(async () => {
     await h?.close();
   });
+
+  /** The gateway asks as the tenant's verifier (X-Latchkey-Verifier, which is not part of the original request). */
+  const authorize = (o: { method: string; url: string; headers?: Record<string, string>; payload?: string }) =>
+    h.app.inject({ ...o, method: o.method as 'GET', headers: { ...o.headers, 'x-latchkey-verifier': verifier.token } });
 
   const s3 = (k: { accessKeyId: string; secret: string }) => awsSigner({ accessKeyId: k.accessKeyId, secretAccessKey: k.secret, region: 'us-east-1', service: 's3', s3Style: true });
   const put = { method: 'PUT', hostname: 'files.example.com', port: 8443, path: '/bucket/a%20b.txt', query: { 'x-id': 'PutObject' }, headers: { 'content-length': '5' }, body: 'hello' };
@@ -34,7 +40,7 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
       if (name.toLowerCase() === 'content-length') headers['x-original-content-length'] = value;
       else headers[name.toLowerCase()] = value;
     }
-    return h.app.inject({ method: request.method as 'GET', url: '/v1/authorize', headers });
+    return authorize({ method: request.method as 'GET', url: '/v1/authorize', headers });
   };
   const expectAllowed = (res: { statusCode: number; headers: Record<string, unknown> }, k: IssuedKey) => {
     expect(res.statusCode).toBe(200);
@@ -64,7 +70,7 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
   it('takes a presigned URL in X-Original-URI, a bearer token and TC3 alike', async () => {
     const url = await awsPresign(s3(key), { method: 'GET', hostname: 'files.example.com', path: '/bucket/x' }, h.clock.now(), 60);
     expectAllowed(await viaNginx(url), key);
-    const bearer = await h.app.inject({ method: 'GET', url: '/v1/authorize', headers: { authorization: `Bearer ${key.token}`, 'x-original-uri': '/anything?q=1' } });
+    const bearer = await authorize({ method: 'GET', url: '/v1/authorize', headers: { authorization: `Bearer ${key.token}`, 'x-original-uri': '/anything?q=1' } });
     expectAllowed(bearer, key);
     const tc3 = tc3Sign({
       secretId: key.accessKeyId,
@@ -83,8 +89,8 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
   it('reads Envoy’s form: the original path appended to /v1/authorize, the original method as is', async () => {
     const signed = await awsSign(s3(key), { ...put, method: 'GET', headers: {}, body: undefined }, h.clock.now());
     const headers = Object.fromEntries(signed.headers);
-    expectAllowed(await h.app.inject({ method: 'GET', url: `/v1/authorize${signed.url}`, headers }), key);
-    const wrongMethod = await h.app.inject({ method: 'DELETE', url: `/v1/authorize${signed.url}`, headers });
+    expectAllowed(await authorize({ method: 'GET', url: `/v1/authorize${signed.url}`, headers }), key);
+    const wrongMethod = await authorize({ method: 'DELETE', url: `/v1/authorize${signed.url}`, headers });
     expectRefused(wrongMethod, 401, 'SIGNATURE_MISMATCH');
   });
 
@@ -111,7 +117,7 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
     const signed = await awsSign(s3(key), put, h.clock.now());
     const headers: Record<string, string> = { 'x-original-method': 'PUT', 'x-original-uri': signed.url };
     for (const [name, value] of signed.headers) headers[name === 'content-length' ? 'x-original-content-length' : name] = value;
-    const res = await h.app.inject({ method: 'POST', url: '/v1/authorize', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'tampered=yes' });
+    const res = await authorize({ method: 'POST', url: '/v1/authorize', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'tampered=yes' });
     expectAllowed(res, key);
   });
 
@@ -123,7 +129,7 @@ describe('gateway mode /v1/authorize (sqlite)', () => {
       [{ authorization: `Bearer ${key.token}`, 'x-original-uri': '/', 'x-latchkey-permission': 'x'.repeat(129) }, 'X-Latchkey-Permission'],
     ];
     for (const [headers, named] of cases) {
-      const res: Response | { statusCode: number; body: string } = await h.app.inject({ method: 'GET', url: '/v1/authorize', headers });
+      const res: Response | { statusCode: number; body: string } = await authorize({ method: 'GET', url: '/v1/authorize', headers });
       expect(res.statusCode).toBe(400);
       expect(JSON.parse(res.body).error.message).toContain(named);
     }

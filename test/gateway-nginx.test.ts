@@ -78,7 +78,10 @@ describe('nginx auth_request in front of an upstream, guarded by Latchkey (sqlit
     acme = await h.bootstrap();
     const latchkeyPort = Number(new URL(await listen(h)).port);
     upstream = await startUpstream();
-    nginx = await startNginx({ latchkeyPort, upstreamPort: upstream.port, permissions: { '/reports/': 'reports:read' } });
+    // The gateway's verifier key, made as an integrator makes one: POST /v1/access-keys {verifier: true}.
+    const verifier = await h.createKey(acme.admin, { name: 'nginx gateway', verifier: true });
+    expect(verifier).toMatchObject({ type: 'api', verifier: true });
+    nginx = await startNginx({ latchkeyPort, verifierToken: verifier.token, upstreamPort: upstream.port, permissions: { '/reports/': 'reports:read' } });
     const role = await h.request({ method: 'POST', url: '/v1/roles', as: acme.admin, body: { name: 'files', permissions: ['files:*'] } });
     key = await h.createKey(acme.admin, { roleIds: [role.body.id] });
   });

@@ -1,7 +1,7 @@
 /** HTTP: nothing crosses tenants, and members cannot reach each other's keys — all 404, on both databases. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/databases.js';
-import { bearer, openHttp, type Harness, type IssuedKey, type RequestOptions, type Tenant } from './support/http.js';
+import { bearer, openHttp, verifierFor, type Harness, type IssuedKey, type RequestOptions, type Tenant } from './support/http.js';
 
 describe.each(DATABASE_KINDS)('HTTP isolation on %s', (kind) => {
   let h: Harness;
@@ -51,7 +51,7 @@ describe.each(DATABASE_KINDS)('HTTP isolation on %s', (kind) => {
     expect((await h.request({ method: 'GET', url: `/v1/users/${globexMember.id}`, as: globex.admin })).body.status).toBe('active');
     expect((await h.request({ method: 'GET', url: `/v1/roles/${globexRole.id}`, as: globex.admin })).body.permissions).toEqual(['g:read']);
     expect((await h.request({ method: 'GET', url: `/v1/groups/${globexGroup.id}`, as: globex.admin })).body.roleIds).toEqual([globexRole.id]);
-    const verified = await h.request({ method: 'POST', url: '/v1/verify', body: { token: globexKey.token } });
+    const verified = await h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, globex.admin.tenantId), body: { token: globexKey.token } });
     expect(verified.body.valid).toBe(true);
   };
 

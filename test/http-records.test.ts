@@ -4,7 +4,7 @@ import { buildToken } from '../src/core/key-format.js';
 import { generateSecret } from '../src/crypto/random.js';
 import { createLogger } from '../src/logger.js';
 import { purgeExpired } from '../src/services/maintenance.js';
-import { DAY_MS, openHttp, readAllPages, verify, type CreatedUser, type Harness, type Tenant } from './support/http.js';
+import { DAY_MS, openHttp, readAllPages, verifierFor, verify, type CreatedUser, type Harness, type Tenant } from './support/http.js';
 
 describe('HTTP access records (sqlite)', () => {
   let h: Harness;
@@ -42,7 +42,7 @@ describe('HTTP access records (sqlite)', () => {
 
   it('keeps the outcome, reason, address, agent, scheme and what was asked; filters by outcome', async () => {
     const k = await h.createKey(acme.admin);
-    await h.request({ method: 'POST', url: '/v1/verify', headers: { 'user-agent': 'probe/2' }, body: { token: k.token, permission: 'a:b' } });
+    await h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, acme.tenantId), headers: { 'user-agent': 'probe/2' }, body: { token: k.token, permission: 'a:b' } });
     h.clock.advance(1000);
     await verify(h, buildToken(k.accessKeyId, generateSecret()));
     await h.services.recorder.flush();

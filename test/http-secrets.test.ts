@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateSecret } from '../src/crypto/random.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { bearer, openHttp, PASSWORD, type Harness, type IssuedKey, type RequestOptions, type Response } from './support/http.js';
+import { bearer, openHttp, PASSWORD, verifierFor, type Harness, type IssuedKey, type RequestOptions, type Response } from './support/http.js';
 
 describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
   let h: Harness;
@@ -31,6 +31,8 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
 
     const acme = await h.bootstrap();
     credentials.push(acme.admin.cookie);
+    const verifier = await verifierFor(h.services, acme.tenantId);
+    credentials.push(verifier.token);
     csrfTokens.push(acme.admin.csrfToken);
     const created = await call({ method: 'POST', url: '/v1/users', as: acme.admin, body: { email: 'member@example.test', programmaticAccess: true } });
     const oneTime: string = created.body.oneTimePassword;
@@ -48,13 +50,13 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
     const mine = remember(await h.createKey(member, { name: 'member key' }));
 
     for (const k of [api, access, narrow, mine]) {
-      await call({ method: 'POST', url: '/v1/verify', body: { token: k.token } });
-      await call({ method: 'POST', url: '/v1/verify', body: { token: k.token, permission: 'billing:write' } });
-      await call({ method: 'POST', url: '/v1/verify', body: { token: buildToken(k.accessKeyId, generateSecret()) } });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: k.token } });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: k.token, permission: 'billing:write' } });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: buildToken(k.accessKeyId, generateSecret()) } });
       // Bad requests that carry the token must not echo it back.
-      await call({ method: 'POST', url: '/v1/verify', body: { token: k.token, extra: k.secret } });
-      await call({ method: 'POST', url: '/v1/verify', body: { token: `${k.token}${k.secret}` } });
-      await call({ method: 'POST', url: '/v1/verify', body: `{"token": "${k.token}"` });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: k.token, extra: k.secret } });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: `${k.token}${k.secret}` } });
+      await call({ method: 'POST', url: '/v1/verify', as: verifier, body: `{"token": "${k.token}"` });
       await call({ method: 'GET', url: `/v1/access-keys/${k.accessKeyId}`, as: acme.admin });
       await call({ method: 'PATCH', url: `/v1/access-keys/${k.accessKeyId}`, as: acme.admin, body: { name: `renamed ${k.name}` } });
       await call({ method: 'GET', url: `/v1/access-keys/${k.accessKeyId}/permissions`, as: acme.admin });
@@ -72,9 +74,9 @@ describe.each(DATABASE_KINDS)('HTTP secrets stay secret on %s', (kind) => {
 
     const rotated = await call({ method: 'POST', url: `/v1/access-keys/${access.accessKeyId}/rotate`, as: acme.admin, body: { overlapSeconds: 60 } });
     remember(rotated.body);
-    await call({ method: 'POST', url: '/v1/verify', body: { token: rotated.body.token } });
+    await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: rotated.body.token } });
     await call({ method: 'POST', url: `/v1/access-keys/${mine.accessKeyId}/disable`, as: member });
-    await call({ method: 'POST', url: '/v1/verify', body: { token: mine.token } });
+    await call({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: mine.token } });
     await call({ method: 'DELETE', url: `/v1/access-keys/${mine.accessKeyId}`, as: member });
     await call({ method: 'GET', url: '/v1/access-keys?limit=100', as: acme.admin });
     await call({ method: 'GET', url: '/v1/audit-events?limit=100', as: acme.admin });

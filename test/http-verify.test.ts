@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
-import { bearer, DAY_MS, openHttp, verify as verifyOnce, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { bearer, DAY_MS, openHttp, verifierFor, verify as verifyOnce, type CreatedUser, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 
 describe('HTTP verification (sqlite)', () => {
   let h: Harness;
@@ -33,7 +33,7 @@ describe('HTTP verification (sqlite)', () => {
 
   it('answers a valid token with the key, tenant, owner, permissions and expiry', async () => {
     const k = await h.createKey(acme.admin, { expiresInDays: 30 });
-    const res = await h.request({ method: 'POST', url: '/v1/verify', body: { token: k.token } });
+    const res = await h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, acme.tenantId), body: { token: k.token } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       valid: true,
@@ -108,9 +108,10 @@ describe('HTTP verification (sqlite)', () => {
 
   it('records the end client given in context, else the caller', async () => {
     const k = await h.createKey(acme.admin);
-    await h.request({ method: 'POST', url: '/v1/verify', body: { token: k.token, context: { sourceIp: '203.0.113.9', userAgent: 'gateway/1.0' } } });
+    const as = await verifierFor(h.services, acme.tenantId);
+    await h.request({ method: 'POST', url: '/v1/verify', as, body: { token: k.token, context: { sourceIp: '203.0.113.9', userAgent: 'gateway/1.0' } } });
     h.clock.advance(1000);
-    await h.request({ method: 'POST', url: '/v1/verify', headers: { 'user-agent': 'curl/8' }, body: { token: k.token } });
+    await h.request({ method: 'POST', url: '/v1/verify', as, headers: { 'user-agent': 'curl/8' }, body: { token: k.token } });
     const [direct, viaGateway] = (await records(k)) as unknown as { sourceIp: string; userAgent: string }[];
     expect(viaGateway).toMatchObject({ sourceIp: '203.0.113.9', userAgent: 'gateway/1.0' });
     expect(direct).toMatchObject({ sourceIp: '127.0.0.1', userAgent: 'curl/8' });

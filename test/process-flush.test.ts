@@ -19,9 +19,10 @@ describe.each(DATABASE_KINDS)('SIGTERM on %s', (kind) => {
     await initTenant(world);
     const key = await world.json(['keys', 'create', '--tenant', 'acme', '--name', 'busy']);
     const wrongSecret = buildToken(key.accessKeyId, 'x'.repeat(key.secret.length));
+    const verifier = (await world.json(['keys', 'create', '--tenant', 'acme', '--verifier'])).token;
     const server = await startServerProcess(world.env);
-    for (let i = 0; i < 3; i++) expect((await verify(server.url, key.token)).valid).toBe(true);
-    for (let i = 0; i < 2; i++) expect((await verify(server.url, wrongSecret)).valid).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await verify(server.url, key.token, verifier)).valid).toBe(true);
+    for (let i = 0; i < 2; i++) expect((await verify(server.url, wrongSecret, verifier)).valid).toBe(false);
 
     const records = (outcome?: string) => world!.json(['keys', 'access-records', '--tenant', 'acme', key.accessKeyId, '--limit', '100', ...(outcome ? ['--outcome', outcome] : [])]);
     expect((await records()).items).toEqual([]);

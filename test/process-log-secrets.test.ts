@@ -36,24 +36,28 @@ describe('the server log', () => {
     expect(created.status).toBe(201);
     const key = created.body;
     credentials.push(key.secret, key.token, key.copyText);
-    expect((await verify(server.url, key.token)).valid).toBe(true);
+    const verifierKey = await http(`${server.url}/v1/access-keys`, { ...as, body: { name: 'gateway', verifier: true } });
+    expect(verifierKey.status).toBe(201);
+    const verifier: string = verifierKey.body.token;
+    credentials.push(verifierKey.body.secret, verifier, verifierKey.body.copyText);
+    expect((await verify(server.url, key.token, verifier)).valid).toBe(true);
     const wrongSecret = buildToken(key.accessKeyId, 'Z'.repeat(key.secret.length));
     credentials.push(wrongSecret);
-    expect(await verify(server.url, wrongSecret)).toMatchObject({ valid: false });
+    expect(await verify(server.url, wrongSecret, verifier)).toMatchObject({ valid: false });
     expect((await http(`${server.url}/v1/me`, { bearer: key.token })).status).toBe(200);
     expect((await http(`${server.url}/v1/me`, { bearer: wrongSecret })).status).toBe(401);
 
     const rotated = await http(`${server.url}/v1/access-keys/${key.accessKeyId}/rotate`, { ...as, body: { overlapSeconds: 60 } });
     expect(rotated.status).toBe(200);
     credentials.push(rotated.body.secret, rotated.body.token);
-    expect((await verify(server.url, rotated.body.token)).valid).toBe(true);
+    expect((await verify(server.url, rotated.body.token, verifier)).valid).toBe(true);
 
     const member = await http(`${server.url}/v1/users`, { ...as, body: { email: 'dev@example.com', programmaticAccess: true } });
     expect(member.status).toBe(201);
     credentials.push(member.body.oneTimePassword);
 
     // Bad requests that carry credentials must not echo them into the log either.
-    expect((await http(`${server.url}/v1/verify`, { body: { token: rotated.body.token, extra: true } })).status).toBe(400);
+    expect((await http(`${server.url}/v1/verify`, { bearer: verifier, body: { token: rotated.body.token, extra: true } })).status).toBe(400);
     expect((await http(`${server.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: 'not-the-token', body: { name: 'x' } })).status).toBe(403);
     const truncated = await fetch(`${server.url}/v1/auth/login`, {
       method: 'POST',

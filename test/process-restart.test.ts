@@ -22,14 +22,15 @@ describe.each(DATABASE_KINDS)('restart on %s', (kind) => {
     expect(session.status).toBe(200);
     const created = await http(`${first.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: session.csrfToken, body: { name: 'survivor', type: 'access' } });
     expect(created.status).toBe(201);
-    expect(await verify(first.url, created.body.token)).toMatchObject({ valid: true, accessKeyId: created.body.accessKeyId });
+    const verifier = (await http(`${first.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: session.csrfToken, body: { verifier: true } })).body.token;
+    expect(await verify(first.url, created.body.token, verifier)).toMatchObject({ valid: true, accessKeyId: created.body.accessKeyId });
 
     expect(await first.stop('SIGTERM')).toBe(0);
     const keyFile = await stat(join(world.dataDir, 'master.key'));
     expect(keyFile.mode & 0o777).toBe(0o600);
 
     const second = await startServerProcess(world.env);
-    expect(await verify(second.url, created.body.token)).toMatchObject({ valid: true, accessKeyId: created.body.accessKeyId, userId: admin.userId });
+    expect(await verify(second.url, created.body.token, verifier)).toMatchObject({ valid: true, accessKeyId: created.body.accessKeyId, userId: admin.userId });
     // The access-type key also still acts as its owner on the management API.
     const me = await http(`${second.url}/v1/me`, { bearer: created.body.token });
     expect(me.status).toBe(200);

@@ -10,10 +10,10 @@ import { startServerProcess, stopAllServers, verify } from './support/process-se
 const DEADLINE_MS = 1_000;
 
 /** Verifies every 25 ms until the answer's `valid` flips; returns that answer and how long it took. */
-async function untilValidIs(url: string, token: string, valid: boolean): Promise<{ answer: any; elapsedMs: number }> {
+async function untilValidIs(url: string, token: string, verifier: string, valid: boolean): Promise<{ answer: any; elapsedMs: number }> {
   const start = Date.now();
   for (;;) {
-    const answer = await verify(url, token);
+    const answer = await verify(url, token, verifier);
     const elapsedMs = Date.now() - start;
     if (answer.valid === valid || elapsedMs > 5 * DEADLINE_MS) return { answer, elapsedMs };
     await new Promise((r) => setTimeout(r, 25));
@@ -32,18 +32,19 @@ describe.each(DATABASE_KINDS)('revocation from the CLI on %s', (kind) => {
     world = await createCliWorld(kind);
     await initTenant(world);
     const key = await world.json(['keys', 'create', '--tenant', 'acme', '--name', 'revoked-soon']);
+    const verifier = (await world.json(['keys', 'create', '--tenant', 'acme', '--verifier'])).token;
     const server = await startServerProcess(world.env);
     // Verified once, so the server holds the key in its cache: only the changes log can evict it.
-    expect(await verify(server.url, key.token)).toMatchObject({ valid: true, accessKeyId: key.accessKeyId });
-    expect(await verify(server.url, key.token)).toMatchObject({ valid: true });
+    expect(await verify(server.url, key.token, verifier)).toMatchObject({ valid: true, accessKeyId: key.accessKeyId });
+    expect(await verify(server.url, key.token, verifier)).toMatchObject({ valid: true });
 
     await world.json(['keys', 'disable', '--tenant', 'acme', key.accessKeyId]);
-    const refused = await untilValidIs(server.url, key.token, false);
+    const refused = await untilValidIs(server.url, key.token, verifier, false);
     expect(refused.answer).toMatchObject({ valid: false, code: 'KEY_DISABLED' });
     expect(refused.elapsedMs).toBeLessThan(DEADLINE_MS);
 
     await world.json(['keys', 'enable', '--tenant', 'acme', key.accessKeyId]);
-    const back = await untilValidIs(server.url, key.token, true);
+    const back = await untilValidIs(server.url, key.token, verifier, true);
     expect(back.answer.valid).toBe(true);
     expect(back.elapsedMs).toBeLessThan(DEADLINE_MS);
   });
@@ -53,20 +54,21 @@ describe.each(DATABASE_KINDS)('revocation from the CLI on %s', (kind) => {
     await initTenant(world);
     await world.json(['users', 'create', '--tenant', 'acme', '--email', 'dev@example.com', '--programmatic-access']);
     const key = await world.json(['keys', 'create', '--tenant', 'acme', '--user', 'dev@example.com']);
+    const verifier = (await world.json(['keys', 'create', '--tenant', 'acme', '--verifier'])).token;
     const server = await startServerProcess(world.env);
-    expect((await verify(server.url, key.token)).valid).toBe(true);
+    expect((await verify(server.url, key.token, verifier)).valid).toBe(true);
 
     await world.json(['users', 'disable', '--tenant', 'acme', 'dev@example.com']);
-    const refused = await untilValidIs(server.url, key.token, false);
+    const refused = await untilValidIs(server.url, key.token, verifier, false);
     expect(refused.answer.valid).toBe(false);
     expect(refused.elapsedMs).toBeLessThan(DEADLINE_MS);
     await world.json(['users', 'enable', '--tenant', 'acme', 'dev@example.com']);
-    expect((await untilValidIs(server.url, key.token, true)).answer.valid).toBe(true);
+    expect((await untilValidIs(server.url, key.token, verifier, true)).answer.valid).toBe(true);
 
     const rotated = await world.json(['keys', 'rotate', '--tenant', 'acme', key.accessKeyId]);
-    const old = await untilValidIs(server.url, key.token, false);
+    const old = await untilValidIs(server.url, key.token, verifier, false);
     expect(old.answer.valid).toBe(false);
     expect(old.elapsedMs).toBeLessThan(DEADLINE_MS);
-    expect(await verify(server.url, rotated.token)).toMatchObject({ valid: true, accessKeyId: key.accessKeyId });
+    expect(await verify(server.url, rotated.token, verifier)).toMatchObject({ valid: true, accessKeyId: key.accessKeyId });
   });
 });

@@ -7,7 +7,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
-import { openHttp, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { listen, recordsOf, s3Refusal, startGuard, type Guard, type GuardedRequest } from './support/signed.js';
 
 const MINUTE = 60_000;
@@ -51,7 +51,7 @@ describe('AWS SDK S3Client through an API guarded by Latchkey (sqlite)', () => {
     // The SDK signs with the machine's time: the server's clock follows it.
     h = await openHttp('sqlite', { clock: wallClock() });
     acme = await h.bootstrap();
-    guard = await startGuard({ latchkeyUrl: await listen(h), allowed: objectStore(), refused: s3Refusal });
+    guard = await startGuard({ latchkeyUrl: await listen(h), verifier: (await verifierFor(h.services, acme.tenantId)).token, allowed: objectStore(), refused: s3Refusal });
     key = await h.createKey(acme.admin);
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../src/crypto/random.js';
-import { openHttp, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, wallClock, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { listen, recordsOf, startGuard, type Guard, type GuardedRequest } from './support/signed.js';
 
 function tencentAnswer(res: http.ServerResponse, response: Record<string, unknown>): void {
@@ -41,7 +41,7 @@ describe('tencentcloud-sdk-nodejs Client against an API guarded by Latchkey (sql
     // The SDK signs with the machine's time: the server's clock follows it.
     h = await openHttp('sqlite', { clock: wallClock() });
     acme = await h.bootstrap();
-    guard = await startGuard({ latchkeyUrl: await listen(h), allowed: cvmApi, refused: tencentRefusal });
+    guard = await startGuard({ latchkeyUrl: await listen(h), verifier: (await verifierFor(h.services, acme.tenantId)).token, allowed: cvmApi, refused: tencentRefusal });
     key = await h.createKey(acme.admin);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 /** POST /v1/verify with a malformed signed-request body: a clear 400, and nothing written. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
-import { openHttp, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, verifierFor, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { recordsOf, verifyJson } from './support/signed.js';
 
 describe('POST /v1/verify refuses malformed signed-request bodies (sqlite)', () => {
@@ -20,7 +20,7 @@ describe('POST /v1/verify refuses malformed signed-request bodies (sqlite)', () 
     await h?.close();
   });
 
-  const post = (body: unknown) => h.request({ method: 'POST', url: '/v1/verify', body });
+  const post = async (body: unknown) => h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, acme.tenantId), body });
 
   it('the well-formed request it starts from verifies', async () => {
     expect((await post({ request: signed })).body).toMatchObject({ valid: true });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app-types.js';
 import type { Actor } from '../src/services/actor.js';
 import { DATABASE_KINDS, openTestStore, type TestStore } from './support/databases.js';
+import { verifierHeaders } from './support/http.js';
 import { createTenant, openApp, openRuntime, PASSWORD, type Runtime } from './support/verify-cluster.js';
 
 describe.each(DATABASE_KINDS)('verify answers on %s', (kind) => {
@@ -29,7 +30,8 @@ describe.each(DATABASE_KINDS)('verify answers on %s', (kind) => {
     await t?.cleanup();
   });
 
-  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/verify', payload: payload as Record<string, unknown> });
+  const post = async (payload: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/verify', headers: await verifierHeaders(runtime.services, admin.tenantId), payload: payload as Record<string, unknown> });
 
   it('answers a good token with exactly the documented fields, as JSON, with the usual headers', async () => {
     const issued = await runtime.services.keys.create(admin, { name: 'answer', expiresInDays: 30 });

@@ -10,6 +10,7 @@ import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import type { App } from '../src/http/app-types.js';
 import type { IssuedKey } from '../src/services/keys-service.js';
 import { adminPostgresUrl, createPostgresDatabase } from './support/databases.js';
+import { verifierFor } from './support/http.js';
 import { createTenant, openApp, openRelay, openRuntime, postgresStore, throughRelay, type Relay, type Runtime } from './support/verify-cluster.js';
 
 describe('verification while PostgreSQL is unreachable', () => {
@@ -19,6 +20,7 @@ describe('verification while PostgreSQL is unreachable', () => {
   let app: App;
   let cached: IssuedKey;
   let uncached: IssuedKey;
+  let headers: { authorization: string };
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
@@ -33,6 +35,8 @@ describe('verification while PostgreSQL is unreachable', () => {
     const admin = await createTenant(runtime.services);
     cached = await runtime.services.keys.create(admin, { name: 'verified before the outage' });
     uncached = await runtime.services.keys.create(admin, { name: 'first verified during the outage' });
+    const verifier = await verifierFor(runtime.services, admin.tenantId);
+    headers = { authorization: `Bearer ${verifier.token}` };
   });
 
   afterAll(async () => {
@@ -54,7 +58,7 @@ describe('verification while PostgreSQL is unreachable', () => {
     await new Promise((r) => setTimeout(r, 200));
   };
 
-  const verify = (token: string) => app.inject({ method: 'POST', url: '/v1/verify', payload: { token } });
+  const verify = (token: string) => app.inject({ method: 'POST', url: '/v1/verify', headers, payload: { token } });
 
   it('answers 503 STORE_UNAVAILABLE for an uncached key, and verifies it once the database is back', async () => {
     expect((await verify(cached.token)).json()).toMatchObject({ valid: true });

@@ -8,7 +8,7 @@ import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import type { App } from '../src/http/app-types.js';
 import type { Actor } from '../src/services/actor.js';
-import { testClock, type TestClock } from './support/http.js';
+import { testClock, verifierHeaders, type TestClock } from './support/http.js';
 import { DATABASE_KINDS, openTestStore, type TestStore } from './support/databases.js';
 import { createTenant, eventually, openApp, openRuntime, type Runtime } from './support/verify-cluster.js';
 
@@ -35,8 +35,8 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     await t?.cleanup();
   });
 
-  const verify = (payload: Record<string, unknown>, headers: Record<string, string> = {}, remoteAddress = '192.0.2.10') =>
-    app.inject({ method: 'POST', url: '/v1/verify', payload, headers, remoteAddress }).then((r) => r.json());
+  const verify = async (payload: Record<string, unknown>, headers: Record<string, string> = {}, remoteAddress = '192.0.2.10') =>
+    app.inject({ method: 'POST', url: '/v1/verify', payload, headers: { ...(await verifierHeaders(runtime.services, admin.tenantId)), ...headers }, remoteAddress }).then((r) => r.json());
 
   const recordsOf = async (accessKeyId: string) => (await t.store.accessRecords.listForKey(admin.tenantId, accessKeyId, { cursor: null, limit: 100, since: new Date(0) })).items;
 
@@ -73,9 +73,10 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     await verify({ token: 'lk_garbage' });
     await verify({ token: buildToken(generateAccessKeyId(), generateSecret()) });
 
-    // Answered, but not yet written: the requests did not wait for the database.
+    // Answered, but not yet written: the requests did not wait for the database. (Each of the
+    // six requests also recorded its verifier's own check, in the verifier key's records.)
     expect(await recordsOf(id)).toEqual([]);
-    expect(runtime.services.recorder.pending).toBe(4);
+    expect(runtime.services.recorder.pending).toBe(4 + 6);
 
     await runtime.services.recorder.flush();
     expect(runtime.services.recorder.pending).toBe(0);
@@ -127,10 +128,11 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     const issued = await closing.services.keys.create(admin, { name: 'flushed on close' });
     const attempts = 250;
     for (let i = 0; i < attempts; i++) {
-      const res = await closingApp.inject({ method: 'POST', url: '/v1/verify', payload: { token: issued.token } });
+      const res = await closingApp.inject({ method: 'POST', url: '/v1/verify', headers: await verifierHeaders(closing.services, admin.tenantId), payload: { token: issued.token } });
       expect(res.json()).toMatchObject({ valid: true });
     }
-    expect(closing.services.recorder.pending).toBe(attempts);
+    // Each attempt and its verifier's check.
+    expect(closing.services.recorder.pending).toBe(2 * attempts);
     await closingApp.close();
     await closing.close();
     expect(await countRecordsOf(issued.key.accessKeyId)).toBe(attempts);

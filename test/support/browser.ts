@@ -26,7 +26,7 @@ import { createLogger } from '../../src/logger.js';
 import { mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openTestStore, type TestStore } from './databases.js';
-import { apiClient, PASSWORD, testClock, type Caller, type IssuedKey, type RequestOptions, type Response, type Session, type TestClock } from './http.js';
+import { apiClient, PASSWORD, testClock, verifierForText, type Caller, type IssuedKey, type RequestOptions, type Response, type Session, type TestClock } from './http.js';
 
 export { PASSWORD, type IssuedKey, type Session } from './http.js';
 
@@ -166,7 +166,9 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
     addUser,
     createKey,
     async verify(token, permission) {
-      const res = await request({ method: 'POST', url: '/v1/verify', body: { token, ...(permission !== undefined && { permission }) } });
+      // Asked as an integrator's API asks: with a verifier key of the token's tenant.
+      const as = await verifierForText(services, testStore.store, token);
+      const res = await request({ method: 'POST', url: '/v1/verify', as, body: { token, ...(permission !== undefined && { permission }) } });
       if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${res.text}`);
       return res.body;
     },

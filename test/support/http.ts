@@ -387,6 +387,11 @@ export async function verifierForText(services: Services, store: Store, text: st
   return verifierFor(services, tenantId);
 }
 
+/** `Authorization: Bearer` with the verifier of `tenantId`, for app.inject calls to /v1/verify. */
+export async function verifierHeaders(services: Services, tenantId: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${(await verifierFor(services, tenantId)).token}` };
+}
+
 /** POST /v1/verify with a token (and optionally a permission to check), asked by the verifier of the token's tenant (or `as`). */
 export async function verify(h: Harness, token: string, permission?: string, as?: Verifier): Promise<any> {
   const verifier = as ?? (await verifierForText(h.services, h.store, token));

@@ -111,8 +111,9 @@ export async function login(base: string, tenant: string, email: string, passwor
   return { status: result.status, body: result.body, cookie: setCookie?.split(';')[0] ?? '', csrfToken: result.body?.csrfToken ?? '' };
 }
 
-export async function verify(base: string, token: string): Promise<any> {
-  const result = await http(`${base}/v1/verify`, { body: { token } });
+/** POST /v1/verify about `token`, asked by the verifier key whose token is `verifier`. */
+export async function verify(base: string, token: string, verifier: string): Promise<any> {
+  const result = await http(`${base}/v1/verify`, { bearer: verifier, body: { token } });
   if (result.status !== 200) throw new Error(`POST /v1/verify answered ${result.status}: ${JSON.stringify(result.body)}`);
   return result.body;
 }

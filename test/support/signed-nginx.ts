@@ -14,6 +14,8 @@ import { delimiter, join } from 'node:path';
 
 export interface NginxOptions {
   latchkeyPort: number;
+  /** The gateway's verifier token (a verifier key of the tenant), sent as X-Latchkey-Verifier. */
+  verifierToken: string;
   upstreamPort: number;
   /** Paths whose requests need a permission: location prefix → permission. */
   permissions?: Record<string, string>;
@@ -113,6 +115,7 @@ http {
       proxy_set_header X-Original-Method $request_method;
       proxy_set_header X-Latchkey-Permission $latchkey_permission;
       proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Latchkey-Verifier "${options.verifierToken}";
     }
 ${locations}  }
 }

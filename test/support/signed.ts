@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignableRequest } from '../../src/signing/signable-request.js';
-import type { Harness, Session } from './http.js';
+import { verifierForText, type Harness, type Session, type Verifier } from './http.js';
 
 /** Starts the harness's app on a free port of 127.0.0.1; returns its base URL. */
 export async function listen(h: Harness): Promise<string> {
@@ -29,10 +29,11 @@ export function verifyJson(request: SignableRequest): Record<string, unknown> {
   };
 }
 
-/** POST /v1/verify {request, permission?}; fails the test unless it answers 200. */
-export async function verifySigned(h: Harness, request: SignableRequest | Record<string, unknown>, permission?: string): Promise<any> {
+/** POST /v1/verify {request, permission?}, asked by the verifier of the signing key's tenant (or `as`); fails the test unless it answers 200. */
+export async function verifySigned(h: Harness, request: SignableRequest | Record<string, unknown>, permission?: string, as?: Verifier): Promise<any> {
   const json = 'headers' in request && typeof (request as SignableRequest).method === 'string' ? verifyJson(request as SignableRequest) : request;
-  const res = await h.request({ method: 'POST', url: '/v1/verify', body: { request: json, ...(permission !== undefined && { permission }) } });
+  const verifier = as ?? (await verifierForText(h.services, h.store, JSON.stringify(json)));
+  const res = await h.request({ method: 'POST', url: '/v1/verify', as: verifier, body: { request: json, ...(permission !== undefined && { permission }) } });
   if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${res.text}`);
   return res.body;
 }
@@ -71,6 +72,8 @@ export interface GuardedRequest {
 
 export interface GuardOptions {
   latchkeyUrl: string;
+  /** The guarded API's verifier token (a verifier key of its tenant). */
+  verifier: string;
   permission?: string;
   /** A man in the middle: what reaches Latchkey is this instead of what the client sent. */
   tamper?: (request: GuardedRequest) => GuardedRequest;
@@ -113,7 +116,7 @@ export async function startGuard(options: GuardOptions): Promise<Guard> {
       };
       fetch(`${options.latchkeyUrl}/v1/verify`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.verifier}` },
         body: JSON.stringify({ request, ...(options.permission && { permission: options.permission }), context: { sourceIp: req.socket.remoteAddress ?? '' } }),
       })
         .then(async (answer) => {

@@ -55,37 +55,15 @@ export function hotHeaders(reply: FastifyReply, requestId: string): FastifyReply
   return reply.header('x-request-id', requestId).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
 }
 
-type Body = Static<typeof VerifyBody>;
-
 export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps): void {
   const verifierRequired = config.verifyAuth === 'verifier';
 
-  /** The subject of the request, checked once the caller is known (`scope` null: open mode, no verifier given). */
-  const check = (request: FastifyRequest, reply: FastifyReply, body: Body, scope: VerifierScope | null): void => {
-    let credential: Credential;
-    let userAgent: string | null;
-    const given = body.context;
-    if (body.token !== undefined && body.request === undefined) {
-      credential = { kind: 'token', token: body.token };
-      userAgent = given?.userAgent ?? request.headers['user-agent'] ?? null;
-    } else if (body.request !== undefined && body.token === undefined) {
-      const signed = signableFromJson(body.request);
-      credential = { kind: 'signed', request: signed };
-      // The signed request's own agent is the end client's; this request's is the caller's server.
-      userAgent = given?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'] ?? null;
-    } else {
-      throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
+  /** Verifies the credential once the caller is known (`scope` null: open mode, no verifier given). */
+  const check = (request: FastifyRequest, reply: FastifyReply, credential: Credential, context: VerifyContext, scope: VerifierScope | null): void => {
+    if (scope !== null) {
+      context.tenantId = scope.tenantId;
+      context.verifierKeyId = scope.verifierKeyId;
     }
-    const context: VerifyContext =
-      scope === null
-        ? { permission: body.permission, sourceIp: request.ip, userAgent: cleanUserAgent(userAgent) }
-        : {
-            permission: body.permission,
-            sourceIp: given?.sourceIp ?? request.ip,
-            userAgent: cleanUserAgent(userAgent),
-            tenantId: scope.tenantId,
-            verifierKeyId: scope.verifierKeyId,
-          };
     const outcome = services.verification.verify(credential, context);
     const answer = (result: VerifyOutcome): void => {
       metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
@@ -118,16 +96,38 @@ export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps)
       },
     },
     (request, reply) => {
+      // Bad input is refused before anything is verified (the verifier's own check included).
       const body = request.body;
-      checkSourceIp(body.context?.sourceIp);
+      let credential: Credential;
+      let userAgent: string | undefined;
+      const given = body.context;
+      if (body.token !== undefined && body.request === undefined) {
+        credential = { kind: 'token', token: body.token };
+        userAgent = given?.userAgent ?? request.headers['user-agent'];
+      } else if (body.request !== undefined && body.token === undefined) {
+        const signed = signableFromJson(body.request);
+        credential = { kind: 'signed', request: signed };
+        // The signed request's own agent is the end client's; this request's is the caller's server.
+        userAgent = given?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'];
+      } else {
+        throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
+      }
+      // One shape for every request (the verifier's scope is filled in once known).
+      const context: VerifyContext = {
+        permission: body.permission,
+        sourceIp: checkSourceIp(given?.sourceIp) ?? request.ip,
+        userAgent: cleanUserAgent(userAgent),
+        tenantId: undefined,
+        verifierKeyId: null,
+      };
       const authorization = request.headers.authorization;
       if (authorization === undefined && !verifierRequired) {
-        if (body.context !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
-        return check(request, reply, body, null);
+        if (given !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
+        return check(request, reply, credential, context, null);
       }
       const scope = verifierOf(services.verification, authorization, request);
-      if (scope instanceof Promise) scope.then((s) => check(request, reply, body, s)).catch((error: unknown) => reply.send(error as never));
-      else check(request, reply, body, scope);
+      if (scope instanceof Promise) scope.then((s) => check(request, reply, credential, context, s)).catch((error: unknown) => reply.send(error as never));
+      else check(request, reply, credential, context, scope);
     },
   );
 }
