@@ -50,24 +50,9 @@ export type NotificationPage = ResponseOf<'/v1/notifications', 'get'>;
 export type StepUpStart = ResponseOf<'/v1/auth/step-up/start', 'post'>;
 export type TotpEnrollment = ResponseOf<'/v1/me/totp', 'post'>;
 
-/** The periods the usage charts cover. */
-export type UsageRange = '24h' | '7d' | '90d';
-
-// PENDING-MERGE: the usage read API (branch U) is not in openapi.ts yet; these follow the
-// agreed contract and are replaced by ResponseOf<…> once `npm run console:types` sees the routes.
-export interface KeyUsage {
-  range: UsageRange;
-  bucketSeconds: number;
-  buckets: { start: string; success: number; failure: number }[];
-  totals: { success: number; failure: number };
-  failuresByCode: { code: string; count: number }[];
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-}
-export interface TenantUsage {
-  range: UsageRange;
-  totals: { success: number; failure: number };
-  failuresByCode: { code: string; count: number }[];
-  busiestKeys: { accessKeyId: string; name: string; ownerId: string; success: number; failure: number }[];
-  underAttack: { accessKeyId: string; name: string; ownerId: string; failures: number; lastAlertAt: string }[];
-}
+/** A key's verifications over a range, counted per time bucket and outcome. */
+export type KeyUsage = ResponseOf<'/v1/access-keys/{accessKeyId}/usage', 'get'>;
+/** The tenant's verifications over a range: totals, failures by code, busiest keys, keys under attack. */
+export type TenantUsage = ResponseOf<'/v1/usage', 'get'>;
+/** The periods the usage views cover. */
+export type UsageRange = NonNullable<QueryOf<'/v1/usage'>['range']>;
