@@ -46,6 +46,8 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
   }
 
   const wrongSecret = (key: IssuedKey) => buildToken(key.accessKeyId, 'x'.repeat(key.secret.length));
+  /** Picks a range the way a person does: a click on its label in the switch. */
+  const pickRange = (scope: Page | Locator, label: string) => scope.locator('label').filter({ hasText: new RegExp(`^${label}$`) }).click();
   const figure = (scope: Page | Locator, label: string) => scope.getByRole('group', { name: new RegExp(`^${label}: `) });
 
   it("a key's details chart its verifications by outcome, with totals, failures by reason and last use, over 24 h, 7 d and 90 d", async () => {
@@ -71,9 +73,10 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     // Two days ago: 3 successes and 1 wrong secret. Now: 2 wrong secrets, 1 permission the key
     // lacks, then 5 successes, the last from 198.51.100.7.
     for (let i = 0; i < 3; i++) expect((await check(key.token, '192.0.2.10')).valid).toBe(true);
-    expect(await check(wrongSecret(key), '203.0.113.66')).toMatchObject({ valid: false, code: 'SECRET_MISMATCH' });
+    // (The gateway is not told a wrong secret from an unknown key; the counters know.)
+    expect((await check(wrongSecret(key), '203.0.113.66')).valid).toBe(false);
     h.clock.advance(2 * DAY_MS);
-    for (let i = 0; i < 2; i++) expect(await check(wrongSecret(key), '203.0.113.66')).toMatchObject({ valid: false, code: 'SECRET_MISMATCH' });
+    for (let i = 0; i < 2; i++) expect((await check(wrongSecret(key), '203.0.113.66')).valid).toBe(false);
     expect(await check(key.token, '192.0.2.10', 'billing:write')).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
     h.clock.advance(60_000);
     for (let i = 0; i < 5; i++) expect((await check(key.token, '198.51.100.7')).valid).toBe(true);
@@ -98,20 +101,22 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     expect(await chart.innerText()).toContain('Failure');
 
     // 7 days: the attempts of two days ago count too, per hour.
-    await section.getByRole('radio', { name: '7 days' }).check();
+    await pickRange(section, '7 days');
+    expect(await section.getByRole('radio', { name: '7 days' }).isChecked()).toBe(true);
+    expect(await section.getByRole('radio', { name: '7 days' }).isChecked()).toBe(true);
     await expect.poll(() => figure(section, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 12');
     expect(await figure(section, 'Successes').getAttribute('aria-label')).toBe('Successes: 8');
     expect(await reasons.locator('tbody tr').allInnerTexts()).toEqual(['SECRET_MISMATCH\t3', 'PERMISSION_DENIED\t1']);
     expect(await section.getByRole('figure').innerText()).toContain('Verifications per hour over the last 7 days');
 
     // 90 days: the same attempts, per day.
-    await section.getByRole('radio', { name: '90 days' }).check();
+    await pickRange(section, '90 days');
     await expect.poll(() => section.getByRole('figure').innerText()).toContain('Verifications per day over the last 90 days');
     expect(await figure(section, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 12');
     await h.screenshot(page, 'key-usage');
 
     // And back: 24 hours again.
-    await section.getByRole('radio', { name: '24 hours' }).check();
+    await pickRange(section, '24 hours');
     await expect.poll(() => figure(section, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 8');
     expect(await unnamedControls(page)).toEqual([]);
     expectCleanPage(h, page);
@@ -119,13 +124,15 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
 
   it('the Usage page ranks the busiest keys, counts failures by reason and links to each key', async () => {
     const { tenant, check } = await tenantWithGateway();
-    const busy = await h.createKey(tenant.admin, { name: 'busy-key' });
+    const member = await h.addUser(tenant.admin, { name: 'Bo Busy', email: `bo@${tenant.slug}.example` });
+    // A member's key holds no permission: asking for one fails with PERMISSION_DENIED.
+    const busy = await h.createKey(await h.apiLogin(tenant.slug, member.email), { name: 'busy-key' });
     const quiet = await h.createKey(tenant.admin, { name: 'quiet-key' });
     const idle = await h.createKey(tenant.admin, { name: 'idle-key' });
     for (let i = 0; i < 12; i++) await check(busy.token, '192.0.2.20');
     await check(quiet.token, '192.0.2.21');
     for (let i = 0; i < 2; i++) await check(wrongSecret(quiet), '203.0.113.5');
-    await check(busy.token, '192.0.2.20', 'billing:write-nobody-has');
+    expect(await check(busy.token, '192.0.2.20', 'billing:write')).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
     await h.flushRecords();
 
     const page = await h.newPage();
@@ -173,7 +180,7 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     const main = page.locator('main');
     expect(await main.innerText()).toContain('No key was verified in the last 24 hours.');
     expect(await main.innerText()).toContain('No failures in the last 24 hours.');
-    await page.getByRole('radio', { name: '90 days' }).check();
+    await pickRange(page, '90 days');
     await expect.poll(() => main.innerText()).toContain('No key was verified in the last 90 days.');
     expectCleanPage(h, page);
   });

@@ -70,7 +70,7 @@ function BusiestKeys({ keys, range }: { keys: TenantUsage['busiestKeys']; range:
           ]}
           withLegend
           legendProps={{ verticalAlign: 'bottom', height: 28 }}
-          gridAxis="x"
+          gridAxis="y"
           yAxisProps={{ width: 120 }}
           xAxisProps={{ allowDecimals: false }}
           valueFormatter={(value) => NUMBER.format(value)}

@@ -35,13 +35,25 @@ const TICK: Record<UsageRange, Intl.DateTimeFormat> = {
 const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
-export function tickText(range: UsageRange, iso: string): string {
-  return TICK[range].format(new Date(iso));
+/**
+ * A bucket's start as recharts hands it over: the ISO string of the data, but also undefined or
+ * an index while it lays out an axis, which must not throw (Intl refuses an invalid Date).
+ */
+function dateOf(value: unknown): Date | null {
+  const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+  return date !== null && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+export function tickText(range: UsageRange, start: unknown): string {
+  const date = dateOf(start);
+  return date ? TICK[range].format(date) : '';
 }
 
 /** The period one bucket covers, as a person reads it: "Dec 4, 2026, 3:15 PM", or "Dec 4, 2026 (UTC)" for a day. */
-export function bucketText(iso: string, bucketSeconds: number): string {
-  return bucketSeconds >= 86_400 ? `${DAY.format(new Date(iso))} (UTC)` : FULL.format(new Date(iso));
+export function bucketText(start: unknown, bucketSeconds: number): string {
+  const date = dateOf(start);
+  if (!date) return '';
+  return bucketSeconds >= 86_400 ? `${DAY.format(date)} (UTC)` : FULL.format(date);
 }
 
 export const NUMBER = new Intl.NumberFormat();

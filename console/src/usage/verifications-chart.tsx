@@ -31,12 +31,12 @@ export function VerificationsChart({ usage }: { usage: KeyUsage }) {
         withLegend
         legendProps={{ verticalAlign: 'bottom', height: 28 }}
         tickLine="y"
-        gridAxis="y"
+        gridAxis="x"
         maxBarWidth={18}
         valueFormatter={(value) => NUMBER.format(value)}
-        xAxisProps={{ tickFormatter: (start: string) => tickText(usage.range, start), minTickGap: 24 }}
+        xAxisProps={{ tickFormatter: (start: unknown) => tickText(usage.range, start), minTickGap: 24 }}
         yAxisProps={{ allowDecimals: false, width: 40 }}
-        tooltipProps={{ labelFormatter: (start) => bucketText(String(start), usage.bucketSeconds) }}
+        tooltipProps={{ labelFormatter: (start: unknown) => bucketText(start, usage.bucketSeconds) }}
         tooltipAnimationDuration={0}
         barChartProps={{ title: caption }}
       />
