@@ -7,7 +7,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
-import { expectCleanPage, keyRow, openConsole, settled, type ConsoleHarness, type IssuedKey } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, PHONE, settled, type ConsoleHarness, type IssuedKey } from './support/browser.js';
 
 const DAY_MS = 86_400_000;
 const INTERACTIVE = 'button|link|textbox|combobox|checkbox|switch|tab|radio|searchbox|spinbutton|menuitem|slider|option';
@@ -47,7 +47,11 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
 
   const wrongSecret = (key: IssuedKey) => buildToken(key.accessKeyId, 'x'.repeat(key.secret.length));
   /** Picks a range the way a person does: a click on its label in the switch. */
-  const pickRange = (scope: Page | Locator, label: string) => scope.locator('label').filter({ hasText: new RegExp(`^${label}$`) }).click();
+  const pickRange = (scope: Page | Locator, label: string) =>
+    scope
+      .locator('label')
+      .filter({ hasText: new RegExp(`^${label}$`) })
+      .click();
   const figure = (scope: Page | Locator, label: string) => scope.getByRole('group', { name: new RegExp(`^${label}: `) });
 
   it("a key's details chart its verifications by outcome, with totals, failures by reason and last use, over 24 h, 7 d and 90 d", async () => {
@@ -120,6 +124,18 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     await expect.poll(() => figure(section, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 8');
     expect(await unnamedControls(page)).toEqual([]);
     expectCleanPage(h, page);
+
+    // On a phone the pane takes the screen, and the chart fits in it: nothing scrolls sideways.
+    const phone = await h.newPage({ viewport: PHONE });
+    await h.signIn(phone, { tenant: tenant.slug, email: member.email });
+    await phone.goto(`/settings/access-keys?key=${key.accessKeyId}&section=usage`);
+    const phoneSection = phone.getByRole('dialog', { name: 'Key details: chart-demo' }).getByRole('region', { name: 'Verifications' });
+    await expect.poll(() => figure(phoneSection, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 8');
+    const svg = (await phoneSection.getByRole('figure').locator('svg.recharts-surface').boundingBox())!;
+    expect(svg.x).toBeGreaterThanOrEqual(0);
+    expect(svg.x + svg.width).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    expectCleanPage(h, phone);
   });
 
   it('the Usage page ranks the busiest keys, counts failures by reason and links to each key', async () => {
@@ -133,6 +149,13 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     await check(quiet.token, '192.0.2.21');
     for (let i = 0; i < 2; i++) await check(wrongSecret(quiet), '203.0.113.5');
     expect(await check(busy.token, '192.0.2.20', 'billing:write')).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
+    // The alert a burst of guesses raises (contract: audit action key.under_attack, actor system,
+    // target the key), recorded through the audit service as the guessing guard does, so the page
+    // is checked without flooding the key up to the guard's thresholds.
+    await h.services.audit.record(
+      { tenantId: tenant.tenantId, user: null, accessKeyId: null, ip: null, via: 'cli' },
+      { action: 'key.under_attack', targetType: 'access_key', targetId: quiet.accessKeyId },
+    );
     await h.flushRecords();
 
     const page = await h.newPage();
@@ -157,11 +180,16 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
 
     const reasons = page.getByRole('table', { name: 'Failures by reason' });
     expect(await reasons.locator('tbody tr').allInnerTexts()).toEqual(['SECRET_MISMATCH\t2', 'PERMISSION_DENIED\t1']);
-    expect(await page.getByRole('region', { name: 'Keys under attack' }).innerText()).toContain('No key was under attack in the last 24 hours.');
+    const attacked = page.getByRole('table', { name: 'Keys under attack' });
+    expect(await attacked.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^quiet-key[\s\S]*admin@[\s\S]*\t2\t\w{3} \d+, \d{4}/)]);
     expect(await unnamedControls(page)).toEqual([]);
     await h.screenshot(page, 'usage');
 
-    // A key links to its details pane, opened at its verifications.
+    // A key links to its details pane, opened at its verifications: first the attacked one.
+    await attacked.getByRole('link', { name: 'quiet-key' }).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Key details: quiet-key' }).count()).toBe(1);
+    await page.goBack();
+    await page.waitForURL(/\/usage$/);
     await busiest.getByRole('link', { name: 'busy-key' }).click();
     await page.waitForURL((url) => url.pathname === '/access/users-and-keys/access-keys' && url.searchParams.get('key') === busy.accessKeyId);
     const pane = page.getByRole('dialog', { name: 'Key details: busy-key' });
@@ -170,18 +198,30 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     expectCleanPage(h, page);
   });
 
-  it('an empty tenant: the Usage page says there is nothing yet', async () => {
+  it("an empty tenant: the Usage page says there is nothing yet, and shows the server's refusal once its reader is no longer an admin", async () => {
     const tenant = await h.bootstrap();
+    const second = await h.addUser(tenant.admin, { name: 'Ida Second', email: `ida@${tenant.slug}.example`, role: 'admin' });
     const page = await h.newPage();
-    await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+    await h.signIn(page, { tenant: tenant.slug, email: second.email });
     await page.goto('/usage');
     await settled(page);
     expect(await figure(page, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 0');
     const main = page.locator('main');
     expect(await main.innerText()).toContain('No key was verified in the last 24 hours.');
     expect(await main.innerText()).toContain('No failures in the last 24 hours.');
+    expect(await main.innerText()).toContain('No key was under attack in the last 24 hours.');
     await pickRange(page, '90 days');
     await expect.poll(() => main.innerText()).toContain('No key was verified in the last 90 days.');
+
+    // Made a member meanwhile: the next range read is refused, and the page says so with the code.
+    const demoted = await h.request({ method: 'PATCH', url: `/v1/users/${second.id}`, as: tenant.admin, body: { role: 'member' } });
+    expect(demoted.status).toBe(200);
+    await pickRange(page, '7 days');
+    const alert = page.getByRole('alert').filter({ hasText: 'Usage could not be loaded' });
+    await expect.poll(() => alert.innerText()).toContain('Only tenant administrators can do this.');
+    expect(await alert.innerText()).toContain('FORBIDDEN');
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    expect(await main.innerText()).not.toContain('No key was verified in the last 7 days.');
     expectCleanPage(h, page);
   });
 
