@@ -56,17 +56,21 @@ export function useAccessRecords(accessKeyId: string) {
   });
 }
 
+/** Usage moves with traffic: an open chart or Usage page reads it again every minute. */
+const USAGE_REFRESH_MS = 60_000;
+
 /** A key's verifications over `range`, counted by the server per time bucket and outcome. */
 export function useKeyUsage(accessKeyId: string, range: UsageRange) {
   return useQuery({
     queryKey: queryKeys.accessKeys.usage(accessKeyId, range),
     queryFn: () => api<KeyUsage>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/usage${query({ range })}`),
+    refetchInterval: USAGE_REFRESH_MS,
   });
 }
 
 /** The tenant's verifications over `range` (administrators). */
 export function useTenantUsage(range: UsageRange) {
-  return useQuery({ queryKey: queryKeys.usage.tenant(range), queryFn: () => api<TenantUsage>('GET', `/v1/usage${query({ range })}`) });
+  return useQuery({ queryKey: queryKeys.usage.tenant(range), queryFn: () => api<TenantUsage>('GET', `/v1/usage${query({ range })}`), refetchInterval: USAGE_REFRESH_MS });
 }
 
 export function useUser(userId: string | null) {
