@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       reminderIntervalSeconds: 60,
       signatureMaxSkewSeconds: 300,
       storageMaxSkewSeconds: 900,
+      accessLog: null,
     });
   });
 
@@ -88,6 +89,7 @@ describe('loadConfig values', () => {
       LATCHKEY_REMINDER_INTERVAL_SECONDS: '300',
       LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: '120',
       LATCHKEY_STORAGE_MAX_SKEW_SECONDS: '600',
+      LATCHKEY_ACCESS_LOG: '/var/log/latchkey/access.jsonl',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -110,6 +112,7 @@ describe('loadConfig values', () => {
       reminderIntervalSeconds: 300,
       signatureMaxSkewSeconds: 120,
       storageMaxSkewSeconds: 600,
+      accessLog: '/var/log/latchkey/access.jsonl',
     });
     expect(config.masterKey?.equals(key)).toBe(true);
   });
@@ -175,6 +178,7 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '0'],
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '3601'],
     ['LATCHKEY_STORAGE_MAX_SKEW_SECONDS', '15m'],
+    ['LATCHKEY_ACCESS_LOG', '/var/log/access\n.jsonl'],
   ];
 
   it.each(bad)('stops on %s=%j with one error naming the variable', (name, value) => {

@@ -12,6 +12,7 @@ const KEY_FIELDS = [
   'expiresAt',
   'groupIds',
   'lastUsedAt',
+  'lastUsedIp',
   'name',
   'ownerId',
   'previousSecretExpiresAt',

@@ -7,12 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../src/core/model.js';
 import { timeOrderedIdSource } from '../src/crypto/random.js';
 import { createLogger } from '../src/logger.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessLogStream } from '../src/services/access-log.js';
 import { AccessRecorder } from '../src/services/access-recorder.js';
+import { purgeExpired } from '../src/services/maintenance.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
 
 const nextId = timeOrderedIdSource('accessRecord');
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 function record(tenantId: string, accessKeyId: string, atMs: number, overrides: Partial<AccessRecord> = {}): AccessRecord {
   return {
@@ -126,6 +132,8 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
   it('writes nothing of a flush that cannot be written whole, and keeps it for the next', async () => {
     const { tenant, key } = await keyIn();
     const at = Date.UTC(2030, 3, 1);
+    // A recorder of its own: the refused flush stays in its buffer, retried at each flush.
+    const recorder = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000 });
     recorder.record(record(tenant.id, key.accessKeyId, at), true);
     // A record the database refuses (scheme is required) makes the whole flush fail.
     recorder.record(record(tenant.id, key.accessKeyId, at + 1, { scheme: null as unknown as string }), true);
@@ -151,6 +159,50 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     const found = async (id: string) => (await t.store.accessKeys.find(tenant.id, id))!.key;
     expect(await found(a.accessKeyId)).toMatchObject({ lastUsedAt: new Date(at + 1_000), lastUsedIp: '198.51.100.1' });
     expect(await found(b.accessKeyId)).toMatchObject({ lastUsedAt: new Date(at + 5_000), lastUsedIp: '192.0.2.2' });
+  });
+
+  it('maintenance purges minute counts after a day, hour counts and records after the retention, and slots the policy no longer keeps', async () => {
+    const { tenant, key } = await keyIn(40);
+    const day = Date.UTC(2030, 5, 10);
+    recorder.record(record(tenant.id, key.accessKeyId, day - 20 * DAY), true);
+    for (let i = 0; i < 30; i++) recorder.record(record(tenant.id, key.accessKeyId, day + i * 1000), true);
+    await recorder.flush();
+    // Slots 0–30 hold the 31 records; lowering the ring to 20 leaves slots 0–19 (the old one in slot 0 is past the retention).
+    await t.store.transaction((tx) => tx.tenants.updatePolicy(tenant.id, { ...tenant.policy, accessRecordsPerKey: 20, accessRecordRetentionDays: 10 }));
+    const at = (ms: number) => ({ now: () => new Date(ms) });
+    const purged = await purgeExpired(t.store, at(day + 2 * HOUR), createLogger('silent'));
+    expect(purged.accessRecords).toBeGreaterThanOrEqual(12);
+    expect((await list(tenant.id, key.accessKeyId)).map((r) => r.at.getTime())).toEqual(Array.from({ length: 19 }, (_, i) => day + (18 - i) * 1000));
+    expect((await t.store.usage.keyRows(key.accessKeyId, 'hours', 0)).map((h) => h.start)).toEqual([day]);
+    expect((await t.store.usage.keyRows(key.accessKeyId, 'minutes', 0)).map((h) => h.start)).toEqual([day]);
+    await purgeExpired(t.store, at(day + 26 * HOUR), createLogger('silent'));
+    expect(await t.store.usage.keyRows(key.accessKeyId, 'minutes', 0)).toEqual([]);
+    expect(await t.store.usage.keyRows(key.accessKeyId, 'hours', 0)).toHaveLength(1);
+    await purgeExpired(t.store, at(day + 11 * DAY), createLogger('silent'));
+    expect(await t.store.usage.keyRows(key.accessKeyId, 'hours', 0)).toEqual([]);
+    expect(await list(tenant.id, key.accessKeyId)).toEqual([]);
+  });
+
+  it('sends every attempt to the access log, counted-only ones too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-usage-log-'));
+    try {
+      const { tenant, key } = await keyIn();
+      const file = join(dir, 'access.jsonl');
+      const logged = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000, accessLog: new AccessLogStream(file) });
+      const at = Date.UTC(2030, 6, 1);
+      for (let i = 0; i < 30; i++) logged.record(record(tenant.id, key.accessKeyId, at + i), true);
+      for (let i = 0; i < 5; i++) logged.record(record(tenant.id, key.accessKeyId, at + 100 + i, failure('RATE_LIMITED')), false, false);
+      await logged.close();
+      const lines = (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { stored: boolean; code: string | null; accessKeyId: string });
+      expect(lines).toHaveLength(35);
+      expect(lines.filter((l) => !l.stored).map((l) => l.code)).toEqual(Array(5).fill('RATE_LIMITED'));
+      expect(await list(tenant.id, key.accessKeyId, 'failure')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('what was handed to the writer before close() is in the database after it', async () => {

@@ -28,7 +28,7 @@ async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   };
 }
 
-const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via'];
+const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via', '008-usage-rings'];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
   describe('migrations', () => {
@@ -138,7 +138,7 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
           expect(await reopened.migrate()).toEqual([]);
           expect(await reopened.tenants.findById(tenant.id)).toEqual(tenant);
           expect(await reopened.users.find(tenant.id, user.id)).toEqual(user);
-          expect(await reopened.accessKeys.find(tenant.id, key.accessKeyId)).toEqual({ key, secrets });
+          expect(await reopened.accessKeys.find(tenant.id, key.accessKeyId)).toEqual({ key: { ...key, lastUsedIp: null }, secrets });
         } finally {
           await reopened.close();
         }

@@ -117,9 +117,11 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     expect(await lastUsedOf(id)).toEqual(later);
     expect(await recordsOf(id)).toHaveLength(4);
 
-    expect(await verify({ token: issued.token })).toMatchObject({ valid: true });
+    expect(await verify({ token: issued.token }, {}, '198.51.100.77')).toMatchObject({ valid: true });
     await runtime.services.recorder.flush();
     expect(await lastUsedOf(id)).toEqual(clock.now());
+    // The key view shows where that use came from.
+    expect((await runtime.services.keys.get(admin, id)).lastUsedIp).toBe('198.51.100.77');
   });
 
   it('writes what is still buffered when the process stops (close), across several batches', async () => {
@@ -135,7 +137,10 @@ describe.each(DATABASE_KINDS)('access records on %s', (kind) => {
     expect(closing.services.recorder.pending).toBe(2 * attempts);
     await closingApp.close();
     await closing.close();
-    expect(await countRecordsOf(issued.key.accessKeyId)).toBe(attempts);
+    // The ring keeps the latest 100 (the default accessRecordsPerKey); the counters every attempt.
+    expect(await countRecordsOf(issued.key.accessKeyId)).toBe(100);
+    const hours = await t.store.usage.keyRows(issued.key.accessKeyId, 'hours', 0);
+    expect(hours.flatMap((h) => h.counts).reduce((a, b) => a + b, 0)).toBe(attempts);
     expect(await lastUsedOf(issued.key.accessKeyId)).toEqual(clock.now());
   });
 

@@ -60,6 +60,7 @@ function describe(k: AccessKeyJson): string {
     ['created', when(k.createdAt)],
     ['expires', expiry(k)],
     ['last used', when(k.lastUsedAt, 'never')],
+    ...(k.lastUsedIp !== null ? [['last used from', k.lastUsedIp] as [string, string]] : []),
     ...(k.previousSecretExpiresAt !== null ? [['previous secret works until', when(k.previousSecretExpiresAt)] as [string, string]] : []),
     ...(k.deletedAt !== null ? [['deleted', when(k.deletedAt)] as [string, string]] : []),
     ['roles', list(k.roleIds)],

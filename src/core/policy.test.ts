@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_POLICY,
   MAX_KEY_LIMIT,
+  MAX_RECORDS_PER_KEY,
+  MIN_RECORDS_PER_KEY,
   MAX_REMINDER_DAYS,
   MAX_RETENTION_DAYS,
   MAX_STEP_UP_MINUTES,
@@ -25,6 +27,7 @@ describe('DEFAULT_POLICY', () => {
       allowNeverExpires: true,
       deleteRequiresDisabled: true,
       accessRecordRetentionDays: 90,
+      accessRecordsPerKey: 100,
       secretReveal: 'never',
       stepUp: 'none',
       stepUpMinutes: 20,
@@ -71,6 +74,11 @@ describe('validatePolicy', () => {
 
   it('allows forbidding never-expiring keys while the default is a number of days', () => {
     expect(fields(policy({ defaultValidityDays: 90, allowNeverExpires: false }))).toEqual([]);
+  });
+
+  it('keeps 20 to 1000 detailed records per key and outcome, never fewer than the console shows', () => {
+    for (const value of [MIN_RECORDS_PER_KEY, 100, MAX_RECORDS_PER_KEY]) expect(fields(policy({ accessRecordsPerKey: value }))).toEqual([]);
+    for (const value of [0, 19, 1001, 50.5, Number.NaN]) expect(fields(policy({ accessRecordsPerKey: value }))).toEqual(['accessRecordsPerKey']);
   });
 
   it('accepts accessRecordRetentionDays from 1 to MAX_RETENTION_DAYS and refuses the rest', () => {

@@ -82,7 +82,7 @@ export class UsageRepo {
   async purgeMinutesBefore(cutoff: number): Promise<number> {
     const result = await this.db
       .deleteFrom('usageMinutes')
-      .where('start', '<', cutoff - 3_600_000)
+      .where('start', '<=', cutoff - 3_600_000)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
@@ -91,7 +91,7 @@ export class UsageRepo {
   async purgeHoursBefore(tenantId: string, cutoff: number): Promise<number> {
     const result = await this.db
       .deleteFrom('usageHours')
-      .where('start', '<', cutoff - 86_400_000)
+      .where('start', '<=', cutoff - 86_400_000)
       .where('accessKeyId', 'in', (eb) => eb.selectFrom('accessKeys').select('id').where('tenantId', '=', tenantId))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
