@@ -2,9 +2,15 @@
 import autocannon from 'autocannon';
 import { LatencyHistogram } from './histogram.js';
 
+/** One request of a run: its JSON body, and the verifier token it is asked with (both servers get the same bytes). */
+export interface BenchRequest {
+  body: string;
+  verifier: string;
+}
+
 export interface LoadOptions {
   url: string;
-  bodies: readonly string[];
+  bodies: readonly BenchRequest[];
   connections: number;
   /** Seconds; or `amount` requests. */
   duration?: number;
@@ -60,8 +66,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           {
             method: 'POST',
             path: '/v1/verify',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: pick() }),
+            setupRequest: (request) => {
+              const next = pick();
+              return { ...request, headers: { 'content-type': 'application/json', authorization: `Bearer ${next.verifier}` }, body: next.body };
+            },
             onResponse: (status, body) => {
               if (status >= 200 && status < 300 && !body.startsWith('{"valid":true')) invalid++;
             },

@@ -26,6 +26,10 @@ export interface SeedShape {
 
 export interface SeedResult {
   tokens: string[];
+  /** The tenant (index into `verifiers`) of each token. */
+  tokenTenants: number[];
+  /** Per tenant, the token of its verifier key (an api key of the tenant's admin narrowed to a Verifier role). */
+  verifiers: string[];
   tenants: number;
   users: number;
   seconds: { crypto: number; insert: number; total: number };
@@ -38,7 +42,10 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
   const usersNeeded = Math.ceil(shape.keys / shape.keysPerUser);
   const usersPerTenant = Math.ceil(usersNeeded / shape.tenants);
 
-  const owners: { tenantId: string; userId: string }[] = [];
+  const owners: { tenantId: string; userId: string; tenant: number }[] = [];
+  const verifierRows: Insertable<AccessKeysTable>[] = [];
+  const verifierRoles: { accessKeyId: string; roleId: string }[] = [];
+  const verifiers: string[] = [];
   await store.transaction(async (tx) => {
     for (let t = 0; t < shape.tenants; t++) {
       const tenantId = generateId('tenant');
@@ -52,6 +59,30 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
       });
       const roleId = generateId('role');
       await tx.roles.insert({ id: roleId, tenantId, name: 'storage', description: 'bench', permissions: ROLE_PERMISSIONS, createdAt: now, updatedAt: now });
+      // The tenant's verifier: the key the API under test asks with (Authorization: Bearer).
+      const adminId = generateId('user');
+      await tx.users.insert(
+        {
+          id: adminId,
+          tenantId,
+          email: `${adminId}@bench.test`,
+          name: 'Bench admin',
+          role: 'admin',
+          programmaticAccess: true,
+          status: 'active',
+          mustChangePassword: false,
+          createdAt: now,
+          updatedAt: now,
+        },
+        passwordHash,
+      );
+      const verifierRoleId = generateId('role');
+      await tx.roles.insert({ id: verifierRoleId, tenantId, name: 'Verifier', description: 'bench', permissions: ['latchkey:verify'], createdAt: now, updatedAt: now });
+      const verifierKeyId = generateAccessKeyId();
+      const verifierSecret = generateSecret();
+      verifiers.push(buildToken(verifierKeyId, verifierSecret));
+      verifierRows.push(keyRow(masterKey, { accessKeyId: verifierKeyId, secret: verifierSecret, tenantId, ownerId: adminId, name: 'bench verifier', now }));
+      verifierRoles.push({ accessKeyId: verifierKeyId, roleId: verifierRoleId });
       for (let u = 0; u < usersPerTenant && owners.length < usersNeeded; u++) {
         const userId = generateId('user');
         await tx.users.insert(
@@ -70,39 +101,22 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
           passwordHash,
         );
         await tx.users.setRoles(tenantId, userId, [roleId]);
-        owners.push({ tenantId, userId });
+        owners.push({ tenantId, userId, tenant: t });
       }
     }
   });
 
   const cryptoStarted = performance.now();
   const tokens: string[] = [];
-  const rows: Insertable<AccessKeysTable>[] = [];
+  const tokenTenants: number[] = [];
+  const rows: Insertable<AccessKeysTable>[] = [...verifierRows];
   for (let i = 0; i < shape.keys; i++) {
     const owner = owners[Math.floor(i / shape.keysPerUser)]!;
     const accessKeyId = generateAccessKeyId();
     const secret = generateSecret();
     tokens.push(buildToken(accessKeyId, secret));
-    rows.push({
-      id: accessKeyId,
-      tenantId: owner.tenantId,
-      ownerId: owner.userId,
-      creatorId: owner.userId,
-      name: `bench key ${i}`,
-      type: 'api',
-      state: 'enabled',
-      secretDigest: sha256Hex(secret),
-      secretEnvelope: sealSecret(masterKey, secret, { tenantId: owner.tenantId, accessKeyId }),
-      secretVersion: 1,
-      previousSecretDigest: null,
-      previousSecretEnvelope: null,
-      previousSecretExpiresAt: null,
-      createdAt: now.getTime(),
-      updatedAt: now.getTime(),
-      expiresAt: now.getTime() + 365 * DAY_MS,
-      lastUsedAt: null,
-      deletedAt: null,
-    });
+    tokenTenants.push(owner.tenant);
+    rows.push(keyRow(masterKey, { accessKeyId, secret, tenantId: owner.tenantId, ownerId: owner.userId, name: `bench key ${i}`, now }));
   }
   const insertStarted = performance.now();
   // 18 columns × 1000 rows stays under SQLite's 32766 bound parameters (and PostgreSQL's 65535).
@@ -112,12 +126,38 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
         .insertInto('accessKeys')
         .values(rows.slice(i, i + 1000))
         .execute();
+    await trx.insertInto('accessKeyRoles').values(verifierRoles).execute();
   });
   const done = performance.now();
   return {
     tokens,
+    tokenTenants,
+    verifiers,
     tenants: shape.tenants,
     users: owners.length,
     seconds: { crypto: (insertStarted - cryptoStarted) / 1000, insert: (done - insertStarted) / 1000, total: (done - started) / 1000 },
+  };
+}
+
+function keyRow(masterKey: Buffer, k: { accessKeyId: string; secret: string; tenantId: string; ownerId: string; name: string; now: Date }): Insertable<AccessKeysTable> {
+  return {
+    id: k.accessKeyId,
+    tenantId: k.tenantId,
+    ownerId: k.ownerId,
+    creatorId: k.ownerId,
+    name: k.name,
+    type: 'api',
+    state: 'enabled',
+    secretDigest: sha256Hex(k.secret),
+    secretEnvelope: sealSecret(masterKey, k.secret, { tenantId: k.tenantId, accessKeyId: k.accessKeyId }),
+    secretVersion: 1,
+    previousSecretDigest: null,
+    previousSecretEnvelope: null,
+    previousSecretExpiresAt: null,
+    createdAt: k.now.getTime(),
+    updatedAt: k.now.getTime(),
+    expiresAt: k.now.getTime() + 365 * DAY_MS,
+    lastUsedAt: null,
+    deletedAt: null,
   };
 }

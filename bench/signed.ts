@@ -9,7 +9,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { parseToken } from '../src/core/key-format.js';
 import type { ServerChild } from './children.js';
-import type { LoadOptions } from './load.js';
+import type { BenchRequest, LoadOptions } from './load.js';
 import { fmt, spread, type MeasuredRun, type RoundPair, type Spread } from './report.js';
 import { BENCH_PERMISSION } from './seed.js';
 
@@ -18,23 +18,25 @@ export const TARGET_SIGNED_RATIO = 0.7;
 interface Credential {
   accessKeyId: string;
   secretAccessKey: string;
+  /** The verifier token of the key's tenant. */
+  verifier: string;
 }
 
-export function credentialsOf(tokens: readonly string[], count: number): Credential[] {
+export function credentialsOf(tokens: readonly string[], count: number, verifierOf: (index: number) => string): Credential[] {
   const picked: Credential[] = [];
   const step = Math.max(1, Math.floor(tokens.length / count));
   for (let i = 0; i < tokens.length && picked.length < count; i += step) {
     const parsed = parseToken(tokens[i]!);
     if (!parsed.ok) throw new Error(`bench: seeded token ${i} does not parse`);
-    picked.push({ accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secret });
+    picked.push({ accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secret, verifier: verifierOf(i) });
   }
   return picked;
 }
 
 /** One signed POST per key, as an API would pass it to POST /v1/verify (the body given, so it is hashed too). */
-export async function signedBodies(credentials: readonly Credential[], at: Date): Promise<string[]> {
-  const bodies: string[] = [];
-  for (const [i, credentials_] of credentials.entries()) {
+export async function signedBodies(credentials: readonly Credential[], at: Date): Promise<BenchRequest[]> {
+  const bodies: BenchRequest[] = [];
+  for (const [i, { verifier, ...credentials_ }] of credentials.entries()) {
     const signer = new SignatureV4({ credentials: credentials_, region: 'eu-west-1', service: 'orders', sha256: Sha256 });
     const body = JSON.stringify({ item: `sku-${i}`, quantity: 1 + (i % 5) });
     const request = new HttpRequest({
@@ -48,7 +50,7 @@ export async function signedBodies(credentials: readonly Credential[], at: Date)
     });
     const signed = (await signer.sign(request, { signingDate: at })) as HttpRequest;
     const headers = Object.entries(signed.headers);
-    bodies.push(JSON.stringify({ request: { method: 'POST', url: '/v1/orders?dryRun=false', headers, body }, permission: BENCH_PERMISSION }));
+    bodies.push({ body: JSON.stringify({ request: { method: 'POST', url: '/v1/orders?dryRun=false', headers, body }, permission: BENCH_PERMISSION }), verifier });
   }
   return bodies;
 }
@@ -69,6 +71,7 @@ export async function benchSigned(options: {
   verify: ServerChild;
   bare: ServerChild;
   tokens: readonly string[];
+  verifierOf: (index: number) => string;
   keys: number;
   rounds: number;
   duration: number;
@@ -77,7 +80,7 @@ export async function benchSigned(options: {
   log: (line: string) => void;
 }): Promise<SignedReport> {
   const { verify, bare, measure, log } = options;
-  const credentials = credentialsOf(options.tokens, options.keys);
+  const credentials = credentialsOf(options.tokens, options.keys, options.verifierOf);
   let signingSeconds = 0;
   const sign = async () => {
     const started = performance.now();

@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       reminderIntervalSeconds: 60,
       signatureMaxSkewSeconds: 300,
       storageMaxSkewSeconds: 900,
+      verifyAuth: 'verifier',
       accessLog: null,
     });
   });
@@ -89,6 +90,7 @@ describe('loadConfig values', () => {
       LATCHKEY_REMINDER_INTERVAL_SECONDS: '300',
       LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: '120',
       LATCHKEY_STORAGE_MAX_SKEW_SECONDS: '600',
+      LATCHKEY_VERIFY_AUTH: 'open',
       LATCHKEY_ACCESS_LOG: '/var/log/latchkey/access.jsonl',
     });
     expect(config).toMatchObject({
@@ -112,6 +114,7 @@ describe('loadConfig values', () => {
       reminderIntervalSeconds: 300,
       signatureMaxSkewSeconds: 120,
       storageMaxSkewSeconds: 600,
+      verifyAuth: 'open',
       accessLog: '/var/log/latchkey/access.jsonl',
     });
     expect(config.masterKey?.equals(key)).toBe(true);
@@ -178,6 +181,7 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '0'],
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '3601'],
     ['LATCHKEY_STORAGE_MAX_SKEW_SECONDS', '15m'],
+    ['LATCHKEY_VERIFY_AUTH', 'nobody'],
     ['LATCHKEY_ACCESS_LOG', '/var/log/access\n.jsonl'],
   ];
 

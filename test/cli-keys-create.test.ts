@@ -21,6 +21,7 @@ const KEY_FIELDS = [
   'tenantId',
   'type',
   'updatedAt',
+  'verifier',
 ];
 
 describe('latchkey keys create', () => {
@@ -103,5 +104,18 @@ describe('latchkey keys create', () => {
     await world.json(['keys', 'create', ...t, '--user', member.id, '--name', 'three']);
     const owned = await world.json(['keys', 'list', ...t, '--user', 'dev@example.com']);
     expect(owned.items.map((k: { name: string }) => k.name)).toEqual(['three', 'two', 'one']);
+  });
+
+  it('--verifier makes a verifier key: an api key narrowed to the Verifier role, shown as verifier in get and list', async () => {
+    const key = await world.json(['keys', 'create', ...t, '--name', 'edge-gateway', '--verifier']);
+    expect(key).toMatchObject({ name: 'edge-gateway', type: 'api', verifier: true, roleIds: [expect.stringMatching(/^rol_/)] });
+    const roles = await world.json(['roles', 'list', ...t]);
+    expect(roles.items.find((r: { id: string }) => r.id === key.roleIds[0])).toMatchObject({ name: 'Verifier', permissions: ['latchkey:verify'] });
+    expect(await world.json(['keys', 'get', ...t, key.accessKeyId])).toMatchObject({ verifier: true });
+    const table = await world.run(['keys', 'list', ...t]);
+    expect(table.stdout).toMatch(new RegExp(`${key.accessKeyId}\\s+edge-gateway\\s+verifier\\s`));
+    const text = await world.run(['keys', 'create', ...t, '--name', 'second', '--verifier']);
+    expect(text.stdout).toMatch(/^Created verifier key "second"/);
+    expect(await world.fails(['keys', 'create', ...t, '--verifier', '--type', 'access'])).toMatch(/option '--verifier' cannot be used with option '--type <type>'/);
   });
 });

@@ -117,11 +117,15 @@ describe('HTTP operations and documentation (sqlite)', () => {
     const k = await h.createKey(acme.admin);
     await verify(h, k.token);
     await verify(h, 'garbage');
+    await h.request({ method: 'GET', url: '/v1/me', as: acme.admin });
     const res = await h.request({ method: 'GET', url: '/metrics' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/^# HELP latchkey_http_request_duration_seconds /m);
-    expect(res.text).toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/verify"[^}]*\} [1-9]/);
+    // The verification routes count their answers in plain counters, not in the duration histogram.
+    expect(res.text).toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/me"[^}]*\} [1-9]/);
+    expect(res.text).not.toMatch(/latchkey_http_request_duration_seconds_count\{[^}]*route="\/v1\/verify"/);
+    expect(res.text).toMatch(/latchkey_verification_requests_total\{route="\/v1\/verify",status="200"\} 2/);
     expect(res.text).toMatch(/latchkey_verifications_total\{scheme="bearer",result="VALID"\} 1/);
     expect(res.text).toMatch(/latchkey_verifications_total\{scheme="bearer",result="MALFORMED"\} 1/);
     expect(res.text).toMatch(/^latchkey_key_cache_entries \d+/m);

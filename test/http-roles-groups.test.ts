@@ -144,7 +144,8 @@ describe('HTTP roles and groups (sqlite)', () => {
       const group = (await h.request({ method: 'POST', url: '/v1/groups', as: acme.admin, body: { name: 'narrowing-group', roleIds: [role.id] } })).body;
       const byRole = await h.createKey(acme.admin, { roleIds: [role.id] });
       const byGroup = await h.createKey(acme.admin, { groupIds: [group.id] });
-      const check = async (token: string) => (await h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, acme.tenantId), body: { token, permission: 'billing:write' } })).body;
+      const check = async (token: string) =>
+        (await h.request({ method: 'POST', url: '/v1/verify', as: await verifierFor(h.services, acme.tenantId), body: { token, permission: 'billing:write' } })).body;
       expect(await check(byRole.token)).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
       expect(await check(byGroup.token)).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
 

@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('restart on %s', (kind) => {
     expect(session.status).toBe(200);
     const created = await http(`${first.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: session.csrfToken, body: { name: 'survivor', type: 'access' } });
     expect(created.status).toBe(201);
-    const verifier = (await http(`${first.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: session.csrfToken, body: { verifier: true } })).body.token;
+    const verifier = (await http(`${first.url}/v1/access-keys`, { cookie: session.cookie, csrfToken: session.csrfToken, body: { name: 'gateway', verifier: true } })).body.token;
     expect(await verify(first.url, created.body.token, verifier)).toMatchObject({ valid: true, accessKeyId: created.body.accessKeyId });
 
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)('restart on %s', (kind) => {
     const again = await login(second.url, 'acme', admin.email, PASSWORD);
     expect(again.status).toBe(200);
     const listed = await http(`${second.url}/v1/access-keys`, { cookie: again.cookie });
-    expect(listed.body.items.map((k: { name: string }) => k.name)).toEqual(['survivor']);
+    expect(listed.body.items.map((k: { name: string }) => k.name)).toEqual(['gateway', 'survivor']);
     expect((await stat(join(world.dataDir, 'master.key'))).mode & 0o777).toBe(0o600);
     // Sessions live in the database, so a sign-in outlives the process that made it.
     expect((await http(`${second.url}/v1/me`, { cookie: session.cookie })).status).toBe(200);

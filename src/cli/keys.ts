@@ -170,7 +170,9 @@ export function keyCommands(program: Command, act: AdminActions): void {
           }),
         );
         const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
-        cx.print(issued, () => [`Created ${issued.verifier ? 'verifier' : issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'));
+        cx.print(issued, () =>
+          [`Created ${issued.verifier ? 'verifier' : issued.type} key "${issued.name}" for ${owner ?? issued.ownerId}; it expires ${expiry(issued)}.`, '', secretBlock(issued)].join('\n'),
+        );
       }),
     );
 

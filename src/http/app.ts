@@ -10,6 +10,7 @@ import type { Services } from '../services/services.js';
 import { authenticate, type RouteAuth } from './authenticate.js';
 import type { App } from './app-types.js';
 import { registerConsole } from './console-static.js';
+import type { ErrorCode } from '../core/errors.js';
 import { classify, sendError } from './error-envelope.js';
 import { createMetrics } from './metrics.js';
 import { LazyRequestLogger } from './request-logger.js';
@@ -119,21 +120,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorateRequest('session', null);
   app.decorateRequest('signedBodyChunks', null);
 
-  const handleError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  /** The envelope for any error; `decorate` adds headers once the code is known. */
+  const handleError = (error: unknown, request: FastifyRequest, reply: FastifyReply, decorate?: (code: ErrorCode) => void) => {
     const classified = classify(error, (e) => services.database.isUnavailable(e));
     if (classified.code === 'INTERNAL') request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     else if (classified.code === 'STORE_UNAVAILABLE') request.log.error({ err: error, reqId: request.id }, 'database unreachable');
+    decorate?.(classified.code);
     return sendError(reply, request, classified.code, classified.message, classified.details);
   };
   app.setErrorHandler(async (error, request, reply) => handleError(error, request, reply));
-  app.setNotFoundHandler(async (request, reply) =>
-    sendError(commonHeaders(reply, request), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`),
-  );
+  app.setNotFoundHandler(async (request, reply) => sendError(commonHeaders(reply, request), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`));
 
   if (config.verifyAuth === 'open') {
-    options.logger.warn(
-      'LATCHKEY_VERIFY_AUTH=open: /v1/verify and /v1/authorize answer anyone who can reach them, without a verifier key; use it only on a loopback-only deployment',
-    );
+    options.logger.warn('LATCHKEY_VERIFY_AUTH=open: /v1/verify and /v1/authorize answer anyone who can reach them, without a verifier key; use it only on a loopback-only deployment');
   }
 
   // The verification routes: the hot path, in a context of their own. No cookie plugin, no
@@ -141,15 +140,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // their answers in plain counters. The management API below keeps all its protections.
   await app.register(async (hot) => {
     hot.setErrorHandler(async (error, request, reply) => {
-      hotHeaders(reply, request.id);
-      const sent = handleError(error, request, reply);
-      const code = reply.getHeader('x-latchkey-code');
       const route = request.routeOptions.url ?? 'unmatched';
-      if (code === undefined && route === AUTHORIZE_PATH && reply.statusCode >= 401 && reply.statusCode <= 403) {
-        // A gateway passes on the status; the code says whether the client's key or the gateway's verifier was refused.
-        const classified = classify(error, () => false);
-        reply.header('X-Latchkey-Code', classified.code);
-      }
+      const sent = handleError(error, request, hotHeaders(reply, request.id), (code) => {
+        // A gateway passes the status on; the code says it was the gateway's own verifier that was refused.
+        if (route === AUTHORIZE_PATH && code.startsWith('VERIFIER_')) reply.header('X-Latchkey-Code', code);
+      });
       metrics.countAnswer(route, reply.statusCode);
       return sent;
     });

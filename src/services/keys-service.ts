@@ -34,7 +34,7 @@ export interface CreateKeyInput extends ExpiryInput {
 }
 
 /** The tenant role verifier keys are narrowed to, made on first use. */
-export const VERIFIER_ROLE = { name: 'Verifier', description: 'Verifier keys: may ask /v1/verify and /v1/authorize about this tenant\'s keys, nothing else.', permissions: ['latchkey:verify'] };
+export const VERIFIER_ROLE = { name: 'Verifier', description: "Verifier keys: may ask /v1/verify and /v1/authorize about this tenant's keys, nothing else.", permissions: ['latchkey:verify'] };
 
 export interface UpdateKeyInput extends ExpiryInput {
   name?: string;
@@ -177,11 +177,7 @@ export class KeysService {
     try {
       await this.store.transaction(async (tx) => {
         await tx.roles.insert(role);
-        await this.audit.record(
-          actor,
-          { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions, for: 'verifier key' } },
-          tx,
-        );
+        await this.audit.record(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions, for: 'verifier key' } }, tx);
       });
       return role.id;
     } catch (error) {
@@ -474,7 +470,10 @@ export class KeysService {
 
 function usableVerifierRole(role: Role): string {
   if (role.permissions.length !== 1 || role.permissions[0] !== VERIFY_PERMISSION) {
-    throw new AppError('CONFLICT', `The tenant's role "${VERIFIER_ROLE.name}" holds more than ${VERIFY_PERMISSION}; rename it (or set its permissions to ${VERIFY_PERMISSION} alone) to create verifier keys.`);
+    throw new AppError(
+      'CONFLICT',
+      `The tenant's role "${VERIFIER_ROLE.name}" holds more than ${VERIFY_PERMISSION}; rename it (or set its permissions to ${VERIFY_PERMISSION} alone) to create verifier keys.`,
+    );
   }
   return role.id;
 }

@@ -97,6 +97,28 @@ function permissionOf(request: FastifyRequest): string | undefined {
 export async function authorizeRoutes(app: App, { services, metrics, config }: RouteDeps): Promise<void> {
   const verifierRequired = config.verifyAuth === 'verifier';
 
+  /** The answer (made once: the cached path allocates no closure). */
+  const answer = (request: FastifyRequest, reply: FastifyReply, result: VerifyOutcome): void => {
+    metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
+    hotHeaders(reply, request.id);
+    if (result.valid) {
+      metrics.countAnswer(AUTHORIZE_PATH, 200);
+      reply
+        .header('X-Latchkey-Access-Key-Id', result.accessKeyId)
+        .header('X-Latchkey-Tenant-Id', result.tenantId)
+        .header('X-Latchkey-User-Id', result.userId)
+        .header('X-Latchkey-Key-Type', result.type)
+        .header('X-Latchkey-Permissions', result.permissions.join(','))
+        .code(200)
+        .send(successAnswer(result.key));
+      return;
+    }
+    const forbidden = FORBIDDEN_CODES.has(result.code);
+    metrics.countAnswer(AUTHORIZE_PATH, forbidden ? 403 : 401);
+    reply.header('X-Latchkey-Code', result.code);
+    sendError(reply, request, forbidden ? 'FORBIDDEN' : 'UNAUTHENTICATED', `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
+  };
+
   const check = (request: FastifyRequest, reply: FastifyReply, scope: VerifierScope | null): void => {
     const original = originalOf(request);
     const path = original.url.split('?', 1)[0]!;
@@ -105,40 +127,28 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
       sourceIp: request.ip,
       userAgent: cleanUserAgent(request.headers['user-agent']),
       detail: { via: 'gateway', target: `${original.method} ${path.length > 256 ? `${path.slice(0, 256)}…` : path}` },
-      ...(scope !== null && { tenantId: scope.tenantId, verifierKeyId: scope.verifierKeyId }),
+      tenantId: scope?.tenantId,
+      verifierKeyId: scope?.verifierKeyId ?? null,
     };
     const outcome = services.verification.verify(
       { kind: 'request', method: original.method, url: original.url, authorization: request.headers.authorization, headers: () => originalHeaders(request) },
       context,
     );
-    const answer = (result: VerifyOutcome): void => {
-      metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
-      hotHeaders(reply, request.id);
-      if (result.valid) {
-        metrics.countAnswer(AUTHORIZE_PATH, 200);
-        reply
-          .header('X-Latchkey-Access-Key-Id', result.accessKeyId)
-          .header('X-Latchkey-Tenant-Id', result.tenantId)
-          .header('X-Latchkey-User-Id', result.userId)
-          .header('X-Latchkey-Key-Type', result.type)
-          .header('X-Latchkey-Permissions', result.permissions.join(','))
-          .code(200)
-          .send(successAnswer(result.key));
-        return;
-      }
-      const forbidden = FORBIDDEN_CODES.has(result.code);
-      metrics.countAnswer(AUTHORIZE_PATH, forbidden ? 403 : 401);
-      reply.header('X-Latchkey-Code', result.code);
-      sendError(reply, request, forbidden ? 'FORBIDDEN' : 'UNAUTHENTICATED', `${VERIFY_MESSAGES[result.code]} (${result.code})`, { reason: result.code });
-    };
-    if (outcome instanceof Promise) outcome.then(answer, (error: unknown) => reply.send(error as never));
-    else answer(outcome);
+    if (outcome instanceof Promise)
+      outcome.then(
+        (result) => answer(request, reply, result),
+        (error: unknown) => reply.send(error as never),
+      );
+    else answer(request, reply, outcome);
   };
 
   const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     const verifier = request.headers[VERIFIER_HEADER];
     if (Array.isArray(verifier)) throw new AppError('VERIFIER_INVALID', 'Send one X-Latchkey-Verifier header.');
-    if (verifier === undefined && !verifierRequired) return check(request, reply, null);
+    if (verifier === undefined && !verifierRequired) {
+      check(request, reply, null);
+      return;
+    }
     const scope = verifierOf(services.verification, verifier, request);
     if (scope instanceof Promise) scope.then((s) => check(request, reply, s)).catch((error: unknown) => reply.send(error as never));
     else check(request, reply, scope);
