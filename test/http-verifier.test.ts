@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
+import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 import { openHttp, verifierFor, type Harness, type Tenant, type Verifier } from './support/http.js';
+import { verifyJson } from './support/signed.js';
 
 describe('verifier credentials (sqlite)', () => {
   let h: Harness;
@@ -66,6 +68,20 @@ describe('verifier credentials (sqlite)', () => {
     // Its own tenant's verifier gets the real answer.
     const own = await verifyAs(`Bearer ${(await verifierFor(h.services, globex.tenantId)).token}`, { token: theirs.token });
     expect(own.body).toMatchObject({ valid: true, accessKeyId: theirs.accessKeyId, tenantId: globex.tenantId });
+  });
+
+  it("answers a request signed with another tenant's key as a wrong signature: SIGNATURE_MISMATCH, nothing recorded", async () => {
+    const theirs = await h.createKey(globex.admin);
+    const signer = awsSigner({ accessKeyId: theirs.accessKeyId, secretAccessKey: theirs.secret, region: 'us-east-1', service: 'orders' });
+    const request = verifyJson(await awsSign(signer, { method: 'POST', hostname: 'api.example.com', path: '/orders', body: 'hello' }, h.clock.now()));
+    const foreign = await verifyAs(`Bearer ${acmeVerifier.token}`, { request });
+    expect(foreign.body).toEqual({ valid: false, code: 'SIGNATURE_MISMATCH', message: expect.any(String) });
+    // A request refused before any secret (here: dated an hour off) names the key too: still nothing recorded there.
+    const skewed = verifyJson(await awsSign(signer, { method: 'GET', hostname: 'api.example.com', path: '/orders' }, new Date(h.clock.now().getTime() - 3_600_000)));
+    expect((await verifyAs(`Bearer ${acmeVerifier.token}`, { request: skewed })).body).toMatchObject({ valid: false, code: 'REQUEST_TIME_SKEWED' });
+    expect(await records(globex.admin, theirs.accessKeyId)).toEqual([]);
+    const own = await verifyAs(`Bearer ${(await verifierFor(h.services, globex.tenantId)).token}`, { request });
+    expect(own.body).toMatchObject({ valid: true, accessKeyId: theirs.accessKeyId });
   });
 
   it("answers another tenant's key at the gateway as a wrong signature would: 401, nothing recorded", async () => {

@@ -110,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
           bearer: { type: 'http', scheme: 'bearer' },
+          verifier: { type: 'apiKey', in: 'header', name: 'X-Latchkey-Verifier', description: 'The token of a verifier key (latchkey:verify), on /v1/authorize' },
         },
       },
       security: [{ session: [] }, { bearer: [] }],

@@ -2020,7 +2020,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2120,7 +2123,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2220,7 +2226,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2320,7 +2329,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2420,7 +2432,10 @@ export interface paths {
                 };
             };
         };
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         options: {
             parameters: {
                 query?: never;
@@ -2521,7 +2536,10 @@ export interface paths {
             };
         };
         head?: never;
-        /** Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code */
+        /**
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code
+         * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
+         */
         patch: {
             parameters: {
                 query?: never;

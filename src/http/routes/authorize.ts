@@ -163,6 +163,9 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
       summary:
         'Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): ' +
         '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code',
+      description:
+        "The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.",
+      security: [{ verifier: [] }],
       response: { 200: VerifyResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
     };
     gateway.route({ method: METHODS, url: AUTHORIZE_PATH, config: { auth: 'none' }, schema, handler });
