@@ -28,7 +28,7 @@ describe('HTTP operations and documentation (sqlite)', () => {
     it('is an OpenAPI 3.1 document with info, security schemes and operations that answer', () => {
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.info).toMatchObject({ title: 'Latchkey API', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'session']);
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'session', 'verifier']);
       for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
         expect(path).toMatch(/^\/[A-Za-z0-9\-/{}.]*$/);
         for (const [method, op] of Object.entries<any>(item)) {
