@@ -196,6 +196,14 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     await expect.poll(() => figure(pane.getByRole('region', { name: 'Verifications' }), 'Successes').getAttribute('aria-label')).toBe('Successes: 12');
     expect(idle.accessKeyId).not.toBe(busy.accessKeyId);
     expectCleanPage(h, page);
+
+    // On a phone: the same figures, nothing scrolls sideways.
+    const phone = await h.newPage({ viewport: PHONE });
+    await h.signIn(phone, { tenant: tenant.slug, email: tenant.adminEmail });
+    await phone.goto('/usage');
+    await expect.poll(() => phone.getByRole('table', { name: 'Busiest keys' }).locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    expectCleanPage(h, phone);
   });
 
   it("an empty tenant: the Usage page says there is nothing yet, and shows the server's refusal once its reader is no longer an admin", async () => {
