@@ -20,6 +20,7 @@ const UserDetailsPage = lazy(() => import('./admin/user-details').then((m) => ({
 const RolesPage = lazy(() => import('./admin/roles-page').then((m) => ({ default: m.RolesPage })));
 const GroupsPage = lazy(() => import('./admin/groups-page').then((m) => ({ default: m.GroupsPage })));
 const PolicyPage = lazy(() => import('./admin/policy-page').then((m) => ({ default: m.PolicyPage })));
+const UsagePage = lazy(() => import('./usage/usage-page').then((m) => ({ default: m.UsagePage })));
 const AuditPage = lazy(() => import('./admin/audit-page').then((m) => ({ default: m.AuditPage })));
 
 /** The page's CSP nonce, put in index.html by the server, so the style tags we inject are allowed. */
@@ -91,6 +92,7 @@ export function App() {
                     <Route path="/access/roles" element={admin(<RolesPage />)} />
                     <Route path="/access/groups" element={admin(<GroupsPage />)} />
                     <Route path="/policy" element={admin(<PolicyPage />)} />
+                    <Route path="/usage" element={admin(<UsagePage />)} />
                     <Route path="/audit" element={admin(<AuditPage />)} />
                     <Route path="*" element={<NotFoundPage />} />
                   </Route>

@@ -16,6 +16,7 @@ const ACTIONS = [
   'access_key.rotate',
   'access_key.delete',
   'access_key.reveal',
+  'key.under_attack',
   'auth.login',
   'auth.logout',
   'user.create',

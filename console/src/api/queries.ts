@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, query, setCsrfToken } from './client';
 import { queryKeys, type AuditFilters, type KeyFilters } from './query-keys';
-import type { AccessKey, AccessRecord, AuditEvent, Group, KeyPermissions, KeyQuota, Me, NotificationPage, Page, Policy, PolicyRule, Role, User } from './wire';
+import type { AccessKey, AccessRecord, AuditEvent, Group, KeyPermissions, KeyQuota, KeyUsage, Me, NotificationPage, Page, Policy, PolicyRule, Role, TenantUsage, UsageRange, User } from './wire';
 
 export type { AuditFilters, KeyFilters } from './query-keys';
 
@@ -54,6 +54,23 @@ export function useAccessRecords(accessKeyId: string) {
     queryFn: ({ pageParam }) => api<Page<AccessRecord>>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/access-records${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
     getNextPageParam: (last) => last.nextCursor,
   });
+}
+
+/** Usage moves with traffic: an open chart or Usage page reads it again every minute. */
+const USAGE_REFRESH_MS = 60_000;
+
+/** A key's verifications over `range`, counted by the server per time bucket and outcome. */
+export function useKeyUsage(accessKeyId: string, range: UsageRange) {
+  return useQuery({
+    queryKey: queryKeys.accessKeys.usage(accessKeyId, range),
+    queryFn: () => api<KeyUsage>('GET', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/usage${query({ range })}`),
+    refetchInterval: USAGE_REFRESH_MS,
+  });
+}
+
+/** The tenant's verifications over `range` (administrators). */
+export function useTenantUsage(range: UsageRange) {
+  return useQuery({ queryKey: queryKeys.usage.tenant(range), queryFn: () => api<TenantUsage>('GET', `/v1/usage${query({ range })}`), refetchInterval: USAGE_REFRESH_MS });
 }
 
 export function useUser(userId: string | null) {

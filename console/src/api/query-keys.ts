@@ -3,7 +3,7 @@
  * a prefix reaches everything under it: `accessKeys.detail(id)` also covers that key's
  * permissions and access records, `accessKeys.all` every list, detail and quota.
  */
-import type { KeyState, KeyType } from './wire';
+import type { KeyState, KeyType, UsageRange } from './wire';
 
 export interface KeyFilters {
   userId?: string | undefined;
@@ -28,6 +28,7 @@ export const queryKeys = {
     detail: (accessKeyId: string | null) => [...queryKeys.accessKeys.all, 'detail', accessKeyId] as const,
     permissions: (accessKeyId: string) => [...queryKeys.accessKeys.detail(accessKeyId), 'permissions'] as const,
     accessRecords: (accessKeyId: string) => [...queryKeys.accessKeys.detail(accessKeyId), 'access-records'] as const,
+    usage: (accessKeyId: string, range: UsageRange) => [...queryKeys.accessKeys.detail(accessKeyId), 'usage', range] as const,
     /** Every key's permissions: they follow roles and groups too. */
     allPermissions: () => [...queryKeys.accessKeys.all, 'detail'] as const,
     quotas: () => [...queryKeys.accessKeys.all, 'quota'] as const,
@@ -49,6 +50,10 @@ export const queryKeys = {
   audit: {
     all: ['audit'] as const,
     page: (filters: AuditFilters, cursor: string | null) => [...queryKeys.audit.all, filters, cursor] as const,
+  },
+  usage: {
+    all: ['usage'] as const,
+    tenant: (range: UsageRange) => [...queryKeys.usage.all, 'tenant', range] as const,
   },
   notifications: {
     all: ['notifications'] as const,

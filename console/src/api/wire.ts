@@ -49,3 +49,10 @@ export type Notification = Schemas['Notification'];
 export type NotificationPage = ResponseOf<'/v1/notifications', 'get'>;
 export type StepUpStart = ResponseOf<'/v1/auth/step-up/start', 'post'>;
 export type TotpEnrollment = ResponseOf<'/v1/me/totp', 'post'>;
+
+/** A key's verifications over a range, counted per time bucket and outcome. */
+export type KeyUsage = ResponseOf<'/v1/access-keys/{accessKeyId}/usage', 'get'>;
+/** The tenant's verifications over a range: totals, failures by code, busiest keys, keys under attack. */
+export type TenantUsage = ResponseOf<'/v1/usage', 'get'>;
+/** The periods the usage views cover. */
+export type UsageRange = NonNullable<QueryOf<'/v1/usage'>['range']>;

@@ -8,6 +8,15 @@ import { ErrorAlert } from '../ui/error-alert';
 import { UserPicker } from '../ui/user-picker';
 import { defaultExpiry, ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
 
+/** The key types, plus the verifier key: an API key that may only ask Latchkey to verify keys. */
+type KeyChoice = KeyType | 'verifier';
+
+const TYPE_HELP: Record<KeyChoice, string> = {
+  access: 'Can call the Latchkey API acting as its owner, and your own APIs.',
+  api: 'Works only with your own APIs (they ask POST /v1/verify).',
+  verifier: 'For your API or gateway: it may only ask Latchkey to verify keys.',
+};
+
 export interface CreateKeyModalProps {
   opened: boolean;
   onClose: () => void;
@@ -26,7 +35,7 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
   const { reset } = create;
   const busy = create.isPending;
   const [name, setName] = useState('');
-  const [type, setType] = useState<KeyType>('access');
+  const [type, setType] = useState<KeyChoice>('access');
   const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiry(me.policy));
   const [pickedOwner, setPickedOwner] = useState<User | null>(null);
 
@@ -44,7 +53,8 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
     create.mutate(
       {
         ...(name.trim() !== '' && { name: name.trim() }),
-        type,
+        // A verifier key is an API key the server narrows to its Verifier role: it takes no type.
+        ...(type === 'verifier' ? { verifier: true } : { type }),
         ...(ownerId !== me.user.id && { userId: ownerId }),
         ...expiryFields(expiry),
       },
@@ -80,11 +90,12 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
             data={[
               { value: 'access', label: 'Access' },
               { value: 'api', label: 'API' },
+              { value: 'verifier', label: 'Verifier key' },
             ]}
             value={type}
             allowDeselect={false}
-            onChange={(v) => v && setType(v as KeyType)}
-            description={type === 'access' ? 'Can call the Latchkey API acting as its owner, and your own APIs.' : 'Works only with your own APIs (they ask POST /v1/verify).'}
+            onChange={(v) => v && setType(v as KeyChoice)}
+            description={TYPE_HELP[type]}
           />
           {type === 'api' && (
             <Alert color="yellow" variant="light" title="Choose API only for data ingestion or external integrations">

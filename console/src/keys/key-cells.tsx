@@ -52,6 +52,27 @@ export function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
   );
 }
 
+/** A verifier key is an API key that may only ask Latchkey to verify keys (for an API or gateway). */
+export function VerifierBadge({ accessKey }: { accessKey: AccessKey }) {
+  if (!accessKey.verifier) return null;
+  return (
+    <Tooltip label="For your API or gateway: it may only ask Latchkey to verify keys." multiline w={240} withArrow>
+      <Badge color="violet" variant="light" size="sm" tabIndex={0}>
+        Verifier
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function KeyTypeText({ accessKey }: { accessKey: AccessKey }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <span>{accessKey.type === 'access' ? 'Access' : 'API'}</span>
+      <VerifierBadge accessKey={accessKey} />
+    </Group>
+  );
+}
+
 export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
   return (
     <div>
@@ -59,9 +80,12 @@ export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
         <Code>{accessKey.accessKeyId}</Code>
         <CopyAction label={`Access Key ID ${accessKey.accessKeyId}`} value={accessKey.accessKeyId} />
       </Group>
-      <Text size="xs" c="dimmed" truncate maw={260}>
-        {accessKey.name} · {accessKey.type === 'access' ? 'Access' : 'API'} key
-      </Text>
+      <Group gap={6} wrap="nowrap">
+        <Text size="xs" c="dimmed" truncate maw={260}>
+          {accessKey.name} · {accessKey.type === 'access' ? 'Access' : 'API'} key
+        </Text>
+        <VerifierBadge accessKey={accessKey} />
+      </Group>
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { Alert, Badge, Button, Code, Divider, Drawer, Group, MultiSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useRevealKey, useUpdateKey } from '../api/mutations';
 import { useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
@@ -17,9 +17,12 @@ import { LoadMore } from '../ui/load-more';
 import { Loading } from '../ui/loading';
 import { ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
 import { useKeyActions } from './key-actions';
-import { ExpiresCell, MASK, OwnerCell, StateBadges } from './key-cells';
+import { ExpiresCell, KeyTypeText, MASK, OwnerCell, StateBadges } from './key-cells';
 import { useKeyPane, type KeySection } from './key-table';
 import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
+
+// The charts library is large: it loads when a key's pane first opens, not with the console.
+const KeyUsage = lazy(() => import('../usage/key-usage').then((m) => ({ default: m.KeyUsage })));
 
 function Section({ id, title, children }: { id: KeySection; title: string; children: ReactNode }) {
   return (
@@ -321,6 +324,15 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
           { id: 'expiry' as const, title: 'Expiry', body: <ExpiryForm key={accessKey.expiresAt ?? 'never'} accessKey={accessKey} /> },
           { id: 'assignments' as const, title: 'Assignments', body: <AssignmentsForm accessKey={accessKey} /> },
         ]),
+    {
+      id: 'usage',
+      title: 'Verifications',
+      body: (
+        <Suspense fallback={<Loading label="Loading verifications…" />}>
+          <KeyUsage accessKey={accessKey} />
+        </Suspense>
+      ),
+    },
     { id: 'permissions', title: 'Effective permissions', body: <Permissions accessKey={accessKey} /> },
     { id: 'records', title: 'Key Access Records', body: <AccessRecords accessKey={accessKey} /> },
   ];
@@ -337,7 +349,9 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
         <Field label="State">
           <StateBadges accessKey={accessKey} />
         </Field>
-        <Field label="Key type">{accessKey.type === 'access' ? 'Access' : 'API'}</Field>
+        <Field label="Key type">
+          <KeyTypeText accessKey={accessKey} />
+        </Field>
         {showOwner && (
           <Field label="Owner">
             <OwnerCell userId={accessKey.ownerId} />

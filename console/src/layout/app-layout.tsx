@@ -1,6 +1,19 @@
 import { AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBell, IconBook, IconFileText, IconKey, IconLogout, IconShieldLock, IconUsers, IconUsersGroup, IconAdjustments, IconUserShield, IconSettings } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconBook,
+  IconFileText,
+  IconKey,
+  IconLogout,
+  IconShieldLock,
+  IconUsers,
+  IconUsersGroup,
+  IconAdjustments,
+  IconUserShield,
+  IconSettings,
+  IconChartBar,
+} from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSignOutAndLeave } from '../session/sign-out';
@@ -80,6 +93,7 @@ const ADMIN_NAV: { section: string; items: NavItem[] }[] = [
   {
     section: 'Tenant',
     items: [
+      { to: '/usage', label: 'Usage', icon: IconChartBar, match: '/usage' },
       { to: '/policy', label: 'Policy', icon: IconAdjustments, match: '/policy' },
       { to: '/audit', label: 'Audit log', icon: IconFileText, match: '/audit' },
     ],
