@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import type { StoreDialect } from './dialect.js';
+import { createSqliteKeyLookup } from './sqlite-key-lookup.js';
 import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -38,6 +39,7 @@ export function createSqliteDialect(file: string): StoreDialect {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const usage = createSqliteUsageWriter({ file, database, busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const keyLookup = createSqliteKeyLookup({ file, database });
   return {
     name: 'sqlite',
     kyselyDialect: new ImmediateTransactionsDialect({ database }),
@@ -50,7 +52,9 @@ export function createSqliteDialect(file: string): StoreDialect {
       return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_BUSY');
     },
     usage,
+    keyLookup,
     close: async (db) => {
+      keyLookup.close();
       await usage.close();
       await db.destroy();
     },
