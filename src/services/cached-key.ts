@@ -24,14 +24,31 @@ const TENANT_DISABLED = 1 << 6;
 const NARROWED = 1 << 7;
 /** Set on every hit, cleared by the eviction hand (see KeyCache): a key in use is not evicted. */
 export const USED = 1 << 8;
+/** The secret version (it only names signing keys in the entry's own memo) in the bits left of a small integer. */
+const VERSION_SHIFT = 9;
+const VERSION_MAX = (1 << 22) - 1;
+/** The expiry as two small integers (no boxed double): millions of ms, and the rest. */
+const EXPIRY_SPLIT = 1_000_000;
 
 const STATES: readonly KeyState[] = ['enabled', 'disabled', 'deleted'];
 
-/** What a previous secret adds during a rotation overlap (rare: one object only then). */
+/** What a previous secret adds during a rotation overlap. */
 interface PriorSecret {
   readonly digest: Buffer;
   readonly envelope: string | null;
   readonly expiresAt: Date | null;
+}
+
+/** What few entries have (a rotation overlap, signed use): one object then, none otherwise. */
+interface Rare {
+  prior: PriorSecret | null;
+  memo: SigningKeyMemo | null;
+}
+
+/** The roles and groups of the key's own (null: none) and of its owner, as one shared object. */
+interface KeyDependencies {
+  readonly key: Dependencies | null;
+  readonly owner: Dependencies;
 }
 
 /**
@@ -43,26 +60,26 @@ export class CachedKey implements UsableKeyFacts {
   readonly accessKeyId: string;
   readonly tenantId: string;
   readonly ownerId: string;
-  /** Packed small facts, see the bit constants above; also the USED bit. */
+  /** Packed small facts (see the bit constants above), the USED bit and the secret version. */
   bits: number;
-  readonly expiresAtMs: number | null;
-  readonly secretVersion: number;
-  readonly secretEnvelope: string;
-  /** SHA-256 of the current secret, compared on every bearer verification. */
-  readonly current: Buffer;
-  private readonly prior: PriorSecret | null;
+  private readonly expiresHi: number;
+  private readonly expiresLo: number;
+  /** The envelope, packed (see packEnvelope). */
+  private readonly envelope: string;
+  /**
+   * SHA-256 of the current secret as a one-byte string (48 bytes; a Buffer costs ~130 and pins
+   * the 8 KB pool slab it was cut from, with whatever else was cut from it).
+   */
+  private readonly digest: string;
   /** Effective permissions, shared with every key that has the same set (frozen: never changed in place). */
   readonly permissions: string[];
   /** The tenant's policy, shared with every key that read the same one. */
   readonly policy: TenantPolicy;
-  /** Roles and groups of the key's own (null: none). */
-  readonly keyDeps: Dependencies | null;
-  /** Roles and groups of its owner (the same, shared object for every key of the owner). */
-  readonly ownerDeps: Dependencies;
+  private readonly deps: KeyDependencies;
   /** The owner's other cached keys (see KeyIndex). */
   ownerPrev: CachedKey | null = null;
   ownerNext: CachedKey | null = null;
-  private memo: SigningKeyMemo | null = null;
+  private rare: Rare | null;
 
   constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned) {
     this.accessKeyId = row.id;
@@ -75,24 +92,47 @@ export class CachedKey implements UsableKeyFacts {
       (row.ownerRole === 'admin' ? OWNER_ADMIN : 0) |
       (row.ownerProgrammaticAccess ? OWNER_PROGRAMMATIC : 0) |
       (row.tenantStatus === 'active' ? 0 : TENANT_DISABLED) |
-      (resolved.narrowed ? NARROWED : 0);
-    this.expiresAtMs = row.expiresAt;
-    this.secretVersion = row.secretVersion;
-    this.secretEnvelope = row.secretEnvelope;
-    this.current = Buffer.from(row.secretDigest, 'hex');
-    this.prior =
+      (resolved.narrowed ? NARROWED : 0) |
+      (Math.min(row.secretVersion, VERSION_MAX) << VERSION_SHIFT);
+    // `| 0` keeps both small integers (a double would be boxed, 16 bytes more).
+    this.expiresHi = row.expiresAt === null ? -1 : Math.floor(row.expiresAt / EXPIRY_SPLIT) | 0;
+    this.expiresLo = row.expiresAt === null ? 0 : (row.expiresAt % EXPIRY_SPLIT) | 0;
+    this.envelope = packEnvelope(row.secretEnvelope);
+    this.digest = Buffer.from(row.secretDigest, 'hex').toString('latin1');
+    this.rare =
       row.previousSecretDigest === null
         ? null
         : {
-            digest: Buffer.from(row.previousSecretDigest, 'hex'),
-            envelope: row.previousSecretEnvelope,
-            expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
+            prior: {
+              digest: Buffer.from(row.previousSecretDigest, 'hex'),
+              envelope: row.previousSecretEnvelope,
+              expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
+            },
+            memo: null,
           };
     this.permissions = shared.permissions(resolved.effective);
     this.policy = shared.policy(row.policy);
     const own = resolved.key;
-    this.keyDeps = own.roleIds.length === 0 && own.groupIds.length === 0 ? null : shared.dependencies(own);
-    this.ownerDeps = shared.dependencies(resolved.owner);
+    this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
+  }
+
+  get expiresAtMs(): number | null {
+    return this.expiresHi < 0 ? null : this.expiresHi * EXPIRY_SPLIT + this.expiresLo;
+  }
+  get secretVersion(): number {
+    return this.bits >>> VERSION_SHIFT;
+  }
+  /** Rebuilt from its bytes on each read: only a signing-key derivation reads it. */
+  get secretEnvelope(): string {
+    return unpackEnvelope(this.envelope);
+  }
+  /** Roles and groups of the key's own (null: none). */
+  get keyDeps(): Dependencies | null {
+    return this.deps.key;
+  }
+  /** Roles and groups of its owner (the same for every key of the owner). */
+  get ownerDeps(): Dependencies {
+    return this.deps.owner;
   }
 
   get type(): KeyType {
@@ -121,14 +161,18 @@ export class CachedKey implements UsableKeyFacts {
   get expiresAt(): Date | null {
     return this.expiresAtMs === null ? null : new Date(this.expiresAtMs);
   }
+  /** The current secret's digest as bytes, made for the comparison (a 32-byte buffer, short-lived). */
+  get current(): Buffer {
+    return Buffer.from(this.digest, 'latin1');
+  }
   get previous(): Buffer | null {
-    return this.prior?.digest ?? null;
+    return this.rare?.prior?.digest ?? null;
   }
   get previousSecretEnvelope(): string | null {
-    return this.prior?.envelope ?? null;
+    return this.rare?.prior?.envelope ?? null;
   }
   get previousSecretExpiresAt(): Date | null {
-    return this.prior?.expiresAt ?? null;
+    return this.rare?.prior?.expiresAt ?? null;
   }
 
   /** The key's identity and public facts (accessKeyId, tenantId, ownerId, type, expiresAt). */
@@ -154,19 +198,20 @@ export class CachedKey implements UsableKeyFacts {
    * this entry, so every eviction drops them.
    */
   get signingKeys(): SigningKeyMemo {
-    this.memo ??= new SigningKeyMemo();
-    return this.memo;
+    this.rare ??= { prior: null, memo: null };
+    this.rare.memo ??= new SigningKeyMemo();
+    return this.rare.memo;
   }
 
   /** Whether a fresh read says the same as this entry (the background refresh keeps it then). */
   sameAs(other: CachedKey): boolean {
     return (
       (this.bits & ~USED) === (other.bits & ~USED) &&
-      this.expiresAtMs === other.expiresAtMs &&
-      this.secretVersion === other.secretVersion &&
-      this.secretEnvelope === other.secretEnvelope &&
-      this.current.equals(other.current) &&
-      samePrior(this.prior, other.prior) &&
+      this.expiresLo === other.expiresLo &&
+      this.expiresHi === other.expiresHi &&
+      this.envelope === other.envelope &&
+      this.digest === other.digest &&
+      samePrior(this.rare?.prior ?? null, other.rare?.prior ?? null) &&
       sameList(this.permissions, other.permissions) &&
       JSON.stringify(this.policy) === JSON.stringify(other.policy) &&
       sameList(this.keyDeps?.roleIds ?? [], other.keyDeps?.roleIds ?? []) &&
@@ -202,7 +247,7 @@ const INTERN_MAX = 10_000;
 export class Interned {
   private readonly lists = new Map<string, string[]>();
   private readonly policies = new Map<string, TenantPolicy>();
-  private readonly deps = new Map<string, Dependencies>();
+  private readonly deps = new Map<string, KeyDependencies>();
   private readonly strings = new Map<string, string>();
 
   permissions(list: readonly string[]): string[] {
@@ -214,10 +259,10 @@ export class Interned {
     return remember(this.policies, text, () => Object.freeze({ ...DEFAULT_POLICY, ...(JSON.parse(text) as Partial<TenantPolicy>) }));
   }
 
-  dependencies(deps: Dependencies): Dependencies {
-    return remember(this.deps, `${deps.roleIds.join(',')}|${deps.groupIds.join(',')}`, () =>
-      Object.freeze({ roleIds: Object.freeze([...deps.roleIds]), groupIds: Object.freeze([...deps.groupIds]) }),
-    );
+  dependencies(key: Dependencies | null, owner: Dependencies): KeyDependencies {
+    const id = (d: Dependencies | null) => (d === null ? '-' : `${d.roleIds.join(',')}|${d.groupIds.join(',')}`);
+    const frozen = (d: Dependencies): Dependencies => Object.freeze({ roleIds: Object.freeze([...d.roleIds]), groupIds: Object.freeze([...d.groupIds]) });
+    return remember(this.deps, `${id(key)} ${id(owner)}`, () => Object.freeze({ key: key === null ? null : frozen(key), owner: frozen(owner) }));
   }
 
   /** Tenant and owner IDs: thousands of keys name the same few. */
@@ -233,4 +278,31 @@ function remember<T>(table: Map<string, T>, id: string, make: () => T): T {
   const value = make();
   table.set(id, value);
   return value;
+}
+
+/** Marks a packed envelope: an envelope as stored always starts with its version ("v1."). */
+const PACKED = '\u0001';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * A v1 envelope (`v1.<iv>.<ciphertext>.<tag>`, base64url) as its raw bytes in a one-byte string:
+ * ~70 characters instead of ~100. Anything else is kept as it is.
+ */
+function packEnvelope(text: string): string {
+  const parts = text.split('.');
+  if (parts.length !== 4 || parts[0] !== 'v1') return text;
+  const [iv, ciphertext, tag] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return text;
+  // One flat string (a concatenation would keep two strings and a link between them).
+  const packed = Buffer.concat([Buffer.from(PACKED, 'latin1'), iv, ciphertext, tag]).toString('latin1');
+  // Only when it rebuilds to the very same text (base64url written the canonical way).
+  return unpackEnvelope(packed) === text ? packed : text;
+}
+
+function unpackEnvelope(stored: string): string {
+  if (!stored.startsWith(PACKED)) return stored;
+  const raw = Buffer.from(stored.slice(1), 'latin1');
+  const b64 = (from: number, to: number) => raw.subarray(from, to).toString('base64url');
+  return `v1.${b64(0, IV_BYTES)}.${b64(IV_BYTES, raw.length - TAG_BYTES)}.${b64(raw.length - TAG_BYTES, raw.length)}`;
 }
