@@ -76,7 +76,7 @@ describe.each(DATABASE_KINDS)('key cache indexes and refresh on %s', (kind) => {
     expect(cachedAmong(cache, ids)).toEqual(['unrelated', 'narrowedElsewhere']);
     cache.evict({ tenantId: tenant.id, roleId: other.id });
     expect(cachedAmong(cache, ids)).toEqual([]);
-    expect(cache.indexSizes).toEqual({ owners: 0, tenants: 0, roles: 0, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0 });
   });
 
   it('a user change evicts that user’s keys, a tenant change the tenant’s, and another tenant keeps its own', async () => {
@@ -97,7 +97,26 @@ describe.each(DATABASE_KINDS)('key cache indexes and refresh on %s', (kind) => {
     expect(cachedAmong(cache, ids)).toEqual(['bob', 'neighbour']);
     cache.evict({ tenantId: tenant.id, tenant: true });
     expect(cachedAmong(cache, ids)).toEqual(['neighbour']);
-    expect(cache.indexSizes).toMatchObject({ owners: 1, tenants: 1 });
+    expect(cache.indexSizes).toMatchObject({ owners: 1 });
+  });
+
+  it('a tenant change retires the facts its keys share: each reloads on next use, with the new policy, and parallel reads share one', async () => {
+    const tenant = await seedTenant(t.store);
+    const owners = [await member(tenant.id), await member(tenant.id)];
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await key(tenant.id, owners[i % 2]!));
+    const cache = new KeyCache({ store: t.store, max: 100 });
+    await cache.start();
+    // Read in parallel (on PostgreSQL truly at once): still one shared tenant object, none retired.
+    const entries = await Promise.all(ids.map((id) => cache.get(id)));
+    expect(new Set(ids.map((id) => cache.peek(id)?.tenant)).size).toBe(1);
+    expect(entries.every((e) => e !== null && cache.peek(e.accessKeyId) === e)).toBe(true);
+
+    await t.store.transaction((tx) => tx.tenants.updatePolicy(tenant.id, { ...tenant.policy, replayProtection: true }));
+    cache.evict({ tenantId: tenant.id, tenant: true });
+    for (const id of ids) expect(cache.peek(id)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect((await cache.get(ids[0]!))?.policy.replayProtection).toBe(true);
   });
 
   it('keys pushed out by the bound leave the indexes with them, and a key in use is not the one pushed out', async () => {
@@ -112,10 +131,10 @@ describe.each(DATABASE_KINDS)('key cache indexes and refresh on %s', (kind) => {
     expect(cache.size).toBe(3);
     expect(ids.filter((id) => cache.peek(id) !== undefined)).toEqual([ids[0], ids[4], ids[5]]);
     // Only what is cached is indexed: one owner entry and one role-holder entry per cached key.
-    expect(cache.indexSizes).toEqual({ owners: 3, tenants: 1, roles: 2, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 3, roles: 2, groups: 0 });
     cache.evict({ tenantId: tenant.id, roleId: r.id });
     expect(cache.size).toBe(0);
-    expect(cache.indexSizes).toEqual({ owners: 0, tenants: 0, roles: 0, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0 });
   });
 
   it('a fresher read of an owner that disagrees with the cached keys of that owner replaces them all', async () => {

@@ -20,7 +20,6 @@ const STATE_MASK = 3 << STATE_SHIFT;
 const OWNER_DISABLED = 1 << 3;
 const OWNER_ADMIN = 1 << 4;
 const OWNER_PROGRAMMATIC = 1 << 5;
-const TENANT_DISABLED = 1 << 6;
 const NARROWED = 1 << 7;
 /** Set on every hit, cleared by the eviction hand (see KeyCache): a key in use is not evicted. */
 export const USED = 1 << 8;
@@ -45,6 +44,31 @@ interface Rare {
   memo: SigningKeyMemo | null;
 }
 
+/**
+ * A tenant's facts as keys read them, one object shared by all of them. A tenant-wide change
+ * (its status, its policy) retires it: every key holding it then counts as not cached and is
+ * read again on its next use, so the change costs nothing however many keys the tenant has, and
+ * no key carries the tenant's facts itself.
+ */
+export class TenantFacts {
+  retired = false;
+  constructor(
+    readonly id: string,
+    readonly status: ActiveStatus,
+    /** As stored, to tell whether a fresh read says the same. */
+    readonly policyText: string,
+    readonly policy: TenantPolicy,
+  ) {}
+
+  sameAsRow(row: KeyLookupRow): boolean {
+    return this.status === row.tenantStatus && this.policyText === row.policy;
+  }
+
+  sameFactsAs(other: TenantFacts): boolean {
+    return this.status === other.status && this.policyText === other.policyText;
+  }
+}
+
 /** The roles and groups of the key's own (null: none) and of its owner, as one shared object. */
 interface KeyDependencies {
   readonly key: Dependencies | null;
@@ -58,7 +82,8 @@ interface KeyDependencies {
  */
 export class CachedKey implements UsableKeyFacts {
   readonly accessKeyId: string;
-  readonly tenantId: string;
+  /** The tenant's ID, status and policy, shared with its other keys (see TenantFacts; swapped only for an equal one). */
+  tenant: TenantFacts;
   readonly ownerId: string;
   /** Packed small facts (see the bit constants above), the USED bit and the secret version. */
   bits: number;
@@ -73,25 +98,23 @@ export class CachedKey implements UsableKeyFacts {
   private readonly digest: string;
   /** Effective permissions, shared with every key that has the same set (frozen: never changed in place). */
   readonly permissions: string[];
-  /** The tenant's policy, shared with every key that read the same one. */
-  readonly policy: TenantPolicy;
   private readonly deps: KeyDependencies;
   /** The owner's other cached keys (see KeyIndex). */
   ownerPrev: CachedKey | null = null;
   ownerNext: CachedKey | null = null;
   private rare: Rare | null;
 
-  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned) {
+  /** `ownerId`: the owner's ID as another cached key already holds it (one string per owner), else the row's. */
+  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts, ownerId: string = row.ownerId) {
     this.accessKeyId = row.id;
-    this.tenantId = shared.string(row.tenantId);
-    this.ownerId = shared.string(row.ownerId);
+    this.tenant = tenant;
+    this.ownerId = ownerId;
     this.bits =
       (row.type === 'api' ? TYPE_API : 0) |
       (STATES.indexOf(row.state) << STATE_SHIFT) |
       (row.ownerStatus === 'active' ? 0 : OWNER_DISABLED) |
       (row.ownerRole === 'admin' ? OWNER_ADMIN : 0) |
       (row.ownerProgrammaticAccess ? OWNER_PROGRAMMATIC : 0) |
-      (row.tenantStatus === 'active' ? 0 : TENANT_DISABLED) |
       (resolved.narrowed ? NARROWED : 0) |
       (Math.min(row.secretVersion, VERSION_MAX) << VERSION_SHIFT);
     // `| 0` keeps both small integers (a double would be boxed, 16 bytes more).
@@ -111,7 +134,6 @@ export class CachedKey implements UsableKeyFacts {
             memo: null,
           };
     this.permissions = shared.permissions(resolved.effective);
-    this.policy = shared.policy(row.policy);
     const own = resolved.key;
     this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
   }
@@ -150,8 +172,14 @@ export class CachedKey implements UsableKeyFacts {
   get ownerProgrammaticAccess(): boolean {
     return (this.bits & OWNER_PROGRAMMATIC) !== 0;
   }
+  get tenantId(): string {
+    return this.tenant.id;
+  }
   get tenantStatus(): ActiveStatus {
-    return this.bits & TENANT_DISABLED ? 'disabled' : 'active';
+    return this.tenant.status;
+  }
+  get policy(): TenantPolicy {
+    return this.tenant.policy;
   }
   /** Whether the key's own roles narrow it (else it acts with all of its owner's permissions). */
   get narrowed(): boolean {
@@ -213,7 +241,8 @@ export class CachedKey implements UsableKeyFacts {
       this.digest === other.digest &&
       samePrior(this.rare?.prior ?? null, other.rare?.prior ?? null) &&
       sameList(this.permissions, other.permissions) &&
-      JSON.stringify(this.policy) === JSON.stringify(other.policy) &&
+      this.tenant.status === other.tenant.status &&
+      this.tenant.policyText === other.tenant.policyText &&
       sameList(this.keyDeps?.roleIds ?? [], other.keyDeps?.roleIds ?? []) &&
       sameList(this.keyDeps?.groupIds ?? [], other.keyDeps?.groupIds ?? []) &&
       this.sameOwnerAs(other)
@@ -222,7 +251,7 @@ export class CachedKey implements UsableKeyFacts {
 
   /** Whether two keys of one owner agree on the owner's facts (else one of them is stale). */
   sameOwnerAs(other: CachedKey): boolean {
-    const ownerBits = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC | TENANT_DISABLED;
+    const ownerBits = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC;
     return (this.bits & ownerBits) === (other.bits & ownerBits) && sameList(this.ownerDeps.roleIds, other.ownerDeps.roleIds) && sameList(this.ownerDeps.groupIds, other.ownerDeps.groupIds);
   }
 }
@@ -241,14 +270,12 @@ const INTERN_MAX = 10_000;
 
 /**
  * Values many keys hold alike, kept once: the permission sets (most keys share a handful), the
- * tenants' policies, the dependency lists of keys with the same roles, and the tenant and owner
- * IDs. Without it each key would carry its own copies: most of the ~3 KB an entry used to cost.
+ * tenants' policies, the dependency lists of keys with the same roles, and the tenant IDs. Without it each key would carry its own copies: most of the ~3 KB an entry used to cost.
  */
 export class Interned {
   private readonly lists = new Map<string, string[]>();
   private readonly policies = new Map<string, TenantPolicy>();
   private readonly deps = new Map<string, KeyDependencies>();
-  private readonly strings = new Map<string, string>();
 
   permissions(list: readonly string[]): string[] {
     return remember(this.lists, list.join('\n'), () => Object.freeze([...list]) as string[]);
@@ -263,11 +290,6 @@ export class Interned {
     const id = (d: Dependencies | null) => (d === null ? '-' : `${d.roleIds.join(',')}|${d.groupIds.join(',')}`);
     const frozen = (d: Dependencies): Dependencies => Object.freeze({ roleIds: Object.freeze([...d.roleIds]), groupIds: Object.freeze([...d.groupIds]) });
     return remember(this.deps, `${id(key)} ${id(owner)}`, () => Object.freeze({ key: key === null ? null : frozen(key), owner: frozen(owner) }));
-  }
-
-  /** Tenant and owner IDs: thousands of keys name the same few. */
-  string(value: string): string {
-    return remember(this.strings, value, () => value);
   }
 }
 

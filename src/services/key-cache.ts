@@ -1,7 +1,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Change } from '../store/repos/changes-repo.js';
 import type { Store } from '../store/store.js';
-import { CachedKey, Interned, USED } from './cached-key.js';
+import { CachedKey, Interned, TenantFacts, USED } from './cached-key.js';
 import { KeyIndex } from './key-index.js';
 import { NegativeCache } from './negative-cache.js';
 import { resolveLinks } from './permission-resolver.js';
@@ -53,6 +53,8 @@ export class KeyCache {
   private readonly entries = new Map<string, CachedKey>();
   private readonly index = new KeyIndex();
   private readonly shared = new Interned();
+  /** Each tenant's current facts, shared by its cached keys; a tenant-wide change retires them. */
+  private readonly tenants = new Map<string, TenantFacts>();
   private readonly unknown: NegativeCache;
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private evictionHand: Iterator<CachedKey> | null = null;
@@ -78,8 +80,12 @@ export class KeyCache {
   peek(accessKeyId: string): CachedKey | null | undefined {
     const hit = this.entries.get(accessKeyId);
     if (hit !== undefined) {
-      hit.bits |= USED;
-      return hit;
+      if (!hit.tenant.retired) {
+        hit.bits |= USED;
+        return hit;
+      }
+      // Its tenant changed since it was read: it goes now, on first use, not all at once.
+      this.remove(hit);
     }
     return this.unknown.has(accessKeyId) ? null : undefined;
   }
@@ -111,6 +117,14 @@ export class KeyCache {
     }
     const old = this.entries.get(entry.accessKeyId);
     if (old !== undefined) this.remove(old);
+    // Keys read in parallel share the tenant's facts when they read the same; different facts are
+    // fresher than those the tenant's cached keys hold: those keys go on their next use.
+    const current = this.tenants.get(entry.tenantId);
+    if (current?.sameFactsAs(entry.tenant)) entry.tenant = current;
+    else {
+      if (current !== undefined) current.retired = true;
+      this.tenants.set(entry.tenantId, entry.tenant);
+    }
     // The owner's keys agree on the owner's facts: a fresher read that disagrees means the others are stale.
     const first = this.index.firstOf(entry.ownerId);
     if (first !== undefined && !first.sameOwnerAs(entry)) for (const stale of this.index.keysOfUser(entry.ownerId)) this.remove(stale);
@@ -146,8 +160,9 @@ export class KeyCache {
   /**
    * Drops the entries whose answer may depend on what changed, found through the index: the key
    * itself (and the key ID if it was remembered as unknown: the change may be its creation); a
-   * user's keys; the keys resolved through a role or group; a tenant's keys for the tenant
-   * itself (its status or policy).
+   * user's keys; the keys resolved through a role or group. A change of the tenant itself (its
+   * status or policy) retires the facts its keys share: each of them is then read again on its
+   * next use, so the change costs the same for ten keys or a million.
    */
   evict(change: Change): void {
     // Also a load in flight may have read the old rows: it must not be kept (see get).
@@ -158,14 +173,13 @@ export class KeyCache {
       this.forgetUnknown(change.accessKeyId);
       return;
     }
-    const keys =
-      'userId' in change
-        ? this.index.keysOfUser(change.userId)
-        : 'roleId' in change
-          ? this.index.keysOfRole(change.roleId)
-          : 'groupId' in change
-            ? this.index.keysOfGroup(change.groupId)
-            : this.index.keysOfTenant(change.tenantId);
+    if ('tenant' in change) {
+      const facts = this.tenants.get(change.tenantId);
+      if (facts !== undefined) facts.retired = true;
+      this.tenants.delete(change.tenantId);
+      return;
+    }
+    const keys = 'userId' in change ? this.index.keysOfUser(change.userId) : 'roleId' in change ? this.index.keysOfRole(change.roleId) : this.index.keysOfGroup(change.groupId);
     for (const entry of keys) if (entry.tenantId === change.tenantId) this.remove(entry);
   }
 
@@ -266,6 +280,9 @@ export class KeyCache {
 
   private async load(accessKeyId: string): Promise<CachedKey | null> {
     const row = await this.store.accessKeys.findForVerification(accessKeyId);
-    return row === null ? null : new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared);
+    if (row === null) return null;
+    const known = this.tenants.get(row.tenantId);
+    const tenant = known?.sameAsRow(row) ? known : new TenantFacts(known?.id ?? row.tenantId, row.tenantStatus, row.policy, this.shared.policy(row.policy));
+    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant, this.index.firstOf(row.ownerId)?.ownerId);
   }
 }

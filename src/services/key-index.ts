@@ -2,17 +2,17 @@ import type { CachedKey } from './cached-key.js';
 
 /**
  * Which cached keys depend on what, so a change evicts exactly its keys without scanning the
- * cache: a user's keys, a tenant's, and those resolved through a role or a group.
+ * cache: a user's keys, and those resolved through a role or a group. (A tenant-wide change
+ * needs no index: it retires the tenant's shared facts, see TenantFacts.)
  *
  * Kept small because it lives beside every entry: a user's keys form a list threaded through
- * the entries themselves (two fields each, no set per user); a tenant lists its users, and a
- * role or group the users it reaches through them (an owner's roles and groups are the same for
- * all their keys) plus the keys that hold it as their own role or group.
+ * the entries themselves (two fields each, no set per user); a role or group lists the users it
+ * reaches (an owner's roles and groups are the same for all their keys) and the keys that hold
+ * it as their own role or group.
  */
 export class KeyIndex {
   /** Owner ID → the first of the owner's cached keys. */
   private readonly owners = new Map<string, CachedKey>();
-  private readonly tenantOwners = new SetMap<string>();
   private readonly roleOwners = new SetMap<string>();
   private readonly groupOwners = new SetMap<string>();
   private readonly roleKeys = new SetMap<CachedKey>();
@@ -26,7 +26,6 @@ export class KeyIndex {
   add(entry: CachedKey): void {
     const head = this.owners.get(entry.ownerId);
     if (head === undefined) {
-      this.tenantOwners.add(entry.tenantId, entry.ownerId);
       for (const roleId of entry.ownerDeps.roleIds) this.roleOwners.add(roleId, entry.ownerId);
       for (const groupId of entry.ownerDeps.groupIds) this.groupOwners.add(groupId, entry.ownerId);
     } else {
@@ -49,7 +48,6 @@ export class KeyIndex {
       if (next !== null) this.owners.set(entry.ownerId, next);
       else {
         this.owners.delete(entry.ownerId);
-        this.tenantOwners.delete(entry.tenantId, entry.ownerId);
         for (const roleId of entry.ownerDeps.roleIds) this.roleOwners.delete(roleId, entry.ownerId);
         for (const groupId of entry.ownerDeps.groupIds) this.groupOwners.delete(groupId, entry.ownerId);
       }
@@ -66,10 +64,6 @@ export class KeyIndex {
     return keys;
   }
 
-  keysOfTenant(tenantId: string): CachedKey[] {
-    return this.tenantOwners.list(tenantId).flatMap((ownerId) => this.keysOfUser(ownerId));
-  }
-
   keysOfRole(roleId: string): CachedKey[] {
     return [...this.roleOwners.list(roleId).flatMap((ownerId) => this.keysOfUser(ownerId)), ...this.roleKeys.list(roleId)];
   }
@@ -79,8 +73,8 @@ export class KeyIndex {
   }
 
   /** Entries of each index (what the tests check stays consistent with the cache). */
-  get sizes(): { owners: number; tenants: number; roles: number; groups: number } {
-    return { owners: this.owners.size, tenants: this.tenantOwners.size, roles: this.roleOwners.size + this.roleKeys.size, groups: this.groupOwners.size + this.groupKeys.size };
+  get sizes(): { owners: number; roles: number; groups: number } {
+    return { owners: this.owners.size, roles: this.roleOwners.size + this.roleKeys.size, groups: this.groupOwners.size + this.groupKeys.size };
   }
 }
 
