@@ -15,6 +15,7 @@ import { generateId } from '../src/crypto/random.js';
 import { KeyCache } from '../src/services/key-cache.js';
 import { resolveLinks, resolvePermissions } from '../src/services/permission-resolver.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
+import { countingStore } from './support/verify-cluster.js';
 
 const idOf = (token: string) => {
   const parsed = parseToken(token);
@@ -72,6 +73,20 @@ describe.each(DATABASE_KINDS)('the key-cache lookup on %s', (kind) => {
     expect(resolved.narrowed).toBe(true);
     expect(resolved.key).toEqual({ roleIds: [storage, unused, audit, billing].sort(), groupIds: [keyGroup, emptyGroup].sort() });
     expect(resolveLinks('admin', (await t.store.accessKeys.findForVerification(plain.accessKeyId))!.links)).toMatchObject({ effective: ['*'], narrowed: false });
+  });
+
+  it('answers parallel misses for one key with one read', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id);
+    const { key } = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
+    const counting = countingStore(t.store);
+    const cache = new KeyCache({ store: counting.store, max: 10 });
+    await cache.start();
+    const before = counting.queries().length;
+    const entries = await Promise.all(Array.from({ length: 20 }, () => cache.get(key.accessKeyId)));
+    expect(new Set(entries).size).toBe(1);
+    expect(entries[0]?.accessKeyId).toBe(key.accessKeyId);
+    expect(counting.queries().slice(before)).toEqual(['key lookup']);
   });
 
   it('reads what is committed, not what a transaction in flight has written', async () => {
