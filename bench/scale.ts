@@ -258,8 +258,10 @@ const reports: SizeReport[] = [];
 log(`bench:scale — sizes ${SIZES.join(', ')}; ${DATABASES.join(', ')}; ${DURATION} s runs at ${CONNECTIONS} connections; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}`);
 for (const kind of DATABASES) for (const keys of SIZES) reports.push(await benchSize(kind, keys));
 printSummary(reports);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
+// Next to the sources (this file runs from dist/bench), as verify-bench writes its own.
+const resultsDir = new URL('../../bench/results/', import.meta.url);
+mkdirSync(resultsDir, { recursive: true });
+const file = new URL(`scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
 writeFileSync(file, `${JSON.stringify({ sizes: SIZES, databases: DATABASES, duration: DURATION, connections: CONNECTIONS, loadAverageAtStart: loadavg(), reports, errors }, null, 2)}\n`);
 log(`\nwritten ${file.pathname}`);
 if (errors.length > 0) {
