@@ -261,7 +261,7 @@ printSummary(reports);
 // Next to the sources (this file runs from dist/bench), as verify-bench writes its own.
 const resultsDir = new URL('../../bench/results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
-const file = new URL(`scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
+const file = new URL(`scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, resultsDir);
 writeFileSync(file, `${JSON.stringify({ sizes: SIZES, databases: DATABASES, duration: DURATION, connections: CONNECTIONS, loadAverageAtStart: loadavg(), reports, errors }, null, 2)}\n`);
 log(`\nwritten ${file.pathname}`);
 if (errors.length > 0) {
