@@ -20,6 +20,7 @@ const STATE_MASK = 3 << STATE_SHIFT;
 const OWNER_DISABLED = 1 << 3;
 const OWNER_ADMIN = 1 << 4;
 const OWNER_PROGRAMMATIC = 1 << 5;
+const OWNER_BITS = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC;
 const NARROWED = 1 << 7;
 /** Set on every hit, cleared by the eviction hand (see KeyCache): a key in use is not evicted. */
 export const USED = 1 << 8;
@@ -69,6 +70,28 @@ export class TenantFacts {
   }
 }
 
+/**
+ * An owner as its cached keys read it, one object shared by all of them (see KeyIndex). A change
+ * of the user, or of a role or group they hold, retires it: their keys then count as not cached
+ * and are read again on next use, so the change costs one step per owner, not one per key.
+ */
+export class OwnerFacts {
+  retired = false;
+  /** Cached keys holding it (the index forgets the owner when none is left). */
+  keys = 0;
+  constructor(
+    readonly id: string,
+    /** The OWNER_* bits of its keys. */
+    readonly bits: number,
+    /** The owner's roles and groups. */
+    readonly deps: Dependencies,
+  ) {}
+
+  sameFactsAs(other: OwnerFacts): boolean {
+    return this.bits === other.bits && sameList(this.deps.roleIds, other.deps.roleIds) && sameList(this.deps.groupIds, other.deps.groupIds);
+  }
+}
+
 /** The roles and groups of the key's own (null: none) and of its owner, as one shared object. */
 interface KeyDependencies {
   readonly key: Dependencies | null;
@@ -84,31 +107,26 @@ export class CachedKey implements UsableKeyFacts {
   readonly accessKeyId: string;
   /** The tenant's ID, status and policy, shared with its other keys (see TenantFacts; swapped only for an equal one). */
   tenant: TenantFacts;
-  readonly ownerId: string;
+  /** The owner's ID and facts, shared with its other keys (see OwnerFacts; swapped only for an equal one). */
+  owner: OwnerFacts;
   /** Packed small facts (see the bit constants above), the USED bit and the secret version. */
   bits: number;
   private readonly expiresHi: number;
   private readonly expiresLo: number;
-  /** The envelope, packed (see packEnvelope). */
-  private readonly envelope: string;
   /**
-   * SHA-256 of the current secret as a one-byte string (48 bytes; a Buffer costs ~130 and pins
-   * the 8 KB pool slab it was cut from, with whatever else was cut from it).
+   * The current secret's SHA-256 (32 characters) followed by its envelope (packed, see
+   * packEnvelope), in one one-byte string: a Buffer would cost ~130 bytes more and pin the 8 KB
+   * pool slab it was cut from, with whatever else was cut from it.
    */
-  private readonly digest: string;
+  private readonly material: string;
   /** Effective permissions, shared with every key that has the same set (frozen: never changed in place). */
   readonly permissions: string[];
   private readonly deps: KeyDependencies;
-  /** The owner's other cached keys (see KeyIndex). */
-  ownerPrev: CachedKey | null = null;
-  ownerNext: CachedKey | null = null;
   private rare: Rare | null;
 
-  /** `ownerId`: the owner's ID as another cached key already holds it (one string per owner), else the row's. */
-  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts, ownerId: string = row.ownerId) {
+  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts) {
     this.accessKeyId = row.id;
     this.tenant = tenant;
-    this.ownerId = ownerId;
     this.bits =
       (row.type === 'api' ? TYPE_API : 0) |
       (STATES.indexOf(row.state) << STATE_SHIFT) |
@@ -120,8 +138,8 @@ export class CachedKey implements UsableKeyFacts {
     // `| 0` keeps both small integers (a double would be boxed, 16 bytes more).
     this.expiresHi = row.expiresAt === null ? -1 : Math.floor(row.expiresAt / EXPIRY_SPLIT) | 0;
     this.expiresLo = row.expiresAt === null ? 0 : (row.expiresAt % EXPIRY_SPLIT) | 0;
-    this.envelope = packEnvelope(row.secretEnvelope);
-    this.digest = Buffer.from(row.secretDigest, 'hex').toString('latin1');
+    if (!/^[0-9a-f]{64}$/.test(row.secretDigest)) throw new Error(`CachedKey: key ${row.id} has no SHA-256 digest`);
+    this.material = Buffer.from(row.secretDigest + packEnvelopeHex(row.secretEnvelope), 'hex').toString('latin1');
     this.rare =
       row.previousSecretDigest === null
         ? null
@@ -136,6 +154,11 @@ export class CachedKey implements UsableKeyFacts {
     this.permissions = shared.permissions(resolved.effective);
     const own = resolved.key;
     this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
+    this.owner = new OwnerFacts(row.ownerId, this.bits & OWNER_BITS, this.deps.owner);
+  }
+
+  get ownerId(): string {
+    return this.owner.id;
   }
 
   get expiresAtMs(): number | null {
@@ -146,7 +169,7 @@ export class CachedKey implements UsableKeyFacts {
   }
   /** Rebuilt from its bytes on each read: only a signing-key derivation reads it. */
   get secretEnvelope(): string {
-    return unpackEnvelope(this.envelope);
+    return unpackEnvelope(this.material.slice(DIGEST_BYTES));
   }
   /** Roles and groups of the key's own (null: none). */
   get keyDeps(): Dependencies | null {
@@ -191,7 +214,9 @@ export class CachedKey implements UsableKeyFacts {
   }
   /** The current secret's digest as bytes, made for the comparison (a 32-byte buffer, short-lived). */
   get current(): Buffer {
-    return Buffer.from(this.digest, 'latin1');
+    const digest = Buffer.allocUnsafe(DIGEST_BYTES);
+    digest.write(this.material, 0, DIGEST_BYTES, 'latin1');
+    return digest;
   }
   get previous(): Buffer | null {
     return this.rare?.prior?.digest ?? null;
@@ -237,8 +262,7 @@ export class CachedKey implements UsableKeyFacts {
       (this.bits & ~USED) === (other.bits & ~USED) &&
       this.expiresLo === other.expiresLo &&
       this.expiresHi === other.expiresHi &&
-      this.envelope === other.envelope &&
-      this.digest === other.digest &&
+      this.material === other.material &&
       samePrior(this.rare?.prior ?? null, other.rare?.prior ?? null) &&
       sameList(this.permissions, other.permissions) &&
       this.tenant.status === other.tenant.status &&
@@ -251,8 +275,7 @@ export class CachedKey implements UsableKeyFacts {
 
   /** Whether two keys of one owner agree on the owner's facts (else one of them is stale). */
   sameOwnerAs(other: CachedKey): boolean {
-    const ownerBits = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC;
-    return (this.bits & ownerBits) === (other.bits & ownerBits) && sameList(this.ownerDeps.roleIds, other.ownerDeps.roleIds) && sameList(this.ownerDeps.groupIds, other.ownerDeps.groupIds);
+    return (this.bits & OWNER_BITS) === (other.bits & OWNER_BITS) && sameList(this.ownerDeps.roleIds, other.ownerDeps.roleIds) && sameList(this.ownerDeps.groupIds, other.ownerDeps.groupIds);
   }
 }
 
@@ -300,6 +323,13 @@ function remember<T>(table: Map<string, T>, id: string, make: () => T): T {
   const value = make();
   table.set(id, value);
   return value;
+}
+
+const DIGEST_BYTES = 32;
+
+/** The envelope's bytes as hex, packed when it can be (see packEnvelope), to follow the digest's hex. */
+function packEnvelopeHex(text: string): string {
+  return Buffer.from(packEnvelope(text), 'latin1').toString('hex');
 }
 
 /** Marks a packed envelope: an envelope as stored always starts with its version ("v1."). */

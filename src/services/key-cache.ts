@@ -80,11 +80,11 @@ export class KeyCache {
   peek(accessKeyId: string): CachedKey | null | undefined {
     const hit = this.entries.get(accessKeyId);
     if (hit !== undefined) {
-      if (!hit.tenant.retired) {
+      if (!hit.tenant.retired && !hit.owner.retired) {
         hit.bits |= USED;
         return hit;
       }
-      // Its tenant changed since it was read: it goes now, on first use, not all at once.
+      // Its tenant, owner or one of their roles changed since it was read: it goes now, on first use, not all at once.
       this.remove(hit);
     }
     return this.unknown.has(accessKeyId) ? null : undefined;
@@ -125,9 +125,6 @@ export class KeyCache {
       if (current !== undefined) current.retired = true;
       this.tenants.set(entry.tenantId, entry.tenant);
     }
-    // The owner's keys agree on the owner's facts: a fresher read that disagrees means the others are stale.
-    const first = this.index.firstOf(entry.ownerId);
-    if (first !== undefined && !first.sameOwnerAs(entry)) for (const stale of this.index.keysOfUser(entry.ownerId)) this.remove(stale);
     while (this.entries.size >= this.max) this.evictOne();
     this.entries.set(entry.accessKeyId, entry);
     this.index.add(entry);
@@ -158,11 +155,11 @@ export class KeyCache {
   }
 
   /**
-   * Drops the entries whose answer may depend on what changed, found through the index: the key
-   * itself (and the key ID if it was remembered as unknown: the change may be its creation); a
-   * user's keys; the keys resolved through a role or group. A change of the tenant itself (its
-   * status or policy) retires the facts its keys share: each of them is then read again on its
-   * next use, so the change costs the same for ten keys or a million.
+   * Drops the entries whose answer may depend on what changed: the key itself (and the key ID if
+   * it was remembered as unknown: the change may be its creation) at once; for a user, a role or
+   * group, or the tenant, it retires the owner or tenant facts the affected keys share (found
+   * through KeyIndex, never by walking the cache), and each of those keys is read again on its
+   * next use: a change costs one step per owner, not per key, ten keys or a million.
    */
   evict(change: Change): void {
     // Also a load in flight may have read the old rows: it must not be kept (see get).
@@ -179,8 +176,12 @@ export class KeyCache {
       this.tenants.delete(change.tenantId);
       return;
     }
-    const keys = 'userId' in change ? this.index.keysOfUser(change.userId) : 'roleId' in change ? this.index.keysOfRole(change.roleId) : this.index.keysOfGroup(change.groupId);
-    for (const entry of keys) if (entry.tenantId === change.tenantId) this.remove(entry);
+    if ('userId' in change) {
+      this.index.retireUser(change.userId);
+      return;
+    }
+    const ownKeys = 'roleId' in change ? this.index.retireRole(change.roleId) : this.index.retireGroup(change.groupId);
+    for (const entry of ownKeys) this.remove(entry);
   }
 
   /**
@@ -283,6 +284,6 @@ export class KeyCache {
     if (row === null) return null;
     const known = this.tenants.get(row.tenantId);
     const tenant = known?.sameAsRow(row) ? known : new TenantFacts(known?.id ?? row.tenantId, row.tenantStatus, row.policy, this.shared.policy(row.policy));
-    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant, this.index.firstOf(row.ownerId)?.ownerId);
+    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant);
   }
 }

@@ -1,38 +1,36 @@
-import type { CachedKey } from './cached-key.js';
+import type { CachedKey, OwnerFacts } from './cached-key.js';
 
 /**
- * Which cached keys depend on what, so a change evicts exactly its keys without scanning the
- * cache: a user's keys, and those resolved through a role or a group. (A tenant-wide change
- * needs no index: it retires the tenant's shared facts, see TenantFacts.)
+ * Which cached keys depend on what, so a change reaches exactly its keys without scanning the
+ * cache, and costs one step per owner rather than one per key.
  *
- * Kept small because it lives beside every entry: a user's keys form a list threaded through
- * the entries themselves (two fields each, no set per user); a role or group lists the users it
- * reaches (an owner's roles and groups are the same for all their keys) and the keys that hold
- * it as their own role or group.
+ * The keys of one owner share one OwnerFacts (their owner's status, role, programmatic access,
+ * roles and groups); a change of the user, or of a role or group the owner holds, retires it,
+ * and each of those keys then counts as not cached (KeyCache.peek) and is read again on its next
+ * use. A role or group a key holds as its own evicts that key at once. (A tenant-wide change
+ * retires the tenant's facts the same way, see TenantFacts.)
  */
 export class KeyIndex {
-  /** Owner ID → the first of the owner's cached keys. */
-  private readonly owners = new Map<string, CachedKey>();
-  private readonly roleOwners = new SetMap<string>();
-  private readonly groupOwners = new SetMap<string>();
+  /** Owner ID → the facts its cached keys share (live ones only). */
+  private readonly owners = new Map<string, OwnerFacts>();
+  private readonly roleOwners = new SetMap<OwnerFacts>();
+  private readonly groupOwners = new SetMap<OwnerFacts>();
   private readonly roleKeys = new SetMap<CachedKey>();
   private readonly groupKeys = new SetMap<CachedKey>();
 
-  /** The first cached key of the owner (its owner facts are those of all of them). */
-  firstOf(ownerId: string): CachedKey | undefined {
-    return this.owners.get(ownerId);
-  }
-
+  /**
+   * Indexes a key as it enters the cache. Keys read in parallel share their owner's facts when
+   * they read the same; different facts are fresher than those the owner's cached keys hold, so
+   * those keys are retired.
+   */
   add(entry: CachedKey): void {
-    const head = this.owners.get(entry.ownerId);
-    if (head === undefined) {
-      for (const roleId of entry.ownerDeps.roleIds) this.roleOwners.add(roleId, entry.ownerId);
-      for (const groupId of entry.ownerDeps.groupIds) this.groupOwners.add(groupId, entry.ownerId);
-    } else {
-      entry.ownerNext = head;
-      head.ownerPrev = entry;
+    const current = this.owners.get(entry.ownerId);
+    if (current !== undefined && current !== entry.owner) {
+      if (current.sameFactsAs(entry.owner)) entry.owner = current;
+      else this.retire(current);
     }
-    this.owners.set(entry.ownerId, entry);
+    if (this.owners.get(entry.ownerId) !== entry.owner) this.register(entry.owner);
+    entry.owner.keys++;
     if (entry.keyDeps !== null) {
       for (const roleId of entry.keyDeps.roleIds) this.roleKeys.add(roleId, entry);
       for (const groupId of entry.keyDeps.groupIds) this.groupKeys.add(groupId, entry);
@@ -40,41 +38,53 @@ export class KeyIndex {
   }
 
   remove(entry: CachedKey): void {
-    const { ownerPrev: prev, ownerNext: next } = entry;
-    if (prev !== null) prev.ownerNext = next;
-    if (next !== null) next.ownerPrev = prev;
-    entry.ownerPrev = entry.ownerNext = null;
-    if (this.owners.get(entry.ownerId) === entry) {
-      if (next !== null) this.owners.set(entry.ownerId, next);
-      else {
-        this.owners.delete(entry.ownerId);
-        for (const roleId of entry.ownerDeps.roleIds) this.roleOwners.delete(roleId, entry.ownerId);
-        for (const groupId of entry.ownerDeps.groupIds) this.groupOwners.delete(groupId, entry.ownerId);
-      }
-    }
+    const owner = entry.owner;
+    owner.keys--;
+    if (owner.keys === 0 && this.owners.get(owner.id) === owner) this.unregister(owner);
     if (entry.keyDeps !== null) {
       for (const roleId of entry.keyDeps.roleIds) this.roleKeys.delete(roleId, entry);
       for (const groupId of entry.keyDeps.groupIds) this.groupKeys.delete(groupId, entry);
     }
   }
 
-  keysOfUser(ownerId: string): CachedKey[] {
-    const keys: CachedKey[] = [];
-    for (let k = this.owners.get(ownerId) ?? null; k !== null; k = k.ownerNext) keys.push(k);
-    return keys;
+  /** A user changed: their keys go on next use. */
+  retireUser(userId: string): void {
+    const owner = this.owners.get(userId);
+    if (owner !== undefined) this.retire(owner);
   }
 
-  keysOfRole(roleId: string): CachedKey[] {
-    return [...this.roleOwners.list(roleId).flatMap((ownerId) => this.keysOfUser(ownerId)), ...this.roleKeys.list(roleId)];
+  /** A role changed: the keys of its holders go on next use; returns the keys holding it as their own, to evict now. */
+  retireRole(roleId: string): CachedKey[] {
+    for (const owner of this.roleOwners.list(roleId)) this.retire(owner);
+    return this.roleKeys.list(roleId);
   }
 
-  keysOfGroup(groupId: string): CachedKey[] {
-    return [...this.groupOwners.list(groupId).flatMap((ownerId) => this.keysOfUser(ownerId)), ...this.groupKeys.list(groupId)];
+  /** A group changed: as retireRole. */
+  retireGroup(groupId: string): CachedKey[] {
+    for (const owner of this.groupOwners.list(groupId)) this.retire(owner);
+    return this.groupKeys.list(groupId);
   }
 
   /** Entries of each index (what the tests check stays consistent with the cache). */
   get sizes(): { owners: number; roles: number; groups: number } {
     return { owners: this.owners.size, roles: this.roleOwners.size + this.roleKeys.size, groups: this.groupOwners.size + this.groupKeys.size };
+  }
+
+  private retire(owner: OwnerFacts): void {
+    owner.retired = true;
+    this.unregister(owner);
+  }
+
+  private register(owner: OwnerFacts): void {
+    this.owners.set(owner.id, owner);
+    for (const roleId of owner.deps.roleIds) this.roleOwners.add(roleId, owner);
+    for (const groupId of owner.deps.groupIds) this.groupOwners.add(groupId, owner);
+  }
+
+  private unregister(owner: OwnerFacts): void {
+    if (this.owners.get(owner.id) === owner) this.owners.delete(owner.id);
+    for (const roleId of owner.deps.roleIds) this.roleOwners.delete(roleId, owner);
+    for (const groupId of owner.deps.groupIds) this.groupOwners.delete(groupId, owner);
   }
 }
 
@@ -95,7 +105,7 @@ class SetMap<V> {
     if (set.size === 0) this.sets.delete(id);
   }
 
-  /** A copy: the caller evicts while it walks. */
+  /** A copy: the caller changes the index while it walks. */
   list(id: string): V[] {
     const set = this.sets.get(id);
     return set === undefined ? [] : [...set];
