@@ -9,9 +9,10 @@ import { SigningKeyMemo } from './signing-keys.js';
 /*
  * One cached key costs a few hundred bytes, so a cache of a million keys fits in a few hundred MB
  * (README, "Sizing the key cache"). Hence: one object per key with no nested row objects; the
- * key's small facts (type, state, owner and tenant status…) packed into one small integer; the
- * expiry as a number (a Date costs ~110 bytes); permissions, policies and dependency lists
- * shared between every key that has the same; the signing-key memo made on first signed use.
+ * key's small facts (type, state, owner status…) packed into one small integer; the expiry as
+ * two small integers (a Date costs ~110 bytes); digest and sealed secret as raw bytes in one
+ * string; the owner's and the tenant's facts, permissions and role lists shared between every
+ * key that has the same; the signing-key memo made on first signed use.
  */
 
 const TYPE_API = 1;

@@ -37,7 +37,9 @@ const MAX_TRACKED_GAP = 1_000;
  * Correctness across processes comes from the `changes` log: every change that affects
  * verification writes a row there, and `poll()` (run every few hundred ms) evicts what changed;
  * in the process that made a change, `evict` runs right after its commit (store.onCommit).
- * A change evicts through an index (KeyIndex), never by scanning the cache. Unknown key IDs are
+ * A change never scans the cache: a key change evicts that key; a user, role, group or tenant
+ * change retires the owner or tenant facts the affected keys share (found through KeyIndex), and
+ * those keys are read again on their next use. Unknown key IDs are
  * remembered apart, in a bounded negative cache of their own (see negative-cache.ts), so
  * guessing does not reach the database and cannot push real keys out.
  *
