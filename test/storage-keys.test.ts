@@ -131,15 +131,27 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
     const owner = await seedUser(t.store, tenant.id, { role: 'admin', programmaticAccess: true });
     const seeded = await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id });
 
-    expect(await t.store.accessKeys.findForVerification(seeded.key.accessKeyId)).toEqual({
-      key: seeded.key,
-      secrets: seeded.secrets,
+    const k = seeded.key;
+    const sec = seeded.secrets;
+    expect(await t.store.accessKeys.findForVerification(k.accessKeyId)).toEqual({
+      id: k.accessKeyId,
+      tenantId: tenant.id,
+      ownerId: owner.id,
+      type: k.type,
+      state: k.state,
+      expiresAt: k.expiresAt?.getTime() ?? null,
+      secretDigest: sec.secretDigest,
+      secretEnvelope: sec.secretEnvelope,
+      secretVersion: sec.secretVersion,
+      previousSecretDigest: sec.previousSecretDigest,
+      previousSecretEnvelope: sec.previousSecretEnvelope,
+      previousSecretExpiresAt: sec.previousSecretExpiresAt?.getTime() ?? null,
       ownerStatus: 'active',
       ownerRole: 'admin',
       ownerProgrammaticAccess: true,
       tenantStatus: 'active',
-      policy,
-      dependsOn: { roleIds: [], groupIds: [] },
+      policy: JSON.stringify(policy),
+      links: [],
     });
 
     await t.store.transaction((tx) => tx.users.update(tenant.id, owner.id, { status: 'disabled', role: 'member', programmaticAccess: false }, new Date()));
@@ -148,7 +160,7 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
       ownerStatus: 'disabled',
       ownerRole: 'member',
       ownerProgrammaticAccess: false,
-      policy: DEFAULT_POLICY,
+      policy: JSON.stringify(DEFAULT_POLICY),
     });
     expect(await t.store.accessKeys.findForVerification(generateAccessKeyId())).toBeNull();
   });

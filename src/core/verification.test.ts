@@ -4,7 +4,7 @@ import { VERIFY_CODES, VERIFY_MESSAGES, decidePermission, decideUsable, publicCo
 const now = new Date('2030-01-01T00:00:00Z');
 const good: UsableKeyFacts = {
   state: 'enabled',
-  expiresAt: new Date('2030-06-01T00:00:00Z'),
+  expiresAtMs: Date.parse('2030-06-01T00:00:00Z'),
   ownerStatus: 'active',
   ownerRole: 'member',
   ownerProgrammaticAccess: true,
@@ -14,13 +14,13 @@ const good: UsableKeyFacts = {
 describe('decideUsable', () => {
   it('lets a healthy key through', () => {
     expect(decideUsable(good, now)).toBeNull();
-    expect(decideUsable({ ...good, expiresAt: null }, now)).toBeNull();
+    expect(decideUsable({ ...good, expiresAtMs: null }, now)).toBeNull();
   });
 
   it('names each single problem', () => {
     expect(decideUsable({ ...good, state: 'deleted' }, now)).toBe('KEY_DELETED');
     expect(decideUsable({ ...good, state: 'disabled' }, now)).toBe('KEY_DISABLED');
-    expect(decideUsable({ ...good, expiresAt: now }, now)).toBe('KEY_EXPIRED');
+    expect(decideUsable({ ...good, expiresAtMs: now.getTime() }, now)).toBe('KEY_EXPIRED');
     expect(decideUsable({ ...good, ownerStatus: 'disabled' }, now)).toBe('USER_DISABLED');
     expect(decideUsable({ ...good, ownerProgrammaticAccess: false }, now)).toBe('PROGRAMMATIC_ACCESS_REVOKED');
     expect(decideUsable({ ...good, tenantStatus: 'disabled' }, now)).toBe('TENANT_DISABLED');
@@ -31,18 +31,18 @@ describe('decideUsable', () => {
   });
 
   it('expires a key at expiresAt exactly, not a millisecond before', () => {
-    expect(decideUsable({ ...good, expiresAt: new Date(now.getTime() + 1) }, now)).toBeNull();
-    expect(decideUsable({ ...good, expiresAt: new Date(now.getTime() - 1) }, now)).toBe('KEY_EXPIRED');
+    expect(decideUsable({ ...good, expiresAtMs: now.getTime() + 1 }, now)).toBeNull();
+    expect(decideUsable({ ...good, expiresAtMs: now.getTime() - 1 }, now)).toBe('KEY_EXPIRED');
   });
 
   it('reports the first failure in the documented order: state, expiry, owner, tenant', () => {
-    const expired = new Date(now.getTime() - 1);
+    const expired = now.getTime() - 1;
     // Each step adds the next problem in the order; the earliest one must still win.
     const steps: Array<[Partial<UsableKeyFacts>, string]> = [
       [{ tenantStatus: 'disabled' }, 'TENANT_DISABLED'],
       [{ ownerProgrammaticAccess: false }, 'PROGRAMMATIC_ACCESS_REVOKED'],
       [{ ownerStatus: 'disabled' }, 'USER_DISABLED'],
-      [{ expiresAt: expired }, 'KEY_EXPIRED'],
+      [{ expiresAtMs: expired }, 'KEY_EXPIRED'],
       [{ state: 'disabled' }, 'KEY_DISABLED'],
       [{ state: 'deleted' }, 'KEY_DELETED'],
     ];

@@ -22,7 +22,8 @@ export type VerifyCode = (typeof VERIFY_CODES)[number];
 
 export interface UsableKeyFacts {
   state: KeyState;
-  expiresAt: Date | null;
+  /** Epoch milliseconds (a number rather than a Date: the key cache holds one per key, and a Date costs ~110 bytes). */
+  expiresAtMs: number | null;
   ownerStatus: 'active' | 'disabled';
   ownerRole: 'admin' | 'member';
   ownerProgrammaticAccess: boolean;
@@ -36,7 +37,7 @@ export interface UsableKeyFacts {
 export function decideUsable(facts: UsableKeyFacts, now: Date): VerifyCode | null {
   if (facts.state === 'deleted') return 'KEY_DELETED';
   if (facts.state === 'disabled') return 'KEY_DISABLED';
-  if (facts.expiresAt !== null && facts.expiresAt.getTime() <= now.getTime()) return 'KEY_EXPIRED';
+  if (facts.expiresAtMs !== null && facts.expiresAtMs <= now.getTime()) return 'KEY_EXPIRED';
   if (facts.ownerStatus !== 'active') return 'USER_DISABLED';
   if (facts.ownerRole === 'member' && !facts.ownerProgrammaticAccess) return 'PROGRAMMATIC_ACCESS_REVOKED';
   if (facts.tenantStatus !== 'active') return 'TENANT_DISABLED';

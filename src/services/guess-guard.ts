@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { ALERT_EVERY_MS, decideFailure, isGuess, type GuessLimits, type KeyGuessState, type UnderAttack, type WindowCount } from '../core/guess-throttle.js';
-import type { AccessKey } from '../core/model.js';
 import type { VerifyCode } from '../core/verification.js';
+import type { AttackedKey } from './under-attack-alerts.js';
 
 /** The LATCHKEY_GUESS_* settings. */
 export interface GuessSettings {
@@ -40,9 +40,9 @@ export class GuessGuard {
   private readonly limits: GuessLimits;
   private readonly sources: LRUCache<string, WindowCount>;
   private readonly keys: LRUCache<string, KeyGuessState>;
-  private readonly onAttack: (key: AccessKey, attack: UnderAttack) => void;
+  private readonly onAttack: (key: AttackedKey, attack: UnderAttack) => void;
 
-  constructor(options: { settings: GuessSettings; onAttack: (key: AccessKey, attack: UnderAttack) => void }) {
+  constructor(options: { settings: GuessSettings; onAttack: (key: AttackedKey, attack: UnderAttack) => void }) {
     const s = options.settings;
     this.limits = {
       windowMs: s.windowSeconds * 1000,
@@ -61,7 +61,7 @@ export class GuessGuard {
    * A verification failed with `reason` naming `accessKeyId` (`key` when it exists). Returns null
    * when it answers as it is, or how long to wait when it answers RATE_LIMITED.
    */
-  failed(reason: VerifyCode, accessKeyId: string, source: GuessSource, now: Date, key: AccessKey | null): number | null {
+  failed(reason: VerifyCode, accessKeyId: string, source: GuessSource, now: Date, key: AttackedKey | null): number | null {
     if (!isGuess(reason)) return null;
     const sourceId = `${source.verifierKeyId ?? '-'} ${source.sourceIp ?? '-'}`.slice(0, SOURCE_MAX_CHARS);
     const decision = decideFailure({

@@ -1,32 +1,27 @@
-import { LRUCache } from 'lru-cache';
-import type { UsableKeyFacts } from '../core/verification.js';
-import type { KeyForVerification } from '../store/repos/access-keys-repo.js';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Change } from '../store/repos/changes-repo.js';
 import type { Store } from '../store/store.js';
+import { CachedKey, Interned, TenantFacts, USED } from './cached-key.js';
+import { KeyIndex } from './key-index.js';
 import { NegativeCache } from './negative-cache.js';
-import { resolvePermissions } from './permission-resolver.js';
-import { SigningKeyMemo } from './signing-keys.js';
+import { resolveLinks } from './permission-resolver.js';
 
-export interface CachedKey extends KeyForVerification {
-  /** The secret digests as bytes, compared on every bearer verification. */
-  digests: { current: Buffer; previous: Buffer | null };
-  permissions: string[];
-  /** Whether the key's own roles narrow it (else it acts with all of its owner's permissions). */
-  narrowed: boolean;
-  /** What decideUsable needs, gathered once per load rather than once per verification. */
-  usable: UsableKeyFacts;
-  /**
-   * Signing keys derived from this key's secrets for signed requests (see signing-keys.ts). They
-   * live and die with this entry: every eviction (a key, user, role or policy change, the time
-   * limit, the LRU bound) drops them with it, and a reload starts empty.
-   */
-  signingKeys: SigningKeyMemo;
-}
+export { CachedKey } from './cached-key.js';
 
-/** Unknown key IDs remembered at most (their own bound, apart from the key LRU's). */
+/** Unknown key IDs remembered at most (their own bound, apart from the key cache's). */
 export const UNKNOWN_IDS_MAX = 10_000;
 /** How long an unknown key ID is trusted to stay unknown (a created key drops it at once through its change row). */
 export const UNKNOWN_ID_TTL_MS = 30_000;
+
+/**
+ * The background refresh: every entry is read again about once per period, a few per tick,
+ * as a backstop should a change ever be missed. The change log is what keeps entries right;
+ * this only bounds how long a missed change could last, without ever reloading many at once.
+ */
+export const REFRESH_PERIOD_MS = 60 * 60_000;
+export const REFRESH_TICK_MS = 1_000;
+/** At most this many reads per tick, whatever the cache size (a million keys take ~3 h a round). */
+export const REFRESH_MAX_PER_TICK = 100;
 
 /**
  * How long a missing change number is waited for. Numbers are taken when a transaction writes
@@ -42,23 +37,40 @@ const MAX_TRACKED_GAP = 1_000;
  * Correctness across processes comes from the `changes` log: every change that affects
  * verification writes a row there, and `poll()` (run every few hundred ms) evicts what changed;
  * in the process that made a change, `evict` runs right after its commit (store.onCommit).
- * Unknown key IDs are remembered apart, in a bounded negative cache of their own (see
- * negative-cache.ts), so guessing does not reach the database and cannot push real keys out.
+ * A change never scans the cache: a key change evicts that key; a user, role, group or tenant
+ * change retires the owner or tenant facts the affected keys share (found through KeyIndex), and
+ * those keys are read again on their next use. Unknown key IDs are
+ * remembered apart, in a bounded negative cache of their own (see negative-cache.ts), so
+ * guessing does not reach the database and cannot push real keys out.
+ *
+ * Entries have no time limit (all of them would reload together); a slow background refresh
+ * (`refresh`) reads each one again about once an hour instead. When full, the cache drops a key
+ * not used since the eviction hand last passed (CLOCK, a cheap approximation of least recently
+ * used: a hit only sets a bit, it moves nothing).
  */
 export class KeyCache {
   private readonly store: Store;
-  private readonly cache: LRUCache<string, CachedKey>;
+  private readonly max: number;
+  /** Insertion order is the order both hands (eviction, refresh) walk in. */
+  private readonly entries = new Map<string, CachedKey>();
+  private readonly index = new KeyIndex();
+  private readonly shared = new Interned();
+  /** Each tenant's current facts, shared by its cached keys; a tenant-wide change retires them. */
+  private readonly tenants = new Map<string, TenantFacts>();
   private readonly unknown: NegativeCache;
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
+  private evictionHand: Iterator<CachedKey> | null = null;
+  private refreshHand: Iterator<CachedKey> | null = null;
+  private refreshing = false;
   private lastSeq = 0;
   /** Change numbers skipped over by the last polls, and until when they are waited for. */
   private readonly gaps = new Map<number, number>();
   private generation = 0;
 
   constructor(options: { store: Store; max: number; unknownMax?: number; unknownTtlMs?: number }) {
+    if (!(options.max >= 1)) throw new Error('KeyCache: max must be at least 1');
     this.store = options.store;
-    // A time limit as well, as a second line of defence should a change ever be missed.
-    this.cache = new LRUCache({ max: options.max, ttl: 5 * 60_000, ttlAutopurge: false, updateAgeOnGet: false });
+    this.max = options.max;
     this.unknown = new NegativeCache({ max: options.unknownMax ?? UNKNOWN_IDS_MAX, ttlMs: options.unknownTtlMs ?? UNKNOWN_ID_TTL_MS });
   }
 
@@ -68,8 +80,15 @@ export class KeyCache {
 
   /** The cached key (null: known not to exist), or undefined when it is in neither cache: the hot path's synchronous look. */
   peek(accessKeyId: string): CachedKey | null | undefined {
-    const hit = this.cache.get(accessKeyId);
-    if (hit !== undefined) return hit;
+    const hit = this.entries.get(accessKeyId);
+    if (hit !== undefined) {
+      if (!hit.tenant.retired && !hit.owner.retired) {
+        hit.bits |= USED;
+        return hit;
+      }
+      // Its tenant, owner or one of their roles changed since it was read: it goes now, on first use, not all at once.
+      this.remove(hit);
+    }
     return this.unknown.has(accessKeyId) ? null : undefined;
   }
 
@@ -77,50 +96,94 @@ export class KeyCache {
   async get(accessKeyId: string): Promise<CachedKey | null> {
     const hit = this.peek(accessKeyId);
     if (hit !== undefined) return hit;
+    // Misses for one key share one read.
     let pending = this.loading.get(accessKeyId);
     if (!pending) {
       const generation = this.generation;
-      pending = this.load(accessKeyId).finally(() => this.loading.delete(accessKeyId));
-      this.loading.set(accessKeyId, pending);
-      const entry = await pending;
-      // An eviction while loading means the row may be stale (or the key just created): do not keep it.
-      if (generation === this.generation) this.keep(accessKeyId, entry);
-      return entry;
+      pending = this.load(accessKeyId).then((loaded) => {
+        // An eviction while loading means the row may be stale (or the key just created): do not keep it.
+        if (generation === this.generation) this.keep(accessKeyId, loaded);
+        return loaded;
+      });
+      const settled = pending.finally(() => this.loading.delete(accessKeyId));
+      this.loading.set(accessKeyId, settled);
+      return settled;
     }
     return pending;
   }
 
   private keep(accessKeyId: string, entry: CachedKey | null): void {
-    if (entry === null) this.unknown.add(accessKeyId);
-    else this.cache.set(accessKeyId, entry);
+    if (entry === null) {
+      this.unknown.add(accessKeyId);
+      return;
+    }
+    const old = this.entries.get(entry.accessKeyId);
+    if (old !== undefined) this.remove(old);
+    // Keys read in parallel share the tenant's facts when they read the same; different facts are
+    // fresher than those the tenant's cached keys hold: those keys go on their next use.
+    const current = this.tenants.get(entry.tenantId);
+    if (current?.sameFactsAs(entry.tenant)) entry.tenant = current;
+    else {
+      if (current !== undefined) current.retired = true;
+      this.tenants.set(entry.tenantId, entry.tenant);
+    }
+    while (this.entries.size >= this.max) this.evictOne();
+    this.entries.set(entry.accessKeyId, entry);
+    this.index.add(entry);
+  }
+
+  private remove(entry: CachedKey): void {
+    if (this.entries.get(entry.accessKeyId) !== entry) return;
+    this.entries.delete(entry.accessKeyId);
+    this.index.remove(entry);
+  }
+
+  /** CLOCK: walk on from where the hand stopped, giving each used key a second chance. */
+  private evictOne(): void {
+    for (;;) {
+      this.evictionHand ??= this.entries.values();
+      const next = this.evictionHand.next();
+      if (next.done) {
+        this.evictionHand = null;
+        continue;
+      }
+      const entry = next.value;
+      if (entry.bits & USED) entry.bits &= ~USED;
+      else {
+        this.remove(entry);
+        return;
+      }
+    }
   }
 
   /**
-   * Drops the entries whose answer may depend on what changed: the key itself (and the key ID
-   * if it was remembered as unknown: the change may be its creation); a user's keys; the keys
-   * resolved through a role or group; every key of a tenant only for the tenant itself (its
-   * status or policy).
+   * Drops the entries whose answer may depend on what changed: the key itself (and the key ID if
+   * it was remembered as unknown: the change may be its creation) at once; for a user, a role or
+   * group, or the tenant, it retires the owner or tenant facts the affected keys share (found
+   * through KeyIndex, never by walking the cache), and each of those keys is read again on its
+   * next use: a change costs one step per owner, not per key, ten keys or a million.
    */
   evict(change: Change): void {
     // Also a load in flight may have read the old rows: it must not be kept (see get).
     this.generation++;
     if ('accessKeyId' in change) {
-      this.cache.delete(change.accessKeyId);
+      const entry = this.entries.get(change.accessKeyId);
+      if (entry !== undefined) this.remove(entry);
       this.forgetUnknown(change.accessKeyId);
       return;
     }
-    const depends = (entry: CachedKey): boolean =>
-      entry.key.tenantId === change.tenantId &&
-      ('userId' in change
-        ? entry.key.ownerId === change.userId
-        : 'roleId' in change
-          ? entry.dependsOn.roleIds.includes(change.roleId)
-          : 'groupId' in change
-            ? entry.dependsOn.groupIds.includes(change.groupId)
-            : true);
-    for (const [id, entry] of this.cache.entries()) {
-      if (depends(entry)) this.cache.delete(id);
+    if ('tenant' in change) {
+      const facts = this.tenants.get(change.tenantId);
+      if (facts !== undefined) facts.retired = true;
+      this.tenants.delete(change.tenantId);
+      return;
     }
+    if ('userId' in change) {
+      this.index.retireUser(change.userId);
+      return;
+    }
+    const ownKeys = 'roleId' in change ? this.index.retireRole(change.roleId) : this.index.retireGroup(change.groupId);
+    for (const entry of ownKeys) this.remove(entry);
   }
 
   /**
@@ -160,9 +223,52 @@ export class KeyCache {
     return applied;
   }
 
+  /** How many entries one refresh tick reads: the whole cache once per period, never more than the bound. */
+  refreshBudget(): number {
+    return Math.min(REFRESH_MAX_PER_TICK, Math.ceil((this.entries.size * REFRESH_TICK_MS) / REFRESH_PERIOD_MS));
+  }
+
+  /**
+   * One tick of the background refresh: reads the next `count` entries again, one at a time
+   * (yielding to I/O in between, so a tick never holds the event loop for more than one
+   * read), keeps those that still say the same and drops those that do not (the next request
+   * loads them). Where an entry falls in the round is where the hand happened to be when it was
+   * loaded, so entries are spread over the period and never come due together.
+   */
+  async refresh(count = this.refreshBudget()): Promise<{ checked: number; dropped: number }> {
+    if (this.refreshing) return { checked: 0, dropped: 0 };
+    this.refreshing = true;
+    let checked = 0;
+    let dropped = 0;
+    try {
+      const size = this.entries.size;
+      for (let visited = 0; checked < count && visited < size; visited++) {
+        this.refreshHand ??= this.entries.values();
+        const next = this.refreshHand.next();
+        if (next.done) {
+          this.refreshHand = null;
+          continue;
+        }
+        const entry = next.value;
+        const generation = this.generation;
+        const fresh = await this.load(entry.accessKeyId);
+        checked++;
+        // A change meanwhile has done (or will do) the work; an entry replaced meanwhile is not ours to judge.
+        if (generation === this.generation && this.entries.get(entry.accessKeyId) === entry && (fresh === null || !entry.sameAs(fresh))) {
+          this.remove(entry);
+          dropped++;
+        }
+        if (checked < count) await yieldToIo();
+      }
+    } finally {
+      this.refreshing = false;
+    }
+    return { checked, dropped };
+  }
+
   /** Real keys held (unknown IDs are not counted: they live in their own cache). */
   get size(): number {
-    return this.cache.size;
+    return this.entries.size;
   }
 
   /** Unknown key IDs remembered. */
@@ -170,22 +276,16 @@ export class KeyCache {
     return this.unknown.size;
   }
 
+  /** What the indexes hold (tests check they empty with the cache). */
+  get indexSizes(): KeyIndex['sizes'] {
+    return this.index.sizes;
+  }
+
   private async load(accessKeyId: string): Promise<CachedKey | null> {
-    const found = await this.store.accessKeys.findForVerification(accessKeyId);
-    if (!found) return null;
-    const resolved = await resolvePermissions(this.store, found.key, found.ownerRole);
-    const usable: UsableKeyFacts = {
-      state: found.key.state,
-      expiresAt: found.key.expiresAt,
-      ownerStatus: found.ownerStatus,
-      ownerRole: found.ownerRole,
-      ownerProgrammaticAccess: found.ownerProgrammaticAccess,
-      tenantStatus: found.tenantStatus,
-    };
-    const digests = {
-      current: Buffer.from(found.secrets.secretDigest, 'hex'),
-      previous: found.secrets.previousSecretDigest === null ? null : Buffer.from(found.secrets.previousSecretDigest, 'hex'),
-    };
-    return { ...found, digests, permissions: resolved.effective, narrowed: resolved.key !== null, usable, signingKeys: new SigningKeyMemo() };
+    const row = await this.store.accessKeys.findForVerification(accessKeyId);
+    if (row === null) return null;
+    const known = this.tenants.get(row.tenantId);
+    const tenant = known?.sameAsRow(row) ? known : new TenantFacts(known?.id ?? row.tenantId, row.tenantStatus, row.policy, this.shared.policy(row.policy));
+    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant);
   }
 }

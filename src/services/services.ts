@@ -8,7 +8,7 @@ import { AuditService } from './audit-service.js';
 import { AuthService } from './auth-service.js';
 import { ExpiryReminders } from './expiry-reminders.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
-import { KeyCache } from './key-cache.js';
+import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
 import { KeysService } from './keys-service.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailSender } from './mail-sender.js';
@@ -176,14 +176,19 @@ export function createServices(options: ServicesOptions): Services {
           .catch((error: unknown) => logger.warn({ err: error }, 'could not read key changes; will retry'))
           .finally(() => (polling = false));
       }, options.changePollMs);
+      // The backstop behind the change log: a few entries read again per tick (see KeyCache.refresh).
+      const refresh = setInterval(() => {
+        keyCache.refresh().catch((error: unknown) => logger.warn({ err: error }, 'could not refresh cached keys; will retry'));
+      }, REFRESH_TICK_MS);
       const purge = setInterval(() => {
         purgeExpired(store, clock, logger).catch((error: unknown) => logger.warn({ err: error }, 'purge failed; will retry'));
       }, 3_600_000);
       const remindTimer = setInterval(() => void remind(), options.reminderIntervalMs ?? 60_000);
       poll.unref();
+      refresh.unref();
       purge.unref();
       remindTimer.unref();
-      timers.push(poll, purge, remindTimer);
+      timers.push(poll, refresh, purge, remindTimer);
       await purgeExpired(store, clock, logger);
       mailSender?.start();
     },

@@ -7,6 +7,9 @@ import type { Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
 import type { NotificationsService } from './notifications-service.js';
 
+/** What an alert names of the attacked key (a cached key or a stored one). */
+export type AttackedKey = Pick<AccessKey, 'accessKeyId' | 'tenantId' | 'ownerId'>;
+
 export const UNDER_ATTACK_ACTION = 'key.under_attack';
 
 /**
@@ -35,7 +38,7 @@ export class UnderAttackAlerts {
   }
 
   /** Writes the alert in the background; `onFailure` runs when it could not be written. */
-  raise(key: AccessKey, attack: UnderAttack, onFailure: () => void): void {
+  raise(key: AttackedKey, attack: UnderAttack, onFailure: () => void): void {
     const writing = this.write(key, attack)
       .catch((error: unknown) => {
         this.logger.warn({ err: error, accessKeyId: key.accessKeyId }, 'could not raise key.under_attack; will try again on the next failures');
@@ -50,7 +53,7 @@ export class UnderAttackAlerts {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private async write(key: AccessKey, attack: UnderAttack): Promise<void> {
+  private async write(key: AttackedKey, attack: UnderAttack): Promise<void> {
     const now = this.clock.now();
     const details = {
       failures: attack.failures,
@@ -63,9 +66,12 @@ export class UnderAttackAlerts {
       const since = new Date(now.getTime() - ALERT_EVERY_MS);
       const recent = await tx.audit.list({ tenantId: key.tenantId, action: UNDER_ATTACK_ACTION, targetId: key.accessKeyId, from: since, cursor: null, limit: 1 });
       if (recent.items.length > 0) return null;
+      // The cache holds no key names: the notification reads it (a key deleted meanwhile needs no alert).
+      const stored = await tx.accessKeys.find(key.tenantId, key.accessKeyId);
+      if (!stored) return null;
       await this.audit.recordBySystem(key.tenantId, { action: UNDER_ATTACK_ACTION, targetType: 'access_key', targetId: key.accessKeyId, details }, tx);
       const recipients = underAttackRecipients(await tx.users.activeAdminIds(key.tenantId), key.ownerId);
-      return this.notifications.notify(tx, key.tenantId, recipients, keyUnderAttack(key, attack), { mail: true });
+      return this.notifications.notify(tx, key.tenantId, recipients, keyUnderAttack({ accessKeyId: key.accessKeyId, name: stored.key.name }, attack), { mail: true });
     });
     if (mailed === null) return;
     if (mailed) this.notifications.mailQueued();

@@ -104,9 +104,17 @@ export function countingStore(store: Store): { store: Store; queries: () => stri
       seen.push(event.query.sql);
     },
   });
+  // The key-cache lookup runs outside Kysely (one prepared statement): counted by hand.
+  const keyLookup = {
+    ...store.dialect.keyLookup,
+    find: (accessKeyId: string) => {
+      seen.push('key lookup');
+      return store.dialect.keyLookup.find(accessKeyId);
+    },
+  };
   return {
     // Never destroyed on its own: it shares the store's connection (or pool), which the store closes.
-    store: { ...storeOn(db, store.dialect), migrate: store.migrate, close: store.close },
+    store: { ...storeOn(db, { ...store.dialect, keyLookup }), migrate: store.migrate, close: store.close },
     queries: () => [...seen],
   };
 }

@@ -1,5 +1,6 @@
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Dialect, Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import type { KeyLookup } from './key-lookup.js';
 
 /** Everything that differs between SQLite and PostgreSQL, behind one interface. */
 export interface StoreDialect {
@@ -30,6 +31,8 @@ export interface StoreDialect {
   migrationDialect?(): Dialect;
   /** The bulk writer of access records and last-used times (see UsageWriter). */
   readonly usage: UsageWriter;
+  /** The key-cache miss: one prepared statement or one query (see key-lookup.ts). */
+  readonly keyLookup: KeyLookup;
   /** Lets go of the database (and of the usage writer, after what it was given is written). */
   close(db: Kysely<Database>): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import type { CounterDelta, StoreDialect, UsageBatch, UsageWriter } from './dialect.js';
+import { createPostgresKeyLookup } from './postgres-key-lookup.js';
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -48,6 +49,7 @@ export function createPostgresDialect(url: string, options: { poolSize?: number 
   return {
     name: 'postgres',
     usage,
+    keyLookup: createPostgresKeyLookup(pool),
     kyselyDialect: new PostgresDialect({ pool: discardingTimedOut(pool) }),
     serialType: 'bigserial',
     serialPrimaryKey: (col) => col.primaryKey(),

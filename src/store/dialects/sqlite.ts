@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect, sql } from 'kysely';
 import { StoreBusyError } from '../../core/errors.js';
 import type { StoreDialect } from './dialect.js';
+import { createSqliteKeyLookup } from './sqlite-key-lookup.js';
 import { createSqliteUsageWriter } from './sqlite-usage-writer.js';
 
 /**
@@ -151,6 +152,7 @@ export function createSqliteDialect(file: string): StoreDialect {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 0');
   const usage = createSqliteUsageWriter({ file, database, busyTimeoutMs: WORKER_BUSY_TIMEOUT_MS });
+  const keyLookup = createSqliteKeyLookup({ file, database });
   return {
     name: 'sqlite',
     kyselyDialect: new LockWaitingDialect(database),
@@ -171,7 +173,9 @@ export function createSqliteDialect(file: string): StoreDialect {
       database.prepare('select count(*) from sqlite_schema').get();
     },
     usage,
+    keyLookup,
     close: async (db) => {
+      keyLookup.close();
       await usage.close();
       await db.destroy();
     },

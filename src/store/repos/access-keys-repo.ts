@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { KeyState } from '../../core/key-state.js';
-import type { AccessKey, ActiveStatus, KeySecrets, KeyType, Page, UserRole } from '../../core/model.js';
-import type { TenantPolicy } from '../../core/policy.js';
+import type { AccessKey, KeySecrets, KeyType, Page } from '../../core/model.js';
 import type { StoreDialect } from '../dialects/dialect.js';
+import type { KeyLookupRow } from '../dialects/key-lookup.js';
 import type { AccessKeysTable, Database } from '../schema.js';
-import { accessKeyFromRow, keySecretsFromRow, tenantFromRow } from '../rows.js';
+import { accessKeyFromRow, keySecretsFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 import type { ChangeRecorder } from './changes-repo.js';
 
@@ -32,22 +32,6 @@ export interface KeyListFilter {
   now: Date;
   cursor: CursorPosition | null;
   limit: number;
-}
-
-/** Everything verification needs about a key, read in one go on a cache miss. */
-export interface KeyForVerification {
-  key: AccessKey;
-  secrets: KeySecrets;
-  ownerStatus: ActiveStatus;
-  ownerRole: UserRole;
-  ownerProgrammaticAccess: boolean;
-  tenantStatus: ActiveStatus;
-  policy: TenantPolicy;
-  /**
-   * Every role and group the key's permissions were resolved through (its own, its owner's
-   * direct ones, and those of all these groups): a change to any of them must evict the key.
-   */
-  dependsOn: { roleIds: string[]; groupIds: string[] };
 }
 
 export class AccessKeysRepo {
@@ -80,56 +64,12 @@ export class AccessKeysRepo {
     return { key: key!, secrets: keySecretsFromRow(row) };
   }
 
-  async findForVerification(accessKeyId: string): Promise<KeyForVerification | null> {
-    const row = await this.db
-      .selectFrom('accessKeys')
-      .innerJoin('users', 'users.id', 'accessKeys.ownerId')
-      .innerJoin('tenants', 'tenants.id', 'accessKeys.tenantId')
-      .selectAll('accessKeys')
-      .select([
-        'users.status as ownerStatus',
-        'users.role as ownerRole',
-        'users.programmaticAccess as ownerProgrammaticAccess',
-        'tenants.status as tenantStatus',
-        'tenants.policy as tenantPolicy',
-        'tenants.slug as tenantSlug',
-        'tenants.name as tenantName',
-        'tenants.createdAt as tenantCreatedAt',
-      ])
-      .where('accessKeys.id', '=', accessKeyId)
-      .executeTakeFirst();
-    if (!row) return null;
-    const [key] = await this.withAssignments([row]);
-    const dependsOn = await this.dependenciesOf(key!);
-    const tenant = tenantFromRow({
-      id: row.tenantId,
-      slug: row.tenantSlug,
-      name: row.tenantName,
-      status: row.tenantStatus,
-      policy: row.tenantPolicy,
-      createdAt: row.tenantCreatedAt,
-    });
-    return {
-      key: key!,
-      secrets: keySecretsFromRow(row),
-      ownerStatus: row.ownerStatus,
-      ownerRole: row.ownerRole,
-      ownerProgrammaticAccess: Number(row.ownerProgrammaticAccess) === 1,
-      tenantStatus: row.tenantStatus,
-      policy: tenant.policy,
-      dependsOn,
-    };
-  }
-
-  private async dependenciesOf(key: AccessKey): Promise<KeyForVerification['dependsOn']> {
-    const [ownerRoles, ownerGroups] = await Promise.all([
-      this.db.selectFrom('userRoles').select('roleId').where('userId', '=', key.ownerId).execute(),
-      this.db.selectFrom('groupMembers').select('groupId').where('userId', '=', key.ownerId).execute(),
-    ]);
-    const groupIds = [...new Set([...key.groupIds, ...ownerGroups.map((g) => g.groupId)])].sort();
-    const groupRoles = groupIds.length === 0 ? [] : await this.db.selectFrom('groupRoles').select('roleId').where('groupId', 'in', groupIds).execute();
-    const roleIds = [...new Set([...key.roleIds, ...ownerRoles.map((r) => r.roleId), ...groupRoles.map((r) => r.roleId)])].sort();
-    return { roleIds, groupIds };
+  /**
+   * Everything verification needs about a key, read in one statement on a cache miss (see
+   * dialects/key-lookup.ts). It reads what is committed, also when called inside a transaction.
+   */
+  findForVerification(accessKeyId: string): Promise<KeyLookupRow | null> {
+    return this.dialect.keyLookup.find(accessKeyId);
   }
 
   async list(filter: KeyListFilter): Promise<Page<AccessKey>> {

@@ -1,0 +1,361 @@
+import type { KeyState } from '../core/key-state.js';
+import type { ActiveStatus, KeyType, UserRole } from '../core/model.js';
+import { DEFAULT_POLICY, type TenantPolicy } from '../core/policy.js';
+import type { UsableKeyFacts } from '../core/verification.js';
+import type { KeyLookupRow } from '../store/dialects/key-lookup.js';
+import type { Dependencies, ResolvedLinks } from './permission-resolver.js';
+import { SigningKeyMemo } from './signing-keys.js';
+
+/*
+ * One cached key costs a few hundred bytes, so a cache of a million keys fits in a few hundred MB
+ * (README, "Sizing the key cache"). Hence: one object per key with no nested row objects; the
+ * key's small facts (type, state, owner status…) packed into one small integer; the expiry as
+ * two small integers (a Date costs ~110 bytes); digest and sealed secret as raw bytes in one
+ * string; the owner's and the tenant's facts, permissions and role lists shared between every
+ * key that has the same; the signing-key memo made on first signed use.
+ */
+
+const TYPE_API = 1;
+const STATE_SHIFT = 1; // 2 bits: 0 enabled, 1 disabled, 2 deleted
+const STATE_MASK = 3 << STATE_SHIFT;
+const OWNER_DISABLED = 1 << 3;
+const OWNER_ADMIN = 1 << 4;
+const OWNER_PROGRAMMATIC = 1 << 5;
+const OWNER_BITS = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC;
+const NARROWED = 1 << 7;
+/** Set on every hit, cleared by the eviction hand (see KeyCache): a key in use is not evicted. */
+export const USED = 1 << 8;
+/** The secret version (it only names signing keys in the entry's own memo) in the bits left of a small integer. */
+const VERSION_SHIFT = 9;
+const VERSION_MAX = (1 << 22) - 1;
+/** The expiry as two small integers (no boxed double): millions of ms, and the rest. */
+const EXPIRY_SPLIT = 1_000_000;
+
+const STATES: readonly KeyState[] = ['enabled', 'disabled', 'deleted'];
+
+/** What a previous secret adds during a rotation overlap. */
+interface PriorSecret {
+  readonly digest: Buffer;
+  readonly envelope: string | null;
+  readonly expiresAt: Date | null;
+}
+
+/** What few entries have (a rotation overlap, signed use): one object then, none otherwise. */
+interface Rare {
+  prior: PriorSecret | null;
+  memo: SigningKeyMemo | null;
+}
+
+/**
+ * A tenant's facts as keys read them, one object shared by all of them. A tenant-wide change
+ * (its status, its policy) retires it: every key holding it then counts as not cached and is
+ * read again on its next use, so the change costs nothing however many keys the tenant has, and
+ * no key carries the tenant's facts itself.
+ */
+export class TenantFacts {
+  retired = false;
+  constructor(
+    readonly id: string,
+    readonly status: ActiveStatus,
+    /** As stored, to tell whether a fresh read says the same. */
+    readonly policyText: string,
+    readonly policy: TenantPolicy,
+  ) {}
+
+  sameAsRow(row: KeyLookupRow): boolean {
+    return this.status === row.tenantStatus && this.policyText === row.policy;
+  }
+
+  sameFactsAs(other: TenantFacts): boolean {
+    return this.status === other.status && this.policyText === other.policyText;
+  }
+}
+
+/**
+ * An owner as its cached keys read it, one object shared by all of them (see KeyIndex). A change
+ * of the user, or of a role or group they hold, retires it: their keys then count as not cached
+ * and are read again on next use, so the change costs one step per owner, not one per key.
+ */
+export class OwnerFacts {
+  retired = false;
+  /** Cached keys holding it (the index forgets the owner when none is left). */
+  keys = 0;
+  constructor(
+    readonly id: string,
+    /** The OWNER_* bits of its keys. */
+    readonly bits: number,
+    /** The owner's roles and groups. */
+    readonly deps: Dependencies,
+  ) {}
+
+  sameFactsAs(other: OwnerFacts): boolean {
+    return this.bits === other.bits && sameList(this.deps.roleIds, other.deps.roleIds) && sameList(this.deps.groupIds, other.deps.groupIds);
+  }
+}
+
+/** The roles and groups of the key's own (null: none) and of its owner, as one shared object. */
+interface KeyDependencies {
+  readonly key: Dependencies | null;
+  readonly owner: Dependencies;
+}
+
+/**
+ * Verification's view of one key. Callers read it through the same paths as the row objects it
+ * replaces — `key.key.tenantId`, `key.secrets.secretEnvelope`, `key.usable`, `key.digests.current`
+ * — which are getters on this one object (they cost no memory per key).
+ */
+export class CachedKey implements UsableKeyFacts {
+  readonly accessKeyId: string;
+  /** The tenant's ID, status and policy, shared with its other keys (see TenantFacts; swapped only for an equal one). */
+  tenant: TenantFacts;
+  /** The owner's ID and facts, shared with its other keys (see OwnerFacts; swapped only for an equal one). */
+  owner: OwnerFacts;
+  /** Packed small facts (see the bit constants above), the USED bit and the secret version. */
+  bits: number;
+  private readonly expiresHi: number;
+  private readonly expiresLo: number;
+  /**
+   * The current secret's SHA-256 (32 characters) followed by its envelope (packed, see
+   * packEnvelope), in one one-byte string: a Buffer would cost ~130 bytes more and pin the 8 KB
+   * pool slab it was cut from, with whatever else was cut from it.
+   */
+  private readonly material: string;
+  /** Effective permissions, shared with every key that has the same set (frozen: never changed in place). */
+  readonly permissions: string[];
+  private readonly deps: KeyDependencies;
+  private rare: Rare | null;
+
+  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts) {
+    this.accessKeyId = row.id;
+    this.tenant = tenant;
+    this.bits =
+      (row.type === 'api' ? TYPE_API : 0) |
+      (STATES.indexOf(row.state) << STATE_SHIFT) |
+      (row.ownerStatus === 'active' ? 0 : OWNER_DISABLED) |
+      (row.ownerRole === 'admin' ? OWNER_ADMIN : 0) |
+      (row.ownerProgrammaticAccess ? OWNER_PROGRAMMATIC : 0) |
+      (resolved.narrowed ? NARROWED : 0) |
+      (Math.min(row.secretVersion, VERSION_MAX) << VERSION_SHIFT);
+    // `| 0` keeps both small integers (a double would be boxed, 16 bytes more).
+    this.expiresHi = row.expiresAt === null ? -1 : Math.floor(row.expiresAt / EXPIRY_SPLIT) | 0;
+    this.expiresLo = row.expiresAt === null ? 0 : (row.expiresAt % EXPIRY_SPLIT) | 0;
+    if (!/^[0-9a-f]{64}$/.test(row.secretDigest)) throw new Error(`CachedKey: key ${row.id} has no SHA-256 digest`);
+    this.material = Buffer.from(row.secretDigest + packEnvelopeHex(row.secretEnvelope), 'hex').toString('latin1');
+    this.rare =
+      row.previousSecretDigest === null
+        ? null
+        : {
+            prior: {
+              digest: Buffer.from(row.previousSecretDigest, 'hex'),
+              envelope: row.previousSecretEnvelope,
+              expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
+            },
+            memo: null,
+          };
+    this.permissions = shared.permissions(resolved.effective);
+    const own = resolved.key;
+    this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
+    this.owner = new OwnerFacts(row.ownerId, this.bits & OWNER_BITS, this.deps.owner);
+  }
+
+  get ownerId(): string {
+    return this.owner.id;
+  }
+
+  get expiresAtMs(): number | null {
+    return this.expiresHi < 0 ? null : this.expiresHi * EXPIRY_SPLIT + this.expiresLo;
+  }
+  get secretVersion(): number {
+    return this.bits >>> VERSION_SHIFT;
+  }
+  /** Rebuilt from its bytes on each read: only a signing-key derivation reads it. */
+  get secretEnvelope(): string {
+    return unpackEnvelope(this.material.slice(DIGEST_BYTES));
+  }
+  /** Roles and groups of the key's own (null: none). */
+  get keyDeps(): Dependencies | null {
+    return this.deps.key;
+  }
+  /** Roles and groups of its owner (the same for every key of the owner). */
+  get ownerDeps(): Dependencies {
+    return this.deps.owner;
+  }
+
+  get type(): KeyType {
+    return this.bits & TYPE_API ? 'api' : 'access';
+  }
+  get state(): KeyState {
+    return STATES[(this.bits & STATE_MASK) >> STATE_SHIFT]!;
+  }
+  get ownerStatus(): ActiveStatus {
+    return this.bits & OWNER_DISABLED ? 'disabled' : 'active';
+  }
+  get ownerRole(): UserRole {
+    return this.bits & OWNER_ADMIN ? 'admin' : 'member';
+  }
+  get ownerProgrammaticAccess(): boolean {
+    return (this.bits & OWNER_PROGRAMMATIC) !== 0;
+  }
+  get tenantId(): string {
+    return this.tenant.id;
+  }
+  get tenantStatus(): ActiveStatus {
+    return this.tenant.status;
+  }
+  get policy(): TenantPolicy {
+    return this.tenant.policy;
+  }
+  /** Whether the key's own roles narrow it (else it acts with all of its owner's permissions). */
+  get narrowed(): boolean {
+    return (this.bits & NARROWED) !== 0;
+  }
+  /** A new Date each time: read once per answer, not kept. */
+  get expiresAt(): Date | null {
+    return this.expiresAtMs === null ? null : new Date(this.expiresAtMs);
+  }
+  /** The current secret's digest as bytes, made for the comparison (a 32-byte buffer, short-lived). */
+  get current(): Buffer {
+    const digest = Buffer.allocUnsafe(DIGEST_BYTES);
+    digest.write(this.material, 0, DIGEST_BYTES, 'latin1');
+    return digest;
+  }
+  get previous(): Buffer | null {
+    return this.rare?.prior?.digest ?? null;
+  }
+  get previousSecretEnvelope(): string | null {
+    return this.rare?.prior?.envelope ?? null;
+  }
+  get previousSecretExpiresAt(): Date | null {
+    return this.rare?.prior?.expiresAt ?? null;
+  }
+
+  /** The key's identity and public facts (accessKeyId, tenantId, ownerId, type, expiresAt). */
+  get key(): this {
+    return this;
+  }
+  /** Secret version and envelopes, for signed requests. */
+  get secrets(): this {
+    return this;
+  }
+  /** What decideUsable needs. */
+  get usable(): UsableKeyFacts {
+    return this;
+  }
+  /** The secret digests as bytes: `current`, and `previous` during a rotation overlap. */
+  get digests(): this {
+    return this;
+  }
+
+  /**
+   * Signing keys derived from this key's secrets for signed requests (see signing-keys.ts),
+   * made on first use: most keys are only ever used as bearer tokens. They live and die with
+   * this entry, so every eviction drops them.
+   */
+  get signingKeys(): SigningKeyMemo {
+    this.rare ??= { prior: null, memo: null };
+    this.rare.memo ??= new SigningKeyMemo();
+    return this.rare.memo;
+  }
+
+  /** Whether a fresh read says the same as this entry (the background refresh keeps it then). */
+  sameAs(other: CachedKey): boolean {
+    return (
+      (this.bits & ~USED) === (other.bits & ~USED) &&
+      this.expiresLo === other.expiresLo &&
+      this.expiresHi === other.expiresHi &&
+      this.material === other.material &&
+      samePrior(this.rare?.prior ?? null, other.rare?.prior ?? null) &&
+      sameList(this.permissions, other.permissions) &&
+      this.tenant.status === other.tenant.status &&
+      this.tenant.policyText === other.tenant.policyText &&
+      sameList(this.keyDeps?.roleIds ?? [], other.keyDeps?.roleIds ?? []) &&
+      sameList(this.keyDeps?.groupIds ?? [], other.keyDeps?.groupIds ?? []) &&
+      this.sameOwnerAs(other)
+    );
+  }
+
+  /** Whether two keys of one owner agree on the owner's facts (else one of them is stale). */
+  sameOwnerAs(other: CachedKey): boolean {
+    return (this.bits & OWNER_BITS) === (other.bits & OWNER_BITS) && sameList(this.ownerDeps.roleIds, other.ownerDeps.roleIds) && sameList(this.ownerDeps.groupIds, other.ownerDeps.groupIds);
+  }
+}
+
+function samePrior(a: PriorSecret | null, b: PriorSecret | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.digest.equals(b.digest) && a.envelope === b.envelope && a.expiresAt?.getTime() === b.expiresAt?.getTime();
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
+}
+
+/** Tables of shared values, each dropped whole when it grows past its bound (entries keep what they hold). */
+const INTERN_MAX = 10_000;
+
+/**
+ * Values many keys hold alike, kept once: the permission sets (most keys share a handful), the
+ * tenants' policies, the dependency lists of keys with the same roles, and the tenant IDs. Without it each key would carry its own copies: most of the ~3 KB an entry used to cost.
+ */
+export class Interned {
+  private readonly lists = new Map<string, string[]>();
+  private readonly policies = new Map<string, TenantPolicy>();
+  private readonly deps = new Map<string, KeyDependencies>();
+
+  permissions(list: readonly string[]): string[] {
+    return remember(this.lists, list.join('\n'), () => Object.freeze([...list]) as string[]);
+  }
+
+  policy(text: string): TenantPolicy {
+    // Rules added in later versions take their default until an admin sets them (as tenantFromRow).
+    return remember(this.policies, text, () => Object.freeze({ ...DEFAULT_POLICY, ...(JSON.parse(text) as Partial<TenantPolicy>) }));
+  }
+
+  dependencies(key: Dependencies | null, owner: Dependencies): KeyDependencies {
+    const id = (d: Dependencies | null) => (d === null ? '-' : `${d.roleIds.join(',')}|${d.groupIds.join(',')}`);
+    const frozen = (d: Dependencies): Dependencies => Object.freeze({ roleIds: Object.freeze([...d.roleIds]), groupIds: Object.freeze([...d.groupIds]) });
+    return remember(this.deps, `${id(key)} ${id(owner)}`, () => Object.freeze({ key: key === null ? null : frozen(key), owner: frozen(owner) }));
+  }
+}
+
+function remember<T>(table: Map<string, T>, id: string, make: () => T): T {
+  const known = table.get(id);
+  if (known !== undefined) return known;
+  if (table.size >= INTERN_MAX) table.clear();
+  const value = make();
+  table.set(id, value);
+  return value;
+}
+
+const DIGEST_BYTES = 32;
+
+/** The envelope's bytes as hex, packed when it can be (see packEnvelope), to follow the digest's hex. */
+function packEnvelopeHex(text: string): string {
+  return Buffer.from(packEnvelope(text), 'latin1').toString('hex');
+}
+
+/** Marks a packed envelope: an envelope as stored always starts with its version ("v1."). */
+const PACKED = '\u0001';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * A v1 envelope (`v1.<iv>.<ciphertext>.<tag>`, base64url) as its raw bytes in a one-byte string:
+ * ~70 characters instead of ~100. Anything else is kept as it is.
+ */
+function packEnvelope(text: string): string {
+  const parts = text.split('.');
+  if (parts.length !== 4 || parts[0] !== 'v1') return text;
+  const [iv, ciphertext, tag] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return text;
+  // One flat string (a concatenation would keep two strings and a link between them).
+  const packed = Buffer.concat([Buffer.from(PACKED, 'latin1'), iv, ciphertext, tag]).toString('latin1');
+  // Only when it rebuilds to the very same text (base64url written the canonical way).
+  return unpackEnvelope(packed) === text ? packed : text;
+}
+
+function unpackEnvelope(stored: string): string {
+  if (!stored.startsWith(PACKED)) return stored;
+  const raw = Buffer.from(stored.slice(1), 'latin1');
+  const b64 = (from: number, to: number) => raw.subarray(from, to).toString('base64url');
+  return `v1.${b64(0, IV_BYTES)}.${b64(IV_BYTES, raw.length - TAG_BYTES)}.${b64(raw.length - TAG_BYTES, raw.length)}`;
+}
