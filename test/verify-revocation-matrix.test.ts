@@ -118,6 +118,8 @@ const INTERNAL = new Set([
   'keys.seal',
   'keys.issued',
   'keys.checkRefs',
+  'keys.verifierRoleFor',
+  'keys.markVerifiers',
   'users.createUser',
   'users.updateUser',
   'users.checkRoles',
