@@ -143,6 +143,29 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(await t.store.usage.keyRows(key.accessKeyId, 'hours', 0)).toEqual([]);
   });
 
+  it('writes a large flush in chunks of keys: a chunk that fails keeps itself and the ones after it, the ones before it land', async () => {
+    const at = Date.UTC(2030, 3, 2);
+    const keys = (await Promise.all([keyIn(), keyIn(), keyIn()])).sort((a, b) => (a.key.accessKeyId < b.key.accessKeyId ? -1 : 1));
+    const [first, second, last] = keys as [(typeof keys)[0], (typeof keys)[0], (typeof keys)[0]];
+    // One key per write, so the three keys are three transactions, in key order.
+    const chunked = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000, keysPerWrite: 1 });
+    for (const { tenant, key } of keys) for (let i = 0; i < 3; i++) chunked.record(record(tenant.id, key.accessKeyId, at + i * 1000), true);
+    // The last key's chunk holds a record the database refuses (scheme is required).
+    chunked.record(record(last.tenant.id, last.key.accessKeyId, at + 5000, { scheme: null as unknown as string }), true);
+    await chunked.flush();
+    expect(await list(first.tenant.id, first.key.accessKeyId)).toHaveLength(3);
+    expect(await list(second.tenant.id, second.key.accessKeyId)).toHaveLength(3);
+    expect(await list(last.tenant.id, last.key.accessKeyId)).toEqual([]);
+    const counted = async (accessKeyId: string) => (await t.store.usage.keyRows(accessKeyId, 'minutes', 0)).reduce((n, row) => n + row.counts.reduce((a, b) => a + b, 0), 0);
+    expect([await counted(first.key.accessKeyId), await counted(second.key.accessKeyId), await counted(last.key.accessKeyId)]).toEqual([3, 3, 0]);
+    // Only the unwritten chunk waits for the next flush: nothing written is counted twice.
+    expect(chunked.pending).toBe(4);
+    await chunked.flush();
+    expect([await counted(first.key.accessKeyId), await counted(second.key.accessKeyId)]).toEqual([3, 3]);
+    expect(chunked.pending).toBe(4);
+    await chunked.close().catch(() => {});
+  });
+
   it('raises last-used times with their source address and never lowers them', async () => {
     const { tenant, key: a } = await keyIn();
     const owner = await seedUser(t.store, tenant.id);

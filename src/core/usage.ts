@@ -67,6 +67,18 @@ export class CounterBuffer {
     for (const [cell, n] of other.cells) this.cells.set(cell, (this.cells.get(cell) ?? 0) + n);
   }
 
+  /** Adds back the counts of a minute row (of a write that failed); returns how many attempts it held. */
+  restoreMinuteRow(row: CounterRow): number {
+    let attempts = 0;
+    row.counts.forEach((n, slot) => {
+      if (n > 0) {
+        this.add(row.accessKeyId, row.code, row.start + slot * MINUTE_MS, n);
+        attempts += n;
+      }
+    });
+    return attempts;
+  }
+
   /** Minute rows (an hour of minute counts) and hour rows (a day of hour counts), sorted by key so concurrent writers lock rows in one order. */
   rows(): { minutes: CounterRow[]; hours: CounterRow[] } {
     const minutes = new Map<string, CounterRow>();

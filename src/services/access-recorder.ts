@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY, MAX_RECORDS_PER_KEY } from '../core/policy.js';
-import { CounterBuffer, codeOf } from '../core/usage.js';
+import { CounterBuffer, codeOf, type CounterRow } from '../core/usage.js';
 import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
@@ -9,6 +9,8 @@ import { LastUsedBuffer, type LastUse } from './last-used-buffer.js';
 
 /** Detailed records, and counter cells (key × code × minute), held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
+/** Keys per usage write (one transaction each): see writeUsage. */
+export const KEYS_PER_WRITE = 2_000;
 /** A key in steady use has its last-used time written at most this often (see LastUsedBuffer). */
 export const LAST_USED_INTERVAL_MS = 60_000;
 /** How long a tenant's ring size (policy accessRecordsPerKey) is taken as known. */
@@ -91,11 +93,13 @@ export class AccessRecorder {
   private readonly ringSizes = new Map<string, { size: number; at: number }>();
   private timer: NodeJS.Timeout | null = null;
   private writingUsage: Promise<void> | null = null;
+  private readonly keysPerWrite: number;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
 
-  constructor(options: { store: Store; logger: Logger; flushMs: number; accessLog?: AccessLogStream | null; now?: () => number }) {
+  constructor(options: { store: Store; logger: Logger; flushMs: number; accessLog?: AccessLogStream | null; now?: () => number; keysPerWrite?: number }) {
     this.store = options.store;
+    this.keysPerWrite = options.keysPerWrite ?? KEYS_PER_WRITE;
     this.logger = options.logger;
     this.accessLog = options.accessLog ?? null;
     this.now = options.now ?? Date.now;
@@ -152,9 +156,8 @@ export class AccessRecorder {
     if (this.attempts === 0) return Promise.resolve();
     const rings = this.rings.take();
     const counters = this.counters.take();
-    const attempts = this.attempts;
     this.attempts = 0;
-    this.writingUsage = this.writeUsage(rings, counters, attempts).finally(() => {
+    this.writingUsage = this.writeUsage(rings, counters).finally(() => {
       this.writingUsage = null;
     });
     return this.writingUsage;
@@ -170,28 +173,46 @@ export class AccessRecorder {
     return this.writingLastUsed;
   }
 
-  private async writeUsage(rings: PendingRing[], counters: CounterBuffer, attempts: number): Promise<void> {
+  /**
+   * Writes a flush in chunks of at most KEYS_PER_WRITE keys, each chunk one transaction (its
+   * keys' ring records and counters together), so one statement stays far inside the database's
+   * time limit however large the backlog, and the work of building it is spread over turns of
+   * the event loop. A chunk that fails puts itself and every chunk after it back in the buffer.
+   */
+  private async writeUsage(rings: PendingRing[], counters: CounterBuffer): Promise<void> {
+    const byKey = (a: { accessKeyId: string }, b: { accessKeyId: string }) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0);
+    const sortedRings = [...rings].sort((a, b) => byKey(a, b) || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
+    const { minutes, hours } = counters.rows();
+    const chunks = chunkByKey(sortedRings, minutes, hours, this.keysPerWrite);
+    let written = 0;
     try {
       const sizes = await this.ringSizesOf(new Set(rings.map((r) => r.tenantId)));
-      const writes: RingWrite[] = rings
-        .map((r) => ({ accessKeyId: r.accessKeyId, outcome: r.outcome, size: sizes.get(r.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey, records: r.records }))
-        .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
-      const { minutes, hours } = counters.rows();
-      await this.store.accessRecords.writeUsage({ rings: writes, minutes, hours });
+      for (const chunk of chunks) {
+        const writes: RingWrite[] = chunk.rings.map((r) => ({
+          accessKeyId: r.accessKeyId,
+          outcome: r.outcome,
+          size: sizes.get(r.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey,
+          records: r.records,
+        }));
+        await this.store.accessRecords.writeUsage({ rings: writes, minutes: chunk.minutes, hours: chunk.hours });
+        written++;
+      }
       if (this.dropped > 0) {
         this.logger.warn({ dropped: this.dropped }, 'verification attempts went uncounted while the database was unreachable');
         this.dropped = 0;
       }
     } catch (error) {
-      // Back in the buffer, so nothing is lost when the database returns.
-      this.rings.restore(rings);
-      this.counters.merge(counters);
-      this.attempts += attempts;
+      // The unwritten chunks go back in the buffer, so nothing is lost when the database returns.
+      const unwritten = chunks.slice(written);
+      this.rings.restore(unwritten.flatMap((c) => c.rings));
+      let restored = 0;
+      for (const chunk of unwritten) for (const row of chunk.minutes) restored += this.counters.restoreMinuteRow(row);
+      // Every attempt counted is in exactly one minute row.
+      this.attempts += restored;
       this.logger.error({ err: error, pending: this.attempts }, 'could not write access records; will retry');
     }
   }
 
-  /** Each tenant's ring size, read from its policy at most once a minute. */
   private async ringSizesOf(tenantIds: Set<string>): Promise<Map<string, number>> {
     const now = this.now();
     const sizes = new Map<string, number>();
@@ -215,4 +236,31 @@ export class AccessRecorder {
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }
+}
+
+interface UsageChunk {
+  rings: PendingRing[];
+  minutes: CounterRow[];
+  hours: CounterRow[];
+}
+
+/** Splits key-sorted rings and counter rows into chunks of at most `keys` distinct keys, a key's rows never split. */
+function chunkByKey(rings: PendingRing[], minutes: CounterRow[], hours: CounterRow[], keys: number): UsageChunk[] {
+  const ids = [...new Set([...rings.map((r) => r.accessKeyId), ...minutes.map((r) => r.accessKeyId), ...hours.map((r) => r.accessKeyId)])].sort();
+  const chunks: UsageChunk[] = [];
+  const cursor = { rings: 0, minutes: 0, hours: 0 };
+  for (let i = 0; i < ids.length; i += keys) {
+    const last = ids[Math.min(ids.length, i + keys) - 1]!;
+    const upTo = <T extends { accessKeyId: string }>(rows: T[], from: number): number => {
+      let end = from;
+      while (end < rows.length && rows[end]!.accessKeyId <= last) end++;
+      return end;
+    };
+    const r = upTo(rings, cursor.rings);
+    const m = upTo(minutes, cursor.minutes);
+    const h = upTo(hours, cursor.hours);
+    chunks.push({ rings: rings.slice(cursor.rings, r), minutes: minutes.slice(cursor.minutes, m), hours: hours.slice(cursor.hours, h) });
+    Object.assign(cursor, { rings: r, minutes: m, hours: h });
+  }
+  return chunks;
 }
