@@ -158,6 +158,9 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(await list(last.tenant.id, last.key.accessKeyId)).toEqual([]);
     const counted = async (accessKeyId: string) => (await t.store.usage.keyRows(accessKeyId, 'minutes', 0)).reduce((n, row) => n + row.counts.reduce((a, b) => a + b, 0), 0);
     expect([await counted(first.key.accessKeyId), await counted(second.key.accessKeyId), await counted(last.key.accessKeyId)]).toEqual([3, 3, 0]);
+    // Last-used times go in chunks too, every one of them written.
+    const lastUsed = async (k: (typeof keys)[0]) => (await t.store.accessKeys.find(k.tenant.id, k.key.accessKeyId))!.key.lastUsedAt;
+    expect([await lastUsed(first), await lastUsed(second), await lastUsed(last)]).toEqual([new Date(at + 2000), new Date(at + 2000), new Date(at + 5000)]);
     // Only the unwritten chunk waits for the next flush: nothing written is counted twice.
     expect(chunked.pending).toBe(4);
     await chunked.flush();

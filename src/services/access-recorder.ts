@@ -228,11 +228,20 @@ export class AccessRecorder {
     return sizes;
   }
 
+  /**
+   * In chunks of KEYS_PER_WRITE keys, one statement each: when a hundred thousand keys are first
+   * used together, one statement for them all ran past the database's time limit and was retried
+   * whole. A chunk that fails keeps itself and the ones after it.
+   */
   private async writeLastUsed(entries: LastUse[]): Promise<void> {
+    let written = 0;
     try {
-      await this.store.accessKeys.touchLastUsed(entries);
+      while (written < entries.length) {
+        await this.store.accessKeys.touchLastUsed(entries.slice(written, written + this.keysPerWrite));
+        written = Math.min(entries.length, written + this.keysPerWrite);
+      }
     } catch (error) {
-      this.lastUsed.restore(entries);
+      this.lastUsed.restore(entries.slice(written));
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }
