@@ -68,3 +68,33 @@ export async function startChild(name: string, script: URL, env: NodeJS.ProcessE
     },
   };
 }
+
+/** The environment of a server child: only what the servers need (loadConfig refuses unknown LATCHKEY_* variables). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...extra };
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+/** The real Latchkey server on `database`, sealing with `masterKey`, in a child process (`extra`: more settings). */
+export function startVerifyChild(database: { dataDir: string; databaseUrl: string | null }, masterKey: Buffer, extra: Record<string, string> = {}): Promise<ServerChild> {
+  return startChild(
+    'verify',
+    new URL('./verify-server.js', import.meta.url),
+    childEnv({
+      LATCHKEY_HOST: '127.0.0.1',
+      LATCHKEY_PORT: '0',
+      LATCHKEY_DATA_DIR: database.dataDir,
+      ...(database.databaseUrl && { LATCHKEY_DATABASE_URL: database.databaseUrl }),
+      LATCHKEY_MASTER_KEY: masterKey.toString('base64'),
+      LATCHKEY_LOG_LEVEL: 'warn',
+      LATCHKEY_BOOTSTRAP: 'false',
+      ...extra,
+    }),
+  );
+}
+
+/** The bare Fastify route the verify server is compared with, in a child process. */
+export function startBareChild(): Promise<ServerChild> {
+  return startChild('bare', new URL('./bare-server.js', import.meta.url), childEnv({}));
+}

@@ -21,7 +21,7 @@ import { parseToken } from '../src/core/key-format.js';
 import { KeyCache } from '../src/services/key-cache.js';
 import { createStore, type Store } from '../src/store/store.js';
 import type { ServerStats } from './child-protocol.js';
-import { startChild, type ServerChild } from './children.js';
+import { startBareChild, startVerifyChild, type ServerChild } from './children.js';
 import { createBenchDatabase, displayUrl, type DatabaseKind } from './databases.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { fmt, table } from './report.js';
@@ -54,13 +54,6 @@ const errors: string[] = [];
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  // Only what the servers need: loadConfig refuses unknown LATCHKEY_* variables.
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...extra };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return env;
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
@@ -169,24 +162,11 @@ async function benchSize(kind: DatabaseKind, keys: number): Promise<SizeReport> 
     tokenTenants = [];
     const cacheSize = Math.max(DEFAULT_CACHE_SIZE, keys);
     const startedAt = performance.now();
-    const verify = await startChild(
-      'verify',
-      new URL('./verify-server.js', import.meta.url),
-      childEnv({
-        LATCHKEY_HOST: '127.0.0.1',
-        LATCHKEY_PORT: '0',
-        LATCHKEY_DATA_DIR: database.dataDir,
-        ...(database.databaseUrl && { LATCHKEY_DATABASE_URL: database.databaseUrl }),
-        LATCHKEY_MASTER_KEY: masterKey.toString('base64'),
-        LATCHKEY_LOG_LEVEL: 'warn',
-        LATCHKEY_BOOTSTRAP: 'false',
-        LATCHKEY_KEY_CACHE_SIZE: String(cacheSize),
-      }),
-    );
+    const verify = await startVerifyChild(database, masterKey, { LATCHKEY_KEY_CACHE_SIZE: String(cacheSize) });
     children.push(verify);
     const startSeconds = (performance.now() - startedAt) / 1000;
     const started = await verify.stats();
-    const bare = await startChild('bare', new URL('./bare-server.js', import.meta.url), childEnv({}));
+    const bare = await startBareChild();
     children.push(bare);
     log(`verify server ready in ${startSeconds.toFixed(2)} s, ${started.rssMb.toFixed(0)} MB resident`);
 

@@ -139,7 +139,8 @@ export async function seedKeys(store: Store, masterKey: Buffer, shape: SeedShape
   };
 }
 
-function keyRow(masterKey: Buffer, k: { accessKeyId: string; secret: string; tenantId: string; ownerId: string; name: string; now: Date }): Insertable<AccessKeysTable> {
+/** A stored key row with a sealed secret, valid a year from `now` (shared with the scale seeder). */
+export function keyRow(masterKey: Buffer, k: { accessKeyId: string; secret: string; tenantId: string; ownerId: string; name: string; now: Date }): Insertable<AccessKeysTable> {
   return {
     id: k.accessKeyId,
     tenantId: k.tenantId,

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createStore } from '../src/store/store.js';
-import { startChild, type ServerChild } from './children.js';
+import { startBareChild, startVerifyChild, type ServerChild } from './children.js';
 import { adminPostgresUrl, createBenchDatabase, displayUrl, type BenchDatabase, type DatabaseKind } from './databases.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { fmt, spread, table, TARGET_P99_MS, TARGET_RATIO, verdict, type MeasuredRun, type RoundPair } from './report.js';
@@ -53,13 +53,6 @@ function checkRun(label: string, result: LoadResult): void {
   if (bad > 0) {
     errors.push(`${label}: ${result.errors} connection errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx answers, ${result.invalid} answers that were not valid:true`);
   }
-}
-
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  // Only what the servers need: loadConfig refuses unknown LATCHKEY_* variables.
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...extra };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return env;
 }
 
 async function waitForDrain(server: ServerChild): Promise<{ seconds: number; pendingAtEnd: number }> {
@@ -126,21 +119,9 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
     // Each asked as an API would ask: with the verifier key of the token's tenant.
     const bodies = seeded.tokens.map((token, i) => ({ body: JSON.stringify({ token, permission: BENCH_PERMISSION }), verifier: seeded.verifiers[seeded.tokenTenants[i]!]! }));
 
-    const verify = await startChild(
-      'verify',
-      new URL('./verify-server.js', import.meta.url),
-      childEnv({
-        LATCHKEY_HOST: '127.0.0.1',
-        LATCHKEY_PORT: '0',
-        LATCHKEY_DATA_DIR: database.dataDir,
-        ...(database.databaseUrl && { LATCHKEY_DATABASE_URL: database.databaseUrl }),
-        LATCHKEY_MASTER_KEY: masterKey.toString('base64'),
-        LATCHKEY_LOG_LEVEL: 'warn',
-        LATCHKEY_BOOTSTRAP: 'false',
-      }),
-    );
+    const verify = await startVerifyChild(database, masterKey);
     children.push(verify);
-    const bare = await startChild('bare', new URL('./bare-server.js', import.meta.url), childEnv({}));
+    const bare = await startBareChild();
     children.push(bare);
 
     const base = { bodies, connections: SETTINGS.connections };
