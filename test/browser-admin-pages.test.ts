@@ -134,6 +134,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
       allowNeverExpires: 'Keys that never expire are allowed',
       deleteRequiresDisabled: 'Only a disabled key can be deleted',
       accessRecordRetentionDays: 'Access records are kept for (days)',
+      accessRecordsPerKey: 'Detailed attempts kept per key',
       secretReveal: 'A secret can be shown again later',
       stepUp: 'Step-up verification for create, reveal, regenerate and re-enable',
       stepUpMinutes: 'One verification lasts (minutes)',
@@ -153,8 +154,10 @@ describe('administration pages', { timeout: 60_000 }, () => {
 
     await page.getByRole('checkbox', { name: 'Never expires by default' }).uncheck();
     await page.getByRole('textbox', { name: 'Access records are kept for (days)' }).fill('30');
+    await page.getByRole('textbox', { name: 'Detailed attempts kept per key' }).fill('50');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(async () => (await api('/v1/policy')).accessRecordRetentionDays).toBe(30);
+    expect((await api('/v1/policy')).accessRecordsPerKey).toBe(50);
     expect((await api('/v1/policy')).allowNeverExpires).toBe(false);
     expectCleanPage(h, page);
   });

@@ -128,7 +128,8 @@ describe('seed 002: programmatic access, up to 5 keys, email verification before
     expect(await verify.count()).toBe(0);
     expect(mailsTo()).toBe(1);
     await row.getByRole('button', { name: `Hide the secret of ${accessKeyId}` }).click();
-    expect(await row.getByTestId('secret-value').innerText()).not.toContain(secret);
+    // The click returns before React has drawn the masked value: wait for it.
+    await expect.poll(() => row.getByTestId('secret-value').innerText()).not.toContain(secret);
     const audit = await h.request({ method: 'GET', url: `/v1/audit-events?action=access_key.reveal`, as: tenant.admin });
     expect(audit.body.items.map((e: { targetId: string }) => e.targetId)).toContain(accessKeyId);
     expect(JSON.stringify(audit.body)).not.toContain(secret);

@@ -63,6 +63,11 @@ const WORDING: Partial<Record<RuleName, Wording>> = {
   },
   deleteRequiresDisabled: { block: 'Deleting and records', label: 'Only a disabled key can be deleted', description: 'Deleting then takes two steps: disable, then delete.' },
   accessRecordRetentionDays: { block: 'Deleting and records', label: 'Access records are kept for (days)' },
+  accessRecordsPerKey: {
+    block: 'Deleting and records',
+    label: 'Detailed attempts kept per key',
+    description: 'The latest successes and, apart from them, as many latest failures. Every attempt is still counted for the charts.',
+  },
 };
 
 function Block({ title, children }: { title: string; children: ReactNode }) {
