@@ -15,8 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parseToken } from '../src/core/key-format.js';
 import { KeyCache } from '../src/services/key-cache.js';
 import { createStore, type Store } from '../src/store/store.js';
@@ -25,6 +23,7 @@ import { startBareChild, startVerifyChild, type ServerChild } from './children.j
 import { createBenchDatabase, displayUrl, type DatabaseKind } from './databases.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { fmt, table } from './report.js';
+import { weighKeyCache } from './cache-weight.js';
 import { SCALE_PERMISSION, seedScale } from './scale-seed.js';
 
 function setting(name: string, fallback: number): number {
@@ -51,9 +50,6 @@ const WEIGHED = 100_000;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const errors: string[] = [];
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
@@ -82,22 +78,10 @@ async function probeCache(store: Store, tokens: readonly string[]): Promise<{ mi
     return parsed.accessKeyId;
   });
   const weighed = Math.min(ids.length, WEIGHED);
-  const cache = new KeyCache({ store, max: weighed });
-  await cache.start();
-  await cache.get(ids[0]!);
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const before = used();
-  for (let i = 1; i < weighed; i++) await cache.get(ids[i]!);
-  const after = used();
-  // Read after the measure, so the cache is still alive when it is taken.
-  if (cache.size !== weighed) throw new Error(`the key cache holds ${cache.size} keys, ${weighed} were loaded`);
+  const weight = await weighKeyCache(store, ids.slice(0, weighed));
+  if (weight.cached !== weighed) throw new Error(`the key cache holds ${weight.cached} keys, ${weighed} were loaded`);
   // Below ten thousand keys the figure is lost in the noise of the collector.
-  const bytesPerKey = weighed < 10_000 ? Number.NaN : (after - before) / (weighed - 1);
+  const bytesPerKey = weighed < 10_000 ? Number.NaN : weight.bytesPerKey;
   const timed = new KeyCache({ store, max: MISSES + 1 });
   await timed.start();
   await timed.get(ids[0]!);
