@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { serveChild } from './child-protocol.js';
 
 await serveChild({
+  name: 'bare',
   async start() {
     const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
     app.post('/v1/verify', async (request) => {

@@ -1,4 +1,7 @@
 /** What the bench and its server processes say to each other over the IPC channel. */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'stop' };
@@ -23,8 +26,42 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
+/**
+ * BENCH_CPU_PROFILE=<dir>: the main thread's profile of the second measured run (the first after
+ * the warm-up pass), written to <dir>/<name>-steady.cpuprofile when its stats are asked for.
+ */
+class SteadyProfile {
+  private marks = 0;
+  private session: Session | null = null;
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly name: string,
+  ) {}
+
+  async mark(): Promise<void> {
+    if (this.dir === undefined || ++this.marks !== 2) return;
+    this.session = new Session();
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+  }
+
+  async stats(): Promise<void> {
+    const session = this.session;
+    if (session === null || this.dir === undefined) return;
+    this.session = null;
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(this.dir, `${this.name}-steady.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Runs a server process: reports its URL, answers stats between runs, stops cleanly on request. */
-export async function serveChild(options: { start: () => Promise<{ url: string; close: () => Promise<void> }>; extra?: () => { pendingRecords: number; cachedKeys: number } }): Promise<void> {
+export async function serveChild(options: {
+  name: string;
+  start: () => Promise<{ url: string; close: () => Promise<void> }>;
+  extra?: () => { pendingRecords: number; cachedKeys: number };
+}): Promise<void> {
   let server: { url: string; close: () => Promise<void> };
   try {
     server = await options.start();
@@ -36,13 +73,16 @@ export async function serveChild(options: { start: () => Promise<{ url: string; 
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  process.on('message', (message: ParentMessage) => {
+  const profile = new SteadyProfile(process.env.BENCH_CPU_PROFILE, options.name);
+  process.on('message', async (message: ParentMessage) => {
     if (message.type === 'mark') {
+      await profile.mark();
       cpu = process.cpuUsage();
       elu = performance.eventLoopUtilization();
       delay.reset();
       send({ type: 'marked' });
     } else if (message.type === 'stats') {
+      await profile.stats();
       const used = process.cpuUsage(cpu);
       const extra = options.extra?.() ?? { pendingRecords: 0, cachedKeys: 0 };
       send({

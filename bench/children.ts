@@ -12,7 +12,11 @@ export interface ServerChild {
   kill(): void;
 }
 
-/** BENCH_CPU_PROFILE=<dir> makes every server process write a V8 CPU profile there when it stops. */
+/**
+ * BENCH_CPU_PROFILE=<dir> makes every server process write V8 CPU profiles there: the whole life of
+ * every thread when it stops (--cpu-prof), and its main thread during the first measured round after
+ * the warm-up alone (`<name>-steady.cpuprofile`, see child-protocol.ts), which is the steady state.
+ */
 function execArgv(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
   return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
@@ -72,7 +76,7 @@ export async function startChild(name: string, script: URL, env: NodeJS.ProcessE
 /** The environment of a server child: only what the servers need (loadConfig refuses unknown LATCHKEY_* variables). */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...extra };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'BENCH_CPU_PROFILE']) if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;
 }
 

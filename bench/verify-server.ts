@@ -7,6 +7,7 @@ import { serveChild } from './child-protocol.js';
 let services: Awaited<ReturnType<typeof startServer>>['runtime']['services'] | null = null;
 
 await serveChild({
+  name: 'verify',
   async start() {
     const config = loadConfig();
     const server = await startServer(config, createLogger(config.logLevel, process.stderr));
