@@ -1,110 +1,83 @@
 import type { Logger } from 'pino';
 import type { AccessRecord } from '../core/model.js';
-import { DEFAULT_POLICY, MAX_RECORDS_PER_KEY } from '../core/policy.js';
-import { CounterBuffer, codeOf, type CounterRow } from '../core/usage.js';
+import { DEFAULT_POLICY } from '../core/policy.js';
+import type { CounterRow } from '../core/usage.js';
 import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse } from './last-used-buffer.js';
+import { counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
-/** Detailed records, and counter cells (key × code × minute), held in memory at most while the database is away. */
+/** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
+/** Detailed records held at most (the attempts past it are counted, not kept in detail). */
+export const MAX_BUFFERED_RECORDS = 500_000;
+/** This many detailed records waiting start a write at once, whatever the interval (it bounds memory: about 60 MB). */
+export const EARLY_WRITE_RECORDS = 250_000;
 /** Keys per usage write (one transaction each): see writeUsage. */
 export const KEYS_PER_WRITE = 2_000;
 /** A key in steady use has its last-used time written at most this often (see LastUsedBuffer). */
 export const LAST_USED_INTERVAL_MS = 60_000;
+/**
+ * Usage writes take about this share of the time at most: after a write that took d ms, the next
+ * starts (1 / WRITE_SHARE − 1) × d ms later, never sooner than the flush interval and never later
+ * than the maximum delay. Few keys in use: writes are quick and go every flush interval. Many keys,
+ * each asked a few times a second: the interval stretches, so each write carries several attempts
+ * per key and costs per key, not per attempt.
+ */
+export const WRITE_SHARE = 0.1;
 /** How long a tenant's ring size (policy accessRecordsPerKey) is taken as known. */
 const RING_SIZE_TTL_MS = 60_000;
 
-interface PendingRing {
-  tenantId: string;
-  accessKeyId: string;
-  outcome: 'success' | 'failure';
-  /** Oldest first; trimmed to the largest ring any tenant may have. */
-  records: AccessRecord[];
-}
-
 /**
- * Each key's latest attempts per outcome, waiting to be written. Only the latest of a flush can
- * end up in a ring, so a key flooded with attempts holds at most MAX_RECORDS_PER_KEY (×2 before
- * a trim) of them, whatever its traffic.
- */
-class PendingRings {
-  private rings = new Map<string, PendingRing>();
-  total = 0;
-
-  add(record: AccessRecord): void {
-    const id = `${record.accessKeyId}\n${record.outcome}`;
-    let ring = this.rings.get(id);
-    if (!ring) {
-      ring = { tenantId: record.tenantId, accessKeyId: record.accessKeyId, outcome: record.outcome, records: [] };
-      this.rings.set(id, ring);
-    }
-    ring.records.push(record);
-    this.total++;
-    if (ring.records.length >= 2 * MAX_RECORDS_PER_KEY) this.trim(ring, MAX_RECORDS_PER_KEY);
-  }
-
-  take(): PendingRing[] {
-    const taken = [...this.rings.values()];
-    this.rings = new Map();
-    this.total = 0;
-    return taken;
-  }
-
-  /** A failed write's rings, back in front of what arrived since. */
-  restore(rings: PendingRing[]): void {
-    for (const old of rings) {
-      const id = `${old.accessKeyId}\n${old.outcome}`;
-      const newer = this.rings.get(id);
-      const ring = newer ? { ...old, records: old.records.concat(newer.records) } : old;
-      this.total += old.records.length;
-      this.rings.set(id, ring);
-      this.trim(ring, MAX_RECORDS_PER_KEY);
-    }
-  }
-
-  private trim(ring: PendingRing, keep: number): void {
-    const excess = ring.records.length - keep;
-    if (excess <= 0) return;
-    ring.records.splice(0, excess);
-    this.total -= excess;
-  }
-}
-
-/**
- * Usage data, written off the hot path: verification only adds to memory (a counter cell, the
- * key's pending ring, its last use, a line for the access log); a timer writes batches. Within a
- * flush every attempt is counted but only the latest N per key and outcome are written in
- * detail, so a write costs in proportion to the keys in use, not to the traffic. `close()`
- * writes what is left (the server calls it on SIGTERM). If the database is down, what was not
- * written waits in memory (up to MAX_BUFFERED records and counter cells) and is retried.
+ * Usage data, written off the hot path: verification only adds to memory (its key's counter cell
+ * and pending ring, its last use, a line for the access log); a timer writes batches. Within a
+ * write every attempt is counted but only the latest N per key and outcome are written in detail,
+ * and the interval between writes stretches with their cost (WRITE_SHARE), so writing costs in
+ * proportion to the keys in use, not to the traffic. `close()` writes what is left (the server
+ * calls it on SIGTERM). If the database is down, what was not written waits in memory (up to
+ * MAX_BUFFERED counter cells and MAX_BUFFERED_RECORDS records) and is retried.
  */
 export class AccessRecorder {
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly accessLog: AccessLogStream | null;
   private readonly now: () => number;
-  private rings = new PendingRings();
-  private counters = new CounterBuffer();
-  /** Attempts counted in memory and not yet written. */
-  private attempts = 0;
+  private readonly flushMs: number;
+  private readonly maxDelayMs: number;
+  private readonly usage = new UsageBuffer();
   private readonly lastUsed = new LastUsedBuffer({ intervalMs: LAST_USED_INTERVAL_MS });
   private readonly ringSizes = new Map<string, { size: number; at: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** The timer's write in progress (null between writes). */
+  private ticking: Promise<void> | null = null;
   private writingUsage: Promise<void> | null = null;
   private readonly keysPerWrite: number;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
+  /** The current wait between timed writes (ms). */
+  private intervalMs: number;
 
-  constructor(options: { store: Store; logger: Logger; flushMs: number; accessLog?: AccessLogStream | null; now?: () => number; keysPerWrite?: number }) {
+  constructor(options: {
+    store: Store;
+    logger: Logger;
+    flushMs: number;
+    /** The longest wait between writes however costly they get (default 30 s, never below flushMs). */
+    maxDelayMs?: number;
+    accessLog?: AccessLogStream | null;
+    now?: () => number;
+    keysPerWrite?: number;
+  }) {
     this.store = options.store;
     this.keysPerWrite = options.keysPerWrite ?? KEYS_PER_WRITE;
     this.logger = options.logger;
     this.accessLog = options.accessLog ?? null;
     this.now = options.now ?? Date.now;
-    this.timer = setInterval(() => void this.flush({ everything: false }), options.flushMs);
-    this.timer.unref();
+    this.flushMs = options.flushMs;
+    this.maxDelayMs = Math.max(options.flushMs, options.maxDelayMs ?? 30_000);
+    this.intervalMs = options.flushMs;
+    this.schedule(this.intervalMs);
   }
 
   /**
@@ -114,13 +87,17 @@ export class AccessRecorder {
    */
   record(record: AccessRecord, used: boolean, stored = true): void {
     this.accessLog?.write(record, stored);
-    if (!this.counters.add(record.accessKeyId, codeOf(record.outcome, record.code), record.at.getTime(), 1, MAX_BUFFERED)) {
+    if (!this.usage.add(record, stored, MAX_BUFFERED, MAX_BUFFERED_RECORDS)) {
       this.dropped++;
       return;
     }
-    this.attempts++;
-    if (stored && this.rings.total < MAX_BUFFERED) this.rings.add(record);
     if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp);
+    if (this.usage.records >= EARLY_WRITE_RECORDS && this.timer !== null) {
+      // Memory is the bound now: write without waiting for the interval.
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.tick();
+    }
   }
 
   /** A success that is not counted (a verifier's own check): only the key's last-used time and address. */
@@ -130,7 +107,12 @@ export class AccessRecorder {
 
   /** Attempts counted and not yet written. */
   get pending(): number {
-    return this.attempts;
+    return this.usage.attempts;
+  }
+
+  /** The current wait between timed writes (ms): the flush interval, stretched while writes are costly. */
+  get writeIntervalMs(): number {
+    return this.intervalMs;
   }
 
   /**
@@ -145,19 +127,38 @@ export class AccessRecorder {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.ticking;
     await this.flush();
     await this.accessLog?.close();
   }
 
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.tick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** A timed write (the timer is null while it runs); the next waits in proportion to how long this one took (see WRITE_SHARE). */
+  private tick(): void {
+    const started = performance.now();
+    this.ticking = this.flush({ everything: false }).finally(() => {
+      this.ticking = null;
+      const took = performance.now() - started;
+      this.intervalMs = Math.min(this.maxDelayMs, Math.max(this.flushMs, Math.round(took * (1 / WRITE_SHARE - 1))));
+      this.schedule(this.intervalMs);
+    });
+  }
+
   private flushUsage(everything: boolean): Promise<void> {
     if (this.writingUsage) return everything ? this.writingUsage.then(() => this.flushUsage(true)) : Promise.resolve();
-    if (this.attempts === 0) return Promise.resolve();
-    const rings = this.rings.take();
-    const counters = this.counters.take();
-    this.attempts = 0;
-    this.writingUsage = this.writeUsage(rings, counters).finally(() => {
+    if (this.usage.attempts === 0) return Promise.resolve();
+    this.writingUsage = this.writeUsage(this.usage.take()).finally(() => {
       this.writingUsage = null;
     });
     return this.writingUsage;
@@ -174,28 +175,28 @@ export class AccessRecorder {
   }
 
   /**
-   * Writes a flush in chunks of at most KEYS_PER_WRITE keys, each chunk one transaction (its
-   * keys' ring records and counters together), so one statement stays far inside the database's
-   * time limit however large the backlog, and the work of building it is spread over turns of
-   * the event loop. A chunk that fails puts itself and every chunk after it back in the buffer.
+   * Writes in chunks of at most KEYS_PER_WRITE keys, each chunk one transaction (its keys' ring
+   * records and counters together), so one statement stays far inside the database's time limit
+   * however large the backlog, and the work of building it is spread over turns of the event
+   * loop. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
-  private async writeUsage(rings: PendingRing[], counters: CounterBuffer): Promise<void> {
-    const byKey = (a: { accessKeyId: string }, b: { accessKeyId: string }) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0);
-    const sortedRings = [...rings].sort((a, b) => byKey(a, b) || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0));
-    const { minutes, hours } = counters.rows();
-    const chunks = chunkByKey(sortedRings, minutes, hours, this.keysPerWrite);
+  private async writeUsage(usages: KeyUsage[]): Promise<void> {
     let written = 0;
     try {
-      const sizes = await this.ringSizesOf(new Set(rings.map((r) => r.tenantId)));
-      for (const chunk of chunks) {
-        const writes: RingWrite[] = chunk.rings.map((r) => ({
-          accessKeyId: r.accessKeyId,
-          outcome: r.outcome,
-          size: sizes.get(r.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey,
-          records: r.records,
-        }));
-        await this.store.accessRecords.writeUsage({ rings: writes, minutes: chunk.minutes, hours: chunk.hours });
-        written++;
+      const sizes = await this.ringSizesOf(new Set(usages.map((u) => u.tenantId)));
+      for (; written < usages.length; written += this.keysPerWrite) {
+        const rings: RingWrite[] = [];
+        const minutes: CounterRow[] = [];
+        const hours: CounterRow[] = [];
+        for (const usage of usages.slice(written, written + this.keysPerWrite)) {
+          const size = sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
+          if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
+          if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
+          const rows = counterRows(usage);
+          for (const row of rows.minutes) minutes.push(row);
+          for (const row of rows.hours) hours.push(row);
+        }
+        await this.store.accessRecords.writeUsage({ rings, minutes, hours });
       }
       if (this.dropped > 0) {
         this.logger.warn({ dropped: this.dropped }, 'verification attempts went uncounted while the database was unreachable');
@@ -203,13 +204,8 @@ export class AccessRecorder {
       }
     } catch (error) {
       // The unwritten chunks go back in the buffer, so nothing is lost when the database returns.
-      const unwritten = chunks.slice(written);
-      this.rings.restore(unwritten.flatMap((c) => c.rings));
-      let restored = 0;
-      for (const chunk of unwritten) for (const row of chunk.minutes) restored += this.counters.restoreMinuteRow(row);
-      // Every attempt counted is in exactly one minute row.
-      this.attempts += restored;
-      this.logger.error({ err: error, pending: this.attempts }, 'could not write access records; will retry');
+      this.usage.restore(usages.slice(written));
+      this.logger.error({ err: error, pending: this.usage.attempts }, 'could not write access records; will retry');
     }
   }
 
@@ -245,31 +241,4 @@ export class AccessRecorder {
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }
-}
-
-interface UsageChunk {
-  rings: PendingRing[];
-  minutes: CounterRow[];
-  hours: CounterRow[];
-}
-
-/** Splits key-sorted rings and counter rows into chunks of at most `keys` distinct keys, a key's rows never split. */
-function chunkByKey(rings: PendingRing[], minutes: CounterRow[], hours: CounterRow[], keys: number): UsageChunk[] {
-  const ids = [...new Set([...rings.map((r) => r.accessKeyId), ...minutes.map((r) => r.accessKeyId), ...hours.map((r) => r.accessKeyId)])].sort();
-  const chunks: UsageChunk[] = [];
-  const cursor = { rings: 0, minutes: 0, hours: 0 };
-  for (let i = 0; i < ids.length; i += keys) {
-    const last = ids[Math.min(ids.length, i + keys) - 1]!;
-    const upTo = <T extends { accessKeyId: string }>(rows: T[], from: number): number => {
-      let end = from;
-      while (end < rows.length && rows[end]!.accessKeyId <= last) end++;
-      return end;
-    };
-    const r = upTo(rings, cursor.rings);
-    const m = upTo(minutes, cursor.minutes);
-    const h = upTo(hours, cursor.hours);
-    chunks.push({ rings: rings.slice(cursor.rings, r), minutes: minutes.slice(cursor.minutes, m), hours: hours.slice(cursor.hours, h) });
-    Object.assign(cursor, { rings: r, minutes: m, hours: h });
-  }
-  return chunks;
 }

@@ -68,7 +68,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
+db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -65536');
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 ${WRITER_SOURCE}
 const writer = usageWriter(db, workerData.statements);

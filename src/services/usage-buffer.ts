@@ -1,0 +1,159 @@
+import type { AccessRecord } from '../core/model.js';
+import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
+import { codeOf, DAY_MS, HOUR_MS, MINUTE_MS, type CounterRow } from '../core/usage.js';
+
+/**
+ * One key's usage since its last write: its latest attempts per outcome (oldest first, at most
+ * MAX_RECORDS_PER_KEY of each once trimmed: only the latest can reach a ring) and its attempt
+ * counts per (outcome code, minute), as flat triples [code, minute, n, code, minute, n, …] since
+ * a key rarely has more than one or two cells between writes.
+ */
+export interface KeyUsage {
+  readonly accessKeyId: string;
+  readonly tenantId: string;
+  successes: AccessRecord[];
+  failures: AccessRecord[];
+  cells: (string | number)[];
+  /** Attempts counted in `cells`. */
+  attempts: number;
+}
+
+/**
+ * Usage waiting to be written, held per key: an attempt costs one map lookup, and a write gets
+ * each key's records and counter rows together, already grouped, so building a write costs in
+ * proportion to the keys in it, not to the attempts.
+ */
+export class UsageBuffer {
+  private keys = new Map<string, KeyUsage>();
+  /** Attempts counted, detailed records held and counter cells open. */
+  attempts = 0;
+  records = 0;
+  cells = 0;
+
+  /**
+   * Counts `record` (and keeps it in detail when `stored`). Returns false, counting nothing, when
+   * that would open a counter cell past `maxCells`; a detailed record past `maxRecords` is counted only.
+   */
+  add(record: AccessRecord, stored: boolean, maxCells: number, maxRecords: number): boolean {
+    let usage = this.keys.get(record.accessKeyId);
+    const code = codeOf(record.outcome, record.code);
+    const minute = Math.floor(record.at.getTime() / MINUTE_MS);
+    if (usage !== undefined) {
+      const cells = usage.cells;
+      let i = 0;
+      while (i < cells.length && (cells[i] !== code || cells[i + 1] !== minute)) i += 3;
+      if (i < cells.length) (cells[i + 2] as number)++;
+      else {
+        if (this.cells >= maxCells) return false;
+        cells.push(code, minute, 1);
+        this.cells++;
+      }
+    } else {
+      if (this.cells >= maxCells) return false;
+      usage = { accessKeyId: record.accessKeyId, tenantId: record.tenantId, successes: [], failures: [], cells: [code, minute, 1], attempts: 0 };
+      this.keys.set(record.accessKeyId, usage);
+      this.cells++;
+    }
+    usage.attempts++;
+    this.attempts++;
+    if (stored && this.records < maxRecords) {
+      const ring = record.outcome === 'success' ? usage.successes : usage.failures;
+      ring.push(record);
+      this.records++;
+      if (ring.length >= 2 * MAX_RECORDS_PER_KEY) this.records -= trim(ring);
+    }
+    return true;
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /** Hands over everything held, sorted by key (so concurrent writers lock rows in one order), and starts empty. */
+  take(): KeyUsage[] {
+    const taken = [...this.keys.values()].sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
+    this.keys = new Map();
+    this.attempts = 0;
+    this.records = 0;
+    this.cells = 0;
+    return taken;
+  }
+
+  /** Usage whose write failed, back in the buffer in front of what arrived since. */
+  restore(usages: readonly KeyUsage[]): void {
+    for (const old of usages) {
+      const newer = this.keys.get(old.accessKeyId);
+      const merged: KeyUsage = newer
+        ? {
+            ...old,
+            successes: old.successes.concat(newer.successes),
+            failures: old.failures.concat(newer.failures),
+            cells: mergeCells(old.cells, newer.cells),
+            attempts: old.attempts + newer.attempts,
+          }
+        : old;
+      if (newer) {
+        this.records -= newer.successes.length + newer.failures.length;
+        this.cells -= newer.cells.length / 3;
+        this.attempts -= newer.attempts;
+      }
+      trim(merged.successes);
+      trim(merged.failures);
+      this.keys.set(merged.accessKeyId, merged);
+      this.records += merged.successes.length + merged.failures.length;
+      this.cells += merged.cells.length / 3;
+      this.attempts += merged.attempts;
+    }
+  }
+}
+
+/** Keeps the latest MAX_RECORDS_PER_KEY; returns how many it dropped. */
+function trim(ring: AccessRecord[]): number {
+  const excess = ring.length - MAX_RECORDS_PER_KEY;
+  if (excess <= 0) return 0;
+  ring.splice(0, excess);
+  return excess;
+}
+
+function mergeCells(a: readonly (string | number)[], b: readonly (string | number)[]): (string | number)[] {
+  const merged = [...a];
+  for (let j = 0; j < b.length; j += 3) {
+    let i = 0;
+    while (i < merged.length && (merged[i] !== b[j] || merged[i + 1] !== b[j + 1])) i += 3;
+    if (i < merged.length) (merged[i + 2] as number) += b[j + 2] as number;
+    else merged.push(b[j]!, b[j + 1]!, b[j + 2]!);
+  }
+  return merged;
+}
+
+/**
+ * A key's counter rows: minute rows (an hour of minute counts) and hour rows (a day of hour
+ * counts), each in order of start and code.
+ */
+export function counterRows(usage: KeyUsage): { minutes: CounterRow[]; hours: CounterRow[] } {
+  const minutes: CounterRow[] = [];
+  const hours: CounterRow[] = [];
+  const cells = usage.cells;
+  for (let i = 0; i < cells.length; i += 3) {
+    const code = cells[i] as string;
+    const at = (cells[i + 1] as number) * MINUTE_MS;
+    const n = cells[i + 2] as number;
+    bump(minutes, usage.accessKeyId, code, at, HOUR_MS, MINUTE_MS, 60, n);
+    bump(hours, usage.accessKeyId, code, at, DAY_MS, HOUR_MS, 24, n);
+  }
+  const order = (a: CounterRow, b: CounterRow) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  if (minutes.length > 1) minutes.sort(order);
+  if (hours.length > 1) hours.sort(order);
+  return { minutes, hours };
+}
+
+function bump(rows: CounterRow[], accessKeyId: string, code: string, at: number, rowMs: number, slotMs: number, slots: number, n: number): void {
+  const start = Math.floor(at / rowMs) * rowMs;
+  let row = rows.find((r) => r.start === start && r.code === code);
+  if (row === undefined) {
+    row = { accessKeyId, start, code, counts: new Array<number>(slots).fill(0) };
+    rows.push(row);
+  }
+  const slot = Math.floor((at - start) / slotMs);
+  row.counts[slot] = (row.counts[slot] ?? 0) + n;
+}
