@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_COOKIE } from '../src/http/authenticate.js';
+import { createLogger } from '../src/logger.js';
+import { purgeExpired } from '../src/services/maintenance.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { openHttp, PASSWORD, type Harness, type Response, type Tenant } from './support/http.js';
 
@@ -104,6 +106,18 @@ describe.each(DATABASE_KINDS)('HTTP sign-in throttling on %s', (kind) => {
     // It is not a session: alone it reaches nothing.
     const alone = await h.request({ method: 'GET', url: '/v1/me', headers: { cookie: `${DEVICE_COOKIE}=${device!.value}` } });
     expect(alone.status).toBe(401);
+  });
+
+  it('forgets failure counts a day old at the hourly purge, but keeps a lock that still runs', async () => {
+    const rows = async () => (await h.store.db.selectFrom('loginFailures').select('subject').execute()).length;
+    expect(await rows()).toBeGreaterThan(0);
+    const lockedUntil = h.clock.now().getTime() + 2 * 86_400_000;
+    await h.store.loginFailures.replace('pair:test:locked', null, { failures: 40, firstFailedAt: h.clock.now().getTime(), lockedUntil });
+    h.clock.advance(86_400_000 + 1000);
+    const purged = await purgeExpired(h.store, h.clock, createLogger('silent'));
+    expect(purged.loginFailures).toBeGreaterThan(0);
+    expect(await rows()).toBe(1);
+    expect((await h.store.loginFailures.get('pair:test:locked'))?.lockedUntil).toBe(lockedUntil);
   });
 });
 
