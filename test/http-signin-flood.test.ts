@@ -69,7 +69,10 @@ describe('HTTP sign-in flood (sqlite)', () => {
       expect(r.body.error.code).toBe('SIGN_IN_BUSY');
       expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
-    expect(h.services.auth.hashes.inFlight).toBe(0);
+    // Operators see the refusals, and nothing left in flight.
+    const metrics = (await h.request({ method: 'GET', url: '/metrics' })).text;
+    expect(metrics).toContain(`latchkey_sign_in_busy_total ${busy.length}\n`);
+    expect(metrics).toContain('latchkey_sign_in_checks_in_flight 0\n');
     expect(during.length).toBeGreaterThan(10);
     const figures = {
       quietP99Ms: Number(p99(quiet).toFixed(2)),
