@@ -45,6 +45,14 @@ describe('loadConfig defaults', () => {
       guessAlertFailures: 100,
       guessAlertWindowSeconds: 600,
       guessTracked: 50_000,
+      loginWindowSeconds: 900,
+      loginMaxLockSeconds: 900,
+      loginPairFailures: 5,
+      loginSourceFailures: 30,
+      loginAccountFailures: 100,
+      loginHashConcurrency: 2,
+      loginHashQueue: 32,
+      loginDeviceDays: 365,
       verifyAuth: 'verifier',
     });
   });
@@ -103,6 +111,14 @@ describe('loadConfig values', () => {
       LATCHKEY_GUESS_ALERT_FAILURES: '50',
       LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: '300',
       LATCHKEY_GUESS_TRACKED: '5000',
+      LATCHKEY_LOGIN_WINDOW_SECONDS: '600',
+      LATCHKEY_LOGIN_MAX_LOCK_SECONDS: '300',
+      LATCHKEY_LOGIN_PAIR_FAILURES: '3',
+      LATCHKEY_LOGIN_SOURCE_FAILURES: '50',
+      LATCHKEY_LOGIN_ACCOUNT_FAILURES: '500',
+      LATCHKEY_LOGIN_HASH_CONCURRENCY: '4',
+      LATCHKEY_LOGIN_HASH_QUEUE: '0',
+      LATCHKEY_LOGIN_DEVICE_DAYS: '30',
       LATCHKEY_VERIFY_AUTH: 'open',
     });
     expect(config).toMatchObject({
@@ -133,6 +149,14 @@ describe('loadConfig values', () => {
       guessAlertFailures: 50,
       guessAlertWindowSeconds: 300,
       guessTracked: 5000,
+      loginWindowSeconds: 600,
+      loginMaxLockSeconds: 300,
+      loginPairFailures: 3,
+      loginSourceFailures: 50,
+      loginAccountFailures: 500,
+      loginHashConcurrency: 4,
+      loginHashQueue: 0,
+      loginDeviceDays: 30,
       verifyAuth: 'open',
     });
     expect(config.masterKey?.equals(key)).toBe(true);
@@ -207,6 +231,14 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_GUESS_ALERT_FAILURES', '0'],
     ['LATCHKEY_GUESS_ALERT_WINDOW_SECONDS', '30'],
     ['LATCHKEY_GUESS_TRACKED', '999'],
+    ['LATCHKEY_LOGIN_WINDOW_SECONDS', '0'],
+    ['LATCHKEY_LOGIN_MAX_LOCK_SECONDS', 'soon'],
+    ['LATCHKEY_LOGIN_PAIR_FAILURES', '0'],
+    ['LATCHKEY_LOGIN_SOURCE_FAILURES', '-1'],
+    ['LATCHKEY_LOGIN_ACCOUNT_FAILURES', '1.5'],
+    ['LATCHKEY_LOGIN_HASH_CONCURRENCY', '65'],
+    ['LATCHKEY_LOGIN_HASH_QUEUE', 'many'],
+    ['LATCHKEY_LOGIN_DEVICE_DAYS', '0'],
     ['LATCHKEY_VERIFY_AUTH', 'nobody'],
   ];
 

@@ -40,6 +40,15 @@ export interface Config {
   guessAlertFailures: number;
   guessAlertWindowSeconds: number;
   guessTracked: number;
+  /** Sign-in throttling and password hashing (LATCHKEY_LOGIN_*): see LoginSettings in src/services/auth-service.ts. */
+  loginWindowSeconds: number;
+  loginMaxLockSeconds: number;
+  loginPairFailures: number;
+  loginSourceFailures: number;
+  loginAccountFailures: number;
+  loginHashConcurrency: number;
+  loginHashQueue: number;
+  loginDeviceDays: number;
   /** Who may ask /v1/verify and /v1/authorize: only holders of a verifier key (default), or anyone who can reach them. */
   verifyAuth: 'verifier' | 'open';
 }
@@ -92,6 +101,20 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_GUESS_ALERT_FAILURES: { doc: 'Failed verifications against one key within the alert window that raise key.under_attack (bell, mail, audit; once per key per hour).', default: '100' },
   LATCHKEY_GUESS_ALERT_WINDOW_SECONDS: { doc: 'The alert window.', default: '600' },
   LATCHKEY_GUESS_TRACKED: { doc: 'Sources, and key IDs, whose failures each process keeps count of (least recently failing dropped first).', default: '50000' },
+  LATCHKEY_LOGIN_WINDOW_SECONDS: { doc: 'Window the sign-in limits below count failed sign-ins in.', default: '900' },
+  LATCHKEY_LOGIN_PAIR_FAILURES: {
+    doc: 'Failed sign-ins to one account from one source address (or from one browser that signed in to it before) per window; each further failure locks that pair for 1 s, 2 s, 4 s …',
+    default: '5',
+  },
+  LATCHKEY_LOGIN_SOURCE_FAILURES: { doc: 'Failed sign-ins from one source address (IPv6: its /64) per window, to any account, existing or not; then locked the same way.', default: '30' },
+  LATCHKEY_LOGIN_ACCOUNT_FAILURES: {
+    doc: 'Failed sign-ins to one account per window from all browsers that never signed in to it; then locked for them the same way (browsers that did are never held by it).',
+    default: '100',
+  },
+  LATCHKEY_LOGIN_MAX_LOCK_SECONDS: { doc: 'Longest sign-in lock.', default: '900' },
+  LATCHKEY_LOGIN_HASH_CONCURRENCY: { doc: 'Password checks (argon2) each process runs at once; further sign-ins wait in line.', default: '2' },
+  LATCHKEY_LOGIN_HASH_QUEUE: { doc: 'Sign-ins that may wait in line for a password check (at most 2 s); more answer 503 SIGN_IN_BUSY with Retry-After.', default: '32' },
+  LATCHKEY_LOGIN_DEVICE_DAYS: { doc: 'Lifetime of the known-device cookie a successful sign-in sets (renewed at each sign-in).', default: '365' },
   LATCHKEY_VERIFY_AUTH: {
     doc: 'Who may call /v1/verify and /v1/authorize: verifier (a key of the tenant holding latchkey:verify) or open (anyone who can reach them; loopback-only deployments).',
     default: 'verifier',
@@ -189,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     storageMaxSkewSeconds: integer(env, 'LATCHKEY_STORAGE_MAX_SKEW_SECONDS', 1, 3600),
     accessLog: accessLogOf(env.LATCHKEY_ACCESS_LOG),
     ...guessSettingsOf(env),
+    ...loginSettingsOf(env),
     verifyAuth,
   });
 }
@@ -216,6 +240,19 @@ function guessSettingsOf(env: NodeJS.ProcessEnv) {
     guessAlertFailures: integer(env, 'LATCHKEY_GUESS_ALERT_FAILURES', 1, 100_000_000),
     guessAlertWindowSeconds,
     guessTracked: integer(env, 'LATCHKEY_GUESS_TRACKED', 1000, 10_000_000),
+  };
+}
+
+function loginSettingsOf(env: NodeJS.ProcessEnv) {
+  return {
+    loginWindowSeconds: integer(env, 'LATCHKEY_LOGIN_WINDOW_SECONDS', 1, 86_400),
+    loginMaxLockSeconds: integer(env, 'LATCHKEY_LOGIN_MAX_LOCK_SECONDS', 1, 86_400),
+    loginPairFailures: integer(env, 'LATCHKEY_LOGIN_PAIR_FAILURES', 1, 1000),
+    loginSourceFailures: integer(env, 'LATCHKEY_LOGIN_SOURCE_FAILURES', 1, 1_000_000),
+    loginAccountFailures: integer(env, 'LATCHKEY_LOGIN_ACCOUNT_FAILURES', 1, 1_000_000),
+    loginHashConcurrency: integer(env, 'LATCHKEY_LOGIN_HASH_CONCURRENCY', 1, 64),
+    loginHashQueue: integer(env, 'LATCHKEY_LOGIN_HASH_QUEUE', 0, 100_000),
+    loginDeviceDays: integer(env, 'LATCHKEY_LOGIN_DEVICE_DAYS', 1, 3650),
   };
 }
 

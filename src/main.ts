@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { loadMasterKey, MasterKeyError, masterKeyFingerprint, readMasterKeyIfPresent } from './crypto/master-key.js';
 import type { App } from './http/app-types.js';
+import type { LoginSettings } from './services/auth-service.js';
 import type { GuessSettings } from './services/guess-guard.js';
 import { createServices, type MailSettings, type Services } from './services/services.js';
 import type { SigningSettings } from './services/signing-rules.js';
@@ -32,6 +33,20 @@ export function guessSettingsOf(config: Readonly<Config>): GuessSettings {
     alertFailures: config.guessAlertFailures,
     alertWindowSeconds: config.guessAlertWindowSeconds,
     tracked: config.guessTracked,
+  };
+}
+
+/** The sign-in part of the configuration, as createServices takes it. */
+export function loginSettingsOf(config: Readonly<Config>): LoginSettings {
+  return {
+    windowSeconds: config.loginWindowSeconds,
+    maxLockSeconds: config.loginMaxLockSeconds,
+    pairFailures: config.loginPairFailures,
+    sourceFailures: config.loginSourceFailures,
+    accountFailures: config.loginAccountFailures,
+    hashConcurrency: config.loginHashConcurrency,
+    hashQueue: config.loginHashQueue,
+    deviceDays: config.loginDeviceDays,
   };
 }
 
@@ -96,6 +111,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     mail: mailSettingsOf(config),
     reminderIntervalMs: config.reminderIntervalSeconds * 1000,
     guess: guessSettingsOf(config),
+    login: loginSettingsOf(config),
   });
   if (options.background !== false) {
     if (config.smtpUrl === null) {

@@ -61,6 +61,7 @@ export const ERROR_CATALOG = {
   STEP_UP_CODE_EXPIRED: { status: 400, message: 'There is no valid verification code: request a new one.' },
   TOTP_CODE_INVALID: { status: 400, message: 'The code from the authenticator app is not correct.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts. Wait and try again.' },
+  SIGN_IN_BUSY: { status: 503, message: 'Too many sign-ins are being checked right now. Try again in a moment.' },
   RATE_LIMITED: { status: 429, message: 'Too many failed attempts; try again later.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The database is unreachable.' },
   STORE_BUSY: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FREE_FAILURES, MAX_LOCK_MS, WINDOW_MS, afterFailure, retryAfterMs, type ThrottleState } from './login-throttle.js';
+import { FREE_FAILURES, MAX_LOCK_MS, WINDOW_MS, afterFailure, afterRefund, retryAfterMs, type ThrottleLimits, type ThrottleState } from './login-throttle.js';
 
 const t0 = 1_900_000_000_000;
 
@@ -59,5 +59,31 @@ describe('login throttle', () => {
     const second = afterFailure(first, t0 + WINDOW_MS);
     expect(second.failures).toBe(2);
     expect(second.firstFailedAt).toBe(t0);
+  });
+
+  it('takes its own free failures, window and longest lock (a source address gets more than a pair)', () => {
+    const limits: ThrottleLimits = { freeFailures: 30, windowMs: 60_000, maxLockMs: 4000 };
+    let state: ThrottleState | null = null;
+    for (let i = 0; i < 30; i++) state = afterFailure(state, t0 + i, limits);
+    expect(retryAfterMs(state, t0 + 29)).toBe(0);
+    state = afterFailure(state, t0 + 30, limits);
+    expect(retryAfterMs(state, t0 + 30)).toBe(1000);
+    for (let i = 0; i < 10; i++) state = afterFailure(state, t0 + 31 + i, limits);
+    expect(retryAfterMs(state, t0 + 40)).toBe(4000);
+    expect(afterFailure(state, t0 + 60_001, limits)).toEqual({ failures: 1, firstFailedAt: t0 + 60_001, lockedUntil: 0 });
+  });
+
+  it('takes back a counted attempt that succeeded, and the lock it started', () => {
+    const limits: ThrottleLimits = { freeFailures: 2, windowMs: WINDOW_MS, maxLockMs: MAX_LOCK_MS };
+    const two = afterFailure(afterFailure(null, t0, limits), t0 + 1, limits);
+    const three = afterFailure(two, t0 + 2, limits);
+    expect(retryAfterMs(three, t0 + 2)).toBe(1000);
+    expect(afterRefund(three, t0 + 2, limits)).toEqual({ failures: 2, firstFailedAt: t0, lockedUntil: 0 });
+    // A lock set by earlier failures stays when a later attempt is taken back.
+    const four = afterFailure(three, t0 + 1002, limits);
+    expect(afterRefund(four, t0 + 1002, limits)).toEqual({ failures: 3, firstFailedAt: t0, lockedUntil: four.lockedUntil });
+    // Nothing to take back: no row, or a window already over.
+    expect(afterRefund(null, t0, limits)).toBeNull();
+    expect(afterRefund(two, t0 + WINDOW_MS + 1, limits)).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import type { VerifyContext } from '../services/verification-service.js';
 import { rawHeaderPairs, signedBodyOf } from './signed-input.js';
 
 export const SESSION_COOKIE = 'latchkey_session';
+/** The known-device cookie a successful sign-in sets (see DeviceTokens); only the sign-in route reads it. */
+export const DEVICE_COOKIE = 'latchkey_device';
 
 /** How a route is reached: open, or by a signed-in user (optionally even before a password change). */
 export type RouteAuth = 'none' | 'user' | 'user-before-password-change';

@@ -4,7 +4,7 @@ import { AppError, ERROR_CATALOG, StoreBusyError, type ErrorCode } from '../core
 /** The one envelope every error leaves in: {"error": {code, message, requestId}}. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message?: string, details?: Record<string, unknown>) {
   const status = ERROR_CATALOG[code].status;
-  if (code === 'TOO_MANY_ATTEMPTS' && typeof details?.retryAfterSeconds === 'number') reply.header('Retry-After', String(details.retryAfterSeconds));
+  if ((code === 'TOO_MANY_ATTEMPTS' || code === 'SIGN_IN_BUSY') && typeof details?.retryAfterSeconds === 'number') reply.header('Retry-After', String(details.retryAfterSeconds));
   return reply
     .code(status)
     .type('application/json; charset=utf-8')

@@ -42,6 +42,23 @@ export function createMetrics(services: Services) {
       this.set(services.recorder.pending);
     },
   });
+  new Gauge({
+    name: 'latchkey_sign_in_checks_in_flight',
+    help: 'Sign-ins whose password is being checked now (at most LATCHKEY_LOGIN_HASH_CONCURRENCY)',
+    registers: [registry],
+    collect() {
+      this.set(services.auth.hashes.inFlight);
+    },
+  });
+  new Counter({
+    name: 'latchkey_sign_in_busy_total',
+    help: 'Sign-ins answered 503 SIGN_IN_BUSY: the line for a password check was full or too slow',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(services.auth.hashes.refused);
+    },
+  });
   // Label sets repeat (a few routes × statuses): resolve each once, rather than hashing the
   // label object on every request.
   const requestSeries = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();

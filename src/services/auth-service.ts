@@ -1,13 +1,17 @@
+import ipaddr from 'ipaddr.js';
 import { AppError } from '../core/errors.js';
+import type { ThrottleLimits } from '../core/login-throttle.js';
 import type { User } from '../core/model.js';
 import { csrfTokenFor } from '../crypto/csrf.js';
+import { DeviceTokens } from '../crypto/device-token.js';
 import { constantTimeEqual, sha256Hex } from '../crypto/digest.js';
 import { dummyPasswordHash, hashPassword, isAcceptablePassword, verifyPassword } from '../crypto/password.js';
 import { generateOpaqueToken } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Clock } from './actor.js';
-import { claimAttempt } from './attempt-brake.js';
+import { claimAttempt, lockedFor, refundAttempt } from './attempt-brake.js';
 import type { AuditService } from './audit-service.js';
+import { HashGate } from './hash-gate.js';
 import type { TotpService } from './totp-service.js';
 
 export interface LoginResult {
@@ -15,6 +19,55 @@ export interface LoginResult {
   sessionToken: string;
   csrfToken: string;
   expiresAt: Date;
+  /** A fresh known-device cookie value for this browser and user (see DeviceTokens). */
+  deviceToken: string;
+  deviceExpiresAt: Date;
+}
+
+/** Sign-in thresholds (LATCHKEY_LOGIN_*), documented in src/config.ts and the README. */
+export interface LoginSettings {
+  windowSeconds: number;
+  maxLockSeconds: number;
+  /** Free failures of one account from one source address (and from one known device). */
+  pairFailures: number;
+  /** Free failures from one source address, over all accounts, known or not. */
+  sourceFailures: number;
+  /** Free failures of one account from clients that never signed in to it. */
+  accountFailures: number;
+  hashConcurrency: number;
+  hashQueue: number;
+  deviceDays: number;
+}
+
+export const DEFAULT_LOGIN_SETTINGS: LoginSettings = {
+  windowSeconds: 900,
+  maxLockSeconds: 900,
+  pairFailures: 5,
+  sourceFailures: 30,
+  accountFailures: 100,
+  hashConcurrency: 2,
+  hashQueue: 32,
+  deviceDays: 365,
+};
+
+/** How long a sign-in may wait in line for a password check before 503 SIGN_IN_BUSY. */
+const HASH_MAX_WAIT_MS = 2000;
+
+/** The address a source counts under: IPv6 by its /64 (one host often holds a whole /64), IPv4 as is. */
+function sourceOf(ip: string | null): string {
+  if (ip === null || !ipaddr.isValid(ip)) return 'unknown';
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((p) => p.toString(16))
+    .join(':')}::/64`;
+}
+
+function tooMany(waitMs: number): void {
+  if (waitMs <= 0) return;
+  const retryAfterSeconds = Math.ceil(waitMs / 1000);
+  throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
 }
 
 export interface SessionLookup {
@@ -32,8 +85,19 @@ export class AuthService {
   private readonly audit: AuditService;
   private readonly sessionTtlMs: number;
   private readonly totp: TotpService;
+  private readonly devices: DeviceTokens;
+  private readonly deviceTtlMs: number;
+  private readonly limits: { pair: ThrottleLimits; source: ThrottleLimits; account: ThrottleLimits };
+  /** Bounds the password hashing sign-in (and password changes) can start at once. */
+  readonly hashes: HashGate;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; sessionTtlMinutes: number; totp: TotpService }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; sessionTtlMinutes: number; totp: TotpService; masterKey: Buffer; login?: LoginSettings }) {
+    const login = options.login ?? DEFAULT_LOGIN_SETTINGS;
+    const limits = (freeFailures: number): ThrottleLimits => ({ freeFailures, windowMs: login.windowSeconds * 1000, maxLockMs: login.maxLockSeconds * 1000 });
+    this.limits = { pair: limits(login.pairFailures), source: limits(login.sourceFailures), account: limits(login.accountFailures) };
+    this.devices = new DeviceTokens(options.masterKey);
+    this.deviceTtlMs = login.deviceDays * 86_400_000;
+    this.hashes = new HashGate({ concurrency: login.hashConcurrency, queue: login.hashQueue, maxWaitMs: HASH_MAX_WAIT_MS });
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
@@ -45,57 +109,102 @@ export class AuthService {
    * Email + password, and the authenticator code once the user enrolled one. Without a code the
    * answer is TOTP_REQUIRED (the console then asks for it); a wrong code is a failed sign-in like
    * a wrong password, with the same answer and the same brake.
+   *
+   * The brake counts several subjects (see LoginSettings): from a browser that signed in to this
+   * account before (its device cookie), only that device's attempts on the account; from any
+   * other client, the account from this source address, the source address overall and, at a
+   * much higher threshold, the account alone. So guesses from elsewhere never lock the owner's
+   * own browser out, and an unknown email costs the same as a known one.
    */
-  async login(input: { tenant: string; email: string; password: string; totp?: string | undefined; ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+  async login(input: {
+    tenant: string;
+    email: string;
+    password: string;
+    totp?: string | undefined;
+    ip: string | null;
+    userAgent: string | null;
+    deviceToken?: string | undefined;
+  }): Promise<LoginResult> {
     const now = this.clock.now();
     const tenant = await this.store.tenants.findByIdOrSlug(input.tenant.trim());
     const email = input.email.trim().toLowerCase();
-    const subject = `${tenant?.id ?? `unknown:${input.tenant.trim().toLowerCase()}`}:${email}`;
-    // Counted before the password is checked (see claimAttempt); a success below clears it.
-    const wait = await claimAttempt(this.store.loginFailures, subject, now.getTime());
-    if (wait > 0) {
-      throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 1000)} s.`, {
-        retryAfterSeconds: Math.ceil(wait / 1000),
-      });
-    }
+    const account = `${tenant?.id ?? `unknown:${input.tenant.trim().toLowerCase()}`}:${email}`;
     const found = tenant && tenant.status === 'active' ? await this.store.users.findByEmailWithHash(tenant.id, email) : null;
-    // Verify against a dummy hash when there is no such user, so timing does not reveal accounts.
-    const ok = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
-    if (!found || !ok || found.user.status !== 'active') {
-      if (tenant && found) {
-        await this.audit.record(
-          { tenantId: tenant.id, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
-          { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: ok ? 'USER_DISABLED' : 'WRONG_PASSWORD' } },
-        );
-      }
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    if (await this.totp.isEnabled(found.user.tenantId, found.user.id)) {
-      if (input.totp === undefined) throw new AppError('TOTP_REQUIRED');
-      if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
-        await this.audit.record(
-          { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
-          { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },
-        );
+    const knownDevice = found !== null && input.deviceToken !== undefined && this.devices.isKnown(input.deviceToken, found.user.id, now.getTime());
+    const source = sourceOf(input.ip);
+    const brakes: Array<{ subject: string; limits: ThrottleLimits; shared: boolean }> = knownDevice
+      ? [{ subject: `device:${sha256Hex(input.deviceToken ?? '')}:${account}`, limits: this.limits.pair, shared: false }]
+      : [
+          { subject: `pair:${source}:${account}`, limits: this.limits.pair, shared: false },
+          { subject: `source:${source}`, limits: this.limits.source, shared: true },
+          { subject: `account:${account}`, limits: this.limits.account, shared: false },
+        ];
+    // A locked subject refuses before anything is counted or waits in line (reads only); then
+    // each is counted before the password is checked (see claimAttempt); a success clears or refunds them.
+    for (const brake of brakes) tooMany(await lockedFor(this.store.loginFailures, brake.subject, now.getTime()));
+    // The rest (the counted writes, the password hash, the session) runs in a short line: a flood of
+    // sign-ins can neither fill the hashing threads nor queue hundreds of database commits at once.
+    return this.hashes.run(async () => {
+      // One commit for all the counts (each commit waits for the disk); a subject locked meanwhile
+      // throws, so the attempt is refused and counted nowhere.
+      await this.store.transaction(async (tx) => {
+        for (const brake of brakes) tooMany(await claimAttempt(tx.loginFailures, brake.subject, now.getTime(), brake.limits));
+      });
+      // Verify against a dummy hash when there is no such user, so timing does not reveal accounts.
+      const ok = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), input.password);
+      if (!found || !ok || found.user.status !== 'active') {
+        if (tenant && found) {
+          await this.audit.record(
+            { tenantId: tenant.id, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
+            { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: ok ? 'USER_DISABLED' : 'WRONG_PASSWORD' } },
+          );
+        }
         throw new AppError('INVALID_CREDENTIALS');
       }
-    }
-    await this.store.loginFailures.clear(subject);
-    const sessionToken = generateOpaqueToken();
-    const expiresAt = new Date(now.getTime() + this.sessionTtlMs);
-    await this.store.sessions.insert({
-      idHash: sha256Hex(sessionToken),
-      userId: found.user.id,
-      tenantId: found.user.tenantId,
-      createdAt: now.getTime(),
-      expiresAt: expiresAt.getTime(),
-      lastSeenAt: now.getTime(),
+      if (await this.totp.isEnabled(found.user.tenantId, found.user.id)) {
+        if (input.totp === undefined) {
+          // The password was right: a shared address keeps no count of it.
+          for (const brake of brakes) if (brake.shared) await refundAttempt(this.store.loginFailures, brake.subject, now.getTime(), brake.limits);
+          throw new AppError('TOTP_REQUIRED');
+        }
+        if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
+          await this.audit.record(
+            { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
+            { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },
+          );
+          throw new AppError('INVALID_CREDENTIALS');
+        }
+      }
+      for (const brake of brakes) {
+        if (brake.shared) await refundAttempt(this.store.loginFailures, brake.subject, now.getTime(), brake.limits);
+        else await this.store.loginFailures.clear(brake.subject);
+      }
+      // A sign-in from a known device clears the account's own count too: the owner got in.
+      if (knownDevice) await this.store.loginFailures.clear(`account:${account}`);
+      const sessionToken = generateOpaqueToken();
+      const expiresAt = new Date(now.getTime() + this.sessionTtlMs);
+      await this.store.sessions.insert({
+        idHash: sha256Hex(sessionToken),
+        userId: found.user.id,
+        tenantId: found.user.tenantId,
+        createdAt: now.getTime(),
+        expiresAt: expiresAt.getTime(),
+        lastSeenAt: now.getTime(),
+      });
+      await this.audit.record(
+        { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
+        { action: 'auth.login', targetType: 'user', targetId: found.user.id },
+      );
+      const deviceExpiresAt = new Date(now.getTime() + this.deviceTtlMs);
+      return {
+        user: found.user,
+        sessionToken,
+        csrfToken: csrfTokenFor(sessionToken),
+        expiresAt,
+        deviceToken: this.devices.issue(found.user.id, deviceExpiresAt.getTime()),
+        deviceExpiresAt,
+      };
     });
-    await this.audit.record(
-      { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
-      { action: 'auth.login', targetType: 'user', targetId: found.user.id },
-    );
-    return { user: found.user, sessionToken, csrfToken: csrfTokenFor(sessionToken), expiresAt };
   }
 
   /** The session behind a cookie value, or null when unknown, expired or its user is disabled. */
@@ -126,7 +235,7 @@ export class AuthService {
   /** Sets a new password; every other session of the user ends (a stolen session dies with the old password). */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, currentSessionToken: string): Promise<void> {
     const stored = await this.store.users.passwordHash(actor.tenantId, actor.user.id);
-    if (!stored || !(await verifyPassword(stored, currentPassword))) throw new AppError('WRONG_PASSWORD');
+    if (!stored || !(await this.hashes.run(() => verifyPassword(stored, currentPassword)))) throw new AppError('WRONG_PASSWORD');
     if (!isAcceptablePassword(newPassword)) throw new AppError('WEAK_PASSWORD');
     if (newPassword === currentPassword) throw new AppError('WEAK_PASSWORD', 'The new password must differ from the current one.');
     const passwordHash = await hashPassword(newPassword);

@@ -12,13 +12,14 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 /**
  * Housekeeping: access records and hour counters past their tenant's retention (and records in
  * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
- * change rows, finished mails, and reminder markers of expiry dates that have passed.
+ * change rows, finished mails, reminder markers of expiry dates that have passed, and sign-in
+ * failure counts a day old.
  */
 export async function purgeExpired(
   store: Store,
   clock: Clock,
   logger: Logger,
-): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number }> {
+): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number; loginFailures: number }> {
   const now = clock.now();
   let accessRecords = 0;
   let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
@@ -32,6 +33,10 @@ export async function purgeExpired(
   const mails = await store.outbox.purgeFinishedBefore(new Date(now.getTime() - FINISHED_MAIL_KEPT_MS));
   // A key past its expiry is never reminded again, so its marker has done its job.
   const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
-  if (accessRecords + usageRows + sessions + mails + reminders > 0) logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders }, 'purged expired data');
-  return { accessRecords, usageRows, sessions, changes, mails, reminders };
+  // Sign-in counts (one row per address, account and pair tried) outlive any window after a day.
+  const loginFailures = await store.loginFailures.purgeStale(now.getTime() - DAY_MS, now.getTime());
+  if (accessRecords + usageRows + sessions + mails + reminders + loginFailures > 0) {
+    logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures }, 'purged expired data');
+  }
+  return { accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures };
 }

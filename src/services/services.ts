@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './actor.js';
 import { AccessLogStream } from './access-log.js';
 import { AccessRecorder } from './access-recorder.js';
 import { AuditService } from './audit-service.js';
-import { AuthService } from './auth-service.js';
+import { AuthService, type LoginSettings } from './auth-service.js';
 import { ExpiryReminders } from './expiry-reminders.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
@@ -55,6 +55,8 @@ export interface ServicesOptions {
   mailPollMs?: number;
   /** Throttled guessing thresholds (LATCHKEY_GUESS_*; default DEFAULT_GUESS_SETTINGS). */
   guess?: GuessSettings;
+  /** Sign-in thresholds (LATCHKEY_LOGIN_*; default DEFAULT_LOGIN_SETTINGS). */
+  login?: LoginSettings;
 }
 
 /** The database as the HTTP layer and the CLI may see it: its name and health, never its repositories. */
@@ -159,7 +161,7 @@ export function createServices(options: ServicesOptions): Services {
     guesses,
     underAttack,
     mailSender,
-    auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp }),
+    auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp, masterKey, ...(options.login && { login: options.login }) }),
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
     users: new UsersService({ store, clock, audit, notifications, totp }),
     roles: new RolesService({ store, clock, audit, notifications }),

@@ -23,7 +23,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { createLogger } from '../../src/logger.js';
-import { mailSettingsOf, signingSettingsOf } from '../../src/main.js';
+import { loginSettingsOf, mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openTestStore, type TestStore } from './databases.js';
 import { apiClient, PASSWORD, testClock, verifierForText, type Caller, type IssuedKey, type RequestOptions, type Response, type Session, type TestClock } from './http.js';
@@ -134,6 +134,7 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
     keyCacheSize: config.keyCacheSize,
     changePollMs: config.changePollMs,
     recordFlushMs: 60_000,
+    login: loginSettingsOf(config),
   });
   await services.start();
   const app = await buildApp({ services, config, logger, consoleDir: CONSOLE_DIST });

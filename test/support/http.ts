@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { SESSION_COOKIE } from '../../src/http/authenticate.js';
 import { createLogger } from '../../src/logger.js';
-import { guessSettingsOf, mailSettingsOf, signingSettingsOf } from '../../src/main.js';
+import { guessSettingsOf, loginSettingsOf, mailSettingsOf, signingSettingsOf } from '../../src/main.js';
 import type { Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { createStore, type Store } from '../../src/store/store.js';
@@ -87,6 +87,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** For sessions: send the right CSRF token (default), none (false) or this one. */
   csrf?: boolean | string;
+  /** The client address the server sees (default 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 export interface Response {
@@ -183,7 +185,7 @@ export function apiClient(app: App, seen: (body: string) => void = () => {}) {
       payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await app.inject({ method: o.method, url: o.url, headers, ...(payload !== undefined && { payload }) });
+    const res = await app.inject({ method: o.method, url: o.url, headers, ...(payload !== undefined && { payload }), ...(o.remoteAddress !== undefined && { remoteAddress: o.remoteAddress }) });
     seen(res.body);
     let body: unknown;
     try {
@@ -260,6 +262,7 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
     keyCacheSize: config.keyCacheSize,
     changePollMs: config.changePollMs,
     guess: guessSettingsOf(config),
+    login: loginSettingsOf(config),
     // Tests flush explicitly (services.recorder.flush()) before reading access records.
     recordFlushMs: 60_000,
   });

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { userView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
-import { SESSION_COOKIE } from '../authenticate.js';
+import { DEVICE_COOKIE, SESSION_COOKIE } from '../authenticate.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, UserSchema } from '../schemas.js';
 
@@ -23,7 +23,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }), 401: ErrorResponse, 429: ErrorResponse },
+        response: { 200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }), 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -34,6 +34,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
         totp: request.body.totp,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
+        deviceToken: request.cookies[DEVICE_COOKIE],
       });
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         httpOnly: true,
@@ -41,6 +42,15 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
         secure: config.cookieSecure,
         path: '/',
         expires: result.expiresAt,
+      });
+      // Long-lived and kept at logout: it marks this browser as one that signed in before, so
+      // guesses from elsewhere never lock it out (it is no session and grants nothing by itself).
+      reply.setCookie(DEVICE_COOKIE, result.deviceToken, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: config.cookieSecure,
+        path: '/',
+        expires: result.deviceExpiresAt,
       });
       const user = await services.users.get(
         { tenantId: result.user.tenantId, user: result.user, via: 'session', accessKeyId: null, keyPermissions: null, ip: request.ip, userAgent: null },

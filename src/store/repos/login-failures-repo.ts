@@ -38,4 +38,10 @@ export class LoginFailuresRepo {
   async clear(subject: string): Promise<void> {
     await this.db.deleteFrom('loginFailures').where('subject', '=', subject).execute();
   }
+
+  /** Deletes counts that began before `before` and hold no lock at `now` (their window has long passed). */
+  async purgeStale(before: number, now: number): Promise<number> {
+    const deleted = await this.db.deleteFrom('loginFailures').where('firstFailedAt', '<', before).where('lockedUntil', '<=', now).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
 }
