@@ -4,6 +4,7 @@
  * leaves nothing behind: once the database is back the same token verifies.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
@@ -20,6 +21,7 @@ describe('verification while PostgreSQL is unreachable', () => {
   let app: App;
   let cached: IssuedKey;
   let uncached: IssuedKey;
+  let uncachedOverSocket: IssuedKey;
   let headers: { authorization: string };
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('verification while PostgreSQL is unreachable', () => {
     const admin = await createTenant(runtime.services);
     cached = await runtime.services.keys.create(admin, { name: 'verified before the outage' });
     uncached = await runtime.services.keys.create(admin, { name: 'first verified during the outage' });
+    uncachedOverSocket = await runtime.services.keys.create(admin, { name: 'first verified during the outage, over a socket' });
     const verifier = await verifierFor(runtime.services, admin.tenantId);
     headers = { authorization: `Bearer ${verifier.token}` };
   });
@@ -72,6 +75,14 @@ describe('verification while PostgreSQL is unreachable', () => {
       expect(res.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String), requestId: expect.stringMatching(/^req_/) } });
       expect(res.body).not.toContain('"valid"');
     }
+
+    // The same over a real socket, where /v1/verify skips the framework (src/http/fast-verify.ts).
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/verify`;
+    const overSocket = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ token: uncachedOverSocket.token }) });
+    expect(overSocket.status).toBe(503);
+    expect(await overSocket.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String), requestId: overSocket.headers.get('x-request-id') } });
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^latchkey_verify_fast_path_total 1$/m);
 
     await relay.restore();
     const back = await verify(uncached.token);

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
@@ -27,7 +28,8 @@ import { totpRoutes } from './routes/totp.js';
 import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 import { AUTHORIZE_PATH, authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
-import { hotHeaders, verifyRoutes } from './routes/verify.js';
+import { hotHeaders, verifyRoutes, verifyRunner } from './routes/verify.js';
+import { AJV_OPTIONS, fastVerify } from './fast-verify.js';
 import { keepSignedBody } from './signed-input.js';
 
 export interface AppOptions {
@@ -63,9 +65,22 @@ function nextRequestId(): string {
   return id;
 }
 
+/** Fastify's own defaults for the HTTP server it would make (the fast path's server keeps them). */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 export async function buildApp(options: AppOptions): Promise<App> {
   const { services, config } = options;
+  /** The socket fast path of POST /v1/verify, set once the routes exist (see fast-verify.ts). */
+  let fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (fast === null || !fast(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.requestTimeout = 0;
+      return server;
+    },
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
@@ -73,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     genReqId: nextRequestId,
     rewriteUrl: rewriteAuthorizeUrl,
     childLoggerFactory: (logger, bindings, childOptions) => new LazyRequestLogger(logger, bindings, childOptions),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
     // The router's own refusals (a path that does not decode, a path parameter over 100 characters) use the envelope too.
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'MALFORMED_ID', 'An identifier in the path is too long.');
@@ -82,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics(services);
-  const deps = { services, config, metrics };
+  const deps = { services, config, metrics, verify: verifyRunner({ services, config, metrics }) };
 
   // Bodiless POSTs (disable, enable, rotate) may still say application/json.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -151,6 +166,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     });
     verifyRoutes(hot, deps);
     await authorizeRoutes(hot, deps);
+  });
+  fast = fastVerify({
+    run: deps.verify,
+    metrics,
+    logger: options.logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    nextRequestId,
+    isUnavailable: (e) => services.database.isUnavailable(e),
   });
 
   await app.register(async (api) => {

@@ -1,14 +1,18 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOG, StoreBusyError, type ErrorCode } from '../core/errors.js';
 
-/** The one envelope every error leaves in: {"error": {code, message, requestId}}. */
+/** The one envelope every error leaves in: {"error": {code, message, requestId, details?}}. */
+export function errorEnvelope(code: ErrorCode, requestId: string, message?: string, details?: Record<string, unknown>) {
+  return { error: { code, message: message ?? ERROR_CATALOG[code].message, requestId, ...(details && { details }) } };
+}
+
 export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message?: string, details?: Record<string, unknown>) {
   const status = ERROR_CATALOG[code].status;
   if ((code === 'TOO_MANY_ATTEMPTS' || code === 'SIGN_IN_BUSY') && typeof details?.retryAfterSeconds === 'number') reply.header('Retry-After', String(details.retryAfterSeconds));
   return reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .send({ error: { code, message: message ?? ERROR_CATALOG[code].message, requestId: request.id, ...(details && { details }) } });
+    .send(errorEnvelope(code, request.id, message, details));
 }
 
 interface ValidationIssue {

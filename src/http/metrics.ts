@@ -72,6 +72,16 @@ export function createMetrics(services: Services) {
       for (const [route, statuses] of answerCounts) for (const [status, n] of statuses) this.inc({ route, status: String(status) }, n);
     },
   });
+  let fastAnswers = 0;
+  new Counter({
+    name: 'latchkey_verify_fast_path_total',
+    help: 'Requests to /v1/verify answered straight from the socket (plain JSON bodies of a declared length); the others went through the framework',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(fastAnswers);
+    },
+  });
   return {
     registry,
     requests,
@@ -93,6 +103,14 @@ export function createMetrics(services: Services) {
         verificationCounts.set(scheme, results);
       }
       results.set(result, (results.get(result) ?? 0) + 1);
+    },
+    /** A request the socket fast path took (see fast-verify.ts). */
+    countFastPath(): void {
+      fastAnswers++;
+    },
+    /** Requests the socket fast path took so far. */
+    get fastPathTaken(): number {
+      return fastAnswers;
     },
     /** One answer of a verification route (`/v1/verify`, `/v1/authorize`). */
     countAnswer(route: string, status: number): void {

@@ -4,7 +4,6 @@
  * the one credential check (`verification.verify`), so a verifier key that is disabled, deleted,
  * expired or rotated stops working as every key does: at once, through the key cache.
  */
-import type { FastifyRequest } from 'fastify';
 import { isIP } from 'node:net';
 import { AppError } from '../core/errors.js';
 import { VERIFY_MESSAGES } from '../core/verification.js';
@@ -31,12 +30,12 @@ function scopeOf(outcome: VerifyOutcome): VerifierScope {
  * synchronous when its key is cached (every request of the steady state), a promise on a cache
  * miss. Throws (or rejects with) VERIFIER_REQUIRED, VERIFIER_INVALID or VERIFIER_FORBIDDEN.
  */
-export function verifierOf(verification: VerificationService, credential: string | undefined, request: FastifyRequest): VerifierScope | Promise<VerifierScope> {
+export function verifierOf(verification: VerificationService, credential: string | undefined, ip: string | null, userAgent: string | undefined): VerifierScope | Promise<VerifierScope> {
   if (credential === undefined || credential === '') throw new AppError('VERIFIER_REQUIRED');
   const token = credential.startsWith('lk_') ? credential : credential.replace(BEARER_PREFIX, '');
   const outcome = verification.verify(
     { kind: 'token', token },
-    { permission: VERIFY_PERMISSION, sourceIp: request.ip ?? null, userAgent: cleanUserAgent(request.headers['user-agent']), detail: VERIFIER_DETAIL, countSuccess: false },
+    { permission: VERIFY_PERMISSION, sourceIp: ip, userAgent: cleanUserAgent(userAgent), detail: VERIFIER_DETAIL, countSuccess: false },
   );
   return outcome instanceof Promise ? outcome.then(scopeOf) : scopeOf(outcome);
 }

@@ -157,7 +157,7 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
       check(request, reply, null);
       return;
     }
-    const scope = verifierOf(services.verification, verifier, request);
+    const scope = verifierOf(services.verification, verifier, request.ip ?? null, request.headers['user-agent']);
     if (scope instanceof Promise) scope.then((s) => check(request, reply, s)).catch((error: unknown) => reply.send(error as never));
     else check(request, reply, scope);
   };

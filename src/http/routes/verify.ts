@@ -45,9 +45,9 @@ export function successAnswer(key: CachedKey): Answer {
   return answer;
 }
 
-/** Used only for the answers above; anything else still goes through JSON.stringify. */
-function serializeAnswer(answer: unknown): string {
-  return answerText.get(answer as Answer) ?? JSON.stringify(answer);
+/** The answers above are turned into text once; anything else still goes through JSON.stringify. */
+function serializeAnswer(answer: Answer): string {
+  return answerText.get(answer) ?? JSON.stringify(answer);
 }
 
 /** The headers every management answer gets from its onRequest hook, set here in one go (the verification context has no hooks). */
@@ -55,35 +55,80 @@ export function hotHeaders(reply: FastifyReply, requestId: string): FastifyReply
   return reply.header('x-request-id', requestId).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
 }
 
-export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps): void {
+/** What the handler needs of a request: the already-validated body and a few facts about the caller. */
+export interface VerifyCall {
+  body: Static<typeof VerifyBody>;
+  /** The caller's address (after LATCHKEY_TRUST_PROXY). */
+  ip: string;
+  userAgent: string | undefined;
+  authorization: string | undefined;
+}
+
+/**
+ * The answer to a verification call, as the JSON text to send (200): synchronous for a cached key
+ * (every request of the steady state), a promise on a cache miss. Throws (or rejects with) an
+ * AppError for bad input and refused verifiers. Shared by the Fastify route and the socket fast
+ * path (fast-verify.ts), so both answer alike.
+ */
+export type VerifyRunner = (call: VerifyCall) => string | Promise<string>;
+
+export function verifyRunner({ services, metrics, config }: Omit<RouteDeps, 'verify'>): VerifyRunner {
   const verifierRequired = config.verifyAuth === 'verifier';
 
-  /** The answer, from a prepared text (the cached path allocates no closure: this is made once). */
-  const answer = (request: FastifyRequest, reply: FastifyReply, result: VerifyOutcome): void => {
+  const answer = (result: VerifyOutcome): string => {
     metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
     metrics.countAnswer('/v1/verify', 200);
-    hotHeaders(reply, request.id)
-      .type('application/json; charset=utf-8')
-      .serializer(serializeAnswer)
-      .send(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
+    return serializeAnswer(result.valid ? successAnswer(result.key) : failureAnswers[result.code]);
   };
 
   /** Verifies the credential once the caller is known (`scope` null: open mode, no verifier given). */
-  const check = (request: FastifyRequest, reply: FastifyReply, credential: Credential, context: VerifyContext, scope: VerifierScope | null): void => {
+  const check = (credential: Credential, context: VerifyContext, scope: VerifierScope | null): string | Promise<string> => {
     if (scope !== null) {
       context.tenantId = scope.tenantId;
       context.verifierKeyId = scope.verifierKeyId;
     }
+    // A cached key answers in this very call; only a cache miss waits for the database.
     const outcome = services.verification.verify(credential, context);
-    // A cached key answers in this very call; only a cache miss waits for the database (and
-    // a database that cannot be reached goes to the error handler: 503).
-    // (An Error given to send() goes to the error handler; the typed payload union does not list it.)
-    if (outcome instanceof Promise)
-      outcome.then(
-        (result) => answer(request, reply, result),
-        (error: unknown) => reply.send(error as never),
-      );
-    else answer(request, reply, outcome);
+    return outcome instanceof Promise ? outcome.then(answer) : answer(outcome);
+  };
+
+  return ({ body, ip, userAgent: agentHeader, authorization }) => {
+    // Bad input is refused before anything is verified (the verifier's own check included).
+    let credential: Credential;
+    let userAgent: string | undefined;
+    const given = body.context;
+    if (body.token !== undefined && body.request === undefined) {
+      credential = { kind: 'token', token: body.token };
+      userAgent = given?.userAgent ?? agentHeader;
+    } else if (body.request !== undefined && body.token === undefined) {
+      const signed = signableFromJson(body.request);
+      credential = { kind: 'signed', request: signed };
+      // The signed request's own agent is the end client's; this request's is the caller's server.
+      userAgent = given?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? agentHeader;
+    } else {
+      throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
+    }
+    // One shape for every request (the verifier's scope is filled in once known).
+    const context: VerifyContext = {
+      permission: body.permission,
+      sourceIp: checkSourceIp(given?.sourceIp) ?? ip,
+      userAgent: cleanUserAgent(userAgent),
+      tenantId: undefined,
+      verifierKeyId: null,
+    };
+    if (authorization === undefined && !verifierRequired) {
+      if (given !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
+      return check(credential, context, null);
+    }
+    const scope = verifierOf(services.verification, authorization, ip, agentHeader);
+    return scope instanceof Promise ? scope.then((s) => check(credential, context, s)) : check(credential, context, scope);
+  };
+}
+
+export function verifyRoutes(app: App, deps: RouteDeps): void {
+  const run = deps.verify;
+  const send = (request: FastifyRequest, reply: FastifyReply, text: string): void => {
+    hotHeaders(reply, request.id).type('application/json; charset=utf-8').serializer(passText).send(text);
   };
 
   app.post(
@@ -102,39 +147,17 @@ export function verifyRoutes(app: App, { services, metrics, config }: RouteDeps)
       },
     },
     (request, reply) => {
-      // Bad input is refused before anything is verified (the verifier's own check included).
-      const body = request.body;
-      let credential: Credential;
-      let userAgent: string | undefined;
-      const given = body.context;
-      if (body.token !== undefined && body.request === undefined) {
-        credential = { kind: 'token', token: body.token };
-        userAgent = given?.userAgent ?? request.headers['user-agent'];
-      } else if (body.request !== undefined && body.token === undefined) {
-        const signed = signableFromJson(body.request);
-        credential = { kind: 'signed', request: signed };
-        // The signed request's own agent is the end client's; this request's is the caller's server.
-        userAgent = given?.userAgent ?? headerValue(signed.headers, 'user-agent') ?? request.headers['user-agent'];
-      } else {
-        throw new AppError('VALIDATION_FAILED', 'Give exactly one of token (a bearer token) and request (a signed request).', { field: 'token' });
-      }
-      // One shape for every request (the verifier's scope is filled in once known).
-      const context: VerifyContext = {
-        permission: body.permission,
-        sourceIp: checkSourceIp(given?.sourceIp) ?? request.ip,
-        userAgent: cleanUserAgent(userAgent),
-        tenantId: undefined,
-        verifierKeyId: null,
-      };
-      const authorization = request.headers.authorization;
-      if (authorization === undefined && !verifierRequired) {
-        if (given !== undefined) throw new AppError('VERIFIER_REQUIRED', 'context (sourceIp, userAgent) is accepted only from a verifier: send Authorization: Bearer <verifier token>.');
-        check(request, reply, credential, context, null);
-        return;
-      }
-      const scope = verifierOf(services.verification, authorization, request);
-      if (scope instanceof Promise) scope.then((s) => check(request, reply, credential, context, s)).catch((error: unknown) => reply.send(error as never));
-      else check(request, reply, credential, context, scope);
+      const text = run({ body: request.body, ip: request.ip, userAgent: request.headers['user-agent'], authorization: request.headers.authorization });
+      // (An Error given to send() goes to the error handler: a database that cannot be reached answers 503.)
+      if (typeof text === 'string') send(request, reply, text);
+      else
+        text.then(
+          (t) => send(request, reply, t),
+          (error: unknown) => reply.send(error as never),
+        );
     },
   );
 }
+
+/** The answer is JSON text already. */
+const passText = (payload: unknown): string => payload as string;

@@ -1,0 +1,114 @@
+/**
+ * `POST /v1/verify` straight from the socket: the hot path without the framework's per-request
+ * machinery (request and reply objects, hooks, the content-type parser chain, the router). It
+ * takes only plain requests (a JSON body of a declared length within the body limit, nothing
+ * encoded or chunked); anything else goes to the Fastify route as before. Both run the same
+ * handler (`VerifyRunner`), the same body validator (Fastify's own compiler, same options) and
+ * the same error envelope, and test/http-verify-fast.test.ts holds them to the same answers.
+ */
+import AjvCompiler from '@fastify/ajv-compiler';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import secureJsonParse from 'secure-json-parse';
+import type { FastifyBaseLogger } from 'fastify';
+import { ERROR_CATALOG } from '../core/errors.js';
+import { classify, errorEnvelope } from './error-envelope.js';
+import type { Metrics } from './metrics.js';
+import { VerifyBody } from './schemas.js';
+import type { VerifyCall, VerifyRunner } from './routes/verify.js';
+
+/** The Ajv options buildApp gives Fastify: the fast path validates exactly as the route does. */
+export const AJV_OPTIONS = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } as const;
+
+const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
+const DIGITS = /^[0-9]{1,10}$/;
+const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
+const TRUST_ALL = () => true;
+/** Fastify's own resolver of the client address behind proxies (it ships no types). */
+const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req: IncomingMessage, trust: (address: string, hop: number) => boolean) => string;
+
+export interface FastVerifyOptions {
+  run: VerifyRunner;
+  metrics: Metrics;
+  logger: FastifyBaseLogger;
+  bodyLimit: number;
+  trustProxy: boolean;
+  nextRequestId: () => string;
+  isUnavailable: (error: unknown) => boolean;
+}
+
+/** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
+export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { run, metrics, logger, bodyLimit } = options;
+  const validate = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: VerifyBody, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as ((body: unknown) => boolean) & {
+    errors?: unknown[] | null;
+  };
+  const ipOf = options.trustProxy ? (req: IncomingMessage) => proxyAddr(req, TRUST_ALL) : (req: IncomingMessage) => req.socket.remoteAddress ?? '';
+
+  const reply = (res: ServerResponse, status: number, requestId: string, text: string): void => {
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'x-request-id': requestId,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+  };
+
+  const fail = (res: ServerResponse, requestId: string, error: unknown): void => {
+    const classified = classify(error, options.isUnavailable);
+    if (classified.code === 'INTERNAL') logger.error({ err: error, reqId: requestId }, 'unexpected error');
+    else if (classified.code === 'STORE_UNAVAILABLE') logger.error({ err: error, reqId: requestId }, 'database unreachable');
+    const status = ERROR_CATALOG[classified.code].status;
+    metrics.countAnswer('/v1/verify', status);
+    if (!res.headersSent && !res.destroyed) reply(res, status, requestId, JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details)));
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, text: string): void => {
+    let body: unknown;
+    try {
+      body = text.trim() === '' ? undefined : secureJsonParse.parse(text, PARSE_OPTIONS);
+    } catch {
+      fail(res, requestId, Object.assign(new Error('invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
+      return;
+    }
+    if (!validate(body)) {
+      fail(res, requestId, Object.assign(new Error('body validation'), { validation: validate.errors ?? [], validationContext: 'body' }));
+      return;
+    }
+    const call: VerifyCall = { body: body as VerifyCall['body'], ip: ipOf(req), userAgent: req.headers['user-agent'], authorization: req.headers.authorization };
+    let result: string | Promise<string>;
+    try {
+      result = run(call);
+    } catch (error) {
+      fail(res, requestId, error);
+      return;
+    }
+    if (typeof result === 'string') reply(res, 200, requestId, result);
+    else
+      result.then(
+        (t) => {
+          if (!res.destroyed) reply(res, 200, requestId, t);
+        },
+        (error: unknown) => fail(res, requestId, error),
+      );
+  };
+
+  return (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/verify') return false;
+    const headers = req.headers;
+    const type = headers['content-type'];
+    const length = headers['content-length'];
+    if (type === undefined || !JSON_TYPES.has(type.toLowerCase()) || length === undefined || !DIGITS.test(length)) return false;
+    const expected = Number(length);
+    if (expected === 0 || expected > bodyLimit || headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) return false;
+    const requestId = options.nextRequestId();
+    metrics.countFastPath();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, res, requestId, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => res.destroy());
+    return true;
+  };
+}
