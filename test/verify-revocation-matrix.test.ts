@@ -42,6 +42,7 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
   'tenants.create': 'a new tenant has no key yet',
   'roles.createRole': 'a new role is in no grant yet',
   'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
+  'users.resetPassword': 'a password is not what keys are checked against (and evicts nothing)',
 };
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
@@ -124,6 +125,7 @@ const INTERNAL = new Set([
   'users.updateUser',
   'users.checkRoles',
   'users.views',
+  'users.resetPasswordOf',
   'roles.write',
   'roles.tell',
   'roles.checkRefs',

@@ -99,6 +99,16 @@ export function useUpdateUser() {
   });
 }
 
+/** An admin resets a user's password: the answer holds the one-time password, shown once. */
+export function useResetUserPassword() {
+  const client = useQueryClient();
+  return useMutation({
+    ...SECRET,
+    mutationFn: (userId: string) => api<ResponseOf<'/v1/users/{userId}/password-reset', 'post'>>('POST', `/v1/users/${encodeURIComponent(userId)}/password-reset`),
+    onSuccess: (_answer, userId) => client.invalidateQueries({ queryKey: queryKeys.users.detail(userId) }),
+  });
+}
+
 export function useResetUserTotp() {
   const client = useQueryClient();
   return useMutation({
