@@ -34,7 +34,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -43,6 +43,7 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
   'roles.createRole': 'a new role is in no grant yet',
   'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
   'users.resetPassword': 'a password is not what keys are checked against (and evicts nothing)',
+  'recovery.complete': 'a password is not what keys are checked against (and evicts nothing)',
 };
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
@@ -95,6 +96,8 @@ const OTHER_TABLES = new Set([
   'audit.refusable',
   'audit.list',
   'reminders.run',
+  'recovery.request',
+  'recovery.settled',
 ]);
 
 /**
@@ -126,6 +129,7 @@ const INTERNAL = new Set([
   'users.checkRoles',
   'users.views',
   'users.resetPasswordOf',
+  'recovery.send',
   'roles.write',
   'roles.tell',
   'roles.checkRefs',

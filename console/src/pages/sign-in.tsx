@@ -1,13 +1,14 @@
 import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import { fetchMe } from '../api/queries';
 import { queryKeys } from '../api/query-keys';
 import type { LoginAnswer } from '../api/wire';
 import type { SignInState } from '../session/gate';
 import { ErrorAlert } from '../ui/error-alert';
+import { usePasswordResetOffered } from './password-recovery';
 
 const TENANT_MEMORY = 'latchkey.tenant';
 
@@ -33,6 +34,7 @@ export function SignInPage() {
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
   const totpRef = useRef<HTMLInputElement>(null);
+  const resetOffered = usePasswordResetOffered();
 
   // Whatever the last session loaded (keys, users) must not show to the next person.
   useEffect(() => client.clear(), [client]);
@@ -93,6 +95,11 @@ export function SignInPage() {
                 Your session has ended. Sign in again to continue.
               </Alert>
             )}
+            {state.reason === 'password-reset' && (
+              <Alert color="teal" variant="light" role="status">
+                Your new password is set. Sign in with it.
+              </Alert>
+            )}
             {state.reason === 'signed-out' && (
               <Alert color="blue" variant="light" role="status">
                 You signed out.
@@ -118,6 +125,11 @@ export function SignInPage() {
             <Button type="submit" loading={login.isPending} fullWidth>
               Sign in
             </Button>
+            {resetOffered && (
+              <Anchor component={Link} to="/forgot-password" size="sm">
+                Forgot your password?
+              </Anchor>
+            )}
             <Text size="xs" c="dimmed">
               Programs do not sign in here: they use access keys. See the{' '}
               <Anchor href="/docs" size="xs">
