@@ -68,6 +68,7 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'DELETE /v1/me/totp': { code: '123456' },
     'DELETE /v1/users/:userId/totp': undefined,
     'POST /v1/users/:userId/password-reset': undefined,
+    'POST /v1/me/totp/recovery-codes': { code: '123456' },
     'POST /v1/notifications/:notificationId/read': undefined,
     'POST /v1/notifications/read-all': undefined,
   };

@@ -46,7 +46,15 @@ export class AuthService {
    * answer is TOTP_REQUIRED (the console then asks for it); a wrong code is a failed sign-in like
    * a wrong password, with the same answer and the same brake.
    */
-  async login(input: { tenant: string; email: string; password: string; totp?: string | undefined; ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+  async login(input: {
+    tenant: string;
+    email: string;
+    password: string;
+    totp?: string | undefined;
+    recoveryCode?: string | undefined;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<LoginResult> {
     const now = this.clock.now();
     const tenant = await this.store.tenants.findByIdOrSlug(input.tenant.trim());
     const email = input.email.trim().toLowerCase();
@@ -71,11 +79,13 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (await this.totp.isEnabled(found.user.tenantId, found.user.id)) {
-      if (input.totp === undefined) throw new AppError('TOTP_REQUIRED');
-      if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
+      if (input.totp === undefined && input.recoveryCode === undefined) throw new AppError('TOTP_REQUIRED');
+      // A recovery code stands in for the app's code (a lost phone); each works once.
+      const passed = input.totp !== undefined ? await this.totp.check(found.user.tenantId, found.user.id, input.totp) : await this.totp.useRecoveryCode(found.user, input.recoveryCode!, input.ip);
+      if (!passed) {
         await this.audit.record(
           { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
-          { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },
+          { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: input.totp !== undefined ? 'WRONG_TOTP' : 'WRONG_RECOVERY_CODE' } },
         );
         throw new AppError('INVALID_CREDENTIALS');
       }

@@ -205,6 +205,16 @@ export function useConfirmTotp() {
   });
 }
 
+/** New recovery codes (with a current app code): the answer holds them, shown once. */
+export function useRegenerateRecoveryCodes() {
+  const client = useQueryClient();
+  return useMutation({
+    ...SECRET,
+    mutationFn: (code: string) => api<ResponseOf<'/v1/me/totp/recovery-codes', 'post'>>('POST', '/v1/me/totp/recovery-codes', { code }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.recoveryCodes }),
+  });
+}
+
 export function useRemoveTotp() {
   const client = useQueryClient();
   return useMutation({

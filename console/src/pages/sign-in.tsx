@@ -33,6 +33,8 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
+  // A lost phone: one of the recovery codes shown at setup stands in for the app's code.
+  const [useRecovery, setUseRecovery] = useState(false);
   const totpRef = useRef<HTMLInputElement>(null);
   const resetOffered = usePasswordResetOffered();
 
@@ -45,7 +47,7 @@ export function SignInPage() {
       const answer = await api<LoginAnswer>(
         'POST',
         '/v1/auth/login',
-        { tenant: tenant.trim(), email: email.trim(), password, ...(needTotp && { totp: totp.replace(/\s+/g, '') }) },
+        { tenant: tenant.trim(), email: email.trim(), password, ...(needTotp && (useRecovery ? { recoveryCode: totp.trim() } : { totp: totp.replace(/\s+/g, '') })) },
         { anonymous: true },
       );
       setCsrfToken(answer.csrfToken);
@@ -111,15 +113,33 @@ export function SignInPage() {
             {needTotp && (
               <TextInput
                 ref={totpRef}
-                label="Authenticator code"
-                description="Two-step verification is on for this account: enter the 6-digit code from your authenticator app."
+                label={useRecovery ? 'Recovery code' : 'Authenticator code'}
+                description={
+                  useRecovery
+                    ? 'One of the recovery codes you saved when you set up the app; each works once.'
+                    : 'Two-step verification is on for this account: enter the 6-digit code from your authenticator app.'
+                }
                 value={totp}
                 onChange={(e) => setTotp(e.currentTarget.value)}
-                inputMode="numeric"
+                inputMode={useRecovery ? 'text' : 'numeric'}
                 autoComplete="one-time-code"
-                maxLength={7}
+                maxLength={useRecovery ? 40 : 7}
                 required
               />
+            )}
+            {needTotp && (
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  setUseRecovery(!useRecovery);
+                  setTotp('');
+                  setTimeout(() => totpRef.current?.focus(), 0);
+                }}
+              >
+                {useRecovery ? 'Use a code from the app instead' : 'Lost your phone? Use a recovery code'}
+              </Anchor>
             )}
             {login.error !== null && !totpRequired(login.error) && <ErrorAlert error={login.error} title="Not signed in" />}
             <Button type="submit" loading={login.isPending} fullWidth>
