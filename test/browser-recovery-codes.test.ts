@@ -4,10 +4,13 @@
  * signs in instead of an app code, once; new ones take a current code. An admin removes a
  * member's authenticator from the user's page: the member signs in with the password alone.
  */
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, openConsole, PASSWORD, totpCode, type ConsoleHarness } from './support/browser.js';
+
+// jsqr is CommonJS with its function on `default`: Node's import gives the exports object, Vite's interop the function itself.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 const QR_ALT = 'QR code to scan with your authenticator app';
 
