@@ -12,13 +12,14 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 /**
  * Housekeeping: access records and hour counters past their tenant's retention (and records in
  * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
- * change rows, finished mails, and reminder markers of expiry dates that have passed.
+ * change rows, finished mails, reminder markers of expiry dates that have passed, and lapsed
+ * password reset links.
  */
 export async function purgeExpired(
   store: Store,
   clock: Clock,
   logger: Logger,
-): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number }> {
+): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number; passwordResets: number }> {
   const now = clock.now();
   let accessRecords = 0;
   let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
@@ -32,6 +33,8 @@ export async function purgeExpired(
   const mails = await store.outbox.purgeFinishedBefore(new Date(now.getTime() - FINISHED_MAIL_KEPT_MS));
   // A key past its expiry is never reminded again, so its marker has done its job.
   const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
-  if (accessRecords + usageRows + sessions + mails + reminders > 0) logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders }, 'purged expired data');
-  return { accessRecords, usageRows, sessions, changes, mails, reminders };
+  const passwordResets = await store.passwordResets.purgeLapsed(now);
+  if (accessRecords + usageRows + sessions + mails + reminders + passwordResets > 0)
+    logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders, passwordResets }, 'purged expired data');
+  return { accessRecords, usageRows, sessions, changes, mails, reminders, passwordResets };
 }

@@ -52,4 +52,10 @@ export class PasswordResetsRepo {
     await this.db.updateTable('passwordResets').set({ usedAt: now.getTime() }).where('userId', '=', userId).where('usedAt', 'is', null).execute();
     await this.db.deleteFrom('passwordResets').where('userId', '=', userId).where('expiresAt', '<=', now.getTime()).execute();
   }
+
+  /** Links past their time, used or not (housekeeping). */
+  async purgeLapsed(now: Date): Promise<number> {
+    const result = await this.db.deleteFrom('passwordResets').where('expiresAt', '<=', now.getTime()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
