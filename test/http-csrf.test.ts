@@ -4,8 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../src/core/policy.js';
 import { openHttp, PASSWORD, routeTable, type Harness, type Session, type Tenant } from './support/http.js';
 
-/** Routes that take no session at all (sign-in, verification, and the gateway's authorize check for every method). */
-const OPEN_ROUTES = new Set(['POST /v1/auth/login', 'POST /v1/verify', 'POST /v1/authorize', 'PUT /v1/authorize', 'PATCH /v1/authorize', 'DELETE /v1/authorize']);
+/** Routes that take no session at all (sign-in, forgot password, verification, and the gateway's authorize check for every method). */
+const OPEN_ROUTES = new Set([
+  'POST /v1/auth/login',
+  'POST /v1/auth/password-reset',
+  'POST /v1/auth/password-reset/complete',
+  'POST /v1/verify',
+  'POST /v1/authorize',
+  'PUT /v1/authorize',
+  'PATCH /v1/authorize',
+  'DELETE /v1/authorize',
+]);
 
 describe('HTTP CSRF protection (sqlite)', () => {
   let h: Harness;
@@ -58,6 +67,8 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'POST /v1/me/totp/confirm': { code: '123456' },
     'DELETE /v1/me/totp': { code: '123456' },
     'DELETE /v1/users/:userId/totp': undefined,
+    'POST /v1/users/:userId/password-reset': undefined,
+    'POST /v1/me/totp/recovery-codes': { code: '123456' },
     'POST /v1/notifications/:notificationId/read': undefined,
     'POST /v1/notifications/read-all': undefined,
   };

@@ -34,7 +34,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -42,6 +42,8 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
   'tenants.create': 'a new tenant has no key yet',
   'roles.createRole': 'a new role is in no grant yet',
   'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
+  'users.resetPassword': 'a password is not what keys are checked against (and evicts nothing)',
+  'recovery.complete': 'a password is not what keys are checked against (and evicts nothing)',
 };
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
@@ -79,6 +81,9 @@ const OTHER_TABLES = new Set([
   'totp.check',
   'totp.throttle',
   'totp.clearThrottle',
+  'totp.useRecoveryCode',
+  'totp.recoveryCodesLeft',
+  'totp.regenerateRecoveryCodes',
   'stepUp.status',
   'stepUp.require',
   'stepUp.start',
@@ -94,6 +99,8 @@ const OTHER_TABLES = new Set([
   'audit.refusable',
   'audit.list',
   'reminders.run',
+  'recovery.request',
+  'recovery.settled',
 ]);
 
 /**
@@ -124,6 +131,8 @@ const INTERNAL = new Set([
   'users.updateUser',
   'users.checkRoles',
   'users.views',
+  'users.resetPasswordOf',
+  'recovery.send',
   'roles.write',
   'roles.tell',
   'roles.checkRefs',
@@ -131,6 +140,7 @@ const INTERNAL = new Set([
   'totp.resetFor',
   'totp.wrongCode',
   'totp.secretOf',
+  'totp.storeRecoveryCodes',
   'stepUp.verified',
   'stepUp.failed',
   'stepUp.sessionOf',

@@ -10,6 +10,7 @@ import { ChangePasswordPage } from './pages/change-password';
 import { NotFoundPage } from './pages/not-found';
 import { NotificationsPage } from './pages/notifications-page';
 import { PersonalSettingsPage } from './pages/personal-settings';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-recovery';
 import { SignInPage } from './pages/sign-in';
 import { ApiHooksInstaller, RequireAdmin, RequireSession } from './session/gate';
 import { StepUpProvider } from './session/step-up';
@@ -77,6 +78,8 @@ export function App() {
               <ApiHooksInstaller />
               <Routes>
                 <Route path="/sign-in" element={<SignInPage />} />
+                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="/reset-password" element={<ResetPasswordPage />} />
                 <Route element={<RequireSession />}>
                   <Route path="/change-password" element={<ChangePasswordPage />} />
                   <Route element={<AppLayout />}>

@@ -133,6 +133,21 @@ export function userCommands(program: Command, act: AdminActions): void {
     }),
   );
 
+  adminCommand(users, 'reset-password <user>', "Reset a user's forgotten password: a one-time password is printed once, their sessions end, they must change it at next sign-in").action(
+    act.change(async (cx, ref) => {
+      const result = await cx.services.users.resetPassword(cx.actor, await resolveUserId(cx, ref!));
+      const created = createdUserView(result);
+      cx.print(created, () =>
+        [
+          `The password of ${created.user.email} is reset; their sessions ended.`,
+          '',
+          `One-time password: ${result.oneTimePassword}`,
+          'It is shown only now; the user must change it at next sign-in.',
+        ].join('\n'),
+      );
+    }),
+  );
+
   adminCommand(users, 'set-role <user>', 'Make a user an admin or a member')
     .addArgument(new Argument('<role>', 'admin or member').choices(['admin', 'member']))
     .action(

@@ -60,6 +60,7 @@ export const ERROR_CATALOG = {
   STEP_UP_CODE_INVALID: { status: 400, message: 'The verification code is not correct.' },
   STEP_UP_CODE_EXPIRED: { status: 400, message: 'There is no valid verification code: request a new one.' },
   TOTP_CODE_INVALID: { status: 400, message: 'The code from the authenticator app is not correct.' },
+  RESET_LINK_INVALID: { status: 400, message: 'This password reset link is not valid: it expired, was already used, or a newer password was set. Ask for a new one.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts. Wait and try again.' },
   SIGN_IN_BUSY: { status: 503, message: 'Too many sign-ins are being checked right now. Try again in a moment.' },
   RATE_LIMITED: { status: 429, message: 'Too many failed attempts; try again later.' },

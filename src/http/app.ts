@@ -17,6 +17,7 @@ import { createMetrics } from './metrics.js';
 import { LazyRequestLogger } from './request-logger.js';
 import { accessKeyRoutes } from './routes/access-keys.js';
 import { auditRoutes } from './routes/audit-events.js';
+import { passwordRecoveryRoutes } from './routes/password-recovery.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
@@ -207,6 +208,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     api.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
     healthRoutes(api, deps);
     authRoutes(api, deps);
+    passwordRecoveryRoutes(api, deps);
     meRoutes(api, deps);
     userRoutes(api, deps);
     roleRoutes(api, deps);

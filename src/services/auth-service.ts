@@ -121,6 +121,7 @@ export class AuthService {
     email: string;
     password: string;
     totp?: string | undefined;
+    recoveryCode?: string | undefined;
     ip: string | null;
     userAgent: string | null;
     deviceToken?: string | undefined;
@@ -162,15 +163,18 @@ export class AuthService {
         throw new AppError('INVALID_CREDENTIALS');
       }
       if (await this.totp.isEnabled(found.user.tenantId, found.user.id)) {
-        if (input.totp === undefined) {
+        if (input.totp === undefined && input.recoveryCode === undefined) {
           // The password was right: a shared address keeps no count of it.
           for (const brake of brakes) if (brake.shared) await refundAttempt(this.store.loginFailures, brake.subject, now.getTime(), brake.limits);
           throw new AppError('TOTP_REQUIRED');
         }
-        if (!(await this.totp.check(found.user.tenantId, found.user.id, input.totp))) {
+        // A recovery code stands in for the app's code (a lost phone); each works once.
+        const passed =
+          input.totp !== undefined ? await this.totp.check(found.user.tenantId, found.user.id, input.totp) : await this.totp.useRecoveryCode(found.user, input.recoveryCode!, input.ip);
+        if (!passed) {
           await this.audit.record(
             { tenantId: found.user.tenantId, user: found.user, accessKeyId: null, ip: input.ip, via: 'session' },
-            { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: 'WRONG_TOTP' } },
+            { action: 'auth.login', targetType: 'user', targetId: found.user.id, result: 'failure', details: { reason: input.totp !== undefined ? 'WRONG_TOTP' : 'WRONG_RECOVERY_CODE' } },
           );
           throw new AppError('INVALID_CREDENTIALS');
         }

@@ -12,14 +12,14 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 /**
  * Housekeeping: access records and hour counters past their tenant's retention (and records in
  * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
- * change rows, finished mails, reminder markers of expiry dates that have passed, and sign-in
- * failure counts a day old.
+ * change rows, finished mails, reminder markers of expiry dates that have passed, sign-in
+ * failure counts a day old, and lapsed password reset links.
  */
 export async function purgeExpired(
   store: Store,
   clock: Clock,
   logger: Logger,
-): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number; loginFailures: number }> {
+): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number; loginFailures: number; passwordResets: number }> {
   const now = clock.now();
   let accessRecords = 0;
   let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
@@ -35,8 +35,9 @@ export async function purgeExpired(
   const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
   // Sign-in counts (one row per address, account and pair tried) outlive any window after a day.
   const loginFailures = await store.loginFailures.purgeStale(now.getTime() - DAY_MS, now.getTime());
-  if (accessRecords + usageRows + sessions + mails + reminders + loginFailures > 0) {
-    logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures }, 'purged expired data');
+  const passwordResets = await store.passwordResets.purgeLapsed(now);
+  if (accessRecords + usageRows + sessions + mails + reminders + loginFailures + passwordResets > 0) {
+    logger.info({ accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures, passwordResets }, 'purged expired data');
   }
-  return { accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures };
+  return { accessRecords, usageRows, sessions, changes, mails, reminders, loginFailures, passwordResets };
 }

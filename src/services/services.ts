@@ -13,6 +13,7 @@ import { KeysService } from './keys-service.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailSender } from './mail-sender.js';
 import { purgeExpired } from './maintenance.js';
+import { PasswordRecoveryService } from './password-recovery.js';
 import { NotificationsService } from './notifications-service.js';
 import { RolesService } from './roles-service.js';
 import type { SigningSettings } from './signing-rules.js';
@@ -82,6 +83,8 @@ export interface Services {
   recorder: AccessRecorder;
   verification: VerificationService;
   totp: TotpService;
+  /** "Forgot password" by email (available only with SMTP). */
+  recovery: PasswordRecoveryService;
   stepUp: StepUpService;
   notifications: NotificationsService;
   reminders: ExpiryReminders;
@@ -139,6 +142,7 @@ export function createServices(options: ServicesOptions): Services {
     settings: options.guess ?? DEFAULT_GUESS_SETTINGS,
     onAttack: (key, attack) => underAttack.raise(key, attack, () => guesses.alertFailed(key.accessKeyId)),
   });
+  const recovery = new PasswordRecoveryService({ store, clock, audit, logger, mail: outbox, publicUrl: mail.publicUrl });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
     reminding ??= reminders
@@ -161,6 +165,7 @@ export function createServices(options: ServicesOptions): Services {
     guesses,
     underAttack,
     mailSender,
+    recovery,
     auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp, masterKey, ...(options.login && { login: options.login }) }),
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
     users: new UsersService({ store, clock, audit, notifications, totp }),
@@ -199,6 +204,7 @@ export function createServices(options: ServicesOptions): Services {
       timers.length = 0;
       await reminding;
       await underAttack.settled();
+      await recovery.settled();
       await mailSender?.stop();
       await recorder.close();
       stopEvicting();

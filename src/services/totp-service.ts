@@ -1,6 +1,8 @@
 import { AppError } from '../core/errors.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
+import { generateRecoveryCodes, normalizeRecoveryCode, recoveryCodeDigest } from '../crypto/recovery-code.js';
 import { base32Decode, generateTotpSecret, matchTotp, otpauthUrl } from '../crypto/totp.js';
+import type { User } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, type Actor, type Clock } from './actor.js';
 import { claimAttempt } from './attempt-brake.js';
@@ -40,8 +42,11 @@ export class TotpService {
     return this.store.totp.enabledAmong(userIds);
   }
 
-  /** A fresh secret for the user's app; pending until confirmed. Again while pending: another fresh one. */
-  async enroll(actor: Actor): Promise<{ secret: string; otpauthUrl: string }> {
+  /**
+   * A fresh secret for the user's app and 10 recovery codes, shown only now; pending until
+   * confirmed (the codes work only once it is). Again while pending: fresh ones of each.
+   */
+  async enroll(actor: Actor): Promise<{ secret: string; otpauthUrl: string; recoveryCodes: string[] }> {
     requireSession(actor, 'Setting up an authenticator app');
     if (await this.isEnabled(actor.tenantId, actor.user.id)) throw new AppError('TOTP_ALREADY_ENROLLED');
     const secret = generateTotpSecret();
@@ -52,9 +57,10 @@ export class TotpService {
       createdAt: this.clock.now(),
     });
     if (!stored) throw new AppError('TOTP_ALREADY_ENROLLED');
+    const recoveryCodes = await this.storeRecoveryCodes(actor.user.id);
     const tenant = await this.store.tenants.findById(actor.tenantId);
     await this.audit.record(actor, { action: 'user.totp.enroll_start', targetType: 'user', targetId: actor.user.id });
-    return { secret, otpauthUrl: otpauthUrl({ issuer: 'Latchkey', account: `${tenant?.slug ?? actor.tenantId}/${actor.user.email}`, secret }) };
+    return { secret, otpauthUrl: otpauthUrl({ issuer: 'Latchkey', account: `${tenant?.slug ?? actor.tenantId}/${actor.user.email}`, secret }), recoveryCodes };
   }
 
   async confirm(actor: Actor, code: string): Promise<void> {
@@ -85,6 +91,7 @@ export class TotpService {
     await this.clearThrottle(actor);
     await this.store.transaction(async (tx) => {
       await tx.totp.delete(actor.tenantId, actor.user.id);
+      await tx.recoveryCodes.deleteFor(actor.user.id);
       await this.audit.record(actor, { action: 'user.totp.remove', targetType: 'user', targetId: actor.user.id }, tx);
     });
   }
@@ -105,6 +112,7 @@ export class TotpService {
     if (user.id === actor.user.id) throw new AppError('FORBIDDEN', 'Turn off your own authenticator app under Personal Settings → Security, with a current code.');
     await this.store.transaction(async (tx) => {
       if (!(await tx.totp.delete(actor.tenantId, userId))) throw new AppError('TOTP_NOT_ENROLLED', 'This user has no authenticator app set up.');
+      await tx.recoveryCodes.deleteFor(userId);
       await tx.sessions.deleteForUser(userId);
       await this.audit.record(actor, { action: 'user.totp.reset', targetType: 'user', targetId: userId }, tx);
     });
@@ -119,6 +127,52 @@ export class TotpService {
     if (!credential || credential.confirmedAt === null) return false;
     const match = matchTotp(this.secretOf(credential.secretEnvelope, { tenantId, user: { id: userId } }), code, this.clock.now(), credential.lastCounter);
     return match.ok && (await this.store.totp.useCounter(userId, match.counter));
+  }
+
+  /**
+   * Whether `input` is an unused recovery code of the user's confirmed authenticator, spending it
+   * (one guarded write: the same code is refused afterwards, by any process). Audited with the
+   * number left, so the user and their admins see it was used.
+   */
+  async useRecoveryCode(user: User, input: string, ip: string | null): Promise<boolean> {
+    const normalized = normalizeRecoveryCode(input);
+    if (normalized === null || !(await this.isEnabled(user.tenantId, user.id))) return false;
+    const now = this.clock.now();
+    if (!(await this.store.recoveryCodes.spend(user.id, recoveryCodeDigest(this.masterKey, user.id, normalized), now))) return false;
+    const remaining = await this.store.recoveryCodes.remaining(user.id);
+    await this.audit.record(
+      { tenantId: user.tenantId, user, accessKeyId: null, ip, via: 'session' },
+      { action: 'user.totp.recovery_code_used', targetType: 'user', targetId: user.id, details: { remaining } },
+    );
+    return true;
+  }
+
+  /** How many unused recovery codes the actor has (0 without an authenticator). */
+  async recoveryCodesLeft(actor: Actor): Promise<number> {
+    if (!(await this.isEnabled(actor.tenantId, actor.user.id))) return 0;
+    return this.store.recoveryCodes.remaining(actor.user.id);
+  }
+
+  /** New recovery codes replace the old ones; it takes a current authenticator code (step-up), as turning it off does. */
+  async regenerateRecoveryCodes(actor: Actor, code: string): Promise<string[]> {
+    requireSession(actor, 'Making new recovery codes');
+    if (!(await this.isEnabled(actor.tenantId, actor.user.id))) throw new AppError('TOTP_NOT_ENROLLED');
+    await this.throttle(actor);
+    if (!(await this.check(actor.tenantId, actor.user.id, code))) {
+      await this.wrongCode(actor, 'user.totp.recovery_codes');
+      throw new AppError('TOTP_CODE_INVALID');
+    }
+    await this.clearThrottle(actor);
+    const codes = await this.storeRecoveryCodes(actor.user.id);
+    await this.audit.record(actor, { action: 'user.totp.recovery_codes', targetType: 'user', targetId: actor.user.id });
+    return codes;
+  }
+
+  private async storeRecoveryCodes(userId: string): Promise<string[]> {
+    const codes = generateRecoveryCodes();
+    const digests = codes.map((c) => recoveryCodeDigest(this.masterKey, userId, normalizeRecoveryCode(c)!));
+    await this.store.transaction((tx) => tx.recoveryCodes.replace(userId, digests, this.clock.now()));
+    return codes;
   }
 
   /**

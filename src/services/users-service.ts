@@ -147,6 +147,30 @@ export class UsersService {
     return this.get(actor, userId);
   }
 
+  /**
+   * An admin resets a member's password (a forgotten one): a fresh one-time password, answered
+   * once and stored only as its hash; the user must change it at next sign-in, and every session
+   * of theirs ends now. Admins change their own password with the current one instead.
+   */
+  resetPassword(actor: Actor, userId: string): Promise<{ user: UserView; oneTimePassword: string }> {
+    return this.audit.refusable(actor, { action: 'user.password.reset', targetType: 'user', targetId: userId }, () => this.resetPasswordOf(actor, userId));
+  }
+
+  private async resetPasswordOf(actor: Actor, userId: string): Promise<{ user: UserView; oneTimePassword: string }> {
+    requireAdmin(actor, 'latchkey:users:write');
+    const user = await this.store.users.find(actor.tenantId, userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    if (user.id === actor.user.id) throw new AppError('FORBIDDEN', 'Change your own password under Personal Settings → Security, with the current one.');
+    const oneTimePassword = generatePassword();
+    const passwordHash = await hashPassword(oneTimePassword);
+    await this.store.transaction(async (tx) => {
+      await tx.users.update(actor.tenantId, userId, { passwordHash, mustChangePassword: true }, this.clock.now());
+      await tx.sessions.deleteForUser(userId);
+      await this.audit.record(actor, { action: 'user.password.reset', targetType: 'user', targetId: userId }, tx);
+    });
+    return { user: await this.get(actor, userId), oneTimePassword };
+  }
+
   /** A user of the tenant by ID, any status (null when there is none): for whoever authenticates a session or key. */
   findById(tenantId: string, userId: string): Promise<User | null> {
     return this.store.users.find(tenantId, userId);

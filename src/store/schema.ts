@@ -52,6 +52,22 @@ export interface TotpCredentialsTable {
   createdAt: number;
 }
 
+export interface PasswordResetsTable {
+  tokenDigest: string;
+  tenantId: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface TotpRecoveryCodesTable {
+  userId: string;
+  codeDigest: string;
+  createdAt: number;
+  usedAt: number | null;
+}
+
 export interface NotificationsTable {
   id: string;
   tenantId: string;
@@ -258,6 +274,8 @@ export interface Database {
   changes: ChangesTable;
   latchkeyMeta: LatchkeyMetaTable;
   totpCredentials: TotpCredentialsTable;
+  passwordResets: PasswordResetsTable;
+  totpRecoveryCodes: TotpRecoveryCodesTable;
   notifications: NotificationsTable;
   mailOutbox: MailOutboxTable;
   expiryReminders: ExpiryRemindersTable;

@@ -11,6 +11,7 @@ import { derivedCsrfMigration } from './migrations/005-derived-csrf.js';
 import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
+import { recoveryMigration } from './migrations/009-recovery.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -25,6 +26,8 @@ import { NotificationsRepo } from './repos/notifications-repo.js';
 import { RolesRepo } from './repos/roles-repo.js';
 import { SessionsRepo } from './repos/sessions-repo.js';
 import { TenantsRepo } from './repos/tenants-repo.js';
+import { PasswordResetsRepo } from './repos/password-resets-repo.js';
+import { RecoveryCodesRepo } from './repos/recovery-codes-repo.js';
 import { TotpRepo } from './repos/totp-repo.js';
 import { UsageRepo } from './repos/usage-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
@@ -53,6 +56,8 @@ export interface Repos {
   readonly changes: ChangesRepo;
   readonly meta: MetaRepo;
   readonly totp: TotpRepo;
+  readonly passwordResets: PasswordResetsRepo;
+  readonly recoveryCodes: RecoveryCodesRepo;
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
@@ -107,6 +112,7 @@ export function createStore(options: StoreOptions): Store {
         '006-change-subjects': changeSubjectsMigration(),
         '007-audit-via': auditViaMigration(),
         '008-usage-rings': usageRingsMigration(dialect),
+        '009-recovery': recoveryMigration(),
       }),
       migrationTableName: 'latchkey_migrations',
       migrationLockTableName: 'latchkey_migrations_lock',
@@ -190,6 +196,8 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     changes: new ChangesRepo(db),
     meta: new MetaRepo(db),
     totp: new TotpRepo(db),
+    passwordResets: new PasswordResetsRepo(db),
+    recoveryCodes: new RecoveryCodesRepo(db),
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),

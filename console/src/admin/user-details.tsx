@@ -11,6 +11,7 @@ import { ConfirmModal } from '../ui/confirm-modal';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { Loading } from '../ui/loading';
+import { PasswordResetAction } from './password-reset';
 import { ProgrammaticAccessSwitch, UserStatusDialog } from './user-actions';
 
 function Overview({ user }: { user: User }) {
@@ -141,6 +142,7 @@ function Overview({ user }: { user: User }) {
             <Button variant="light" color={user.status === 'active' ? 'red' : 'teal'} onClick={() => setStatusOpen(true)} disabled={self}>
               {user.status === 'active' ? 'Disable user' : 'Enable user'}
             </Button>
+            {!self && <PasswordResetAction user={user} />}
             {user.totpEnabled && (
               <Button variant="light" color="orange" onClick={() => setResetOpen(true)}>
                 Reset authenticator app

@@ -99,6 +99,16 @@ export function useUpdateUser() {
   });
 }
 
+/** An admin resets a user's password: the answer holds the one-time password, shown once. */
+export function useResetUserPassword() {
+  const client = useQueryClient();
+  return useMutation({
+    ...SECRET,
+    mutationFn: (userId: string) => api<ResponseOf<'/v1/users/{userId}/password-reset', 'post'>>('POST', `/v1/users/${encodeURIComponent(userId)}/password-reset`),
+    onSuccess: (_answer, userId) => client.invalidateQueries({ queryKey: queryKeys.users.detail(userId) }),
+  });
+}
+
 export function useResetUserTotp() {
   const client = useQueryClient();
   return useMutation({
@@ -192,6 +202,16 @@ export function useConfirmTotp() {
   return useMutation({
     mutationFn: (code: string) => api<void>('POST', '/v1/me/totp/confirm', { code }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.me }),
+  });
+}
+
+/** New recovery codes (with a current app code): the answer holds them, shown once. */
+export function useRegenerateRecoveryCodes() {
+  const client = useQueryClient();
+  return useMutation({
+    ...SECRET,
+    mutationFn: (code: string) => api<ResponseOf<'/v1/me/totp/recovery-codes', 'post'>>('POST', '/v1/me/totp/recovery-codes', { code }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.recoveryCodes }),
   });
 }
 

@@ -73,6 +73,15 @@ export function useTenantUsage(range: UsageRange) {
   return useQuery({ queryKey: queryKeys.usage.tenant(range), queryFn: () => api<TenantUsage>('GET', `/v1/usage${query({ range })}`), refetchInterval: USAGE_REFRESH_MS });
 }
 
+/** How many unused recovery codes the signed-in user has. */
+export function useRecoveryCodesLeft(enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.recoveryCodes,
+    enabled,
+    queryFn: () => api<{ remaining: number }>('GET', '/v1/me/totp/recovery-codes'),
+  });
+}
+
 export function useUser(userId: string | null) {
   return useQuery({
     queryKey: queryKeys.users.detail(userId),

@@ -21,6 +21,8 @@ export interface AuditFilters {
 
 export const queryKeys = {
   me: ['me'] as const,
+  /** Under `me`, so signing in or out (which resets `me`) refreshes it too. */
+  recoveryCodes: ['me', 'recovery-codes'] as const,
   accessKeys: {
     all: ['access-keys'] as const,
     lists: () => [...queryKeys.accessKeys.all, 'list'] as const,

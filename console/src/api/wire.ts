@@ -42,6 +42,7 @@ export type User = Schemas['User'];
 export type Me = ResponseOf<'/v1/me', 'get'>;
 export type KeyQuota = ResponseOf<'/v1/users/{userId}/key-quota', 'get'>;
 export type LoginAnswer = ResponseOf<'/v1/auth/login', 'post'>;
+export type AuthOptions = ResponseOf<'/v1/auth/options', 'get'>;
 export type Role = Schemas['Role'];
 export type Group = Schemas['Group'];
 export type AuditEvent = Schemas['AuditEvent'];

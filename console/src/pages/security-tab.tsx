@@ -3,13 +3,14 @@ import { Alert, Badge, Button, Divider, Group, List, Stack, Text, TextInput, Tit
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useConfirmTotp, useRemoveTotp, useStartTotp } from '../api/mutations';
-import { useSession } from '../api/queries';
+import { useConfirmTotp, useRegenerateRecoveryCodes, useRemoveTotp, useStartTotp } from '../api/mutations';
+import { useRecoveryCodesLeft, useSession } from '../api/queries';
 import { queryKeys } from '../api/query-keys';
 import { CopyField } from '../ui/copy-field';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
 import { PasswordForm } from './password-form';
+import { OtpauthQrCode, RecoveryCodeList, RecoveryCodesLeft } from './recovery-codes';
 
 /** "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP": easier to type into a phone. */
 export const groupSecret = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
@@ -43,6 +44,8 @@ function TotpSection() {
   const start = useStartTotp();
   const confirm = useConfirmTotp();
   const remove = useRemoveTotp();
+  const regenerate = useRegenerateRecoveryCodes();
+  const left = useRecoveryCodesLeft(enabled);
   // The enrollment lives in the mutation that started it, until the code confirms it.
   const enrollment = start.data ?? null;
   return (
@@ -57,24 +60,55 @@ function TotpSection() {
       </Group>
       <Text size="sm">With an authenticator app (a time-based one-time password, TOTP), signing in also asks for the 6-digit code the app shows, and so can sensitive actions on your keys.</Text>
       {enabled ? (
-        <CodeForm
-          label="Current code"
-          submitLabel="Turn off"
-          color="red"
-          onSubmit={async (code) => {
-            await remove.mutateAsync(code);
-            notifications.show({ message: 'The authenticator app is turned off.' });
-          }}
-        />
+        <Stack gap="md">
+          <CodeForm
+            label="Current code"
+            submitLabel="Turn off"
+            color="red"
+            onSubmit={async (code) => {
+              await remove.mutateAsync(code);
+              regenerate.reset();
+              notifications.show({ message: 'The authenticator app is turned off.' });
+            }}
+          />
+          <Title order={4} size="h5">
+            Recovery codes
+          </Title>
+          <RecoveryCodesLeft remaining={left.data?.remaining} />
+          {regenerate.data ? (
+            <Stack gap="xs">
+              <RecoveryCodeList codes={regenerate.data.recoveryCodes} />
+              <Group>
+                <Button size="xs" variant="default" onClick={() => regenerate.reset()}>
+                  I saved them
+                </Button>
+              </Group>
+            </Stack>
+          ) : (
+            <CodeForm
+              label="Current code for new recovery codes"
+              submitLabel="Make new recovery codes"
+              onSubmit={async (code) => {
+                await regenerate.mutateAsync(code);
+              }}
+            />
+          )}
+        </Stack>
       ) : enrollment ? (
         <Stack gap="sm">
           <List type="ordered" size="sm" spacing={4}>
-            <List.Item>In your authenticator app, add an account and choose to enter a setup key.</List.Item>
-            <List.Item>Type the secret key below (or paste the otpauth link if your app takes one).</List.Item>
+            <List.Item>In your authenticator app, add an account and scan the QR code (or enter the secret key below).</List.Item>
+            <List.Item>Save the recovery codes somewhere safe.</List.Item>
             <List.Item>Enter the 6-digit code the app now shows, to confirm.</List.Item>
           </List>
-          <CopyField label="Secret key" value={groupSecret(enrollment.secret)} description="Time-based, 6 digits, every 30 seconds (SHA-1)." />
-          <CopyField label="otpauth link" value={enrollment.otpauthUrl} />
+          <Group align="flex-start" gap="lg">
+            <OtpauthQrCode url={enrollment.otpauthUrl} />
+            <Stack gap="sm" style={{ flex: 1, minWidth: 240 }}>
+              <CopyField label="Secret key" value={groupSecret(enrollment.secret)} description="Time-based, 6 digits, every 30 seconds (SHA-1)." />
+              <CopyField label="otpauth link" value={enrollment.otpauthUrl} />
+            </Stack>
+          </Group>
+          <RecoveryCodeList codes={enrollment.recoveryCodes} />
           <CodeForm
             label="Code from the app"
             submitLabel="Confirm"

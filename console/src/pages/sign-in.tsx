@@ -1,13 +1,14 @@
 import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import { fetchMe } from '../api/queries';
 import { queryKeys } from '../api/query-keys';
 import type { LoginAnswer } from '../api/wire';
 import type { SignInState } from '../session/gate';
 import { ErrorAlert } from '../ui/error-alert';
+import { usePasswordResetOffered } from './password-recovery';
 
 const TENANT_MEMORY = 'latchkey.tenant';
 
@@ -32,7 +33,10 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
+  // A lost phone: one of the recovery codes shown at setup stands in for the app's code.
+  const [useRecovery, setUseRecovery] = useState(false);
   const totpRef = useRef<HTMLInputElement>(null);
+  const resetOffered = usePasswordResetOffered();
 
   // Whatever the last session loaded (keys, users) must not show to the next person.
   useEffect(() => client.clear(), [client]);
@@ -43,7 +47,7 @@ export function SignInPage() {
       const answer = await api<LoginAnswer>(
         'POST',
         '/v1/auth/login',
-        { tenant: tenant.trim(), email: email.trim(), password, ...(needTotp && { totp: totp.replace(/\s+/g, '') }) },
+        { tenant: tenant.trim(), email: email.trim(), password, ...(needTotp && (useRecovery ? { recoveryCode: totp.trim() } : { totp: totp.replace(/\s+/g, '') })) },
         { anonymous: true },
       );
       setCsrfToken(answer.csrfToken);
@@ -93,6 +97,11 @@ export function SignInPage() {
                 Your session has ended. Sign in again to continue.
               </Alert>
             )}
+            {state.reason === 'password-reset' && (
+              <Alert color="teal" variant="light" role="status">
+                Your new password is set. Sign in with it.
+              </Alert>
+            )}
             {state.reason === 'signed-out' && (
               <Alert color="blue" variant="light" role="status">
                 You signed out.
@@ -104,20 +113,43 @@ export function SignInPage() {
             {needTotp && (
               <TextInput
                 ref={totpRef}
-                label="Authenticator code"
-                description="Two-step verification is on for this account: enter the 6-digit code from your authenticator app."
+                label={useRecovery ? 'Recovery code' : 'Authenticator code'}
+                description={
+                  useRecovery
+                    ? 'One of the recovery codes you saved when you set up the app; each works once.'
+                    : 'Two-step verification is on for this account: enter the 6-digit code from your authenticator app.'
+                }
                 value={totp}
                 onChange={(e) => setTotp(e.currentTarget.value)}
-                inputMode="numeric"
+                inputMode={useRecovery ? 'text' : 'numeric'}
                 autoComplete="one-time-code"
-                maxLength={7}
+                maxLength={useRecovery ? 40 : 7}
                 required
               />
+            )}
+            {needTotp && (
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  setUseRecovery(!useRecovery);
+                  setTotp('');
+                  setTimeout(() => totpRef.current?.focus(), 0);
+                }}
+              >
+                {useRecovery ? 'Use a code from the app instead' : 'Lost your phone? Use a recovery code'}
+              </Anchor>
             )}
             {login.error !== null && !totpRequired(login.error) && <ErrorAlert error={login.error} title="Not signed in" />}
             <Button type="submit" loading={login.isPending} fullWidth>
               Sign in
             </Button>
+            {resetOffered && (
+              <Anchor component={Link} to="/forgot-password" size="sm">
+                Forgot your password?
+              </Anchor>
+            )}
             <Text size="xs" c="dimmed">
               Programs do not sign in here: they use access keys. See the{' '}
               <Anchor href="/docs" size="xs">

@@ -11,7 +11,7 @@ import { Loading } from '../ui/loading';
 import { useStepUp } from './step-up';
 
 export interface SignInState {
-  reason?: 'expired' | 'signed-out';
+  reason?: 'expired' | 'signed-out' | 'password-reset';
   from?: string;
 }
 

@@ -20,6 +20,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
             email: Type.String({ minLength: 3, maxLength: 254 }),
             password: Type.String({ minLength: 1, maxLength: 256 }),
             totp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: 'The authenticator code, once the user set one up (else 401 TOTP_REQUIRED)' })),
+            recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Instead of totp: one of the recovery codes shown at authenticator setup (each works once)' })),
           },
           { additionalProperties: false },
         ),
@@ -27,11 +28,13 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
       },
     },
     async (request, reply) => {
+      if (request.body.totp !== undefined && request.body.recoveryCode !== undefined) throw new AppError('VALIDATION_FAILED', 'Give either totp or recoveryCode, not both.');
       const result = await services.auth.login({
         tenant: request.body.tenant,
         email: request.body.email,
         password: request.body.password,
         totp: request.body.totp,
+        recoveryCode: request.body.recoveryCode,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
         deviceToken: request.cookies[DEVICE_COOKIE],

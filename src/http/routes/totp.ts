@@ -17,7 +17,8 @@ export function totpRoutes(app: App, { services }: RouteDeps): void {
         response: {
           200: Type.Object({
             secret: Type.String({ description: 'Base32 secret to type into the app; stored sealed, shown only now' }),
-            otpauthUrl: Type.String({ description: 'otpauth://totp/… link holding the same secret' }),
+            otpauthUrl: Type.String({ description: 'otpauth://totp/… link holding the same secret (the console shows it as a QR code)' }),
+            recoveryCodes: Type.Array(Type.String(), { description: '10 single-use codes to sign in with instead of an app code; stored as digests, shown only now' }),
           }),
           ...errors,
         },
@@ -61,6 +62,32 @@ export function totpRoutes(app: App, { services }: RouteDeps): void {
     async (request, reply) => {
       await services.totp.reset(actorOf(request), request.params.userId);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/me/totp/recovery-codes',
+    {
+      config: { auth: 'user' },
+      schema: { tags: ['me'], summary: 'How many unused recovery codes I have', response: { 200: Type.Object({ remaining: Type.Integer() }), ...errors } },
+    },
+    async (request) => ({ remaining: await services.totp.recoveryCodesLeft(actorOf(request)) }),
+  );
+
+  app.post(
+    '/v1/me/totp/recovery-codes',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['me'],
+        summary: 'Replace my recovery codes with 10 new ones (needs a current code from the authenticator app); the old ones stop',
+        body: CodeBody,
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return { recoveryCodes: await services.totp.regenerateRecoveryCodes(actorOf(request), request.body.code) };
     },
   );
 }

@@ -104,4 +104,22 @@ export function userRoutes(app: App, { services }: RouteDeps): void {
     },
     async (request) => userView(await services.users.update(actorOf(request), request.params.userId, request.body)),
   );
+
+  app.post(
+    '/v1/users/:userId/password-reset',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['users'],
+        summary: "Reset another user's password (admins): a one-time password is answered once, the user must change it at next sign-in, and their sessions end",
+        params: Type.Object({ userId: UserIdParam }),
+        response: { 200: Type.Object({ user: UserSchema, oneTimePassword: Type.String() }), 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await services.users.resetPassword(actorOf(request), request.params.userId);
+      reply.header('Cache-Control', 'no-store');
+      return { user: userView(result.user), oneTimePassword: result.oneTimePassword };
+    },
+  );
 }
