@@ -96,7 +96,8 @@ export interface VerificationOptions {
  * The hot path. Order of checks: token shape and checksum (no database), key lookup (cache),
  * constant-time digest compare, key state, expiry, owner and tenant, permission.
  * Signed requests: request shape, time and scope (no database, no secret), key lookup, one
- * HMAC under the cached signing key, then the same checks; replay protection last.
+ * HMAC under the cached signing key, then the same checks; replay protection last (always on
+ * for the management API, by the tenant's policy elsewhere).
  */
 export class VerificationService {
   private readonly keys: KeyCache;
@@ -125,7 +126,7 @@ export class VerificationService {
   /**
    * Checks a credential: which scheme it is, then the key and what it may do. A key already in
    * the cache is answered synchronously (no promise, no microtask): that is every request of the
-   * steady state. Only a cache miss, and replay protection when the tenant turned it on, wait
+   * steady state. Only a cache miss, and replay protection (a signed management call, or the tenant turned it on), wait
    * for the database (and reject when it cannot be reached).
    */
   verify(credential: Credential, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
@@ -187,7 +188,9 @@ export class VerificationService {
     const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
     const recorded = { ...context, detail: scopeDetail(parsed, context.detail, matched ? null : 'SIGNATURE_MISMATCH') };
-    if (matched && key.policy.replayProtection && decideUsable(key.usable, now) === null) {
+    // Latchkey's own management API takes a signature once whatever the policy: a captured signed call must not mint keys again.
+    const singleUse = key.policy.replayProtection || context.use === 'management-api';
+    if (matched && singleUse && decideUsable(key.usable, now) === null) {
       const expiresAt = parsed.expiresAt ?? new Date(parsed.requestTime.getTime() + rules.windowSeconds * 1000);
       const entry = { tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId, signature: parsed.signature, expiresAt };
       return this.replay.claim(entry, now).then((fresh) => this.decide(key, fresh ? null : 'SIGNATURE_REPLAYED', scheme, claimed, recorded, now));
