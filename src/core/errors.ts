@@ -31,6 +31,10 @@ export const ERROR_CATALOG = {
     status: 403,
     message: 'This user does not have programmatic access; an administrator must grant it first.',
   },
+  PERMISSION_BLANK: {
+    status: 403,
+    message: 'X-Latchkey-Permission is present but blank: the gateway names no permission to check. Set one for this location, or leave the header out to check none.',
+  },
   USER_DISABLED: { status: 403, message: 'This user is disabled.' },
   STEP_UP_REQUIRED: { status: 403, message: 'Verify your identity first (step-up verification), then try again.' },
   REVEAL_NOT_ALLOWED: {

@@ -143,8 +143,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hot.setErrorHandler(async (error, request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const sent = handleError(error, request, hotHeaders(reply, request.id), (code) => {
-        // A gateway passes the status on; the code says it was the gateway's own verifier that was refused.
-        if (route === AUTHORIZE_PATH && code.startsWith('VERIFIER_')) reply.header('X-Latchkey-Code', code);
+        // A gateway passes the status on; the code says it was the gateway's own verifier (or its configuration) that was refused.
+        if (route === AUTHORIZE_PATH && (code.startsWith('VERIFIER_') || code === 'PERMISSION_BLANK')) reply.header('X-Latchkey-Code', code);
       });
       metrics.countAnswer(route, reply.statusCode);
       return sent;
