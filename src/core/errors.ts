@@ -25,6 +25,10 @@ export const ERROR_CATALOG = {
   VERIFIER_INVALID: { status: 401, message: 'The verifier credential is not a valid, enabled access key.' },
   VERIFIER_FORBIDDEN: { status: 403, message: 'The verifier key does not hold the permission latchkey:verify.' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    message: 'The browser says this request comes from another site (Sec-Fetch-Site: cross-site): a console session cannot change anything from there.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your one-time password before continuing.' },
   PROGRAMMATIC_ACCESS_REQUIRED: {

@@ -28,7 +28,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Who is calling: an access-type key (`Authorization: Bearer`, or a request signed with AWS
  * Signature V4 — header or presigned URL — over the raw method, target, headers and body bytes)
  * or a console session cookie. Cookie sessions must echo their CSRF token on every
- * state-changing request; key-authenticated requests carry no cookie, so CSRF cannot apply.
+ * state-changing request, which must not come from another site (Sec-Fetch-Site: cross-site);
+ * key-authenticated requests carry no cookie, so CSRF cannot apply.
  */
 export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth): Promise<void> {
   if (mode === 'none') return;
@@ -76,6 +77,8 @@ export async function authenticate(request: FastifyRequest, services: Services, 
   const lookup = await services.auth.resolveSession(token);
   if (!lookup) throw new AppError('SESSION_EXPIRED');
   if (!SAFE_METHODS.has(request.method)) {
+    // Defence in depth behind the token: browsers say where a request comes from, and the console never writes from another site.
+    if (request.headers['sec-fetch-site'] === 'cross-site') throw new AppError('CROSS_SITE_REQUEST');
     const header = request.headers['x-csrf-token'];
     if (!services.auth.checkCsrf(lookup, typeof header === 'string' ? header : undefined)) throw new AppError('CSRF_TOKEN_INVALID');
   }
