@@ -165,7 +165,24 @@ export function createServices(options: ServicesOptions): Services {
     roles: new RolesService({ store, clock, audit, notifications }),
     keys,
     usage: new UsageService({ store, clock, keys }),
-    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing, guesses }),
+    verification: new VerificationService({
+      keys: keyCache,
+      recorder,
+      clock,
+      masterKey,
+      store,
+      signing: options.signing,
+      guesses,
+      onSealBroken: ({ tenantId, accessKeyId }) => {
+        logger.error(
+          { tenantId, accessKeyId },
+          "an access key's sealed secret does not open under its key ID and tenant: its row was altered or given another key's secret (or sealed under another master key); signed requests with it are refused until it is rotated",
+        );
+        audit
+          .recordBySystem(tenantId, { action: 'access_key.secret_unreadable', targetType: 'access_key', targetId: accessKeyId, result: 'failure', details: { reason: 'SEALED_SECRET_INVALID' } })
+          .catch((error: unknown) => logger.error({ err: error, accessKeyId }, 'could not audit an unreadable sealed secret'));
+      },
+    }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {

@@ -2,6 +2,7 @@ import { parseToken } from '../core/key-format.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
 import { constantTimeEqualBytes, sha256Bytes } from '../crypto/digest.js';
+import { EnvelopeError } from '../crypto/envelope.js';
 import { timeOrderedIdSource } from '../crypto/random.js';
 import type { SignableRequest } from '../signing/signable-request.js';
 import { parseSignedRequest, type ParsedSignedRequest } from '../signing/signed-request.js';
@@ -88,6 +89,11 @@ export interface VerificationOptions {
   signing: SigningSettings;
   /** Limits failed verifications per source and key ID (RATE_LIMITED); without it nothing is throttled. */
   guesses?: GuessGuard;
+  /**
+   * Told (once per cached copy of the row) that a key's sealed secret does not open under its key
+   * ID and tenant: the row was altered or given another key's envelope. The caller audits and logs it.
+   */
+  onSealBroken?: (key: { tenantId: string; accessKeyId: string }) => void;
 }
 
 /**
@@ -111,6 +117,9 @@ export class VerificationService {
   private readonly managementRules: SigningRules;
   private readonly recordId = timeOrderedIdSource('accessRecord');
   private readonly guesses: GuessGuard | null;
+  private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
+  /** Cached keys whose broken seal was reported already: a row read again (fixed or not) is a new entry, reported anew. */
+  private readonly brokenSeals = new WeakSet<CachedKey>();
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
@@ -121,6 +130,7 @@ export class VerificationService {
     this.tenantRules = signingRules(options.signing, 'by-service');
     this.managementRules = signingRules(options.signing, 'strict');
     this.guesses = options.guesses ?? null;
+    this.onSealBroken = options.onSealBroken ?? (() => {});
   }
 
   /**
@@ -185,8 +195,16 @@ export class VerificationService {
   ): VerifyOutcome | Promise<VerifyOutcome> {
     const key = inScope(found, context);
     if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
-    const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
+    let matched: boolean;
+    try {
+      matched = signatureMatches(key, parsed, this.masterKey, now);
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      // Fail closed with the answer of a wrong signature (the caller learns nothing of the tamper); the record, audit and log say what happened.
+      this.sealBroken(key);
+      return this.decide(key, 'SIGNATURE_MISMATCH', scheme, claimed, { ...context, detail: scopeDetail(parsed, context.detail, 'SEALED_SECRET_INVALID') }, now);
+    }
     const recorded = { ...context, detail: scopeDetail(parsed, context.detail, matched ? null : 'SIGNATURE_MISMATCH') };
     // Latchkey's own management API takes a signature once whatever the policy: a captured signed call must not mint keys again.
     const singleUse = key.policy.replayProtection || context.use === 'management-api';
@@ -287,6 +305,12 @@ export class VerificationService {
     const retryMs = this.guesses?.failed(reason, accessKeyId, context, now, key?.key ?? null) ?? null;
     if (retryMs === null) return null;
     return { valid: false, scheme: claimed, code: 'RATE_LIMITED', reason, key, retryAfterSeconds: Math.ceil(retryMs / 1000) };
+  }
+
+  private sealBroken(key: CachedKey): void {
+    if (this.brokenSeals.has(key)) return;
+    this.brokenSeals.add(key);
+    this.onSealBroken({ tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId });
   }
 
   private secretMatches(key: CachedKey, digest: Buffer, now: Date): boolean {
