@@ -9,6 +9,16 @@ import { rawHeaderPairs, signedBodyOf } from './signed-input.js';
 
 export const SESSION_COOKIE = 'latchkey_session';
 
+/**
+ * The name a cookie of Latchkey's goes by. With secure cookies (LATCHKEY_COOKIE_SECURE=true,
+ * behind HTTPS) it carries the __Host- prefix: the browser then keeps it only if it is Secure,
+ * Path=/ and without Domain, so no subdomain and no plain-HTTP page can set or shadow it. Every
+ * cookie Latchkey sets is named here, so they all follow the same rule.
+ */
+export function cookieName(base: string, secure: boolean): string {
+  return secure ? `__Host-${base}` : base;
+}
+
 /** How a route is reached: open, or by a signed-in user (optionally even before a password change). */
 export type RouteAuth = 'none' | 'user' | 'user-before-password-change';
 
@@ -31,7 +41,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * state-changing request, which must not come from another site (Sec-Fetch-Site: cross-site);
  * key-authenticated requests carry no cookie, so CSRF cannot apply.
  */
-export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth): Promise<void> {
+export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth, sessionCookie: string): Promise<void> {
   if (mode === 'none') return;
   const authorization = request.headers.authorization;
   const ip = request.ip ?? null;
@@ -72,7 +82,7 @@ export async function authenticate(request: FastifyRequest, services: Services, 
     };
     return;
   }
-  const token = request.cookies[SESSION_COOKIE];
+  const token = request.cookies[sessionCookie];
   if (!token) throw new AppError('UNAUTHENTICATED');
   const lookup = await services.auth.resolveSession(token);
   if (!lookup) throw new AppError('SESSION_EXPIRED');

@@ -2,11 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { userView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
-import { SESSION_COOKIE } from '../authenticate.js';
+import { cookieName, SESSION_COOKIE } from '../authenticate.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, UserSchema } from '../schemas.js';
 
 export function authRoutes(app: App, { services, config }: RouteDeps): void {
+  const sessionCookie = cookieName(SESSION_COOKIE, config.cookieSecure);
+  const cookieOptions = { httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, path: '/' } as const;
   app.post(
     '/v1/auth/login',
     {
@@ -35,13 +37,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.cookieSecure,
-        path: '/',
-        expires: result.expiresAt,
-      });
+      reply.setCookie(sessionCookie, result.sessionToken, { ...cookieOptions, expires: result.expiresAt });
       const user = await services.users.get(
         { tenantId: result.user.tenantId, user: result.user, via: 'session', accessKeyId: null, keyPermissions: null, ip: request.ip, userAgent: null },
         result.user.id,
@@ -56,7 +52,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
     async (request, reply) => {
       if (!request.session) throw new AppError('FORBIDDEN', 'Only console sessions can sign out; access keys have no session.');
       await services.auth.logout(actorOf(request), request.session.token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(sessionCookie, cookieOptions);
       return reply.code(204).send(null);
     },
   );
