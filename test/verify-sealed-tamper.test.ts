@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/databases.js';
-import { openHttp, readAllPages, verify, type Harness, type IssuedKey, type Tenant } from './support/http.js';
+import { openHttp, readAllPages, setPolicy, totpAt, verify, type Harness, type IssuedKey, type Tenant } from './support/http.js';
 import { recordsOf, verifySigned } from './support/signed.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 
@@ -68,5 +68,53 @@ describe.each(DATABASE_KINDS)('a sealed secret moved to another row (%s)', (kind
     for (const secret of [donor.secret, victim.secret]) expect(everything).not.toContain(secret);
     const { secretEnvelope } = await h.store.db.selectFrom('accessKeys').select('secretEnvelope').where('id', '=', victim.accessKeyId).executeTakeFirstOrThrow();
     expect(everything).not.toContain(secretEnvelope);
+  });
+});
+
+describe('revealing a secret whose seal was moved (sqlite)', () => {
+  let h: Harness;
+  let acme: Tenant;
+  beforeAll(async () => {
+    h = await openHttp('sqlite');
+    acme = await h.bootstrap();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers 409 SECRET_UNREADABLE (not 500), audited and logged once, no secret anywhere', async () => {
+    const secret = (await h.request({ method: 'POST', url: '/v1/me/totp', as: acme.admin })).body.secret as string;
+    await h.request({ method: 'POST', url: '/v1/me/totp/confirm', as: acme.admin, body: { code: totpAt(secret, h.clock) } });
+    await setPolicy(h, acme.admin, { stepUp: 'totp', secretReveal: 'after-step-up' });
+    const stepUp = async () => {
+      h.clock.advance(30_000);
+      expect((await h.request({ method: 'POST', url: '/v1/auth/step-up/verify', as: acme.admin, body: { code: totpAt(secret, h.clock) } })).status).toBe(200);
+    };
+    await stepUp();
+    const donor = await h.createKey(acme.admin, { name: 'donor' });
+    const victim = await h.createKey(acme.admin, { name: 'victim' });
+    const { secretEnvelope } = await h.store.db.selectFrom('accessKeys').select('secretEnvelope').where('id', '=', donor.accessKeyId).executeTakeFirstOrThrow();
+    await h.store.db.updateTable('accessKeys').set({ secretEnvelope }).where('id', '=', victim.accessKeyId).execute();
+
+    const res = await h.request({ method: 'POST', url: `/v1/access-keys/${victim.accessKeyId}/reveal`, as: acme.admin });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'SECRET_UNREADABLE', message: expect.stringContaining('Rotate') });
+    for (const s of [donor.secret, victim.secret]) expect(res.text).not.toContain(s);
+
+    const { items } = await readAllPages(h, acme.admin, '/v1/audit-events', 100);
+    expect(items.filter((e) => e.action === 'access_key.secret_unreadable')).toMatchObject([{ targetId: victim.accessKeyId, result: 'failure' }]);
+    expect(items.find((e) => e.action === 'access_key.reveal')).toMatchObject({ targetId: victim.accessKeyId, result: 'failure', details: { reason: 'SECRET_UNREADABLE' } });
+    const log = h
+      .logText()
+      .split('\n')
+      .filter((line) => line.includes('does not open'));
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0]!)).toMatchObject({ level: 50, accessKeyId: victim.accessKeyId });
+    for (const s of [donor.secret, victim.secret, secretEnvelope]) expect(JSON.stringify(items) + h.logText()).not.toContain(s);
+    // Rotating seals a new secret: the key can be revealed again.
+    await stepUp();
+    expect((await h.request({ method: 'POST', url: `/v1/access-keys/${victim.accessKeyId}/rotate`, as: acme.admin })).status).toBe(200);
+    await stepUp();
+    expect((await h.request({ method: 'POST', url: `/v1/access-keys/${victim.accessKeyId}/reveal`, as: acme.admin })).status).toBe(200);
   });
 });

@@ -52,6 +52,10 @@ export const ERROR_CATALOG = {
   KEY_NOT_DISABLED: { status: 409, message: 'Disable the access key before deleting it (tenant policy).' },
   KEY_ALREADY_DELETED: { status: 409, message: 'The access key is deleted and cannot be changed.' },
   NEVER_EXPIRES_NOT_ALLOWED: { status: 409, message: 'The tenant policy does not allow keys that never expire.' },
+  SECRET_UNREADABLE: {
+    status: 409,
+    message: "This key's stored secret cannot be opened: its record was altered or given another key's secret. Rotate the key to get a new secret.",
+  },
   EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists in the tenant.' },
   NAME_TAKEN: { status: 409, message: 'The name is already used in the tenant.' },
   TENANT_EXISTS: { status: 409, message: 'A tenant with this name already exists.' },
