@@ -77,7 +77,7 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_MASTER_KEY: { doc: '32-byte key (base64 or hex) that encrypts secrets at rest; else <data dir>/master.key is used (created 0600).', default: '(unset)' },
   LATCHKEY_LOG_LEVEL: { doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
   LATCHKEY_SESSION_TTL_MINUTES: { doc: 'Console session lifetime.', default: '720' },
-  LATCHKEY_COOKIE_SECURE: { doc: 'Mark the session cookie Secure (true behind HTTPS).', default: 'false' },
+  LATCHKEY_COOKIE_SECURE: { doc: 'True behind HTTPS: the session cookie is Secure with the __Host- prefix, and answers carry Strict-Transport-Security.', default: 'false' },
   LATCHKEY_TRUST_PROXY: { doc: 'Take the client address from X-Forwarded-For (true behind a reverse proxy).', default: 'false' },
   LATCHKEY_BODY_LIMIT_BYTES: { doc: 'Largest accepted request body.', default: '1048576' },
   LATCHKEY_KEY_CACHE_SIZE: { doc: 'Keys kept in the verification cache of each process.', default: '200000' },

@@ -81,6 +81,9 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
   // database answered, so a start that cannot reach it leaves no key file behind.
   const given = readMasterKeyIfPresent({ fromEnv: config.masterKey, dataDir: config.dataDir });
   const store = createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  for (const { file, mode } of store.dialect.exposedFiles ?? []) {
+    logger.warn({ file, mode }, `${file} is readable by other users (mode ${mode}): it holds password hashes, emails and access records; run chmod 600 on it`);
+  }
   let master: ReturnType<typeof loadMasterKey>;
   try {
     const applied = await store.migrate();

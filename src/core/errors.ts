@@ -25,11 +25,19 @@ export const ERROR_CATALOG = {
   VERIFIER_INVALID: { status: 401, message: 'The verifier credential is not a valid, enabled access key.' },
   VERIFIER_FORBIDDEN: { status: 403, message: 'The verifier key does not hold the permission latchkey:verify.' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    message: 'The browser says this request comes from another site (Sec-Fetch-Site: cross-site): a console session cannot change anything from there.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your one-time password before continuing.' },
   PROGRAMMATIC_ACCESS_REQUIRED: {
     status: 403,
     message: 'This user does not have programmatic access; an administrator must grant it first.',
+  },
+  PERMISSION_BLANK: {
+    status: 403,
+    message: 'X-Latchkey-Permission is present but blank: the gateway names no permission to check. Set one for this location, or leave the header out to check none.',
   },
   USER_DISABLED: { status: 403, message: 'This user is disabled.' },
   STEP_UP_REQUIRED: { status: 403, message: 'Verify your identity first (step-up verification), then try again.' },
@@ -44,6 +52,10 @@ export const ERROR_CATALOG = {
   KEY_NOT_DISABLED: { status: 409, message: 'Disable the access key before deleting it (tenant policy).' },
   KEY_ALREADY_DELETED: { status: 409, message: 'The access key is deleted and cannot be changed.' },
   NEVER_EXPIRES_NOT_ALLOWED: { status: 409, message: 'The tenant policy does not allow keys that never expire.' },
+  SECRET_UNREADABLE: {
+    status: 409,
+    message: "This key's stored secret cannot be opened: its record was altered or given another key's secret. Rotate the key to get a new secret.",
+  },
   EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists in the tenant.' },
   NAME_TAKEN: { status: 409, message: 'The name is already used in the tenant.' },
   TENANT_EXISTS: { status: 409, message: 'A tenant with this name already exists.' },

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
-import { authenticate, type RouteAuth } from './authenticate.js';
+import { authenticate, cookieName, SESSION_COOKIE, type RouteAuth } from './authenticate.js';
 import type { App } from './app-types.js';
 import { registerConsole } from './console-static.js';
 import type { ErrorCode } from '../core/errors.js';
@@ -43,13 +43,39 @@ export interface AppOptions {
 
 export const API_VERSION = '0.1.0';
 
+/** A year: browsers then reach this host over HTTPS only (LATCHKEY_COOKIE_SECURE=true says Latchkey is behind HTTPS). */
+export const HSTS = 'max-age=31536000';
+
 /** The headers every answer carries (the verification routes set them themselves, see hotHeaders). */
-function commonHeaders(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+function commonHeaders(reply: FastifyReply, request: FastifyRequest, hsts: boolean): FastifyReply {
   reply.header('X-Request-Id', request.id);
   reply.header('X-Content-Type-Options', 'nosniff');
+  if (hsts) reply.header('Strict-Transport-Security', HSTS);
   if (request.url.startsWith('/v1/')) reply.header('Cache-Control', 'no-store');
+  // Browsers older than CSP frame-ancestors (the docs' CSP, DOCS_CSP) honour this one.
+  else if (request.url.startsWith('/docs')) reply.header('X-Frame-Options', 'DENY');
   return reply;
 }
+
+/**
+ * Swagger UI (/docs) loads its own scripts, styles and the spec from this origin and nothing
+ * else; no other site may frame it. Its React code sets styles through the DOM, which a CSP does
+ * not govern, but it adds one <style> element of its own, allowed by its hash (a new Swagger UI
+ * may change it: test/browser-secure-docs.test.ts fails on any refusal). The validator badge (an
+ * image from validator.swagger.io) is turned off.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
+].join('; ');
 
 const REQUEST_ID_BYTES = 9;
 let requestIdPool = Buffer.alloc(0);
@@ -73,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { services, config } = options;
   /** The socket fast path of POST /v1/verify, set once the routes exist (see fast-verify.ts). */
   let fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const sessionCookie = cookieName(SESSION_COOKIE, config.cookieSecure);
+  const hsts = config.cookieSecure;
   const app = Fastify({
     serverFactory: (handler) => {
       const server = createServer((req, res) => {
@@ -124,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookie },
           bearer: { type: 'http', scheme: 'bearer' },
           verifier: { type: 'apiKey', in: 'header', name: 'X-Latchkey-Verifier', description: 'The token of a verifier key (latchkey:verify), on /v1/authorize' },
         },
@@ -146,7 +174,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return sendError(reply, request, classified.code, classified.message, classified.details);
   };
   app.setErrorHandler(async (error, request, reply) => handleError(error, request, reply));
-  app.setNotFoundHandler(async (request, reply) => sendError(commonHeaders(reply, request), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`));
+  app.setNotFoundHandler(async (request, reply) =>
+    sendError(commonHeaders(reply, request, hsts), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`),
+  );
 
   if (config.verifyAuth === 'open') {
     options.logger.warn('LATCHKEY_VERIFY_AUTH=open: /v1/verify and /v1/authorize answer anyone who can reach them, without a verifier key; use it only on a loopback-only deployment');
@@ -159,8 +189,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hot.setErrorHandler(async (error, request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const sent = handleError(error, request, hotHeaders(reply, request.id), (code) => {
-        // A gateway passes the status on; the code says it was the gateway's own verifier that was refused.
-        if (route === AUTHORIZE_PATH && code.startsWith('VERIFIER_')) reply.header('X-Latchkey-Code', code);
+        // A gateway passes the status on; the code says it was the gateway's own verifier (or its configuration) that was refused.
+        if (route === AUTHORIZE_PATH && (code.startsWith('VERIFIER_') || code === 'PERMISSION_BLANK')) reply.header('X-Latchkey-Code', code);
       });
       metrics.countAnswer(route, reply.statusCode);
       return sent;
@@ -180,11 +210,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (api) => {
     await api.register(cookie);
-    await api.register(swaggerUi, { routePrefix: '/docs' });
     // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
     api.addHook('onRequest', (request, reply, done) => {
-      commonHeaders(reply, request);
+      commonHeaders(reply, request, hsts);
       done();
+    });
+    await api.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { validatorUrl: null },
+      staticCSP: DOCS_CSP,
     });
     // A signed management request is verified over its body's bytes as sent, so routes that
     // authenticate keep them (for signed requests only); open routes get no hook at all.
@@ -198,7 +232,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const declared = request.routeOptions.config.auth;
       const mode: RouteAuth = declared ?? (request.url.startsWith('/v1/') ? 'user' : 'none');
       if (mode === 'none') return done();
-      authenticate(request, services, mode).then(() => done(), done);
+      authenticate(request, services, mode, sessionCookie).then(() => done(), done);
     });
     api.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -11,6 +11,16 @@ export const SESSION_COOKIE = 'latchkey_session';
 /** The known-device cookie a successful sign-in sets (see DeviceTokens); only the sign-in route reads it. */
 export const DEVICE_COOKIE = 'latchkey_device';
 
+/**
+ * The name a cookie of Latchkey's goes by. With secure cookies (LATCHKEY_COOKIE_SECURE=true,
+ * behind HTTPS) it carries the __Host- prefix: the browser then keeps it only if it is Secure,
+ * Path=/ and without Domain, so no subdomain and no plain-HTTP page can set or shadow it. Every
+ * cookie Latchkey sets is named here, so they all follow the same rule.
+ */
+export function cookieName(base: string, secure: boolean): string {
+  return secure ? `__Host-${base}` : base;
+}
+
 /** How a route is reached: open, or by a signed-in user (optionally even before a password change). */
 export type RouteAuth = 'none' | 'user' | 'user-before-password-change';
 
@@ -30,9 +40,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Who is calling: an access-type key (`Authorization: Bearer`, or a request signed with AWS
  * Signature V4 — header or presigned URL — over the raw method, target, headers and body bytes)
  * or a console session cookie. Cookie sessions must echo their CSRF token on every
- * state-changing request; key-authenticated requests carry no cookie, so CSRF cannot apply.
+ * state-changing request, which must not come from another site (Sec-Fetch-Site: cross-site);
+ * key-authenticated requests carry no cookie, so CSRF cannot apply.
  */
-export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth): Promise<void> {
+export async function authenticate(request: FastifyRequest, services: Services, mode: RouteAuth, sessionCookie: string): Promise<void> {
   if (mode === 'none') return;
   const authorization = request.headers.authorization;
   const ip = request.ip ?? null;
@@ -73,11 +84,13 @@ export async function authenticate(request: FastifyRequest, services: Services, 
     };
     return;
   }
-  const token = request.cookies[SESSION_COOKIE];
+  const token = request.cookies[sessionCookie];
   if (!token) throw new AppError('UNAUTHENTICATED');
   const lookup = await services.auth.resolveSession(token);
   if (!lookup) throw new AppError('SESSION_EXPIRED');
   if (!SAFE_METHODS.has(request.method)) {
+    // Defence in depth behind the token: browsers say where a request comes from, and the console never writes from another site.
+    if (request.headers['sec-fetch-site'] === 'cross-site') throw new AppError('CROSS_SITE_REQUEST');
     const header = request.headers['x-csrf-token'];
     if (!services.auth.checkCsrf(lookup, typeof header === 'string' ? header : undefined)) throw new AppError('CSRF_TOKEN_INVALID');
   }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOG, StoreBusyError, type ErrorCode } from '../core/errors.js';
+import { NOT_BLANK } from './schemas.js';
 
 /** The one envelope every error leaves in: {"error": {code, message, requestId, details?}}. */
 export function errorEnvelope(code: ErrorCode, requestId: string, message?: string, details?: Record<string, unknown>) {
@@ -35,6 +36,7 @@ export function classify(error: unknown, isUnavailable: (e: unknown) => boolean)
       return { code: 'UNKNOWN_FIELD', message: `Unknown field "${field}" in the ${where}.`, details: { field } };
     }
     const path = issue?.instancePath ? issue.instancePath.replace(/^\//, '').replace(/\//g, '.') : where;
+    if (issue?.keyword === 'pattern' && issue.params.pattern === NOT_BLANK) return { code: 'VALIDATION_FAILED', message: `${path} must not be empty or blank.`, details: { field: path } };
     return { code: 'VALIDATION_FAILED', message: `${path} ${issue?.message ?? 'is not valid'}.`, details: { field: path } };
   }
   switch (fe.code) {

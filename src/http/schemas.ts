@@ -9,6 +9,8 @@ import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 const strict = { additionalProperties: false } as const;
+/** A string with something in it besides white space (the error envelope says "must not be blank"). */
+export const NOT_BLANK = '\\S';
 /**
  * One of the strings of a list kept in core, typed as their union. TypeBox infers a union's type
  * from a tuple only; a list built at run time is typed here as one literal of the whole union.
@@ -278,7 +280,7 @@ export const VerifyBody = Type.Object(
   {
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Bearer token (lk_…); or give request' })),
     request: Type.Optional(SignedRequestSchema),
-    permission: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A permission the key must hold' })),
+    permission: Type.Optional(Type.String({ maxLength: 128, pattern: NOT_BLANK, description: 'A permission the key must hold (not empty or blank)' })),
     context: Type.Optional(
       Type.Object(
         {

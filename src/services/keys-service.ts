@@ -6,7 +6,7 @@ import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
 import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '../core/policy.js';
 import { sha256Hex } from '../crypto/digest.js';
-import { openSecret, sealSecret } from '../crypto/envelope.js';
+import { EnvelopeError, openSecret, sealSecret } from '../crypto/envelope.js';
 import { generateAccessKeyId, generateId, generateSecret } from '../crypto/random.js';
 import type { KeyPatch } from '../store/repos/access-keys-repo.js';
 import type { Store, Tx } from '../store/store.js';
@@ -67,6 +67,7 @@ export class KeysService {
   private readonly masterKey: Buffer;
   private readonly stepUp: StepUpService;
   private readonly notifications: NotificationsService;
+  private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
 
   constructor(options: {
     store: Store;
@@ -75,7 +76,10 @@ export class KeysService {
     masterKey: Buffer;
     stepUp: StepUpService;
     notifications: NotificationsService;
+    /** Told that a key's sealed secret does not open under its key ID and tenant (see VerificationOptions.onSealBroken). */
+    onSealBroken?: (key: { tenantId: string; accessKeyId: string }) => void;
   }) {
+    this.onSealBroken = options.onSealBroken ?? (() => {});
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
@@ -338,7 +342,14 @@ export class KeysService {
     if (policy.secretReveal !== 'after-step-up' || policy.stepUp === 'none') throw new AppError('REVEAL_NOT_ALLOWED');
     if (key.state === 'deleted') throw new AppError('KEY_ALREADY_DELETED');
     await this.stepUp.require(actor, policy);
-    const secret = openSecret(this.masterKey, secrets.secretEnvelope, { tenantId: key.tenantId, accessKeyId: key.accessKeyId });
+    let secret: string;
+    try {
+      secret = openSecret(this.masterKey, secrets.secretEnvelope, { tenantId: key.tenantId, accessKeyId: key.accessKeyId });
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      this.onSealBroken({ tenantId: key.tenantId, accessKeyId: key.accessKeyId });
+      throw new AppError('SECRET_UNREADABLE');
+    }
     await this.audit.record(actor, { action: 'access_key.reveal', targetType: 'access_key', targetId: accessKeyId, details: { ownerId: key.ownerId } });
     const { key: _key, ...material } = this.issued(key, secret);
     return { accessKeyId, ...material };

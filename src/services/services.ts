@@ -135,7 +135,17 @@ export function createServices(options: ServicesOptions): Services {
   const notifications = new NotificationsService({ store, clock, mail: outbox, publicUrl: mail.publicUrl });
   const totp = new TotpService({ store, clock, audit, masterKey });
   const stepUp = new StepUpService({ store, clock, audit, masterKey, mail: outbox, totp });
-  const keys = new KeysService({ store, clock, audit, masterKey, stepUp, notifications });
+  /** A sealed secret that does not open under its own key ID and tenant: tampered with, never a client's mistake. */
+  const sealBroken = ({ tenantId, accessKeyId }: { tenantId: string; accessKeyId: string }): void => {
+    logger.error(
+      { tenantId, accessKeyId },
+      "an access key's sealed secret does not open under its key ID and tenant: its row was altered or given another key's secret (or sealed under another master key); signed requests with it and reveals are refused until it is rotated",
+    );
+    audit
+      .recordBySystem(tenantId, { action: 'access_key.secret_unreadable', targetType: 'access_key', targetId: accessKeyId, result: 'failure', details: { reason: 'SEALED_SECRET_INVALID' } })
+      .catch((error: unknown) => logger.error({ err: error, accessKeyId }, 'could not audit an unreadable sealed secret'));
+  };
+  const keys = new KeysService({ store, clock, audit, masterKey, stepUp, notifications, onSealBroken: sealBroken });
   const reminders = new ExpiryReminders({ store, clock, logger, notifications });
   const underAttack = new UnderAttackAlerts({ store, clock, logger, audit, notifications });
   const guesses: GuessGuard = new GuessGuard({
@@ -172,7 +182,16 @@ export function createServices(options: ServicesOptions): Services {
     roles: new RolesService({ store, clock, audit, notifications }),
     keys,
     usage: new UsageService({ store, clock, keys }),
-    verification: new VerificationService({ keys: keyCache, recorder, clock, masterKey, store, signing: options.signing, guesses }),
+    verification: new VerificationService({
+      keys: keyCache,
+      recorder,
+      clock,
+      masterKey,
+      store,
+      signing: options.signing,
+      guesses,
+      onSealBroken: sealBroken,
+    }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {

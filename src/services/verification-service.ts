@@ -2,6 +2,7 @@ import { parseToken } from '../core/key-format.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
 import { constantTimeEqualBytes, sha256Bytes } from '../crypto/digest.js';
+import { EnvelopeError } from '../crypto/envelope.js';
 import { timeOrderedIdSource } from '../crypto/random.js';
 import type { SignableRequest } from '../signing/signable-request.js';
 import { parseSignedRequest, type ParsedSignedRequest } from '../signing/signed-request.js';
@@ -88,6 +89,11 @@ export interface VerificationOptions {
   signing: SigningSettings;
   /** Limits failed verifications per source and key ID (RATE_LIMITED); without it nothing is throttled. */
   guesses?: GuessGuard;
+  /**
+   * Told (once per cached copy of the row) that a key's sealed secret does not open under its key
+   * ID and tenant: the row was altered or given another key's envelope. The caller audits and logs it.
+   */
+  onSealBroken?: (key: { tenantId: string; accessKeyId: string }) => void;
 }
 
 /**
@@ -96,7 +102,8 @@ export interface VerificationOptions {
  * The hot path. Order of checks: token shape and checksum (no database), key lookup (cache),
  * constant-time digest compare, key state, expiry, owner and tenant, permission.
  * Signed requests: request shape, time and scope (no database, no secret), key lookup, one
- * HMAC under the cached signing key, then the same checks; replay protection last.
+ * HMAC under the cached signing key, then the same checks; replay protection last (always on
+ * for the management API, by the tenant's policy elsewhere).
  */
 export class VerificationService {
   private readonly keys: KeyCache;
@@ -110,6 +117,9 @@ export class VerificationService {
   private readonly managementRules: SigningRules;
   private readonly recordId = timeOrderedIdSource('accessRecord');
   private readonly guesses: GuessGuard | null;
+  private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
+  /** Cached keys whose broken seal was reported already: a row read again (fixed or not) is a new entry, reported anew. */
+  private readonly brokenSeals = new WeakSet<CachedKey>();
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
@@ -120,12 +130,13 @@ export class VerificationService {
     this.tenantRules = signingRules(options.signing, 'by-service');
     this.managementRules = signingRules(options.signing, 'strict');
     this.guesses = options.guesses ?? null;
+    this.onSealBroken = options.onSealBroken ?? (() => {});
   }
 
   /**
    * Checks a credential: which scheme it is, then the key and what it may do. A key already in
    * the cache is answered synchronously (no promise, no microtask): that is every request of the
-   * steady state. Only a cache miss, and replay protection when the tenant turned it on, wait
+   * steady state. Only a cache miss, and replay protection (a signed management call, or the tenant turned it on), wait
    * for the database (and reject when it cannot be reached).
    */
   verify(credential: Credential, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
@@ -184,10 +195,20 @@ export class VerificationService {
   ): VerifyOutcome | Promise<VerifyOutcome> {
     const key = inScope(found, context);
     if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
-    const matched = signatureMatches(key, parsed, this.masterKey, now);
     const scheme = schemeName(parsed.scheme);
+    let matched: boolean;
+    try {
+      matched = signatureMatches(key, parsed, this.masterKey, now);
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      // Fail closed with the answer of a wrong signature (the caller learns nothing of the tamper); the record, audit and log say what happened.
+      this.sealBroken(key);
+      return this.decide(key, 'SIGNATURE_MISMATCH', scheme, claimed, { ...context, detail: scopeDetail(parsed, context.detail, 'SEALED_SECRET_INVALID') }, now);
+    }
     const recorded = { ...context, detail: scopeDetail(parsed, context.detail, matched ? null : 'SIGNATURE_MISMATCH') };
-    if (matched && key.policy.replayProtection && decideUsable(key.usable, now) === null) {
+    // Latchkey's own management API takes a signature once whatever the policy: a captured signed call must not mint keys again.
+    const singleUse = key.policy.replayProtection || context.use === 'management-api';
+    if (matched && singleUse && decideUsable(key.usable, now) === null) {
       const expiresAt = parsed.expiresAt ?? new Date(parsed.requestTime.getTime() + rules.windowSeconds * 1000);
       const entry = { tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId, signature: parsed.signature, expiresAt };
       return this.replay.claim(entry, now).then((fresh) => this.decide(key, fresh ? null : 'SIGNATURE_REPLAYED', scheme, claimed, recorded, now));
@@ -284,6 +305,12 @@ export class VerificationService {
     const retryMs = this.guesses?.failed(reason, accessKeyId, context, now, key?.key ?? null) ?? null;
     if (retryMs === null) return null;
     return { valid: false, scheme: claimed, code: 'RATE_LIMITED', reason, key, retryAfterSeconds: Math.ceil(retryMs / 1000) };
+  }
+
+  private sealBroken(key: CachedKey): void {
+    if (this.brokenSeals.has(key)) return;
+    this.brokenSeals.add(key);
+    this.onSealBroken({ tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId });
   }
 
   private secretMatches(key: CachedKey, digest: Buffer, now: Date): boolean {

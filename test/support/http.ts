@@ -64,6 +64,8 @@ export function wallClock(): TestClock {
 export interface Session {
   kind: 'session';
   cookie: string;
+  /** The name the server gave the cookie: latchkey_session, or __Host-latchkey_session with LATCHKEY_COOKIE_SECURE=true. */
+  cookieName?: string;
   csrfToken: string;
   userId: string;
   tenantId: string;
@@ -175,7 +177,7 @@ export function apiClient(app: App, seen: (body: string) => void = () => {}) {
     const caller = o.as ?? null;
     if (caller?.kind === 'bearer') headers.authorization = `Bearer ${caller.token}`;
     if (caller?.kind === 'session') {
-      headers.cookie = `${SESSION_COOKIE}=${caller.cookie}`;
+      headers.cookie = `${caller.cookieName ?? SESSION_COOKIE}=${caller.cookie}`;
       const csrf = o.csrf ?? true;
       if (csrf === true) headers['x-csrf-token'] = caller.csrfToken;
       else if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
@@ -199,9 +201,9 @@ export function apiClient(app: App, seen: (body: string) => void = () => {}) {
   const login = async (tenant: string, email: string, password = PASSWORD, totp?: string): Promise<Session> => {
     const res = await request({ method: 'POST', url: '/v1/auth/login', body: { tenant, email, password, ...(totp !== undefined && { totp }) } });
     if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${res.text}`);
-    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE || c.name === `__Host-${SESSION_COOKIE}`);
     if (!cookie) throw new Error('login set no session cookie');
-    return { kind: 'session', cookie: cookie.value, csrfToken: res.body.csrfToken, userId: res.body.user.id, tenantId: res.body.user.tenantId, email };
+    return { kind: 'session', cookie: cookie.value, cookieName: cookie.name, csrfToken: res.body.csrfToken, userId: res.body.user.id, tenantId: res.body.user.tenantId, email };
   };
 
   /** A user made through the API by `admin` (password PASSWORD); fails the test unless it answers 201. */

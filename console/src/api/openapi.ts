@@ -5211,7 +5211,7 @@ export interface paths {
                             sourceIp?: string;
                             userAgent?: string;
                         };
-                        /** @description A permission the key must hold */
+                        /** @description A permission the key must hold (not empty or blank) */
                         permission?: string;
                         request?: {
                             /** @description The request body, as text (bodyEncoding utf8, the default) or base64 */

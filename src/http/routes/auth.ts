@@ -2,11 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors.js';
 import { userView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
-import { DEVICE_COOKIE, SESSION_COOKIE } from '../authenticate.js';
+import { cookieName, DEVICE_COOKIE, SESSION_COOKIE } from '../authenticate.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { ErrorResponse, UserSchema } from '../schemas.js';
 
 export function authRoutes(app: App, { services, config }: RouteDeps): void {
+  const sessionCookie = cookieName(SESSION_COOKIE, config.cookieSecure);
+  const deviceCookie = cookieName(DEVICE_COOKIE, config.cookieSecure);
+  const cookieOptions = { httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, path: '/' } as const;
   app.post(
     '/v1/auth/login',
     {
@@ -37,24 +40,12 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
         recoveryCode: request.body.recoveryCode,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
-        deviceToken: request.cookies[DEVICE_COOKIE],
+        deviceToken: request.cookies[deviceCookie],
       });
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.cookieSecure,
-        path: '/',
-        expires: result.expiresAt,
-      });
+      reply.setCookie(sessionCookie, result.sessionToken, { ...cookieOptions, expires: result.expiresAt });
       // Long-lived and kept at logout: it marks this browser as one that signed in before, so
       // guesses from elsewhere never lock it out (it is no session and grants nothing by itself).
-      reply.setCookie(DEVICE_COOKIE, result.deviceToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.cookieSecure,
-        path: '/',
-        expires: result.deviceExpiresAt,
-      });
+      reply.setCookie(deviceCookie, result.deviceToken, { ...cookieOptions, expires: result.deviceExpiresAt });
       const user = await services.users.get(
         { tenantId: result.user.tenantId, user: result.user, via: 'session', accessKeyId: null, keyPermissions: null, ip: request.ip, userAgent: null },
         result.user.id,
@@ -69,7 +60,7 @@ export function authRoutes(app: App, { services, config }: RouteDeps): void {
     async (request, reply) => {
       if (!request.session) throw new AppError('FORBIDDEN', 'Only console sessions can sign out; access keys have no session.');
       await services.auth.logout(actorOf(request), request.session.token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(sessionCookie, cookieOptions);
       return reply.code(204).send(null);
     },
   );

@@ -11,7 +11,8 @@
  * 200 carries the identity for the upstream in X-Latchkey-* headers; 401 (the credential is not
  * good) and 403 (a good credential that may not do this) carry X-Latchkey-Code and the error
  * envelope; 429 with Retry-After when failures from this source or against this key are over
- * their limit (RATE_LIMITED). An optional X-Latchkey-Permission, set per location by the gateway, is checked.
+ * their limit (RATE_LIMITED). An optional X-Latchkey-Permission, set per location by the gateway, is checked;
+ * present but empty or blank it is refused (403 PERMISSION_BLANK) before any credential is looked at.
  *
  * The gateway is a verifier: it sends the token of a verifier key of its tenant in
  * X-Latchkey-Verifier (unless LATCHKEY_VERIFY_AUTH=open), never forwarded as part of the
@@ -90,7 +91,9 @@ function originalHeaders(request: FastifyRequest): [string, string][] {
 
 function permissionOf(request: FastifyRequest): string | undefined {
   const value = request.headers['x-latchkey-permission'];
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
+  // Present but blank is a gateway misconfiguration (a variable that expanded to nothing), not "check nothing".
+  if (typeof value === 'string' && value.trim() === '') throw new AppError('PERMISSION_BLANK');
   if (typeof value !== 'string' || value.length > 128) throw new AppError('BAD_REQUEST', 'X-Latchkey-Permission must be one permission of at most 128 characters.');
   return value;
 }

@@ -29,6 +29,8 @@ export interface StoreDialect {
    * migration may rewrite a big table); absent when the store's own connection has none.
    */
   migrationDialect?(): Dialect;
+  /** Database files found open to the group or others when the store opened (SQLite; the start warns about them). */
+  readonly exposedFiles?: readonly { file: string; mode: string }[];
   /** The bulk writer of access records and last-used times (see UsageWriter). */
   readonly usage: UsageWriter;
   /** The key-cache miss: one prepared statement or one query (see key-lookup.ts). */

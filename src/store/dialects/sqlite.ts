@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect, sql } from 'kysely';
@@ -145,9 +145,15 @@ class LockWaitingDialect extends SqliteDialect {
 
 /** Embedded SQLite: WAL for concurrent readers, synchronous=FULL so a commit survives power loss. */
 export function createSqliteDialect(file: string): StoreDialect {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Password hashes, emails and records: the directory is the owner's alone, and the database
+    // is created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same mode).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
+  const exposedFiles = file === ':memory:' ? [] : readableByOthers([file, `${file}-wal`, `${file}-shm`]);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 0');
@@ -174,10 +180,26 @@ export function createSqliteDialect(file: string): StoreDialect {
     },
     usage,
     keyLookup,
+    exposedFiles,
     close: async (db) => {
       keyLookup.close();
       await usage.close();
       await db.destroy();
     },
   };
+}
+
+/** Those of the files (that exist) whose mode lets the group or others in, with their mode in octal. */
+function readableByOthers(files: readonly string[]): { file: string; mode: string }[] {
+  const exposed: { file: string; mode: string }[] = [];
+  for (const file of files) {
+    let mode: number;
+    try {
+      mode = statSync(file).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if (mode & 0o077) exposed.push({ file, mode: mode.toString(8) });
+  }
+  return exposed;
 }
