@@ -19,6 +19,10 @@ export interface Config {
   keyCacheSize: number;
   changePollMs: number;
   recordFlushMs: number;
+  /** The longest wait between usage writes when they are costly (see AccessRecorder). */
+  recordMaxDelayMs: number;
+  /** Refusals of /v1/verify and /v1/authorize are answered no sooner than this after the request arrived (see refusal-floor.ts). */
+  refusalFloorMs: number;
   dbPoolSize: number;
   bootstrap: boolean;
   /** smtp:// or smtps:// URL of the mail relay; null: no mail is sent. */
@@ -83,6 +87,14 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_KEY_CACHE_SIZE: { doc: 'Keys kept in the verification cache of each process.', default: '200000' },
   LATCHKEY_CHANGE_POLL_MS: { doc: 'How often a process looks for key changes made by others (revocation delay).', default: '250' },
   LATCHKEY_RECORD_FLUSH_MS: { doc: 'How often access records and last-used times are written.', default: '500' },
+  LATCHKEY_RECORD_MAX_DELAY_MS: {
+    doc: 'Usage writes take at most about a tenth of the time: when a write is slow (many keys in use) the next waits up to this long, so each carries several attempts per key.',
+    default: '30000',
+  },
+  LATCHKEY_REFUSAL_FLOOR_MS: {
+    doc: 'Refusals of /v1/verify and /v1/authorize are answered no sooner than this many ms after the request arrived, so the time of an answer does not tell an unknown key from a known key with a wrong secret (0: off).',
+    default: '20',
+  },
   LATCHKEY_DB_POOL_SIZE: { doc: 'PostgreSQL connections per process.', default: '10' },
   LATCHKEY_BOOTSTRAP: { doc: 'On the first start with an empty database, create a first tenant and admin.', default: 'true' },
   LATCHKEY_SMTP_URL: { doc: 'Mail relay as smtp://user:pass@host:port (or smtps:// for TLS from the start); without it no mail is sent.', default: '(unset: no mail)' },
@@ -202,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     keyCacheSize: integer(env, 'LATCHKEY_KEY_CACHE_SIZE', 100, 10_000_000),
     changePollMs: integer(env, 'LATCHKEY_CHANGE_POLL_MS', 50, 1000),
     recordFlushMs: integer(env, 'LATCHKEY_RECORD_FLUSH_MS', 50, 60_000),
+    recordMaxDelayMs: integer(env, 'LATCHKEY_RECORD_MAX_DELAY_MS', 50, 600_000),
+    refusalFloorMs: integer(env, 'LATCHKEY_REFUSAL_FLOOR_MS', 0, 1000),
     dbPoolSize: integer(env, 'LATCHKEY_DB_POOL_SIZE', 1, 200),
     bootstrap: boolean(env, 'LATCHKEY_BOOTSTRAP'),
     smtpUrl,

@@ -110,6 +110,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     keyCacheSize: config.keyCacheSize,
     changePollMs: config.changePollMs,
     recordFlushMs: config.recordFlushMs,
+    recordMaxDelayMs: config.recordMaxDelayMs,
     accessLog: config.accessLog,
     mail: mailSettingsOf(config),
     reminderIntervalMs: config.reminderIntervalSeconds * 1000,

@@ -28,7 +28,17 @@ async function emptyDatabase(kind: 'sqlite' | 'postgres') {
   };
 }
 
-const ALL_MIGRATIONS = ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via', '008-usage-rings', '009-recovery'];
+const ALL_MIGRATIONS = [
+  '001-initial',
+  '002-meta',
+  '003-step-up-notifications',
+  '004-seen-signatures',
+  '005-derived-csrf',
+  '006-change-subjects',
+  '007-audit-via',
+  '008-usage-rings',
+  '009-recovery',
+];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
   describe('migrations', () => {

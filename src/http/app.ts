@@ -11,7 +11,7 @@ import type { Services } from '../services/services.js';
 import { authenticate, cookieName, SESSION_COOKIE, type RouteAuth } from './authenticate.js';
 import type { App } from './app-types.js';
 import { registerConsole } from './console-static.js';
-import type { ErrorCode } from '../core/errors.js';
+import { ERROR_CATALOG, type ErrorCode } from '../core/errors.js';
 import { classify, sendError } from './error-envelope.js';
 import { createMetrics } from './metrics.js';
 import { LazyRequestLogger } from './request-logger.js';
@@ -31,6 +31,7 @@ import { userRoutes } from './routes/users.js';
 import { AUTHORIZE_PATH, authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
 import { hotHeaders, verifyRoutes, verifyRunner } from './routes/verify.js';
 import { AJV_OPTIONS, fastVerify } from './fast-verify.js';
+import { RefusalFloor, REFUSAL_STATUSES } from './refusal-floor.js';
 import { keepSignedBody } from './signed-input.js';
 
 export interface AppOptions {
@@ -126,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const metrics = createMetrics(services);
-  const deps = { services, config, metrics, verify: verifyRunner({ services, config, metrics }) };
+  const deps = { services, config, metrics, verify: verifyRunner({ services, config, metrics }), refusals: new RefusalFloor(config.refusalFloorMs) };
 
   // Bodiless POSTs (disable, enable, rotate) may still say application/json.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -188,6 +189,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (hot) => {
     hot.setErrorHandler(async (error, request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
+      // A refused verifier (or credential) is answered at the refusal floor, as valid:false answers are.
+      if (REFUSAL_STATUSES.has(ERROR_CATALOG[classify(error, (e) => services.database.isUnavailable(e)).code].status)) await deps.refusals.wait(performance.now() - reply.elapsedTime);
       const sent = handleError(error, request, hotHeaders(reply, request.id), (code) => {
         // A gateway passes the status on; the code says it was the gateway's own verifier (or its configuration) that was refused.
         if (route === AUTHORIZE_PATH && (code.startsWith('VERIFIER_') || code === 'PERMISSION_BLANK')) reply.header('X-Latchkey-Code', code);
@@ -200,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   fast = fastVerify({
     run: deps.verify,
+    refusals: deps.refusals,
     metrics,
     logger: options.logger,
     bodyLimit: config.bodyLimitBytes,

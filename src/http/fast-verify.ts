@@ -14,8 +14,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ERROR_CATALOG } from '../core/errors.js';
 import { classify, errorEnvelope } from './error-envelope.js';
 import type { Metrics } from './metrics.js';
+import { REFUSAL_STATUSES, type RefusalFloor } from './refusal-floor.js';
 import { VerifyBody } from './schemas.js';
-import type { VerifyCall, VerifyRunner } from './routes/verify.js';
+import { isRefusal, type VerifyCall, type VerifyRunner } from './routes/verify.js';
 
 /** The Ajv options buildApp gives Fastify: the fast path validates exactly as the route does. */
 export const AJV_OPTIONS = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } as const;
@@ -29,6 +30,7 @@ const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req:
 
 export interface FastVerifyOptions {
   run: VerifyRunner;
+  refusals: RefusalFloor;
   metrics: Metrics;
   logger: FastifyBaseLogger;
   bodyLimit: number;
@@ -39,7 +41,7 @@ export interface FastVerifyOptions {
 
 /** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
 export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { run, metrics, logger, bodyLimit } = options;
+  const { run, refusals, metrics, logger, bodyLimit } = options;
   const validate = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: VerifyBody, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as ((body: unknown) => boolean) & {
     errors?: unknown[] | null;
   };
@@ -56,25 +58,39 @@ export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, r
     res.end(text);
   };
 
-  const fail = (res: ServerResponse, requestId: string, error: unknown): void => {
+  const fail = (res: ServerResponse, requestId: string, startedAt: number, error: unknown): void => {
     const classified = classify(error, options.isUnavailable);
     if (classified.code === 'INTERNAL') logger.error({ err: error, reqId: requestId }, 'unexpected error');
     else if (classified.code === 'STORE_UNAVAILABLE') logger.error({ err: error, reqId: requestId }, 'database unreachable');
     const status = ERROR_CATALOG[classified.code].status;
     metrics.countAnswer('/v1/verify', status);
-    if (!res.headersSent && !res.destroyed) reply(res, status, requestId, JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details)));
+    const text = JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details));
+    const go = () => {
+      if (!res.headersSent && !res.destroyed) reply(res, status, requestId, text);
+    };
+    if (REFUSAL_STATUSES.has(status)) refusals.hold(startedAt, go);
+    else go();
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, text: string): void => {
+  /** A 200 answer; a refusal (valid: false) waits for the refusal floor. */
+  const answerWith = (res: ServerResponse, requestId: string, startedAt: number, text: string): void => {
+    const go = () => {
+      if (!res.destroyed) reply(res, 200, requestId, text);
+    };
+    if (isRefusal(text)) refusals.hold(startedAt, go);
+    else go();
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number, text: string): void => {
     let body: unknown;
     try {
       body = text.trim() === '' ? undefined : secureJsonParse.parse(text, PARSE_OPTIONS);
     } catch {
-      fail(res, requestId, Object.assign(new Error('invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
+      fail(res, requestId, startedAt, Object.assign(new Error('invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
       return;
     }
     if (!validate(body)) {
-      fail(res, requestId, Object.assign(new Error('body validation'), { validation: validate.errors ?? [], validationContext: 'body' }));
+      fail(res, requestId, startedAt, Object.assign(new Error('body validation'), { validation: validate.errors ?? [], validationContext: 'body' }));
       return;
     }
     const call: VerifyCall = { body: body as VerifyCall['body'], ip: ipOf(req), userAgent: req.headers['user-agent'], authorization: req.headers.authorization };
@@ -82,16 +98,14 @@ export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, r
     try {
       result = run(call);
     } catch (error) {
-      fail(res, requestId, error);
+      fail(res, requestId, startedAt, error);
       return;
     }
-    if (typeof result === 'string') reply(res, 200, requestId, result);
+    if (typeof result === 'string') answerWith(res, requestId, startedAt, result);
     else
       result.then(
-        (t) => {
-          if (!res.destroyed) reply(res, 200, requestId, t);
-        },
-        (error: unknown) => fail(res, requestId, error),
+        (t) => answerWith(res, requestId, startedAt, t),
+        (error: unknown) => fail(res, requestId, startedAt, error),
       );
   };
 
@@ -103,11 +117,12 @@ export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, r
     if (type === undefined || !JSON_TYPES.has(type.toLowerCase()) || length === undefined || !DIGITS.test(length)) return false;
     const expected = Number(length);
     if (expected === 0 || expected > bodyLimit || headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) return false;
+    const startedAt = performance.now();
     const requestId = options.nextRequestId();
     metrics.countFastPath();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => answer(req, res, requestId, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => answer(req, res, requestId, startedAt, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => res.destroy());
     return true;
   };

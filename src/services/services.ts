@@ -46,6 +46,8 @@ export interface ServicesOptions {
   keyCacheSize: number;
   changePollMs: number;
   recordFlushMs: number;
+  /** The longest wait between costly usage writes (default 30 s). */
+  recordMaxDelayMs?: number;
   /** Where every verification attempt goes as a JSON line: 'stdout', a file path, or null for nowhere. */
   accessLog?: string | null;
   /** Without it, no mail is sent (notifications still reach the bell). */
@@ -112,7 +114,7 @@ export function createServices(options: ServicesOptions): Services {
     for (const change of changes) keyCache.evict(change);
   });
   const accessLog = options.accessLog ? new AccessLogStream(options.accessLog, (dropped) => logger.warn({ dropped }, 'the access log could not keep up; lines were dropped')) : null;
-  const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs, accessLog });
+  const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs, ...(options.recordMaxDelayMs !== undefined && { maxDelayMs: options.recordMaxDelayMs }), accessLog });
   const timers: NodeJS.Timeout[] = [];
   let polling = false;
 

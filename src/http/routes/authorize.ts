@@ -98,7 +98,7 @@ function permissionOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-export async function authorizeRoutes(app: App, { services, metrics, config }: RouteDeps): Promise<void> {
+export async function authorizeRoutes(app: App, { services, metrics, config, refusals }: RouteDeps): Promise<void> {
   const verifierRequired = config.verifyAuth === 'verifier';
 
   /** The answer (made once: the cached path allocates no closure). */
@@ -117,6 +117,11 @@ export async function authorizeRoutes(app: App, { services, metrics, config }: R
         .send(successAnswer(result.key));
       return;
     }
+    // A refusal is answered at the refusal floor (counted from when the request arrived), so its time says nothing of the key.
+    refusals.hold(performance.now() - reply.elapsedTime, () => refuse(request, reply, result));
+  };
+
+  const refuse = (request: FastifyRequest, reply: FastifyReply, result: Extract<VerifyOutcome, { valid: false }>): void => {
     reply.header('X-Latchkey-Code', result.code);
     // Guessing over its limit: 429, and when the source and key fall below their limits again.
     if (result.code === 'RATE_LIMITED') {

@@ -26,6 +26,10 @@ function remember(answer: Answer): Answer {
 }
 
 const failureAnswers = Object.fromEntries(VERIFY_CODES.map((code) => [code, remember({ valid: false, code, message: VERIFY_MESSAGES[code] })])) as Record<VerifyCode, Answer>;
+const refusalTexts = new Set(Object.values(failureAnswers).map((answer) => answerText.get(answer)!));
+
+/** Whether an answer text of the runner is a refusal (valid: false), which the refusal floor holds back. */
+export const isRefusal = (text: string): boolean => refusalTexts.has(text);
 
 export function successAnswer(key: CachedKey): Answer {
   let answer = successAnswers.get(key);
@@ -72,7 +76,7 @@ export interface VerifyCall {
  */
 export type VerifyRunner = (call: VerifyCall) => string | Promise<string>;
 
-export function verifyRunner({ services, metrics, config }: Omit<RouteDeps, 'verify'>): VerifyRunner {
+export function verifyRunner({ services, metrics, config }: Pick<RouteDeps, 'services' | 'metrics' | 'config'>): VerifyRunner {
   const verifierRequired = config.verifyAuth === 'verifier';
 
   const answer = (result: VerifyOutcome): string => {
@@ -127,8 +131,11 @@ export function verifyRunner({ services, metrics, config }: Omit<RouteDeps, 'ver
 
 export function verifyRoutes(app: App, deps: RouteDeps): void {
   const run = deps.verify;
-  const send = (request: FastifyRequest, reply: FastifyReply, text: string): void => {
-    hotHeaders(reply, request.id).type('application/json; charset=utf-8').serializer(passText).send(text);
+  const floor = deps.refusals;
+  const send = (request: FastifyRequest, reply: FastifyReply, text: string, startedAt: number): void => {
+    const go = () => hotHeaders(reply, request.id).type('application/json; charset=utf-8').serializer(passText).send(text);
+    if (isRefusal(text)) floor.hold(startedAt, go);
+    else go();
   };
 
   app.post(
@@ -147,12 +154,14 @@ export function verifyRoutes(app: App, deps: RouteDeps): void {
       },
     },
     (request, reply) => {
+      // When the request arrived (the refusal floor counts from there).
+      const startedAt = performance.now() - reply.elapsedTime;
       const text = run({ body: request.body, ip: request.ip, userAgent: request.headers['user-agent'], authorization: request.headers.authorization });
       // (An Error given to send() goes to the error handler: a database that cannot be reached answers 503.)
-      if (typeof text === 'string') send(request, reply, text);
+      if (typeof text === 'string') send(request, reply, text, startedAt);
       else
         text.then(
-          (t) => send(request, reply, t),
+          (t) => send(request, reply, t, startedAt),
           (error: unknown) => reply.send(error as never),
         );
     },
