@@ -81,6 +81,18 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** The real Latchkey server on `database`, sealing with `masterKey`, in a child process (`extra`: more settings). */
+/** BENCH_SERVER_ENV="LATCHKEY_X=1 LATCHKEY_Y=2": more settings for the verify server (to compare one setting's effect). */
+function serverEnv(): Record<string, string> {
+  const raw = process.env.BENCH_SERVER_ENV?.trim();
+  if (!raw) return {};
+  const pairs = raw.split(/\s+/).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !pair.startsWith('LATCHKEY_')) throw new Error(`BENCH_SERVER_ENV: expected LATCHKEY_NAME=value pairs, got "${pair}"`);
+    return [pair.slice(0, at), pair.slice(at + 1)] as const;
+  });
+  return Object.fromEntries(pairs);
+}
+
 export function startVerifyChild(database: { dataDir: string; databaseUrl: string | null }, masterKey: Buffer, extra: Record<string, string> = {}): Promise<ServerChild> {
   return startChild(
     'verify',
@@ -93,6 +105,7 @@ export function startVerifyChild(database: { dataDir: string; databaseUrl: strin
       LATCHKEY_MASTER_KEY: masterKey.toString('base64'),
       LATCHKEY_LOG_LEVEL: 'warn',
       LATCHKEY_BOOTSTRAP: 'false',
+      ...serverEnv(),
       ...extra,
     }),
   );

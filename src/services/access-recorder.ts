@@ -6,7 +6,7 @@ import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse } from './last-used-buffer.js';
-import { counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
+import { byKey, counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
 /** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
@@ -188,7 +188,7 @@ export class AccessRecorder {
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
         const hours: CounterRow[] = [];
-        for (const usage of usages.slice(written, written + this.keysPerWrite)) {
+        for (const usage of usages.slice(written, written + this.keysPerWrite).sort(byKey)) {
           const size = sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
