@@ -4,7 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
-export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'stop' };
+export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'flush' } | { type: 'stop' };
 
 export interface ServerStats {
   /** CPU time the server used since the last mark, in seconds (user + system). */
@@ -20,7 +20,13 @@ export interface ServerStats {
   cachedKeys: number;
 }
 
-export type ChildMessage = { type: 'ready'; url: string } | { type: 'marked' } | { type: 'stats'; stats: ServerStats } | { type: 'stopped' } | { type: 'failed'; message: string };
+export type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'marked' }
+  | { type: 'flushed' }
+  | { type: 'stats'; stats: ServerStats }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -61,6 +67,8 @@ export async function serveChild(options: {
   name: string;
   start: () => Promise<{ url: string; close: () => Promise<void> }>;
   extra?: () => { pendingRecords: number; cachedKeys: number };
+  /** Writes what the server holds back (the verify server's usage data); answered 'flushed'. */
+  flush?: () => Promise<void>;
 }): Promise<void> {
   let server: { url: string; close: () => Promise<void> };
   try {
@@ -95,6 +103,9 @@ export async function serveChild(options: {
           ...extra,
         },
       });
+    } else if (message.type === 'flush') {
+      await options.flush?.();
+      send({ type: 'flushed' });
     } else if (message.type === 'stop') {
       server
         .close()

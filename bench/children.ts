@@ -7,6 +7,8 @@ export interface ServerChild {
   url: string;
   mark(): Promise<void>;
   stats(): Promise<ServerStats>;
+  /** Writes what the server holds back (usage data), as a quiet moment or a shutdown would. */
+  flush(): Promise<void>;
   /** Clean stop (the verify server writes its buffered access records first). */
   stop(): Promise<void>;
   kill(): void;
@@ -64,6 +66,9 @@ export async function startChild(name: string, script: URL, env: NodeJS.ProcessE
       await expect('marked', { type: 'mark' });
     },
     stats: async () => (await expect('stats', { type: 'stats' })).stats,
+    flush: async () => {
+      await expect('flushed', { type: 'flush' });
+    },
     stop: async () => {
       await expect('stopped', { type: 'stop' });
     },

@@ -7,8 +7,12 @@ export const TARGET_P99_MS = 5;
 
 export interface MeasuredRun extends LoadResult {
   server: ServerStats;
-  /** Verify server only: records still in memory when the run ended, and how long they took to write. */
-  drain?: { seconds: number; pendingAtEnd: number };
+  /**
+   * Verify server only: attempts not yet written when the run ended, how long they took to write,
+   * and the server's CPU from the start of the run until they were written (usage writes deferred
+   * past the run belong to its requests: CPU per request is counted with them).
+   */
+  drain?: { seconds: number; pendingAtEnd: number; cpuSeconds: number };
 }
 
 export interface RoundPair {

@@ -55,16 +55,19 @@ function checkRun(label: string, result: LoadResult): void {
   }
 }
 
-async function waitForDrain(server: ServerChild): Promise<{ seconds: number; pendingAtEnd: number }> {
+async function waitForDrain(server: ServerChild): Promise<{ seconds: number; pendingAtEnd: number; cpuSeconds: number }> {
   const started = performance.now();
   const first = await server.stats();
-  let pending = first.pendingRecords;
+  // Write what the run left (the interval between usage writes stretches under load, up to 30 s).
+  await server.flush();
+  let pending = (await server.stats()).pendingRecords;
   while (pending > 0) {
     if (performance.now() - started > 120_000) throw new Error(`${server.name}: ${pending} access records still unwritten after 120 s`);
     await new Promise((r) => setTimeout(r, 50));
     pending = (await server.stats()).pendingRecords;
   }
-  return { seconds: (performance.now() - started) / 1000, pendingAtEnd: first.pendingRecords };
+  // CPU since the run's mark, the writing of its deferred usage data included.
+  return { seconds: (performance.now() - started) / 1000, pendingAtEnd: first.pendingRecords, cpuSeconds: (await server.stats()).cpuSeconds };
 }
 
 /** One run against one server, with that server's CPU and event-loop use during it. */
@@ -279,10 +282,11 @@ function printSummary(reports: DatabaseReport[]): void {
   }
   log('\nNoise: run-to-run coefficient of variation of req/s across rounds');
   for (const r of reports) log(`  ${r.database}: verify ${fmt.pct(r.summary.verify.rps.cv)}, bare ${fmt.pct(r.summary.bare.rps.cv)}, ratio ${fmt.pct(r.summary.ratio.cv)}`);
-  log("\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads, longest stall)");
+  log("\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads — for verify until the run's usage data was written — longest stall)");
   for (const r of reports) {
     const per = (runs: MeasuredRun[]) => {
-      const cpu = runs.reduce((s, x) => s + x.server.cpuSeconds, 0);
+      // The verify server's CPU runs until its deferred usage writes for the run are done.
+      const cpu = runs.reduce((s, x) => s + (x.drain?.cpuSeconds ?? x.server.cpuSeconds), 0);
       const n = runs.reduce((s, x) => s + x.requests, 0);
       const elu = spread(runs.map((x) => x.server.eventLoopUtilization)).median;
       const stall = Math.max(...runs.map((x) => x.server.eventLoopDelayMs.max));

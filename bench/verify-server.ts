@@ -14,5 +14,8 @@ await serveChild({
     services = server.runtime.services;
     return server;
   },
+  flush: async () => {
+    await services?.recorder.flush();
+  },
   extra: () => ({ pendingRecords: services?.recorder.pending ?? 0, cachedKeys: services?.keyCache.size ?? 0 }),
 });

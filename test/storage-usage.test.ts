@@ -70,6 +70,30 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
       ).n,
     );
 
+  it('stretches the write interval while writes are slow (never past the maximum) and returns to the flush interval when they are quick', async () => {
+    const { tenant } = await keyIn();
+    // One transaction a key: 300 keys make a write of tens of milliseconds, over a ninth of the 50 ms flush interval.
+    const timed = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 50, maxDelayMs: 60, keysPerWrite: 1 });
+    try {
+      expect(timed.writeIntervalMs).toBe(50);
+      const at = Date.UTC(2030, 5, 1);
+      for (let i = 0; i < 300; i++) timed.record(record(tenant.id, `LKINTERVAL${String(i).padStart(10, '0')}`, at + i), false);
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + 10_000;
+        while (!done()) {
+          if (Date.now() > deadline) throw new Error(`still waiting: interval ${timed.writeIntervalMs} ms, ${timed.pending} pending`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await until(() => timed.writeIntervalMs === 60);
+      expect(timed.pending).toBe(0);
+      // Nothing left to write: the next write is quick and the interval is the flush interval again.
+      await until(() => timed.writeIntervalMs === 50);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('keeps the latest N per outcome, every field as given, across flushes; the ring never grows past N', async () => {
     const { tenant, key } = await keyIn(20);
     const at = Date.UTC(2030, 0, 1);

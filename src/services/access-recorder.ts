@@ -53,6 +53,8 @@ export class AccessRecorder {
   /** The timer's write in progress (null between writes). */
   private ticking: Promise<void> | null = null;
   private writingUsage: Promise<void> | null = null;
+  /** Attempts in the write in progress (a failed write puts them back in the buffer). */
+  private writingAttempts = 0;
   private readonly keysPerWrite: number;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
@@ -105,9 +107,9 @@ export class AccessRecorder {
     this.lastUsed.note(accessKeyId, at, sourceIp);
   }
 
-  /** Attempts counted and not yet written. */
+  /** Attempts counted and not yet written (those of a write in progress included). */
   get pending(): number {
-    return this.usage.attempts;
+    return this.usage.attempts + this.writingAttempts;
   }
 
   /** The current wait between timed writes (ms): the flush interval, stretched while writes are costly. */
@@ -158,7 +160,9 @@ export class AccessRecorder {
   private flushUsage(everything: boolean): Promise<void> {
     if (this.writingUsage) return everything ? this.writingUsage.then(() => this.flushUsage(true)) : Promise.resolve();
     if (this.usage.attempts === 0) return Promise.resolve();
+    this.writingAttempts = this.usage.attempts;
     this.writingUsage = this.writeUsage(this.usage.take()).finally(() => {
+      this.writingAttempts = 0;
       this.writingUsage = null;
     });
     return this.writingUsage;

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessRecord } from '../core/model.js';
+import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
+import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
+import { byKey, counterRows, UsageBuffer } from './usage-buffer.js';
+
+const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
+let serial = 0;
+
+function attempt(accessKeyId: string, at: number, code: string | null = null): AccessRecord {
+  serial++;
+  return {
+    id: `acr_${String(serial).padStart(8, '0')}`,
+    tenantId: 'tnt_a',
+    accessKeyId,
+    at: new Date(at),
+    outcome: code === null ? 'success' : 'failure',
+    code,
+    sourceIp: '192.0.2.1',
+    userAgent: 'test/1',
+    scheme: 'bearer',
+    permission: null,
+    detail: null,
+  };
+}
+
+describe('UsageBuffer', () => {
+  it('counts each attempt once per key, code and minute, and keeps successes and failures apart', () => {
+    const b = new UsageBuffer();
+    for (const [key, at, code] of [
+      ['k1', T0, null],
+      ['k1', T0 + 10, null],
+      ['k1', T0 + MINUTE_MS, null],
+      ['k1', T0 + 20, 'SECRET_MISMATCH'],
+      ['k2', T0, null],
+    ] as const)
+      expect(b.add(attempt(key, at, code), true, 100, 100)).toBe(true);
+    expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 5, records: 5, cells: 4, keys: 2 });
+    const [k1, k2] = b.take().sort(byKey);
+    expect(k1!.successes.map((r) => r.at.getTime())).toEqual([T0, T0 + 10, T0 + MINUTE_MS]);
+    expect(k1!.failures.map((r) => r.code)).toEqual(['SECRET_MISMATCH']);
+    expect(k2!.attempts).toBe(1);
+    expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 0, records: 0, cells: 0, keys: 0 });
+  });
+
+  it('turns a key into minute rows (an hour of minute counts) and hour rows (a day of hour counts)', () => {
+    const b = new UsageBuffer();
+    b.add(attempt('k1', T0 + 5 * MINUTE_MS), true, 100, 100);
+    b.add(attempt('k1', T0 + 5 * MINUTE_MS + 1), true, 100, 100);
+    b.add(attempt('k1', T0 + HOUR_MS + 2 * MINUTE_MS, 'KEY_DISABLED'), true, 100, 100);
+    const rows = counterRows(b.take()[0]!);
+    expect(rows.minutes.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
+      { start: T0, code: 'OK', counted: [[5, 2]] },
+      { start: T0 + HOUR_MS, code: 'KEY_DISABLED', counted: [[2, 1]] },
+    ]);
+    const day = Date.UTC(2031, 0, 1);
+    expect(rows.hours.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
+      { start: day, code: 'KEY_DISABLED', counted: [[11, 1]] },
+      { start: day, code: 'OK', counted: [[10, 2]] },
+    ]);
+  });
+
+  it('keeps only the latest MAX_RECORDS_PER_KEY of a key in detail, counting every attempt', () => {
+    const b = new UsageBuffer();
+    const n = 2 * MAX_RECORDS_PER_KEY + 5;
+    for (let i = 0; i < n; i++) b.add(attempt('k1', T0 + i), true, 100, 1_000_000);
+    expect(b.attempts).toBe(n);
+    expect(b.records).toBeLessThanOrEqual(2 * MAX_RECORDS_PER_KEY);
+    const ring = b.take()[0]!.successes;
+    expect(ring.at(-1)!.at.getTime()).toBe(T0 + n - 1);
+    expect(ring.length).toBeGreaterThanOrEqual(MAX_RECORDS_PER_KEY);
+  });
+
+  it('refuses a new counter cell past maxCells (counting nothing) and counts without detail past maxRecords', () => {
+    const b = new UsageBuffer();
+    expect(b.add(attempt('k1', T0), true, 1, 1)).toBe(true);
+    expect(b.add(attempt('k2', T0), true, 1, 1)).toBe(false);
+    expect(b.add(attempt('k1', T0 + 1), true, 1, 1)).toBe(true);
+    expect({ attempts: b.attempts, records: b.records, cells: b.cells }).toEqual({ attempts: 2, records: 1, cells: 1 });
+  });
+
+  it('puts a failed write back in front of what arrived since, with its counts and records', () => {
+    const b = new UsageBuffer();
+    b.add(attempt('k1', T0), true, 100, 100);
+    b.add(attempt('k2', T0), true, 100, 100);
+    const failed = b.take();
+    b.add(attempt('k1', T0 + 1), true, 100, 100);
+    b.restore(failed);
+    expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 3, records: 3, cells: 2, keys: 2 });
+    const k1 = b.take().find((u) => u.accessKeyId === 'k1')!;
+    expect(k1.successes.map((r) => r.at.getTime())).toEqual([T0, T0 + 1]);
+    expect(counterRows(k1).minutes[0]!.counts[0]).toBe(2);
+  });
+});
