@@ -43,6 +43,23 @@ describe.each(DATABASE_KINDS)('HTTP forgot password (%s, real SMTP)', (kind) => 
     return { token: token!, text: mail.text, raw: mail.raw };
   };
 
+  it('limits reset requests per source address (10 in 15 minutes, then 429 with Retry-After), alike for known and unknown accounts', async () => {
+    const user = await h.createUser(acme.admin);
+    const from = (remoteAddress: string, email: string) => h.request({ method: 'POST', url: '/v1/auth/password-reset', body: { tenant: acme.slug, email }, remoteAddress });
+    for (let i = 0; i < 10; i++) expect((await from('198.51.100.7', i % 2 === 0 ? user.email : `nobody${i}@example.test`)).status).toBe(202);
+    for (const email of [user.email, 'nobody@example.test']) {
+      const refused = await from('198.51.100.7', email);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // Another address, and the same address once the window has passed, are answered again.
+    expect((await from('198.51.100.8', user.email)).status).toBe(202);
+    h.clock.advance(15 * 60_000);
+    expect((await from('198.51.100.7', user.email)).status).toBe(202);
+    await h.services.recovery.settled();
+  });
+
   it('mails a link to the console; it sets the password once and ends every session', async () => {
     const member: CreatedUser = await h.createUser(acme.admin, { email: `fay@${acme.slug}.example` });
     const link = await linkFor(member);

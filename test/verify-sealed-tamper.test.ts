@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('a sealed secret moved to another row (%s)', (kind
   it('records one audit event and an error log line naming the key, without any secret', async () => {
     const { items } = await readAllPages(h, acme.admin, '/v1/audit-events', 100);
     const tampered = items.filter((e) => e.action === 'access_key.secret_unreadable');
-    // Once per cached copy of the row, not once per request.
+    // Once per key and hour, not once per request (nor once per reload of the row).
     expect(tampered).toHaveLength(1);
     expect(tampered[0]).toMatchObject({ targetType: 'access_key', targetId: victim.accessKeyId, result: 'failure', actorId: null });
     const log = h

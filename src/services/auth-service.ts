@@ -1,7 +1,7 @@
-import ipaddr from 'ipaddr.js';
 import { AppError } from '../core/errors.js';
 import type { ThrottleLimits } from '../core/login-throttle.js';
 import type { User } from '../core/model.js';
+import { sourceOf } from '../core/source-address.js';
 import { csrfTokenFor } from '../crypto/csrf.js';
 import { DeviceTokens } from '../crypto/device-token.js';
 import { constantTimeEqual, sha256Hex } from '../crypto/digest.js';
@@ -53,16 +53,6 @@ export const DEFAULT_LOGIN_SETTINGS: LoginSettings = {
 /** How long a sign-in may wait in line for a password check before 503 SIGN_IN_BUSY. */
 const HASH_MAX_WAIT_MS = 2000;
 
-/** The address a source counts under: IPv6 by its /64 (one host often holds a whole /64), IPv4 as is. */
-function sourceOf(ip: string | null): string {
-  if (ip === null || !ipaddr.isValid(ip)) return 'unknown';
-  const parsed = ipaddr.process(ip);
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${(parsed as ipaddr.IPv6).parts
-    .slice(0, 4)
-    .map((p) => p.toString(16))
-    .join(':')}::/64`;
-}
 
 function tooMany(waitMs: number): void {
   if (waitMs <= 0) return;

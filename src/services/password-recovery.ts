@@ -1,5 +1,7 @@
 import { normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
+import { sourceOf } from '../core/source-address.js';
+import { LRUCache } from 'lru-cache';
 import { sha256Hex } from '../crypto/digest.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
 import { generateOpaqueToken } from '../crypto/random.js';
@@ -21,6 +23,10 @@ export const RESET_MAIL_SPACING_MS = 60_000;
  * its SHA-256) in its fragment, which browsers send to no server; it works once, for 30 minutes,
  * and setting the password ends every session of the user.
  */
+/** Reset links one source address (IPv6: its /64) may ask for per window, whatever the accounts; then 429. */
+export const RESET_REQUESTS_PER_SOURCE = 10;
+export const RESET_REQUEST_WINDOW_MS = 15 * 60_000;
+
 export class PasswordRecoveryService {
   private readonly store: Store;
   private readonly clock: Clock;
@@ -29,6 +35,8 @@ export class PasswordRecoveryService {
   private readonly mail: MailOutbox;
   private readonly publicUrl: string;
   private readonly pending = new Set<Promise<void>>();
+  /** Requests per source in its current window (per process; the least recent sources are forgotten past 50,000). */
+  private readonly sources = new LRUCache<string, { start: number; count: number }>({ max: 50_000 });
   /** Only a server that can send mail offers it. */
   readonly available: boolean;
 
@@ -45,6 +53,18 @@ export class PasswordRecoveryService {
   /** Starts the work and returns before any of it touched the database. */
   request(input: { tenant: string; email: string; ip: string | null }): void {
     if (!this.available) throw new AppError('SMTP_NOT_CONFIGURED', 'This server cannot send mail, so passwords are not reset by email here: ask an administrator of your tenant to reset it.');
+    // A flood of requests from one address (for one account or many) is refused before any work;
+    // the limit is the same whether the accounts exist or not.
+    const source = sourceOf(input.ip);
+    const now = this.clock.now().getTime();
+    let window = this.sources.get(source);
+    if (window === undefined || now - window.start >= RESET_REQUEST_WINDOW_MS) window = { start: now, count: 0 };
+    if (window.count >= RESET_REQUESTS_PER_SOURCE) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((window.start + RESET_REQUEST_WINDOW_MS - now) / 1000));
+      throw new AppError('TOO_MANY_ATTEMPTS', `Too many requests for reset links from this address. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    }
+    window.count++;
+    this.sources.set(source, window);
     const work = this.send(input).catch((error: unknown) => this.logger.error({ err: error }, 'could not prepare a password reset mail'));
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));

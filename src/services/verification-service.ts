@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { parseToken } from '../core/key-format.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
@@ -105,6 +106,9 @@ export interface VerificationOptions {
  * HMAC under the cached signing key, then the same checks; replay protection last (always on
  * for the management API, by the tenant's policy elsewhere).
  */
+/** A key whose sealed secret does not open is reported (audit event, error log) at most this often per process. */
+const SEAL_REPORT_EVERY_MS = 3_600_000;
+
 export class VerificationService {
   private readonly keys: KeyCache;
   private readonly recorder: AccessRecorder;
@@ -119,7 +123,8 @@ export class VerificationService {
   private readonly guesses: GuessGuard | null;
   private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
   /** Cached keys whose broken seal was reported already: a row read again (fixed or not) is a new entry, reported anew. */
-  private readonly brokenSeals = new WeakSet<CachedKey>();
+  /** Keys whose broken seal was reported, and when: once an hour per key (a reload of the row must not report it again). */
+  private readonly brokenSeals = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
@@ -308,8 +313,10 @@ export class VerificationService {
   }
 
   private sealBroken(key: CachedKey): void {
-    if (this.brokenSeals.has(key)) return;
-    this.brokenSeals.add(key);
+    const now = this.clock.now().getTime();
+    const reported = this.brokenSeals.get(key.key.accessKeyId);
+    if (reported !== undefined && now - reported < SEAL_REPORT_EVERY_MS) return;
+    this.brokenSeals.set(key.key.accessKeyId, now);
     this.onSealBroken({ tenantId: key.key.tenantId, accessKeyId: key.key.accessKeyId });
   }
 

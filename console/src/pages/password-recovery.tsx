@@ -1,5 +1,5 @@
 /** Issue 10: "forgot password" by email — ask for a link, then set a new password with it. */
-import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -7,7 +7,7 @@ import { api, ApiError } from '../api/client';
 import type { AuthOptions } from '../api/wire';
 import type { SignInState } from '../session/gate';
 import { ErrorAlert } from '../ui/error-alert';
-import { MIN_PASSWORD } from './password-form';
+import { NewPasswordFields, newPasswordProblems } from './password-form';
 
 /** Whether this server offers the link (it can send mail); null while asking. */
 export function usePasswordResetOffered(): boolean | null {
@@ -94,8 +94,7 @@ export function ResetPasswordPage() {
   useEffect(() => {
     if (window.location.hash !== '') window.history.replaceState(window.history.state, '', window.location.pathname);
   }, []);
-  const mismatch = again !== '' && again !== next;
-  const short = next !== '' && next.length < MIN_PASSWORD;
+  const { mismatch, short } = newPasswordProblems(next, again);
   const set = useMutation({
     mutationFn: () => api<void>('POST', '/v1/auth/password-reset/complete', { token, newPassword: next }, { anonymous: true }),
     onSuccess: () => navigate('/sign-in', { replace: true, state: { reason: 'password-reset' } satisfies SignInState }),
@@ -123,23 +122,7 @@ export function ResetPasswordPage() {
       >
         <Stack gap="md">
           <Text size="sm">You are signed out everywhere once it is set.</Text>
-          <PasswordInput
-            label="New password"
-            description={`At least ${MIN_PASSWORD} characters.`}
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
-            error={short ? `Use at least ${MIN_PASSWORD} characters.` : undefined}
-            required
-            autoComplete="new-password"
-          />
-          <PasswordInput
-            label="Repeat the new password"
-            value={again}
-            onChange={(e) => setAgain(e.currentTarget.value)}
-            error={mismatch ? 'The two passwords differ.' : undefined}
-            required
-            autoComplete="new-password"
-          />
+          <NewPasswordFields next={next} again={again} onNext={setNext} onAgain={setAgain} />
           {set.error !== null && <ErrorAlert error={set.error} title="The password was not set" />}
           {set.error instanceof ApiError && set.error.code === 'RESET_LINK_INVALID' && (
             <Anchor component={Link} to="/forgot-password" size="sm">

@@ -30,7 +30,7 @@ export function passwordRecoveryRoutes(app: App, { services }: RouteDeps): void 
           { tenant: Type.String({ minLength: 1, maxLength: 100, description: 'Tenant ID or name' }), email: Type.String({ minLength: 3, maxLength: 254 }) },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Object({ message: Type.String() }), 409: ErrorResponse },
+        response: { 202: Type.Object({ message: Type.String() }), 409: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request, reply) => {
