@@ -53,7 +53,6 @@ export const DEFAULT_LOGIN_SETTINGS: LoginSettings = {
 /** How long a sign-in may wait in line for a password check before 503 SIGN_IN_BUSY. */
 const HASH_MAX_WAIT_MS = 2000;
 
-
 function tooMany(waitMs: number): void {
   if (waitMs <= 0) return;
   const retryAfterSeconds = Math.ceil(waitMs / 1000);
