@@ -85,14 +85,22 @@ export class CounterBuffer {
     const hours = new Map<string, CounterRow>();
     for (const [cell, n] of this.cells) {
       const [accessKeyId, code, minuteText] = cell.split('\n') as [string, string, string];
-      const at = Number(minuteText) * MINUTE_MS;
-      bump(minutes, accessKeyId, code, at, HOUR_MS, MINUTE_MS, 60, n);
-      bump(hours, accessKeyId, code, at, DAY_MS, HOUR_MS, 24, n);
+      countInto(minutes, hours, accessKeyId, code, Number(minuteText) * MINUTE_MS, n);
     }
     const order = (a: CounterRow, b: CounterRow) =>
       a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
     return { minutes: [...minutes.values()].sort(order), hours: [...hours.values()].sort(order) };
   }
+}
+
+/**
+ * Adds `n` attempts of one key and code at `atMs` to the rows they belong to: the minute row (an
+ * hour of minute counts) and the hour row (a day of hour counts), made when missing. Rows are
+ * keyed by key, code and start.
+ */
+export function countInto(minutes: Map<string, CounterRow>, hours: Map<string, CounterRow>, accessKeyId: string, code: string, atMs: number, n: number): void {
+  bump(minutes, accessKeyId, code, atMs, HOUR_MS, MINUTE_MS, 60, n);
+  bump(hours, accessKeyId, code, atMs, DAY_MS, HOUR_MS, 24, n);
 }
 
 function bump(rows: Map<string, CounterRow>, accessKeyId: string, code: string, at: number, rowMs: number, slotMs: number, slots: number, n: number): void {

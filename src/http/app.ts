@@ -12,7 +12,7 @@ import { authenticate, cookieName, SESSION_COOKIE, type RouteAuth } from './auth
 import type { App } from './app-types.js';
 import { registerConsole } from './console-static.js';
 import { ERROR_CATALOG, type ErrorCode } from '../core/errors.js';
-import { classify, sendError } from './error-envelope.js';
+import { classifyLogged, sendError, type Classified } from './error-envelope.js';
 import { createMetrics } from './metrics.js';
 import { LazyRequestLogger } from './request-logger.js';
 import { accessKeyRoutes } from './routes/access-keys.js';
@@ -166,15 +166,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorateRequest('session', null);
   app.decorateRequest('signedBodyChunks', null);
 
-  /** The envelope for any error; `decorate` adds headers once the code is known. */
-  const handleError = (error: unknown, request: FastifyRequest, reply: FastifyReply, decorate?: (code: ErrorCode) => void) => {
-    const classified = classify(error, (e) => services.database.isUnavailable(e));
-    if (classified.code === 'INTERNAL') request.log.error({ err: error, reqId: request.id }, 'unexpected error');
-    else if (classified.code === 'STORE_UNAVAILABLE') request.log.error({ err: error, reqId: request.id }, 'database unreachable');
+  const isUnavailable = (e: unknown) => services.database.isUnavailable(e);
+  /** The envelope for any error (classified and logged); `decorate` adds headers once the code is known. */
+  const sendClassified = (classified: Classified, request: FastifyRequest, reply: FastifyReply, decorate?: (code: ErrorCode) => void) => {
     decorate?.(classified.code);
     return sendError(reply, request, classified.code, classified.message, classified.details);
   };
-  app.setErrorHandler(async (error, request, reply) => handleError(error, request, reply));
+  app.setErrorHandler(async (error, request, reply) => sendClassified(classifyLogged(error, isUnavailable, request.log, request.id), request, reply));
   app.setNotFoundHandler(async (request, reply) =>
     sendError(commonHeaders(reply, request, hsts), request, 'ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}.`),
   );
@@ -189,9 +187,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(async (hot) => {
     hot.setErrorHandler(async (error, request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
+      const classified = classifyLogged(error, isUnavailable, request.log, request.id);
       // A refused verifier (or credential) is answered at the refusal floor, as valid:false answers are.
-      if (REFUSAL_STATUSES.has(ERROR_CATALOG[classify(error, (e) => services.database.isUnavailable(e)).code].status)) await deps.refusals.wait(performance.now() - reply.elapsedTime);
-      const sent = handleError(error, request, hotHeaders(reply, request.id), (code) => {
+      if (REFUSAL_STATUSES.has(ERROR_CATALOG[classified.code].status)) await deps.refusals.wait(performance.now() - reply.elapsedTime);
+      const sent = sendClassified(classified, request, hotHeaders(reply, request.id), (code) => {
         // A gateway passes the status on; the code says it was the gateway's own verifier (or its configuration) that was refused.
         if (route === AUTHORIZE_PATH && (code.startsWith('VERIFIER_') || code === 'PERMISSION_BLANK')) reply.header('X-Latchkey-Code', code);
       });
@@ -209,7 +208,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     nextRequestId,
-    isUnavailable: (e) => services.database.isUnavailable(e),
+    isUnavailable,
   });
 
   await app.register(async (api) => {

@@ -23,8 +23,18 @@ interface ValidationIssue {
   message?: string;
 }
 
-/** Turns any thrown error into a catalog code; unknown errors become INTERNAL (and are logged). */
-export function classify(error: unknown, isUnavailable: (e: unknown) => boolean): { code: ErrorCode; message?: string; details?: Record<string, unknown> } {
+export type Classified = { code: ErrorCode; message?: string; details?: Record<string, unknown> };
+
+/** classify, logging what an operator must see: unexpected errors (INTERNAL) and an unreachable database. */
+export function classifyLogged(error: unknown, isUnavailable: (e: unknown) => boolean, log: { error(fields: object, message: string): void }, requestId: string): Classified {
+  const classified = classify(error, isUnavailable);
+  if (classified.code === 'INTERNAL') log.error({ err: error, reqId: requestId }, 'unexpected error');
+  else if (classified.code === 'STORE_UNAVAILABLE') log.error({ err: error, reqId: requestId }, 'database unreachable');
+  return classified;
+}
+
+/** Turns any thrown error into a catalog code; unknown errors become INTERNAL (logged by classifyLogged). */
+export function classify(error: unknown, isUnavailable: (e: unknown) => boolean): Classified {
   if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.details && { details: error.details }) };
   const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (fe.validation) {

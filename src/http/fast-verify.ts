@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import secureJsonParse from 'secure-json-parse';
 import type { FastifyBaseLogger } from 'fastify';
 import { ERROR_CATALOG } from '../core/errors.js';
-import { classify, errorEnvelope } from './error-envelope.js';
+import { classifyLogged, errorEnvelope } from './error-envelope.js';
 import type { Metrics } from './metrics.js';
 import { REFUSAL_STATUSES, type RefusalFloor } from './refusal-floor.js';
 import { VerifyBody } from './schemas.js';
@@ -59,9 +59,7 @@ export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, r
   };
 
   const fail = (res: ServerResponse, requestId: string, startedAt: number, error: unknown): void => {
-    const classified = classify(error, options.isUnavailable);
-    if (classified.code === 'INTERNAL') logger.error({ err: error, reqId: requestId }, 'unexpected error');
-    else if (classified.code === 'STORE_UNAVAILABLE') logger.error({ err: error, reqId: requestId }, 'database unreachable');
+    const classified = classifyLogged(error, options.isUnavailable, logger, requestId);
     const status = ERROR_CATALOG[classified.code].status;
     metrics.countAnswer('/v1/verify', status);
     const text = JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details));

@@ -1,6 +1,6 @@
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
-import { codeOf, DAY_MS, HOUR_MS, MINUTE_MS, type CounterRow } from '../core/usage.js';
+import { codeOf, countInto, MINUTE_MS, type CounterRow } from '../core/usage.js';
 
 /**
  * One key's usage since its last write: its latest attempts per outcome (oldest first, at most
@@ -138,29 +138,10 @@ function mergeCells(a: readonly (string | number)[], b: readonly (string | numbe
  * counts), each in order of start and code.
  */
 export function counterRows(usage: KeyUsage): { minutes: CounterRow[]; hours: CounterRow[] } {
-  const minutes: CounterRow[] = [];
-  const hours: CounterRow[] = [];
+  const minutes = new Map<string, CounterRow>();
+  const hours = new Map<string, CounterRow>();
   const cells = usage.cells;
-  for (let i = 0; i < cells.length; i += 3) {
-    const code = cells[i] as string;
-    const at = (cells[i + 1] as number) * MINUTE_MS;
-    const n = cells[i + 2] as number;
-    bump(minutes, usage.accessKeyId, code, at, HOUR_MS, MINUTE_MS, 60, n);
-    bump(hours, usage.accessKeyId, code, at, DAY_MS, HOUR_MS, 24, n);
-  }
+  for (let i = 0; i < cells.length; i += 3) countInto(minutes, hours, usage.accessKeyId, cells[i] as string, (cells[i + 1] as number) * MINUTE_MS, cells[i + 2] as number);
   const order = (a: CounterRow, b: CounterRow) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-  if (minutes.length > 1) minutes.sort(order);
-  if (hours.length > 1) hours.sort(order);
-  return { minutes, hours };
-}
-
-function bump(rows: CounterRow[], accessKeyId: string, code: string, at: number, rowMs: number, slotMs: number, slots: number, n: number): void {
-  const start = Math.floor(at / rowMs) * rowMs;
-  let row = rows.find((r) => r.start === start && r.code === code);
-  if (row === undefined) {
-    row = { accessKeyId, start, code, counts: new Array<number>(slots).fill(0) };
-    rows.push(row);
-  }
-  const slot = Math.floor((at - start) / slotMs);
-  row.counts[slot] = (row.counts[slot] ?? 0) + n;
+  return { minutes: [...minutes.values()].sort(order), hours: [...hours.values()].sort(order) };
 }
