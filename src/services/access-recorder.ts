@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { inKeyRanges } from '../core/key-ranges.js';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
 import type { CounterRow } from '../core/usage.js';
@@ -6,7 +7,7 @@ import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse } from './last-used-buffer.js';
-import { byKey, counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
+import { counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
 /** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
@@ -182,17 +183,19 @@ export class AccessRecorder {
    * Writes in chunks of at most KEYS_PER_WRITE keys, each chunk one transaction (its keys' ring
    * records and counters together), so one statement stays far inside the database's time limit
    * however large the backlog, and the work of building it is spread over turns of the event
-   * loop. A chunk that fails puts itself and every chunk after it back in the buffer.
+   * loop. Each chunk covers one narrow range of key IDs (inKeyRanges), so it touches neighbouring
+   * pages of the usage tables. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
   private async writeUsage(usages: KeyUsage[]): Promise<void> {
+    const chunks = inKeyRanges(usages, keyIdOf, this.keysPerWrite);
     let written = 0;
     try {
       const sizes = await this.ringSizesOf(new Set(usages.map((u) => u.tenantId)));
-      for (; written < usages.length; written += this.keysPerWrite) {
+      for (; written < chunks.length; written++) {
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
         const hours: CounterRow[] = [];
-        for (const usage of usages.slice(written, written + this.keysPerWrite).sort(byKey)) {
+        for (const usage of chunks[written]!) {
           const size = sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
@@ -208,7 +211,7 @@ export class AccessRecorder {
       }
     } catch (error) {
       // The unwritten chunks go back in the buffer, so nothing is lost when the database returns.
-      this.usage.restore(usages.slice(written));
+      this.usage.restore(chunks.slice(written).flat());
       this.logger.error({ err: error, pending: this.usage.attempts }, 'could not write access records; will retry');
     }
   }
@@ -234,15 +237,15 @@ export class AccessRecorder {
    * whole. A chunk that fails keeps itself and the ones after it.
    */
   private async writeLastUsed(entries: LastUse[]): Promise<void> {
+    const chunks = inKeyRanges(entries, keyIdOf, this.keysPerWrite);
     let written = 0;
     try {
-      while (written < entries.length) {
-        await this.store.accessKeys.touchLastUsed(entries.slice(written, written + this.keysPerWrite));
-        written = Math.min(entries.length, written + this.keysPerWrite);
-      }
+      for (; written < chunks.length; written++) await this.store.accessKeys.touchLastUsed(chunks[written]!);
     } catch (error) {
-      this.lastUsed.restore(entries.slice(written));
+      this.lastUsed.restore(chunks.slice(written).flat());
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }
 }
+
+const keyIdOf = (item: { accessKeyId: string }): string => item.accessKeyId;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
-import { byKey, counterRows, UsageBuffer } from './usage-buffer.js';
+import { counterRows, UsageBuffer } from './usage-buffer.js';
 
 const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
 let serial = 0;
@@ -36,7 +36,7 @@ describe('UsageBuffer', () => {
     ] as const)
       expect(b.add(attempt(key, at, code), true, 100, 100)).toBe(true);
     expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 5, records: 5, cells: 4, keys: 2 });
-    const [k1, k2] = b.take().sort(byKey);
+    const [k1, k2] = b.take().sort((x, y) => (x.accessKeyId < y.accessKeyId ? -1 : 1));
     expect(k1!.successes.map((r) => r.at.getTime())).toEqual([T0, T0 + 10, T0 + MINUTE_MS]);
     expect(k1!.failures.map((r) => r.code)).toEqual(['SECRET_MISMATCH']);
     expect(k2!.attempts).toBe(1);

@@ -69,7 +69,7 @@ export class UsageBuffer {
     return this.keys.size;
   }
 
-  /** Hands over everything held (in no particular order: see byKey) and starts empty. */
+  /** Hands over everything held (in no particular order: the recorder orders each write, see inKeyRanges) and starts empty. */
   take(): KeyUsage[] {
     const taken = [...this.keys.values()];
     this.keys = new Map();
@@ -106,13 +106,6 @@ export class UsageBuffer {
     }
   }
 }
-
-/**
- * Orders one write's keys (each write is one transaction), so concurrent writers lock rows in one
- * order. Sorting a write's 2,000 keys rather than all of them at once keeps a large backlog from
- * holding the event loop (sorting 100,000 took about 100 ms).
- */
-export const byKey = (a: KeyUsage, b: KeyUsage): number => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0);
 
 /** Keeps the latest MAX_RECORDS_PER_KEY; returns how many it dropped. */
 function trim(ring: AccessRecord[]): number {
