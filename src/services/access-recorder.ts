@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { inKeyRanges } from '../core/key-ranges.js';
+import { byKeyId, inKeyRanges } from '../core/key-ranges.js';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
 import type { CounterRow } from '../core/usage.js';
@@ -195,7 +195,7 @@ export class AccessRecorder {
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
         const hours: CounterRow[] = [];
-        for (const usage of chunks[written]!) {
+        for (const usage of chunks[written]!.sort(byKeyId)) {
           const size = sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
@@ -240,7 +240,7 @@ export class AccessRecorder {
     const chunks = inKeyRanges(entries, keyIdOf, this.keysPerWrite);
     let written = 0;
     try {
-      for (; written < chunks.length; written++) await this.store.accessKeys.touchLastUsed(chunks[written]!);
+      for (; written < chunks.length; written++) await this.store.accessKeys.touchLastUsed(chunks[written]!.sort(byKeyId));
     } catch (error) {
       this.lastUsed.restore(chunks.slice(written).flat());
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
