@@ -165,7 +165,7 @@ export function AuditPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Text span size="xs" fw={700} c={e.result === 'success' ? 'teal.8' : 'red.8'}>
+                      <Text span size="xs" fw={700} c={e.result === 'success' ? 'teal.9' : 'red.9'}>
                         {e.result === 'success' ? 'Success' : 'Failure'}
                       </Text>
                     </Table.Td>

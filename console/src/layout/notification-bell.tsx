@@ -58,13 +58,14 @@ export function NotificationBell() {
   const unread = list.data?.unreadCount ?? 0;
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={340} shadow="md" withinPortal trapFocus>
-      <Popover.Target>
-        <Indicator label={unread > 99 ? '99+' : unread} size={16} color="red" disabled={unread === 0} offset={4}>
+      {/* The popover's target is the button itself: its aria-haspopup/aria-expanded belong on a button, not on the badge's wrapper. */}
+      <Indicator label={unread > 99 ? '99+' : unread} size={16} color="red" disabled={unread === 0} offset={4}>
+        <Popover.Target>
           <ActionIcon variant="subtle" size="lg" onClick={() => setOpened((o) => !o)} aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}>
             <IconBell size={20} aria-hidden />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
+        </Popover.Target>
+      </Indicator>
       <Popover.Dropdown p="xs" aria-label="Notifications">
         <Group justify="space-between" px="xs" pb="xs">
           <Text fw={600} size="sm">

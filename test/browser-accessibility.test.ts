@@ -1,0 +1,104 @@
+/**
+ * Accessibility as a bar (issue 12): every page of the console, and the dialogs people meet on
+ * the way, at 1280 px and at 390 px, have no serious or critical axe-core violation. The pages
+ * hold real data (keys in each state, users, roles, groups, audit events, usage), made through
+ * the API, since an empty table hides most of what can go wrong.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, seriousViolations } from './support/axe.js';
+import { DESKTOP, expectCleanPage, openConsole, PHONE, settled, type ConsoleHarness, type IssuedKey, type Session } from './support/browser.js';
+
+describe('accessibility of every console page (axe-core: no serious or critical violations)', { timeout: 180_000 }, () => {
+  let h: ConsoleHarness;
+  let tenant: { tenantId: string; slug: string; adminEmail: string; admin: Session };
+  let member: { id: string; email: string };
+  let key: IssuedKey;
+
+  beforeAll(async () => {
+    h = await openConsole();
+    tenant = await h.bootstrap();
+    member = await h.addUser(tenant.admin, { role: 'member', programmaticAccess: true });
+    key = await h.createKey(tenant.admin, { name: 'billing-api' });
+    const disabled = await h.createKey(tenant.admin, { name: 'old-importer' });
+    await h.request({ method: 'PATCH', url: `/v1/access-keys/${disabled.accessKeyId}`, as: tenant.admin, body: { state: 'disabled' } });
+    const gateway = await h.createKey(tenant.admin, { name: 'gateway', verifier: true });
+    await h.request({ method: 'POST', url: '/v1/roles', as: tenant.admin, body: { name: 'storage-reader', description: 'Read buckets', permissions: ['storage:read'] } });
+    await h.request({ method: 'POST', url: '/v1/groups', as: tenant.admin, body: { name: 'ops', description: 'Operations' } });
+    for (const token of [key.token, `${key.token.slice(0, -8)}AAAAAAAA`]) {
+      await h.request({ method: 'POST', url: '/v1/verify', as: { kind: 'bearer', token: gateway.token }, body: { token } });
+    }
+    await h.flushRecords();
+  });
+  afterAll(() => h?.close());
+
+  /** Fails with axe's findings for `label`. */
+  async function expectAccessible(page: Page, label: string): Promise<void> {
+    await settled(page);
+    const found = await seriousViolations(page);
+    expect(describeViolations(found), `${label}: serious or critical accessibility violations`).toEqual([]);
+  }
+
+  for (const [name, viewport] of [
+    ['desktop (1280 px)', DESKTOP],
+    ['phone (390 px)', PHONE],
+  ] as const) {
+    describe(name, () => {
+      it('the pages before signing in', async () => {
+        const page = await h.newPage({ viewport });
+        for (const url of ['/sign-in', '/forgot-password', '/reset-password#token=not-a-real-token']) {
+          await page.goto(url);
+          await page.locator('main, form, [role="main"]').first().waitFor();
+          await expectAccessible(page, url);
+        }
+        expectCleanPage(h, page);
+      });
+
+      it("an administrator's pages, a key's details and the key dialogs", async () => {
+        const page = await h.newPage({ viewport });
+        await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+        const pages = [
+          '/settings/access-keys',
+          `/settings/access-keys?key=${key.accessKeyId}`,
+          '/settings/security',
+          '/notifications',
+          '/access/users-and-keys/users',
+          '/access/users-and-keys/access-keys',
+          `/access/users/${member.id}`,
+          `/access/users/${member.id}/api-keys`,
+          '/access/roles',
+          '/access/groups',
+          '/policy',
+          '/usage',
+          '/audit',
+          '/change-password',
+          '/no-such-page',
+        ];
+        for (const url of pages) {
+          await page.goto(url);
+          await page.getByRole('main').waitFor();
+          await expectAccessible(page, url);
+        }
+        // The create dialog, then the one-time secret dialog it leads to.
+        await page.goto('/settings/access-keys');
+        await page.getByRole('button', { name: 'New', exact: true }).click();
+        const create = page.getByRole('dialog', { name: 'New access key' });
+        await create.getByRole('textbox', { name: 'Name' }).fill('ci-pipeline');
+        await expectAccessible(page, 'the new-key dialog');
+        await create.getByRole('button', { name: 'Create' }).click();
+        await page.getByRole('dialog', { name: 'Access key created' }).waitFor();
+        await expectAccessible(page, 'the dialog showing the new secret');
+        expectCleanPage(h, page);
+      });
+
+      it("a member's own keys", async () => {
+        const page = await h.newPage({ viewport });
+        await h.signIn(page, { tenant: tenant.slug, email: member.email });
+        await page.goto('/settings/access-keys');
+        await page.getByRole('main').waitFor();
+        await expectAccessible(page, "the member's keys");
+        expectCleanPage(h, page);
+      });
+    });
+  }
+});
