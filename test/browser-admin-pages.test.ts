@@ -4,6 +4,7 @@
  * tenant policy (every field the server returns, a refused combination explained), the audit
  * log (filters and server-side pages), and resetting the authenticator app of a user who lost it.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, openConsole, PASSWORD, TIME_ZONE, totpCode, type ConsoleHarness, type Session } from './support/browser.js';
@@ -162,7 +163,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
     expectCleanPage(h, page);
   });
 
-  it('audit log: filters by action, actor and date, and pages on the server', async () => {
+  it('audit log: filters by action (chosen from a list), actor and date, pages on the server, shows names, exports CSV', async () => {
     for (let i = 0; i < 23; i++) await h.createKey(tenant.admin, { name: `audit-${i}` });
     const other = await h.addUser(tenant.admin, { name: 'Abe Actor', email: `abe@${tenant.slug}.example` });
     const otherKey = await h.createKey(await h.apiLogin(tenant.slug, other.email), { name: 'abe-key' });
@@ -171,9 +172,14 @@ describe('administration pages', { timeout: 60_000 }, () => {
     const table = page.getByRole('table', { name: 'Audit events' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(20);
 
-    await page.getByRole('combobox', { name: 'Action' }).fill('access_key.create');
+    // The action is chosen from the list of actions, by its label; free text is not an action.
+    await page.getByRole('combobox', { name: 'Action' }).fill('key created');
+    await page.getByRole('option', { name: 'Access key created' }).click();
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(async () => (await table.locator('tbody tr').allInnerTexts()).every((t) => t.includes('access_key.create'))).toBe(true);
+    await expect.poll(async () => (await table.locator('tbody tr').allInnerTexts()).every((t) => t.includes('Access key created') && t.includes('access_key.create'))).toBe(true);
+    // Names beside the IDs: the actor's email and the key's name.
+    expect(await table.innerText()).toContain(tenant.adminEmail);
+    expect(await table.innerText()).toMatch(/audit-\d+/);
     expect(await page.getByText('Page 1').count()).toBe(1);
     const firstPage = await table.locator('tbody tr').allInnerTexts();
     await page.getByRole('button', { name: 'Next page' }).click();
@@ -186,6 +192,18 @@ describe('administration pages', { timeout: 60_000 }, () => {
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await expect.poll(() => table.locator('tbody tr').allInnerTexts()).toEqual(firstPage);
+
+    // The export holds every event the filter matches (both pages), one CSV row each.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export CSV' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^latchkey-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toMatch(/^time,actor_email,/);
+    expect(csv).toHaveLength(creations + 1);
+    expect(csv.slice(1).every((line) => line.includes(',access_key.create,Access key created,'))).toBe(true);
 
     // By actor.
     await page.getByRole('combobox', { name: 'Actor' }).click();

@@ -210,7 +210,7 @@ describe('HTTP audit events (sqlite)', () => {
     await h.services.audit.record(
       { tenantId: acme.tenantId, user: admin, accessKeyId: null, ip: null, via: 'session' },
       {
-        action: 'test.nested',
+        action: 'user.update',
         targetType: 'test',
         targetId: 'nested-1',
         details: { name: 'kept', secret: SCRUBBED.secret, nested: { token: SCRUBBED.token, keep: 1, list: [{ password: SCRUBBED.password, ok: true }] } },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { auditActionLabel, type AuditAction } from '../core/audit-actions.js';
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { POLICY_RULES } from '../core/policy.js';
 import type { AuditEvent, Page, User } from '../core/model.js';
@@ -8,7 +9,7 @@ import { auditVia, requireAdmin, type Actor, type Clock } from './actor.js';
 import { parseCursor } from './paging.js';
 
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string | null;
   result?: 'success' | 'failure';
@@ -88,21 +89,67 @@ export class AuditService {
     }
   }
 
-  async list(actor: Actor, query: { actorId?: string; action?: string; targetId?: string; from?: Date; to?: Date; cursor?: string; limit: number }): Promise<Page<AuditEvent>> {
+  async list(actor: Actor, query: AuditQuery & { cursor?: string; limit: number }): Promise<Page<NamedAuditEvent>> {
     requireAdmin(actor, 'latchkey:audit:read');
-    const cursor = parseCursor(query.cursor);
-    return this.store.audit.list({
-      tenantId: actor.tenantId,
-      actorId: query.actorId,
-      action: query.action,
-      targetId: query.targetId,
-      from: query.from,
-      to: query.to,
-      cursor,
-      limit: query.limit,
-    });
+    const page = await this.store.audit.list({ ...this.filterOf(actor, query), cursor: parseCursor(query.cursor), limit: query.limit });
+    return { items: await this.named(actor.tenantId, page.items), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Every event the filters match, newest first, a page at a time (for the CSV export): the
+   * reader holds one page in memory whatever the log's size.
+   */
+  async *all(actor: Actor, query: AuditQuery): AsyncGenerator<NamedAuditEvent[]> {
+    requireAdmin(actor, 'latchkey:audit:read');
+    const filter = this.filterOf(actor, query);
+    let cursor: string | null = null;
+    do {
+      const page: Page<AuditEvent> = await this.store.audit.list({ ...filter, cursor: parseCursor(cursor ?? undefined), limit: EXPORT_PAGE });
+      yield await this.named(actor.tenantId, page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+
+  private filterOf(actor: Actor, query: AuditQuery) {
+    return { tenantId: actor.tenantId, actorId: query.actorId, action: query.action, targetId: query.targetId, from: query.from, to: query.to };
+  }
+
+  /** The events with the names of who acted and what they acted on, looked up once per page. */
+  private async named(tenantId: string, events: AuditEvent[]): Promise<NamedAuditEvent[]> {
+    const ids = { users: [] as string[], keys: [] as string[], roles: [] as string[], groups: [] as string[] };
+    for (const e of events) {
+      if (e.actorId !== null) ids.users.push(e.actorId);
+      if (e.actorKeyId !== null) ids.keys.push(e.actorKeyId);
+      const list = e.targetId === null ? undefined : NAMED_TARGETS[e.targetType];
+      if (list !== undefined) ids[list].push(e.targetId!);
+    }
+    const names = await this.store.audit.namesOf(tenantId, ids);
+    return events.map((e) => ({
+      ...e,
+      actionLabel: auditActionLabel(e.action),
+      actorEmail: e.actorId === null ? null : (names.get(e.actorId) ?? null),
+      actorKeyName: e.actorKeyId === null ? null : (names.get(e.actorKeyId) ?? null),
+      targetName: e.targetId !== null && NAMED_TARGETS[e.targetType] !== undefined ? (names.get(e.targetId) ?? null) : null,
+    }));
   }
 }
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** An event as readers get it: with the action's label and the current names of its actor, key and target (null when gone or unnamed). */
+export type NamedAuditEvent = AuditEvent & { actionLabel: string; actorEmail: string | null; actorKeyName: string | null; targetName: string | null };
+
+/** Target types whose IDs name something with a name (users by their email). */
+const NAMED_TARGETS: Record<string, 'users' | 'keys' | 'roles' | 'groups' | undefined> = { user: 'users', access_key: 'keys', role: 'roles', group: 'groups' };
+
+/** Events per page read for an export. */
+const EXPORT_PAGE = 500;
 
 const SECRET_FIELD = /secret|password|token|envelope|digest/i;
 /** Policy rule names are settings, not credentials, though one is called `secretReveal`. */

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../core/audit-actions.js';
 import { AppError } from '../core/errors.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { generateRecoveryCodes, normalizeRecoveryCode, recoveryCodeDigest } from '../crypto/recovery-code.js';
@@ -191,7 +192,7 @@ export class TotpService {
     await this.store.loginFailures.clear(throttleSubject(actor));
   }
 
-  private async wrongCode(actor: Actor, action: string): Promise<void> {
+  private async wrongCode(actor: Actor, action: AuditAction): Promise<void> {
     await this.audit.record(actor, { action, targetType: 'user', targetId: actor.user.id, result: 'failure', details: { reason: 'WRONG_CODE' } });
   }
 

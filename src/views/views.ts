@@ -3,7 +3,8 @@
  * notifications. HTTP answers and the CLI's --json output both come from here, so a field
  * added or renamed changes both at once (the HTTP schemas in http/schemas.ts describe them).
  */
-import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Page, Role } from '../core/model.js';
+import type { AccessKey, AccessRecord, Group, Notification, Page, Role } from '../core/model.js';
+import type { NamedAuditEvent } from '../services/audit-service.js';
 import type { IssuedKey } from '../services/keys-service.js';
 import type { ResolvedPermissions } from '../services/permission-resolver.js';
 import type { KeyUsage, TenantUsage } from '../services/usage-service.js';
@@ -105,7 +106,7 @@ export const tenantUsageView = (u: TenantUsage) => ({
 });
 
 export const accessRecordView = (r: AccessRecord) => ({ ...r, tenantId: undefined, at: r.at.toISOString() });
-export const auditEventView = (e: AuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
+export const auditEventView = (e: NamedAuditEvent) => ({ ...e, tenantId: undefined, at: e.at.toISOString() });
 export const notificationView = (n: Notification) => ({
   id: n.id,
   kind: n.kind,

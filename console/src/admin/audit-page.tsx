@@ -1,50 +1,49 @@
 /** The audit log: management actions, newest first, filtered and paged on the server. */
-import { Anchor, Autocomplete, Button, Code, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useAuditPage, useUser, type AuditFilters } from '../api/queries';
+import { auditExportUrl, useAuditActions, useAuditPage, type AuditFilters } from '../api/queries';
 import type { AuditEvent, User } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ListState } from '../ui/list-state';
 import { UserPicker } from '../ui/user-picker';
 
-const ACTIONS = [
-  'access_key.create',
-  'access_key.update',
-  'access_key.disable',
-  'access_key.enable',
-  'access_key.rotate',
-  'access_key.delete',
-  'access_key.reveal',
-  'key.under_attack',
-  'auth.login',
-  'auth.logout',
-  'user.create',
-  'user.update',
-  'user.password.change',
-  'role.create',
-  'role.update',
-  'role.delete',
-  'group.create',
-  'group.update',
-  'group.delete',
-  'policy.update',
-  'tenant.create',
-];
-
 function Actor({ event }: { event: AuditEvent }) {
-  const user = useUser(event.actorId);
   if (event.actorId === null) return <Text size="sm">system</Text>;
   return (
     <div>
       <Anchor component={Link} to={`/access/users/${encodeURIComponent(event.actorId)}`} size="sm">
-        {user.data?.email ?? event.actorId}
+        {event.actorEmail ?? event.actorId}
       </Anchor>
       {event.actorKeyId && (
         <Text size="xs" c="dimmed">
-          with key {event.actorKeyId}
+          with key {event.actorKeyName ? `${event.actorKeyName} (${event.actorKeyId})` : event.actorKeyId}
         </Text>
       )}
+    </div>
+  );
+}
+
+/** What an event acted on: its name first when it has one (a user's email, a key's name), the type and ID beneath. */
+function Target({ event }: { event: AuditEvent }) {
+  const link = event.targetId !== null && event.targetType === 'user' ? `/access/users/${encodeURIComponent(event.targetId)}` : null;
+  return (
+    <div>
+      {event.targetName !== null &&
+        (link ? (
+          <Anchor component={Link} to={link} size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {event.targetName}
+          </Anchor>
+        ) : (
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {event.targetName}
+          </Text>
+        ))}
+      <Text size="xs" c="dimmed">
+        {event.targetType}
+        {event.targetId !== null && ` ${event.targetId}`}
+      </Text>
     </div>
   );
 }
@@ -81,11 +80,12 @@ export function AuditPage() {
   const [trail, setTrail] = useState<(string | null)[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const page = useAuditPage(applied, cursor);
+  const actions = useAuditActions();
 
   const apply = () => {
     setApplied({
       ...(actor && { actorId: actor.id }),
-      ...(action.trim() !== '' && { action: action.trim() }),
+      ...(action !== '' && { action }),
       ...(toIso(from) && { from: toIso(from) }),
       ...(toIso(to) && { to: toIso(to) }),
     });
@@ -120,7 +120,17 @@ export function AuditPage() {
       >
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
           <UserPicker label="Actor" placeholder="Anyone" value={actor} onChange={setActor} />
-          <Autocomplete label="Action" placeholder="Any action" data={ACTIONS} value={action} onChange={setAction} comboboxProps={{ withinPortal: true }} />
+          <Select
+            label="Action"
+            placeholder="Any action"
+            data={(actions.data?.items ?? []).map((a) => ({ value: a.action, label: a.label }))}
+            value={action === '' ? null : action}
+            onChange={(value) => setAction(value ?? '')}
+            searchable
+            clearable
+            nothingFoundMessage="No such action"
+            comboboxProps={{ withinPortal: true }}
+          />
           <TextInput type="datetime-local" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
           <TextInput type="datetime-local" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
         </SimpleGrid>
@@ -129,7 +139,13 @@ export function AuditPage() {
           <Button variant="default" onClick={reset}>
             Clear
           </Button>
+          <Button component="a" href={auditExportUrl(applied)} download variant="default" leftSection={<IconDownload size={16} aria-hidden />}>
+            Export CSV
+          </Button>
         </Group>
+        <Text size="xs" c="dimmed" mt={4}>
+          The export holds every event the applied filters match, not only this page.
+        </Text>
       </form>
       <ListState query={page} items={page.data?.items} loading="Loading audit events…" failed="The audit log could not be loaded" empty="No events match.">
         {(items) => (
@@ -156,13 +172,11 @@ export function AuditPage() {
                       <Actor event={e} />
                     </Table.Td>
                     <Table.Td>
+                      <Text size="sm">{e.actionLabel}</Text>
                       <Code>{e.action}</Code>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="xs">{e.targetType}</Text>
-                      <Text size="xs" c="dimmed">
-                        {e.targetId ?? ''}
-                      </Text>
+                      <Target event={e} />
                     </Table.Td>
                     <Table.Td>
                       <Text span size="xs" fw={700} c={e.result === 'success' ? 'teal.9' : 'red.9'}>

@@ -1575,6 +1575,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every action the audit log records, with its label (for filters) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events the filters match, all of them, newest first, as CSV (admins)
+         * @description Columns: time (UTC, ISO 8601), actor_email, actor_id, actor_key_id, actor_key_name, via, action, action_label, target_type, target_id, target_name, result, ip, details (JSON). Fields a spreadsheet would run as a formula start with an apostrophe.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    action?: string;
+                    actorId?: string;
+                    from?: string;
+                    targetId?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -5391,8 +5509,12 @@ export interface components {
         };
         AuditEvent: {
             action: string;
+            /** @description The action in words, as the console shows it (GET /v1/audit-events/actions lists them all) */
+            actionLabel: string;
+            actorEmail: string | null;
             actorId: string | null;
             actorKeyId: string | null;
+            actorKeyName: string | null;
             /** Format: date-time */
             at: string;
             details: {
@@ -5402,6 +5524,7 @@ export interface components {
             ip: string | null;
             result: "success" | "failure";
             targetId: string | null;
+            targetName: string | null;
             targetType: string;
             via: ("console" | "api" | "cli") | null;
         };

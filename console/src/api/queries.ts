@@ -150,6 +150,18 @@ export function useAuditPage(filters: AuditFilters, cursor: string | null) {
   });
 }
 
+/** Every action the audit log records, with its label (the filter's choices). */
+export function useAuditActions() {
+  return useQuery({
+    queryKey: [...queryKeys.audit.all, 'actions'] as const,
+    queryFn: () => api<{ items: { action: string; label: string }[] }>('GET', '/v1/audit-events/actions'),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Where the filtered audit events download as CSV (a plain link: the session cookie goes with it). */
+export const auditExportUrl = (filters: AuditFilters): string => `/v1/audit-events/export${query({ ...filters })}`;
+
 export function useNotifications(limit: number) {
   return useQuery({
     queryKey: queryKeys.notifications.latest(limit),

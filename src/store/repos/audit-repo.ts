@@ -55,4 +55,27 @@ export class AuditRepo {
       .execute();
     return toPage(rows, filter.limit, (r) => ({ at: Number(r.at), id: r.id }), auditEventFromRow);
   }
+
+  /**
+   * Names of the people and objects events name, for readers of the log: users' emails, and the
+   * names of keys, roles and groups (a deleted role or group has none left). Only the tenant's own.
+   */
+  async namesOf(tenantId: string, ids: { users: string[]; keys: string[]; roles: string[]; groups: string[] }): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const unique = (list: string[]) => [...new Set(list)];
+    if (ids.users.length > 0) {
+      const rows = await this.db.selectFrom('users').select(['id', 'email']).where('tenantId', '=', tenantId).where('id', 'in', unique(ids.users)).execute();
+      for (const r of rows) names.set(r.id, r.email);
+    }
+    for (const [table, list] of [
+      ['accessKeys', ids.keys],
+      ['roles', ids.roles],
+      ['groups', ids.groups],
+    ] as const) {
+      if (list.length === 0) continue;
+      const rows = await this.db.selectFrom(table).select(['id', 'name']).where('tenantId', '=', tenantId).where('id', 'in', unique(list)).execute();
+      for (const r of rows) names.set(r.id, r.name);
+    }
+    return names;
+  }
 }
