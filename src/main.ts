@@ -62,9 +62,9 @@ export function keyringOptionsOf(config: Readonly<Config>): KeyringOptions {
 export async function checkKeyring(store: Store, loaded: LoadedKeyring, keyring: MasterKeyring): Promise<void> {
   const standing = await store.meta.putIfAbsent(MASTER_KEY_FINGERPRINT, masterKeyFingerprint(keyring.current.key));
   if (keyring.keys.some(({ key }) => masterKeyFingerprint(key) === standing)) return;
-  const named = loaded.keys.length === 1 ? 'the master key' : 'none of the master keys';
+  const named = loaded.keys.length === 1 ? `the master key (${loaded.where}) is not` : `none of the master keys (${loaded.where}) is`;
   throw new MasterKeyError(
-    `${named} (${loaded.where}) is not the one this database's secrets are sealed under (master key ${standing.slice(0, 8)}); ` +
+    `${named} the one this database's secrets are sealed under (master key ${standing.slice(0, 8)}); ` +
       `every process sharing a database needs the same key: set ${loaded.keys.length === 1 ? 'LATCHKEY_MASTER_KEY' : 'LATCHKEY_MASTER_KEYS'} to it on each of them.`,
   );
 }
