@@ -98,7 +98,7 @@ describe('latchkey master-key, as processes', () => {
       sealedUnder: newId,
       notUnderCurrent: 0,
     });
-    expect(status.counts.access_key_secret).toEqual({ [newId]: keys.length + 1 });
+    expect(status.counts.access_key_secret).toEqual({ [newId!]: keys.length + 1 });
 
     const retired = await world.run(['master-key', 'retire']);
     expect(retired.code).toBe(0);
