@@ -11,8 +11,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { masterKeyId } from '../src/crypto/keyring.js';
 import { decodeMasterKey } from '../src/crypto/master-key.js';
 import { verifyJson } from './support/signed.js';
-import { assertBuilt, createCliWorld, initTenant, runCli, type CliWorld } from './support/cli.js';
-import { http, startServerProcess, stopAllServers, type ServerProcess } from './support/process-server.js';
+import { spawn } from 'node:child_process';
+import { assertBuilt, BIN, cleanEnv, createCliWorld, initTenant, PASSWORD, ROOT, runCli, type CliWorld } from './support/cli.js';
+import { http, login, startServerProcess, stopAllServers, type ServerProcess } from './support/process-server.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 
 interface Key {
@@ -178,5 +179,45 @@ describe('latchkey master-key, as processes', () => {
     });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^latchkey: none of the master keys \(LATCHKEY_MASTER_KEYS\) is the one this database's secrets are sealed under/)]);
+  }, 120_000);
+
+  it('SQLite: a rotation killed (SIGKILL) in the middle leaves every value readable by the keyring, and a second run finishes it', async () => {
+    world = await createCliWorld('sqlite');
+    await initTenant(world);
+    let server = await startServerProcess(world.env);
+    const admin = await login(server.url, 'acme', 'admin@example.com', PASSWORD);
+    const as = { cookie: admin.cookie, csrfToken: admin.csrfToken };
+    const keys: Key[] = [];
+    for (let i = 0; i < 40; i++) {
+      const made = await http(`${server.url}/v1/access-keys`, { ...as, body: { name: `svc-${i}` } });
+      expect(made.status).toBe(201);
+      keys.push(made.body);
+    }
+    const verifier: string = (await http(`${server.url}/v1/access-keys`, { ...as, body: { name: 'gateway', verifier: true } })).body.token;
+    expect((await world.run(['master-key', 'rotate'])).code).toBe(0);
+    await server.stop();
+    server = await startServerProcess(world.env);
+
+    // One value per batch; the process is killed as soon as it reports its first batch (the next ones are under way).
+    const child = spawn(process.execPath, [BIN, 'master-key', 'rotate', '--batch-size', '1'], { cwd: ROOT, env: cleanEnv(world.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const ended = new Promise<NodeJS.Signals | null>((done) => child.once('exit', (_code, signal) => done(signal)));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      if (stderr.includes('batch 1:')) child.kill('SIGKILL');
+    });
+    expect(await ended).toBe('SIGKILL');
+
+    const halfway = await world.json(['master-key', 'status']);
+    const [newId, oldId] = halfway.keyring.map((k: { keyId: string }) => k.keyId);
+    expect(halfway.counts.access_key_secret[newId]).toBeGreaterThanOrEqual(1);
+    expect(halfway.counts.access_key_secret[oldId]).toBeGreaterThan(0);
+    expect(await verifyAll(server, verifier, keys)).toEqual(allValid(keys));
+
+    const again = await world.run(['master-key', 'rotate', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ finished: true, remaining: 0, retirable: true });
+    expect((await world.json(['master-key', 'status'])).counts.access_key_secret).toEqual({ [newId]: keys.length + 1 });
+    expect(await verifyAll(server, verifier, keys)).toEqual(allValid(keys));
   }, 120_000);
 });
