@@ -22,6 +22,7 @@ describe('loadConfig defaults', () => {
       dataDir: resolve('./data'),
       databaseUrl: null,
       masterKey: null,
+      masterKeys: null,
       logLevel: 'info',
       sessionTtlMinutes: 720,
       cookieSecure: false,
@@ -180,10 +181,19 @@ describe('loadConfig values', () => {
     expect(loadConfig({ LATCHKEY_SMTP_URL: 'smtp://127.0.0.1:2525', LATCHKEY_MAIL_FROM: 'keys@example.com' })).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: 'keys@example.com' });
   });
 
-  it('treats empty DATABASE_URL, MASTER_KEY and DATA_DIR as unset', () => {
-    const config = loadConfig({ LATCHKEY_DATABASE_URL: '', LATCHKEY_MASTER_KEY: '', LATCHKEY_DATA_DIR: '' });
+  it('takes a master keyring from LATCHKEY_MASTER_KEYS, the current key first, base64 and hex mixed', () => {
+    const current = randomBytes(32);
+    const previous = randomBytes(32);
+    const config = loadConfig({ LATCHKEY_MASTER_KEYS: ` ${current.toString('base64')} , ${previous.toString('hex')}` });
+    expect(config.masterKeys?.map((k) => k.toString('hex'))).toEqual([current.toString('hex'), previous.toString('hex')]);
+    expect(config.masterKey).toBeNull();
+  });
+
+  it('treats empty DATABASE_URL, MASTER_KEY(S) and DATA_DIR as unset', () => {
+    const config = loadConfig({ LATCHKEY_DATABASE_URL: '', LATCHKEY_MASTER_KEY: '', LATCHKEY_MASTER_KEYS: '', LATCHKEY_DATA_DIR: '' });
     expect(config.databaseUrl).toBeNull();
     expect(config.masterKey).toBeNull();
+    expect(config.masterKeys).toBeNull();
     expect(config.dataDir).toBe(resolve('./data'));
   });
 });
@@ -203,6 +213,9 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_MASTER_KEY', 'short'],
     ['LATCHKEY_MASTER_KEY', randomBytes(16).toString('base64')],
     ['LATCHKEY_MASTER_KEY', randomBytes(31).toString('hex')],
+    ['LATCHKEY_MASTER_KEYS', `${randomBytes(32).toString('base64')},short`],
+    ['LATCHKEY_MASTER_KEYS', `${randomBytes(32).toString('base64')},`],
+    ['LATCHKEY_MASTER_KEYS', `${'ab'.repeat(32)},${'ab'.repeat(32)}`],
     ['LATCHKEY_LOG_LEVEL', 'verbose'],
     ['LATCHKEY_SESSION_TTL_MINUTES', '0'],
     ['LATCHKEY_SESSION_TTL_MINUTES', '43201'],
@@ -294,6 +307,18 @@ describe('loadConfig refusals', () => {
     expect(refusal({ LATCHKEY_SMTP_URL: 'imap://u:hunter2@mail.example.com' }).message).not.toContain('hunter2');
     const wrongKey = randomBytes(24).toString('base64');
     expect(refusal({ LATCHKEY_MASTER_KEY: wrongKey }).message).not.toContain(wrongKey);
+    const goodKey = randomBytes(32).toString('base64');
+    const keysError = refusal({ LATCHKEY_MASTER_KEYS: `${goodKey},${wrongKey}` });
+    expect(keysError.message).toContain('key 2');
+    expect(keysError.message).not.toContain(wrongKey);
+    expect(keysError.message).not.toContain(goodKey);
+  });
+
+  it('refuses LATCHKEY_MASTER_KEY and LATCHKEY_MASTER_KEYS together', () => {
+    const key = randomBytes(32).toString('base64');
+    const error = refusal({ LATCHKEY_MASTER_KEY: key, LATCHKEY_MASTER_KEYS: key });
+    expect(error.variable).toBe('LATCHKEY_MASTER_KEYS');
+    expect(error.message).toContain('LATCHKEY_MASTER_KEY');
     const url = 'mysql://root:hunter2hunter2@localhost/db';
     expect(refusal({ LATCHKEY_DATABASE_URL: url }).message).not.toContain('hunter2');
     expect(refusal({ LATCHKEY_DATABASE_URL: 'postgres://root:hunter2@[bad' }).message).not.toContain('hunter2');

@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   masterKey: Buffer | null;
+  /** LATCHKEY_MASTER_KEYS: the keyring, the current key first (null: unset). */
+  masterKeys: readonly Buffer[] | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlMinutes: number;
   cookieSecure: boolean;
@@ -57,6 +59,18 @@ export interface Config {
   verifyAuth: 'verifier' | 'open';
 }
 
+/** LATCHKEY_MASTER_KEYS: comma-separated keys, each 32 bytes in base64 or hex, no key twice. */
+function masterKeysOf(raw: string | undefined): readonly Buffer[] | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const keys = raw.split(',').map((part, i) => {
+    const key = decodeMasterKey(part);
+    if (!key) throw new ConfigError('LATCHKEY_MASTER_KEYS', `key ${i + 1} is not 32 bytes as base64 (44 chars) or hex (64 chars); list the keys separated by commas, the current one first`);
+    return key;
+  });
+  if (new Set(keys.map((k) => k.toString('hex'))).size !== keys.length) throw new ConfigError('LATCHKEY_MASTER_KEYS', 'lists a key twice');
+  return Object.freeze(keys);
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -78,7 +92,11 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_PORT: { doc: 'TCP port to listen on (0 picks a free one).', default: '8080' },
   LATCHKEY_DATA_DIR: { doc: 'Directory for the SQLite database and the master key file.', default: './data' },
   LATCHKEY_DATABASE_URL: { doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite.', default: '(unset: SQLite)' },
-  LATCHKEY_MASTER_KEY: { doc: '32-byte key (base64 or hex) that encrypts secrets at rest; else <data dir>/master.key is used (created 0600).', default: '(unset)' },
+  LATCHKEY_MASTER_KEY: { doc: '32-byte key (base64 or hex) that encrypts secrets at rest; else <data dir>/master.keys or master.key is used (master.key created 0600).', default: '(unset)' },
+  LATCHKEY_MASTER_KEYS: {
+    doc: 'The master keyring during a master-key rotation: keys (base64 or hex) separated by commas, the current one (sealing) first, the others only read; instead of LATCHKEY_MASTER_KEY.',
+    default: '(unset)',
+  },
   LATCHKEY_LOG_LEVEL: { doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
   LATCHKEY_SESSION_TTL_MINUTES: { doc: 'Console session lifetime.', default: '720' },
   LATCHKEY_COOKIE_SECURE: { doc: 'True behind HTTPS: the session cookie is Secure with the __Host- prefix, and answers carry Strict-Transport-Security.', default: 'false' },
@@ -184,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     masterKey = decodeMasterKey(env.LATCHKEY_MASTER_KEY);
     if (!masterKey) throw new ConfigError('LATCHKEY_MASTER_KEY', 'must be 32 bytes as base64 (44 chars) or hex (64 chars); try: openssl rand -base64 32');
   }
+  const masterKeys = masterKeysOf(env.LATCHKEY_MASTER_KEYS);
+  if (masterKey && masterKeys) throw new ConfigError('LATCHKEY_MASTER_KEYS', 'and LATCHKEY_MASTER_KEY are both set: set only LATCHKEY_MASTER_KEYS (the current key first)');
 
   const logLevel = (env.LATCHKEY_LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -206,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir: resolve(env.LATCHKEY_DATA_DIR?.trim() || SETTINGS.LATCHKEY_DATA_DIR!.default),
     databaseUrl,
     masterKey,
+    masterKeys,
     logLevel: logLevel as Config['logLevel'],
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 1, 43_200),
     cookieSecure: boolean(env, 'LATCHKEY_COOKIE_SECURE'),

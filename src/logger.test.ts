@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildToken } from './core/key-format.js';
 import { createLogger } from './logger.js';
+import { MasterKeyring } from './crypto/keyring.js';
 
 const ID = 'LKABCDEFGHIJKLMNOPQR';
 const SECRET = 'abcdefghijABCDEFGHIJ0123456789klmnopqrst';
@@ -91,6 +92,14 @@ describe('logger', () => {
     const { logger, text } = capture();
     const masterKey = Buffer.from('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'hex');
     logger.info({ config: { port: 8080, masterKey } }, 'config');
+    expect(text()).not.toContain('"data":[0,17,34');
+    expect(text()).toContain('8080');
+  });
+
+  it('censors a master keyring, as a setting or as the keyring object', () => {
+    const { logger, text } = capture();
+    const key = Buffer.from('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff', 'hex');
+    logger.info({ config: { port: 8080, masterKeys: [key] }, keyring: new MasterKeyring([key]) }, 'config');
     expect(text()).not.toContain('"data":[0,17,34');
     expect(text()).toContain('8080');
   });

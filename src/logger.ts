@@ -39,6 +39,8 @@ const SECRET_KEYS = new Set([
   'previoussecretenvelope',
   'previoussecretdigest',
   'masterkey',
+  'masterkeys',
+  'keyring',
   'authorization',
   'proxy-authorization',
   'cookie',

@@ -6,10 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { loadMasterKey, MasterKeyError, masterKeyFingerprint, readMasterKeyIfPresent } from './crypto/master-key.js';
+import { MasterKeyring } from './crypto/keyring.js';
+import { type KeyringOptions, loadKeyring, type LoadedKeyring, MasterKeyError, masterKeyFingerprint, readKeyringIfPresent } from './crypto/master-key.js';
 import type { App } from './http/app-types.js';
 import type { LoginSettings } from './services/auth-service.js';
 import type { GuessSettings } from './services/guess-guard.js';
+import { MASTER_KEY_FINGERPRINT } from './services/master-key-rotation.js';
 import { createServices, type MailSettings, type Services } from './services/services.js';
 import type { SigningSettings } from './services/signing-rules.js';
 import { createStore, type Store } from './store/store.js';
@@ -50,8 +52,22 @@ export function loginSettingsOf(config: Readonly<Config>): LoginSettings {
   };
 }
 
-/** Name of the stored fingerprint of the master key (see masterKeyFingerprint). */
-const MASTER_KEY_FINGERPRINT = 'master_key_fingerprint';
+/** Where the configuration takes the master keyring from (see loadKeyring). */
+export function keyringOptionsOf(config: Readonly<Config>): KeyringOptions {
+  if (config.masterKeys) return { fromEnv: config.masterKeys, envName: 'LATCHKEY_MASTER_KEYS', dataDir: config.dataDir };
+  return { fromEnv: config.masterKey ? [config.masterKey] : null, envName: 'LATCHKEY_MASTER_KEY', dataDir: config.dataDir };
+}
+
+/** Refuses a keyring that does not hold the key the database's sealed values are under (stored on first use). */
+export async function checkKeyring(store: Store, loaded: LoadedKeyring, keyring: MasterKeyring): Promise<void> {
+  const standing = await store.meta.putIfAbsent(MASTER_KEY_FINGERPRINT, masterKeyFingerprint(keyring.current.key));
+  if (keyring.keys.some(({ key }) => masterKeyFingerprint(key) === standing)) return;
+  const named = loaded.keys.length === 1 ? `the master key (${loaded.where}) is not` : `none of the master keys (${loaded.where}) is`;
+  throw new MasterKeyError(
+    `${named} the one this database's secrets are sealed under (master key ${standing.slice(0, 8)}); ` +
+      `every process sharing a database needs the same key: set ${loaded.keys.length === 1 ? 'LATCHKEY_MASTER_KEY' : 'LATCHKEY_MASTER_KEYS'} to it on each of them.`,
+  );
+}
 
 /**
  * Migrations only: no services and no master key, so a database can be prepared (say, by a
@@ -72,6 +88,10 @@ export interface Runtime {
   store: Store;
   services: Services;
   masterKeySource: 'env' | 'file' | 'created';
+  /** The master keys this process holds (the current one seals). */
+  keyring: MasterKeyring;
+  /** The setting or file the keyring came from. */
+  keyringWhere: string;
   close(): Promise<void>;
 }
 
@@ -79,24 +99,19 @@ export interface Runtime {
 export async function openRuntime(config: Readonly<Config>, logger: Logger, options: { background?: boolean } = {}): Promise<Runtime> {
   // A given or existing key is checked before anything else; a new one is only made once the
   // database answered, so a start that cannot reach it leaves no key file behind.
-  const given = readMasterKeyIfPresent({ fromEnv: config.masterKey, dataDir: config.dataDir });
+  const given = readKeyringIfPresent(keyringOptionsOf(config));
   const store = createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   for (const { file, mode } of store.dialect.exposedFiles ?? []) {
     logger.warn({ file, mode }, `${file} is readable by other users (mode ${mode}): it holds password hashes, emails and access records; run chmod 600 on it`);
   }
-  let master: ReturnType<typeof loadMasterKey>;
+  let master: LoadedKeyring;
+  let keyring: MasterKeyring;
   try {
     const applied = await store.migrate();
     if (applied.length > 0) logger.info({ migrations: applied, database: store.dialect.name }, 'migrations applied');
-    master = given ?? loadMasterKey({ fromEnv: config.masterKey, dataDir: config.dataDir });
-    const fingerprint = masterKeyFingerprint(master.key);
-    const standing = await store.meta.putIfAbsent(MASTER_KEY_FINGERPRINT, fingerprint);
-    if (standing !== fingerprint) {
-      throw new MasterKeyError(
-        `the master key (${master.source === 'env' ? 'LATCHKEY_MASTER_KEY' : `${config.dataDir}/master.key`}) is not the one this database's secrets are sealed under; ` +
-          'every process sharing a database needs the same key: set LATCHKEY_MASTER_KEY to it on each of them.',
-      );
-    }
+    master = given ?? loadKeyring(keyringOptionsOf(config));
+    keyring = new MasterKeyring(master.keys);
+    await checkKeyring(store, master, keyring);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
@@ -104,7 +119,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
   const services = createServices({
     store,
     logger,
-    masterKey: master.key,
+    masterKey: keyring,
     signing: signingSettingsOf(config),
     sessionTtlMinutes: config.sessionTtlMinutes,
     keyCacheSize: config.keyCacheSize,
@@ -128,6 +143,8 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     store,
     services,
     masterKeySource: master.source,
+    keyring,
+    keyringWhere: master.where,
     async close() {
       await services.stop();
       await store.close();

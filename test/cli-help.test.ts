@@ -46,7 +46,7 @@ describe('latchkey --help', () => {
   it('lists every command', async () => {
     const text = await help([]);
     expect(text).toMatch(/^Usage: latchkey /);
-    expect(commandsOf(text)).toEqual(['serve', 'migrate', 'init', ...Object.keys(GROUPS)]);
+    expect(commandsOf(text)).toEqual(['serve', 'migrate', 'init', ...Object.keys(GROUPS), 'master-key']);
     expect(text).toContain('LATCHKEY_');
     expect(await help(['init'])).toContain('--password-stdin');
   });
@@ -60,6 +60,13 @@ describe('latchkey --help', () => {
       expect(pages[i]).toContain('--as <email>');
       expect(pages[i]).toContain('--json');
     });
+  });
+
+  it("master-key lists status, rotate and retire, each with --json (no tenant: the keyring is the installation's)", async () => {
+    expect(commandsOf(await help(['master-key']))).toEqual(['status', 'rotate', 'retire']);
+    const rotate = await help(['master-key', 'rotate']);
+    for (const option of ['--key-file <file>', '--batch-size <n>', '--max-batches <n>', '--json']) expect(rotate).toContain(option);
+    expect(await help(['master-key', 'status'])).toContain('--json');
   });
 
   it('names an unknown command or option and points at --help', async () => {

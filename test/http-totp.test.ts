@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('HTTP TOTP (%s)', (kind) => {
 
     // Sealed at rest, and nowhere in logs or the audit trail.
     const stored = await h.store.db.selectFrom('totpCredentials').selectAll().where('userId', '=', who.id).executeTakeFirstOrThrow();
-    expect(stored.secretEnvelope).toMatch(/^v1\./);
+    expect(stored.secretEnvelope).toMatch(/^v2\.[A-Za-z0-9_-]{8}\./);
     expect(stored.secretEnvelope).not.toContain(second.body.secret);
     const audit = (await h.request({ method: 'GET', url: `/v1/audit-events?actorId=${who.id}`, as: acme.admin })).body.items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['user.totp.enroll_start', 'user.totp.enroll']));

@@ -84,6 +84,7 @@ const OTHER_TABLES = new Set([
   'totp.useRecoveryCode',
   'totp.recoveryCodesLeft',
   'totp.regenerateRecoveryCodes',
+  'totp.recoveryCodeKeys',
   'stepUp.status',
   'stepUp.require',
   'stepUp.start',

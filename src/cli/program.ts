@@ -7,10 +7,12 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { AppError, ERROR_CATALOG, StoreBusyError } from '../core/errors.js';
 import { MasterKeyError } from '../crypto/master-key.js';
+import { RotationError } from '../services/master-key-rotation.js';
 import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
 import { print, readPassword, type CliIo, type RuntimeSource } from './context.js';
 import { keyCommands } from './keys.js';
+import { masterKeyCommands } from './master-key.js';
 import { policyCommands } from './policy.js';
 import { roleCommands } from './roles.js';
 import { userCommands } from './users.js';
@@ -93,6 +95,7 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
   roleCommands(program, act);
   policyCommands(program, act);
   auditCommands(program, act);
+  masterKeyCommands(program, runtime, io);
   return program;
 }
 
@@ -118,7 +121,7 @@ const PG_REFUSED = new Set(['3D000', '28P01', '28000']);
 
 /** One line that says what went wrong and, where it is a setting's fault, names the setting. */
 function describeFailure(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof MasterKeyError) return error.message;
+  if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof RotationError) return error.message;
   if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof StoreBusyError) return `STORE_BUSY: ${ERROR_CATALOG.STORE_BUSY.message}`;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DeviceTokens } from './device-token.js';
+import { MasterKeyring } from './keyring.js';
 
 const t0 = 1_900_000_000_000;
 const YEAR = 365 * 86_400_000;
@@ -39,5 +40,21 @@ describe('DeviceTokens', () => {
     for (const value of [undefined, '', 'garbage', 'a.b.c', `${'x'.repeat(43)}.1.${'y'.repeat(10)}`, `${'x'.repeat(5000)}`]) {
       expect(tokens.isKnown(value, 'usr_owner', t0)).toBe(false);
     }
+  });
+});
+
+describe('DeviceTokens under a master keyring (rotation)', () => {
+  const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
+
+  it('knows cookies made under any key of the keyring, makes new ones under the current key, and forgets the old ones once the old key is retired', () => {
+    const before = new DeviceTokens(oldKey).issue('usr_owner', t0 + YEAR);
+    const during = new DeviceTokens(new MasterKeyring([newKey, oldKey]));
+    expect(during.isKnown(before, 'usr_owner', t0)).toBe(true);
+    expect(during.isKnown(before, 'usr_other', t0)).toBe(false);
+    const made = during.issue('usr_owner', t0 + YEAR);
+    const after = new DeviceTokens(newKey);
+    expect(after.isKnown(made, 'usr_owner', t0)).toBe(true);
+    expect(after.isKnown(before, 'usr_owner', t0)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from './digest.js';
+import { keyringOf, type MasterKeyring } from './keyring.js';
 import { generateOpaqueToken } from './random.js';
 
 const LABEL = 'latchkey device v1';
@@ -13,19 +14,25 @@ const FORMAT = /^([A-Za-z0-9_-]{20,64})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
  * no one without the master key can make or change one.
  */
 export class DeviceTokens {
-  private readonly key: Buffer;
+  /** One MAC key per master key of the keyring, the current one first (it makes new cookies). */
+  private readonly keys: Buffer[];
 
-  constructor(masterKey: Buffer) {
-    this.key = createHmac('sha256', masterKey).update(LABEL).digest();
+  /**
+   * With a keyring, cookies made under any of its keys are known: during a master-key rotation
+   * browsers stay known devices; once the old key is retired, cookies it made count as unknown
+   * (the browser signs in as a new device once, and gets a new cookie).
+   */
+  constructor(masterKey: Buffer | MasterKeyring) {
+    this.keys = keyringOf(masterKey).keys.map(({ key }) => createHmac('sha256', key).update(LABEL).digest());
   }
 
-  private mac(nonce: string, expiresAt: number, userId: string): string {
-    return createHmac('sha256', this.key).update(`${nonce}.${expiresAt}.${userId}`).digest('base64url');
+  private mac(key: Buffer, nonce: string, expiresAt: number, userId: string): string {
+    return createHmac('sha256', key).update(`${nonce}.${expiresAt}.${userId}`).digest('base64url');
   }
 
   issue(userId: string, expiresAt: number): string {
     const nonce = generateOpaqueToken();
-    return `${nonce}.${expiresAt}.${this.mac(nonce, expiresAt, userId)}`;
+    return `${nonce}.${expiresAt}.${this.mac(this.keys[0]!, nonce, expiresAt, userId)}`;
   }
 
   /** True when `token` was issued for `userId` and has not expired at `now`. */
@@ -34,6 +41,8 @@ export class DeviceTokens {
     if (!match) return false;
     const [, nonce, expires, mac] = match as unknown as [string, string, string, string];
     const expiresAt = Number(expires);
-    return constantTimeEqual(this.mac(nonce, expiresAt, userId), mac) && expiresAt > now;
+    let matched = false;
+    for (const key of this.keys) matched = constantTimeEqual(this.mac(key, nonce, expiresAt, userId), mac) || matched;
+    return matched && expiresAt > now;
   }
 }

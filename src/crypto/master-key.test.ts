@@ -3,7 +3,20 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MASTER_KEY_FILE, MasterKeyError, createKeyFile, decodeMasterKey, loadMasterKey, masterKeyFingerprint, readMasterKeyIfPresent } from './master-key.js';
+import {
+  MASTER_KEY_FILE,
+  MASTER_KEYS_FILE,
+  MasterKeyError,
+  createKeyFile,
+  decodeMasterKey,
+  loadKeyring,
+  loadMasterKey,
+  masterKeyFingerprint,
+  readKeyringIfPresent,
+  readMasterKeyIfPresent,
+  readOrCreateKeyFile,
+  writeKeysFile,
+} from './master-key.js';
 
 let dir: string;
 beforeEach(() => {
@@ -159,5 +172,45 @@ describe('masterKeyFingerprint', () => {
       const text = key.toString(encoding);
       for (let i = 0; i + 8 <= text.length; i += 4) expect(fingerprint).not.toContain(text.slice(i, i + 8));
     }
+  });
+});
+
+describe('the master keyring (LATCHKEY_MASTER_KEYS, master.keys, master.key)', () => {
+  const a = randomBytes(32);
+  const b = randomBytes(32);
+
+  it('takes the setting first, then master.keys (current key first), then master.key', () => {
+    writeFileSync(join(dir, MASTER_KEY_FILE), `${a.toString('base64')}\n`, { mode: 0o600 });
+    expect(readKeyringIfPresent({ fromEnv: null, dataDir: dir })).toEqual({ keys: [a], source: 'file', where: join(dir, MASTER_KEY_FILE) });
+    const file = writeKeysFile(dir, [b, a], 'rotation');
+    expect(file).toBe(join(dir, MASTER_KEYS_FILE));
+    expect(modeOf(file)).toBe(0o600);
+    expect(readFileSync(file, 'utf8').startsWith('# rotation\n')).toBe(true);
+    expect(readKeyringIfPresent({ fromEnv: null, dataDir: dir })).toEqual({ keys: [b, a], source: 'file', where: file });
+    expect(readKeyringIfPresent({ fromEnv: [a], envName: 'LATCHKEY_MASTER_KEY', dataDir: dir })).toEqual({ keys: [a], source: 'env', where: 'LATCHKEY_MASTER_KEY' });
+    expect(readdirSync(dir).sort()).toEqual([MASTER_KEY_FILE, MASTER_KEYS_FILE]);
+  });
+
+  it('refuses a master.keys others can read, an empty one, or a line that is not a key, naming the file and line', () => {
+    const file = join(dir, MASTER_KEYS_FILE);
+    writeFileSync(file, `${a.toString('base64')}\n`, { mode: 0o640 });
+    chmodSync(file, 0o640);
+    expect(() => loadKeyring({ fromEnv: null, dataDir: dir })).toThrow(/readable by other users \(mode 640\); run chmod 600/);
+    chmodSync(file, 0o600);
+    writeFileSync(file, '# nothing\n\n');
+    expect(() => loadKeyring({ fromEnv: null, dataDir: dir })).toThrow(MasterKeyError);
+    writeFileSync(file, `${a.toString('hex')}\nnot-a-key\n`);
+    expect(() => loadKeyring({ fromEnv: null, dataDir: dir })).toThrow(/master\.keys line 2 is not a 32-byte key/);
+    expect(existsSync(join(dir, MASTER_KEY_FILE))).toBe(false);
+  });
+
+  it('makes master.key when there is no key at all, and reads or makes a --key-file', () => {
+    const loaded = loadKeyring({ fromEnv: null, dataDir: dir });
+    expect(loaded).toMatchObject({ source: 'created', where: join(dir, MASTER_KEY_FILE) });
+    const keyFile = join(dir, 'new.key');
+    const made = readOrCreateKeyFile(keyFile);
+    expect(made.created).toBe(true);
+    expect(modeOf(keyFile)).toBe(0o600);
+    expect(readOrCreateKeyFile(keyFile)).toEqual({ key: made.key, created: false });
   });
 });

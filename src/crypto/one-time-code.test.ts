@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MasterKeyring } from './keyring.js';
 import { emailCodeDigest, emailCodeMatches, generateEmailCode } from './one-time-code.js';
 
 describe('email codes', () => {
@@ -21,5 +22,19 @@ describe('email codes', () => {
     expect(emailCodeMatches(masterKey, 'session-b', '012345', digest)).toBe(false);
     expect(emailCodeMatches(randomBytes(32), 'session-a', '012345', digest)).toBe(false);
     expect(emailCodeMatches(masterKey, 'session-a', '012345', '')).toBe(false);
+  });
+});
+
+describe('email codes under a master keyring (rotation)', () => {
+  it('a digest made under the old key still matches while the old key is in the keyring; new digests use the current key', () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const ring = new MasterKeyring([newKey, oldKey]);
+    const before = emailCodeDigest(oldKey, 'session-a', '424242');
+    expect(emailCodeMatches(ring, 'session-a', '424242', before)).toBe(true);
+    expect(emailCodeMatches(ring, 'session-a', '424243', before)).toBe(false);
+    const during = emailCodeDigest(ring, 'session-a', '424242');
+    expect(during).toBe(emailCodeDigest(newKey, 'session-a', '424242'));
+    expect(emailCodeMatches(newKey, 'session-a', '424242', before)).toBe(false);
   });
 });

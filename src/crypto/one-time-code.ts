@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import { constantTimeEqual } from './digest.js';
+import { keyringOf, type MasterKeyring } from './keyring.js';
 
 /**
  * Codes sent by email for step-up verification: 6 digits from the CSPRNG. Only a keyed digest
@@ -16,10 +17,18 @@ function codeKey(masterKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'latchkey:step-up-code', 32));
 }
 
-export function emailCodeDigest(masterKey: Buffer, binding: string, code: string): string {
-  return createHmac('sha256', codeKey(masterKey)).update(`${binding}\n${code}`).digest('hex');
+/** Made with the current key of the keyring. */
+export function emailCodeDigest(masterKey: Buffer | MasterKeyring, binding: string, code: string): string {
+  return digestWith(keyringOf(masterKey).current.key, binding, code);
 }
 
-export function emailCodeMatches(masterKey: Buffer, binding: string, code: string, storedDigest: string): boolean {
-  return constantTimeEqual(emailCodeDigest(masterKey, binding, code), storedDigest);
+function digestWith(key: Buffer, binding: string, code: string): string {
+  return createHmac('sha256', codeKey(key)).update(`${binding}\n${code}`).digest('hex');
+}
+
+/** Checked under every key of the keyring: a code sent just before a master-key rotation began still works. */
+export function emailCodeMatches(masterKey: Buffer | MasterKeyring, binding: string, code: string, storedDigest: string): boolean {
+  let matched = false;
+  for (const { key } of keyringOf(masterKey).keys) matched = constantTimeEqual(digestWith(key, binding, code), storedDigest) || matched;
+  return matched;
 }

@@ -24,11 +24,29 @@ export function normalizeRecoveryCode(input: string): string | null {
   return raw.length === CODE_LENGTH && [...raw].every((c) => ALPHABET.includes(c)) ? raw : null;
 }
 
-function codeKey(masterKey: Buffer): Buffer {
+/**
+ * The key recovery-code digests are made with, derived from a master key. Digests cannot be
+ * made again without the codes, so a master-key rotation keeps the code key of the retired key,
+ * sealed under the new one (see master-key-rotation.ts), and codes keep working.
+ */
+export function recoveryCodeKey(masterKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'latchkey:recovery-code', 32));
 }
 
 /** The stored form of a (normalized) code of this user. */
 export function recoveryCodeDigest(masterKey: Buffer, userId: string, normalized: string): string {
-  return createHmac('sha256', codeKey(masterKey)).update(`${userId}\n${normalized}`).digest('hex');
+  return recoveryCodeDigestWith(recoveryCodeKey(masterKey), userId, normalized);
+}
+
+/** The same, with a code key (see recoveryCodeKey). */
+export function recoveryCodeDigestWith(codeKey: Buffer, userId: string, normalized: string): string {
+  return createHmac('sha256', codeKey).update(`${userId}\n${normalized}`).digest('hex');
+}
+
+/** Meta-table names (`<prefix><master key ID>`) of the code keys of retired master keys, each sealed under the keyring's current key. */
+export const RETIRED_RECOVERY_CODE_KEY = 'recovery_code_key:';
+
+/** What a retired master key's code key is sealed bound to (see sealValue). */
+export function retiredRecoveryCodeKeyBinding(keyId: string): string {
+  return `recovery-code-key:${keyId}`;
 }

@@ -1,3 +1,4 @@
+import type { SealingKeys } from '../crypto/envelope.js';
 import { AppError } from '../core/errors.js';
 import type { ThrottleLimits } from '../core/login-throttle.js';
 import type { User } from '../core/model.js';
@@ -80,7 +81,7 @@ export class AuthService {
   /** Bounds the password hashing sign-in (and password changes) can start at once. */
   readonly hashes: HashGate;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; sessionTtlMinutes: number; totp: TotpService; masterKey: Buffer; login?: LoginSettings }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; sessionTtlMinutes: number; totp: TotpService; masterKey: SealingKeys; login?: LoginSettings }) {
     const login = options.login ?? DEFAULT_LOGIN_SETTINGS;
     const limits = (freeFailures: number): ThrottleLimits => ({ freeFailures, windowMs: login.windowSeconds * 1000, maxLockMs: login.maxLockSeconds * 1000 });
     this.limits = { pair: limits(login.pairFailures), source: limits(login.sourceFailures), account: limits(login.accountFailures) };

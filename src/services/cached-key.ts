@@ -333,29 +333,48 @@ function packEnvelopeHex(text: string): string {
   return Buffer.from(packEnvelope(text), 'latin1').toString('hex');
 }
 
-/** Marks a packed envelope: an envelope as stored always starts with its version ("v1."). */
+/** Marks a packed envelope: an envelope as stored always starts with its version ("v1." or "v2."). */
 const PACKED = '\u0001';
+/** Marks a packed envelope of the second format, which names its master key (see envelope.ts). */
+const PACKED_V2 = '\u0002';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** A master key ID: 8 base64url characters, 6 bytes. */
+const KEY_ID_BYTES = 6;
 
 /**
- * A v1 envelope (`v1.<iv>.<ciphertext>.<tag>`, base64url) as its raw bytes in a one-byte string:
- * ~70 characters instead of ~100. Anything else is kept as it is.
+ * An envelope (`v1.<iv>.<ciphertext>.<tag>` or `v2.<key ID>.<iv>.<ciphertext>.<tag>`, base64url)
+ * as its raw bytes in a one-byte string: ~70 characters instead of ~100. Anything else is kept as it is.
  */
 function packEnvelope(text: string): string {
   const parts = text.split('.');
-  if (parts.length !== 4 || parts[0] !== 'v1') return text;
-  const [iv, ciphertext, tag] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return text;
+  let marker: string;
+  let fields: string[];
+  if (parts.length === 4 && parts[0] === 'v1') {
+    marker = PACKED;
+    fields = parts.slice(1);
+  } else if (parts.length === 5 && parts[0] === 'v2') {
+    marker = PACKED_V2;
+    fields = parts.slice(1);
+  } else {
+    return text;
+  }
+  const bytes = fields.map((p) => Buffer.from(p, 'base64url'));
+  const [iv, , tag] = marker === PACKED ? (bytes as [Buffer, Buffer, Buffer]) : (bytes.slice(1) as [Buffer, Buffer, Buffer]);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES || (marker === PACKED_V2 && bytes[0]!.length !== KEY_ID_BYTES)) return text;
   // One flat string (a concatenation would keep two strings and a link between them).
-  const packed = Buffer.concat([Buffer.from(PACKED, 'latin1'), iv, ciphertext, tag]).toString('latin1');
+  const packed = Buffer.concat([Buffer.from(marker, 'latin1'), ...bytes]).toString('latin1');
   // Only when it rebuilds to the very same text (base64url written the canonical way).
   return unpackEnvelope(packed) === text ? packed : text;
 }
 
 function unpackEnvelope(stored: string): string {
-  if (!stored.startsWith(PACKED)) return stored;
+  const v2 = stored.startsWith(PACKED_V2);
+  if (!v2 && !stored.startsWith(PACKED)) return stored;
   const raw = Buffer.from(stored.slice(1), 'latin1');
   const b64 = (from: number, to: number) => raw.subarray(from, to).toString('base64url');
-  return `v1.${b64(0, IV_BYTES)}.${b64(IV_BYTES, raw.length - TAG_BYTES)}.${b64(raw.length - TAG_BYTES, raw.length)}`;
+  if (!v2) return `v1.${b64(0, IV_BYTES)}.${b64(IV_BYTES, raw.length - TAG_BYTES)}.${b64(raw.length - TAG_BYTES, raw.length)}`;
+  const iv = KEY_ID_BYTES;
+  const ct = KEY_ID_BYTES + IV_BYTES;
+  return `v2.${b64(0, iv)}.${b64(iv, ct)}.${b64(ct, raw.length - TAG_BYTES)}.${b64(raw.length - TAG_BYTES, raw.length)}`;
 }

@@ -6,7 +6,7 @@ import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
 import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '../core/policy.js';
 import { sha256Hex } from '../crypto/digest.js';
-import { EnvelopeError, openSecret, sealSecret } from '../crypto/envelope.js';
+import { EnvelopeError, openSecret, sealSecret, type SealingKeys } from '../crypto/envelope.js';
 import { generateAccessKeyId, generateId, generateSecret } from '../crypto/random.js';
 import type { KeyPatch } from '../store/repos/access-keys-repo.js';
 import type { Store, Tx } from '../store/store.js';
@@ -64,7 +64,7 @@ export class KeysService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly audit: AuditService;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
   private readonly stepUp: StepUpService;
   private readonly notifications: NotificationsService;
   private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
@@ -73,7 +73,7 @@ export class KeysService {
     store: Store;
     clock: Clock;
     audit: AuditService;
-    masterKey: Buffer;
+    masterKey: SealingKeys;
     stepUp: StepUpService;
     notifications: NotificationsService;
     /** Told that a key's sealed secret does not open under its key ID and tenant (see VerificationOptions.onSealBroken). */

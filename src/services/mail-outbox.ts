@@ -1,4 +1,4 @@
-import { sealValue } from '../crypto/envelope.js';
+import { sealValue, type SealingKeys } from '../crypto/envelope.js';
 import { generateId } from '../crypto/random.js';
 import type { Tx } from '../store/store.js';
 import type { Clock } from './actor.js';
@@ -23,11 +23,11 @@ export const mailBinding = (mailId: string) => `mail:${mailId}`;
  */
 export class MailOutbox {
   private readonly clock: Clock;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
   readonly configured: boolean;
   private readonly onQueued: () => void;
 
-  constructor(options: { clock: Clock; masterKey: Buffer; configured: boolean; onQueued: () => void }) {
+  constructor(options: { clock: Clock; masterKey: SealingKeys; configured: boolean; onQueued: () => void }) {
     this.clock = options.clock;
     this.masterKey = options.masterKey;
     this.configured = options.configured;

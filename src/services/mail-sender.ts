@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import { openValue } from '../crypto/envelope.js';
+import { openValue, type SealingKeys } from '../crypto/envelope.js';
 import { generateOpaqueToken } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './actor.js';
@@ -37,7 +37,7 @@ export class MailSender {
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
   private readonly transport: Transporter;
   private readonly from: string;
   private readonly pollMs: number;
@@ -47,7 +47,7 @@ export class MailSender {
   private again = false;
   private stopped = false;
 
-  constructor(options: { store: Store; logger: Logger; clock: Clock; masterKey: Buffer; transport: Transporter; from: string; pollMs: number; maxAttempts?: number }) {
+  constructor(options: { store: Store; logger: Logger; clock: Clock; masterKey: SealingKeys; transport: Transporter; from: string; pollMs: number; maxAttempts?: number }) {
     this.store = options.store;
     this.logger = options.logger;
     this.clock = options.clock;

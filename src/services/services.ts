@@ -1,3 +1,4 @@
+import type { SealingKeys } from '../crypto/envelope.js';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
@@ -38,7 +39,7 @@ export interface MailSettings {
 export interface ServicesOptions {
   store: Store;
   logger: Logger;
-  masterKey: Buffer;
+  masterKey: SealingKeys;
   /** Clock skew allowed to signed requests, from the configuration. */
   signing: SigningSettings;
   clock?: Clock;

@@ -8,7 +8,7 @@
  * secret is opened from its envelope with the master key, used, and dropped; only the derived
  * key stays, in process memory, on the CachedKey, so every eviction of the key drops it too.
  */
-import { openSecret } from '../crypto/envelope.js';
+import { openSecret, type SealingKeys } from '../crypto/envelope.js';
 import { deriveSigningKey, verifySignedRequest, type ParsedSignedRequest } from '../signing/signed-request.js';
 import type { CachedKey } from './key-cache.js';
 
@@ -56,7 +56,7 @@ const memoId = (which: Which, version: number, scheme: string, scope: string) =>
 /** A client signs for one scope a day, two around midnight; a few more cover several regions or services. */
 export const MAX_SCOPES_PER_KEY = 8;
 
-function signingKey(key: CachedKey, which: Which, parsed: ParsedSignedRequest, masterKey: Buffer): Buffer {
+function signingKey(key: CachedKey, which: Which, parsed: ParsedSignedRequest, masterKey: SealingKeys): Buffer {
   const version = key.secrets.secretVersion;
   const known = key.signingKeys.find(which, version, parsed.scheme, parsed.credentialScope);
   if (known !== undefined) return known;
@@ -73,7 +73,7 @@ function signingKey(key: CachedKey, which: Which, parsed: ParsedSignedRequest, m
  * rotation overlap lasts. During an overlap both comparisons run, as for bearer tokens, so the
  * time taken does not tell which secret matched.
  */
-export function signatureMatches(key: CachedKey, parsed: ParsedSignedRequest, masterKey: Buffer, now: Date): boolean {
+export function signatureMatches(key: CachedKey, parsed: ParsedSignedRequest, masterKey: SealingKeys, now: Date): boolean {
   const current = verifySignedRequest(parsed, signingKey(key, 'current', parsed, masterKey)).ok;
   const until = key.secrets.previousSecretExpiresAt;
   if (key.secrets.previousSecretEnvelope === null || until === null || until.getTime() <= now.getTime()) return current;

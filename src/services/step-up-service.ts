@@ -1,3 +1,4 @@
+import type { SealingKeys } from '../crypto/envelope.js';
 import { AppError } from '../core/errors.js';
 import type { TenantPolicy } from '../core/policy.js';
 import {
@@ -36,11 +37,11 @@ export class StepUpService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly audit: AuditService;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
   private readonly mail: MailOutbox;
   private readonly totp: TotpService;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: Buffer; mail: MailOutbox; totp: TotpService }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: SealingKeys; mail: MailOutbox; totp: TotpService }) {
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;

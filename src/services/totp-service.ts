@@ -1,7 +1,16 @@
 import type { AuditAction } from '../core/audit-actions.js';
 import { AppError } from '../core/errors.js';
-import { openValue, sealValue } from '../crypto/envelope.js';
-import { generateRecoveryCodes, normalizeRecoveryCode, recoveryCodeDigest } from '../crypto/recovery-code.js';
+import { openValue, sealValue, type SealingKeys } from '../crypto/envelope.js';
+import {
+  generateRecoveryCodes,
+  normalizeRecoveryCode,
+  RETIRED_RECOVERY_CODE_KEY,
+  recoveryCodeDigest,
+  recoveryCodeDigestWith,
+  recoveryCodeKey,
+  retiredRecoveryCodeKeyBinding,
+} from '../crypto/recovery-code.js';
+import { keyringOf } from '../crypto/keyring.js';
 import { base32Decode, generateTotpSecret, matchTotp, otpauthUrl } from '../crypto/totp.js';
 import type { User } from '../core/model.js';
 import type { Store } from '../store/store.js';
@@ -9,7 +18,7 @@ import { requireAdmin, type Actor, type Clock } from './actor.js';
 import { claimAttempt } from './attempt-brake.js';
 import type { AuditService } from './audit-service.js';
 
-const totpBinding = (tenantId: string, userId: string) => `totp:${tenantId}:${userId}`;
+export const totpBinding = (tenantId: string, userId: string) => `totp:${tenantId}:${userId}`;
 
 /** Only a person at the console enrolls or removes an authenticator, never a program with a key. */
 export function requireSession(actor: Actor, what: string): void {
@@ -26,9 +35,9 @@ export class TotpService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly audit: AuditService;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: Buffer }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: SealingKeys }) {
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
@@ -139,7 +148,14 @@ export class TotpService {
     const normalized = normalizeRecoveryCode(input);
     if (normalized === null || !(await this.isEnabled(user.tenantId, user.id))) return false;
     const now = this.clock.now();
-    if (!(await this.store.recoveryCodes.spend(user.id, recoveryCodeDigest(this.masterKey, user.id, normalized), now))) return false;
+    let spent = false;
+    for (const codeKey of await this.recoveryCodeKeys()) {
+      if (await this.store.recoveryCodes.spend(user.id, recoveryCodeDigestWith(codeKey, user.id, normalized), now)) {
+        spent = true;
+        break;
+      }
+    }
+    if (!spent) return false;
     const remaining = await this.store.recoveryCodes.remaining(user.id);
     await this.audit.record(
       { tenantId: user.tenantId, user, accessKeyId: null, ip, via: 'session' },
@@ -171,7 +187,7 @@ export class TotpService {
 
   private async storeRecoveryCodes(userId: string): Promise<string[]> {
     const codes = generateRecoveryCodes();
-    const digests = codes.map((c) => recoveryCodeDigest(this.masterKey, userId, normalizeRecoveryCode(c)!));
+    const digests = codes.map((c) => recoveryCodeDigest(keyringOf(this.masterKey).current.key, userId, normalizeRecoveryCode(c)!));
     await this.store.transaction((tx) => tx.recoveryCodes.replace(userId, digests, this.clock.now()));
     return codes;
   }
@@ -194,6 +210,22 @@ export class TotpService {
 
   private async wrongCode(actor: Actor, action: AuditAction): Promise<void> {
     await this.audit.record(actor, { action, targetType: 'user', targetId: actor.user.id, result: 'failure', details: { reason: 'WRONG_CODE' } });
+  }
+
+  /**
+   * The keys recovery-code digests may have been made with: those of the keyring's master keys
+   * (the current one first), then those of master keys retired by a rotation, kept sealed in the
+   * meta table (see master-key-rotation.ts). Read on each use: recovery codes are rare.
+   */
+  private async recoveryCodeKeys(): Promise<Buffer[]> {
+    const ring = keyringOf(this.masterKey);
+    const keys = ring.keys.map(({ key }) => recoveryCodeKey(key));
+    for (const { name, value } of await this.store.meta.list(RETIRED_RECOVERY_CODE_KEY)) {
+      const id = name.slice(RETIRED_RECOVERY_CODE_KEY.length);
+      if (ring.byId(id) !== undefined) continue;
+      keys.push(Buffer.from(openValue(this.masterKey, value, retiredRecoveryCodeKeyBinding(id)), 'hex'));
+    }
+    return keys;
   }
 
   private secretOf(envelope: string, owner: { tenantId: string; user: { id: string } }): Buffer {

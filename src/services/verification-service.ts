@@ -3,7 +3,7 @@ import { parseToken } from '../core/key-format.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
 import { constantTimeEqualBytes, sha256Bytes } from '../crypto/digest.js';
-import { EnvelopeError } from '../crypto/envelope.js';
+import { EnvelopeError, type SealingKeys } from '../crypto/envelope.js';
 import { timeOrderedIdSource } from '../crypto/random.js';
 import type { SignableRequest } from '../signing/signable-request.js';
 import { parseSignedRequest, type ParsedSignedRequest } from '../signing/signed-request.js';
@@ -83,7 +83,7 @@ export interface VerificationOptions {
   recorder: AccessRecorder;
   clock: Clock;
   /** Opens the secrets signed requests are checked with. */
-  masterKey: Buffer;
+  masterKey: SealingKeys;
   /** Where replay protection records the signatures it accepted. */
   store: Store;
   /** Clock skew allowed to signed requests (LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS, LATCHKEY_STORAGE_MAX_SKEW_SECONDS). */
@@ -113,7 +113,7 @@ export class VerificationService {
   private readonly keys: KeyCache;
   private readonly recorder: AccessRecorder;
   private readonly clock: Clock;
-  private readonly masterKey: Buffer;
+  private readonly masterKey: SealingKeys;
   private readonly replay: ReplayGuard;
   /** The tenant's own APIs: S3's rules for service s3, the default ones for every other service. */
   private readonly tenantRules: SigningRules;

@@ -22,6 +22,7 @@ import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
 import { MailOutboxRepo } from './repos/mail-outbox-repo.js';
 import { MetaRepo } from './repos/meta-repo.js';
+import { SealedValuesRepo } from './repos/sealed-values-repo.js';
 import { NotificationsRepo } from './repos/notifications-repo.js';
 import { RolesRepo } from './repos/roles-repo.js';
 import { SessionsRepo } from './repos/sessions-repo.js';
@@ -61,6 +62,8 @@ export interface Repos {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+  /** Every sealed value, for master-key rotation (see SealedValuesRepo). */
+  readonly sealed: SealedValuesRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -201,5 +204,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
+    sealed: new SealedValuesRepo(db),
   };
 }

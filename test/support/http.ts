@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { generateSync } from 'otplib';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { SealingKeys } from '../../src/crypto/envelope.js';
 import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/app-types.js';
 import { SESSION_COOKIE } from '../../src/http/authenticate.js';
@@ -237,8 +238,10 @@ export interface HttpOptions {
   mailMaxAttempts?: number;
   /** Share this PostgreSQL database (a second process) instead of opening a fresh one. */
   databaseUrl?: string;
-  /** The master key; processes sharing a database need the same one. */
-  masterKey?: Buffer;
+  /** The master key or keyring; processes sharing a database need the key its values are sealed under. */
+  masterKey?: SealingKeys;
+  /** Share this harness's database (SQLite file or PostgreSQL database) as a second process would; it stays open when this harness closes. */
+  shareWith?: Harness;
   /** How often the expiry reminder pass runs in the background (default: the production minute). */
   reminderIntervalMs?: number;
   /** The server's clock (default: testClock(), standing still at TEST_EPOCH). */
@@ -246,7 +249,11 @@ export interface HttpOptions {
 }
 
 export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): Promise<Harness> {
-  const testStore = options.databaseUrl ? await sharedTestStore(options.databaseUrl) : await openTestStore(kind);
+  const testStore = options.shareWith
+    ? await sharedTestStore(options.shareWith.testStore.databaseUrl, options.shareWith.testStore.dataDir)
+    : options.databaseUrl
+      ? await sharedTestStore(options.databaseUrl)
+      : await openTestStore(kind);
   const lines: string[] = [];
   const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
   // Sessions last the longest allowed (30 days), so suites can move the clock by days and keep their logins.
@@ -307,19 +314,19 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
   return h;
 }
 
-/** A second store on a database another harness opened (and will drop): a second Latchkey process. */
-async function sharedTestStore(databaseUrl: string): Promise<TestStore> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-test-'));
+/** A second store on a database another harness opened (and will drop): a second Latchkey process. SQLite: the other's data directory. */
+async function sharedTestStore(databaseUrl: string | null, sqliteDataDir?: string): Promise<TestStore> {
+  const dataDir = databaseUrl === null ? sqliteDataDir! : await mkdtemp(join(tmpdir(), 'latchkey-test-'));
   const store = createStore({ databaseUrl, dataDir });
   await store.migrate();
   return {
-    kind: 'postgres',
+    kind: databaseUrl === null ? 'sqlite' : 'postgres',
     store,
     dataDir,
     databaseUrl,
     async cleanup() {
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (databaseUrl !== null) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

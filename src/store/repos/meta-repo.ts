@@ -19,4 +19,25 @@ export class MetaRepo {
       .execute();
     return (await this.get(name)) ?? value;
   }
+
+  /** Sets `name` to `value`, whatever it held. */
+  async put(name: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('latchkeyMeta')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+      .execute();
+  }
+
+  /** Every fact whose name starts with `prefix`, by name. */
+  async list(prefix: string): Promise<{ name: string; value: string }[]> {
+    const rows = await this.db.selectFrom('latchkeyMeta').select(['name', 'value']).orderBy('name').execute();
+    return rows.filter((r) => r.name.startsWith(prefix));
+  }
+
+  /** Replaces the value of `name` only while it is still `expected` (a guarded write); true when it landed. */
+  async replace(name: string, expected: string, value: string): Promise<boolean> {
+    const result = await this.db.updateTable('latchkeyMeta').set({ value }).where('name', '=', name).where('value', '=', expected).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }
