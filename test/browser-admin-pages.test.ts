@@ -58,6 +58,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
     const del = page.getByRole('dialog', { name: 'Delete role?' });
     await del.getByRole('button', { name: 'Delete role' }).click();
     await expect.poll(() => del.getByRole('alert').innerText()).toContain('assigned to 1 access key');
+    expect(await del.getByRole('alert').innerText()).toContain(`narrowed (${key.accessKeyId})`);
     expect((await api(`/v1/roles/${role.id}`)).name).toBe('storage-reader');
     expect(await h.verify(key.token, 'storage:read')).toMatchObject({ valid: true });
     await del.getByRole('button', { name: 'Cancel' }).click();

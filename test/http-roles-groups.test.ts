@@ -153,9 +153,15 @@ describe('HTTP roles and groups (sqlite)', () => {
       expect(delGroup.status).toBe(409);
       expect(delGroup.body.error.code).toBe('CONFLICT');
       expect(delGroup.body.error.message).toContain('1 access key');
+      // The refusal names the keys that hold it, so the admin knows where to take it off.
+      const groupKey = (await h.request({ method: 'GET', url: `/v1/access-keys/${byGroup.accessKeyId}`, as: acme.admin })).body;
+      expect(delGroup.body.error.message).toContain(`${groupKey.name} (${byGroup.accessKeyId})`);
+      expect(delGroup.body.error.details).toMatchObject({ accessKeys: 1, keys: [{ accessKeyId: byGroup.accessKeyId, name: groupKey.name }] });
       const delRole = await h.request({ method: 'DELETE', url: `/v1/roles/${role.id}`, as: acme.admin });
       expect(delRole.status).toBe(409);
       expect(delRole.body.error.code).toBe('CONFLICT');
+      expect(delRole.body.error.message).toContain(byRole.accessKeyId);
+      expect(delRole.body.error.message).not.toContain(byGroup.accessKeyId);
       expect(await check(byRole.token)).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
       expect(await check(byGroup.token)).toMatchObject({ valid: false, code: 'PERMISSION_DENIED' });
 

@@ -77,7 +77,7 @@ export class RolesService {
       requireAdmin(actor, 'latchkey:roles:write');
       const role = await this.getRole(actor, id);
       await this.write(actor, { action: 'role.delete', targetType: 'role', targetId: id, details: { name: role.name } }, async (tx) => {
-        refuseIfKeysUse('role', await tx.roles.countLiveKeysUsing(actor.tenantId, id));
+        refuseIfKeysUse('role', await tx.roles.liveKeysUsing(actor.tenantId, id, KEYS_NAMED));
         const holders = await tx.users.holdersOfRole(actor.tenantId, id);
         if (!(await tx.roles.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such role.');
         await this.tell(tx, actor, holders, { kind: 'role-deleted', role: { id, name: role.name } });
@@ -155,7 +155,7 @@ export class RolesService {
       requireAdmin(actor, 'latchkey:roles:write');
       const group = await this.getGroup(actor, id);
       await this.write(actor, { action: 'group.delete', targetType: 'group', targetId: id, details: { name: group.name } }, async (tx) => {
-        refuseIfKeysUse('group', await tx.groups.countLiveKeysUsing(actor.tenantId, id));
+        refuseIfKeysUse('group', await tx.groups.liveKeysUsing(actor.tenantId, id, KEYS_NAMED));
         if (!(await tx.groups.delete(actor.tenantId, id))) throw new AppError('NOT_FOUND', 'No such group.');
         await this.tell(tx, actor, group.userIds, { kind: 'removed-from-group', group });
       });
@@ -193,14 +193,20 @@ export class RolesService {
  * the last role or group that narrows a key would widen it. Like a policy still attached to
  * something, a role or group in use by a live key must be taken off the keys first.
  */
-function refuseIfKeysUse(kind: 'role' | 'group', keys: number): void {
-  if (keys === 0) return;
+function refuseIfKeysUse(kind: 'role' | 'group', using: { count: number; keys: { accessKeyId: string; name: string }[] }): void {
+  const n = using.count;
+  if (n === 0) return;
+  const named = using.keys.map((k) => `${k.name} (${k.accessKeyId})`).join(', ');
+  const more = n > using.keys.length ? ` and ${n - using.keys.length} more` : '';
   throw new AppError(
     'CONFLICT',
-    `This ${kind} is assigned to ${keys} access key${keys === 1 ? '' : 's'}; take it off ${keys === 1 ? 'that key' : 'those keys'} first (deleting it could widen a key to its owner's permissions).`,
-    { accessKeys: keys },
+    `This ${kind} is assigned to ${n} access key${n === 1 ? '' : 's'}: ${named}${more}. Take it off ${n === 1 ? 'that key' : 'those keys'} first (deleting it could widen a key to its owner's permissions).`,
+    { accessKeys: n, keys: using.keys },
   );
 }
+
+/** Keys a refused delete names (the count covers them all). */
+const KEYS_NAMED = 10;
 
 function checkName(name: string): string {
   const trimmed = name.trim();

@@ -77,17 +77,17 @@ export class GroupsRepo {
     return true;
   }
 
-  /** How many keys that are not deleted have this group assigned. */
-  async countLiveKeysUsing(tenantId: string, id: string): Promise<number> {
-    const row = await this.db
+  /** The keys that are not deleted and have this group assigned: how many, and the first `limit` of them (ID and name, by name). */
+  async liveKeysUsing(tenantId: string, id: string, limit: number): Promise<{ count: number; keys: { accessKeyId: string; name: string }[] }> {
+    const base = this.db
       .selectFrom('accessKeyGroups')
       .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyGroups.accessKeyId')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('accessKeyGroups.groupId', '=', id)
       .where('accessKeys.tenantId', '=', tenantId)
-      .where('accessKeys.state', '!=', 'deleted')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      .where('accessKeys.state', '!=', 'deleted');
+    const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const keys = await base.select(['accessKeys.id as accessKeyId', 'accessKeys.name']).orderBy('accessKeys.name').orderBy('accessKeys.id').limit(limit).execute();
+    return { count: Number(row.n), keys };
   }
 
   /** Returns false (and changes nothing) when the group does not exist in the tenant. */

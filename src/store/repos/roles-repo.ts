@@ -76,17 +76,17 @@ export class RolesRepo {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** How many keys that are not deleted have this role assigned. */
-  async countLiveKeysUsing(tenantId: string, id: string): Promise<number> {
-    const row = await this.db
+  /** The keys that are not deleted and have this role assigned: how many, and the first `limit` of them (ID and name, by name). */
+  async liveKeysUsing(tenantId: string, id: string, limit: number): Promise<{ count: number; keys: { accessKeyId: string; name: string }[] }> {
+    const base = this.db
       .selectFrom('accessKeyRoles')
       .innerJoin('accessKeys', 'accessKeys.id', 'accessKeyRoles.accessKeyId')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('accessKeyRoles.roleId', '=', id)
       .where('accessKeys.tenantId', '=', tenantId)
-      .where('accessKeys.state', '!=', 'deleted')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      .where('accessKeys.state', '!=', 'deleted');
+    const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const keys = await base.select(['accessKeys.id as accessKeyId', 'accessKeys.name']).orderBy('accessKeys.name').orderBy('accessKeys.id').limit(limit).execute();
+    return { count: Number(row.n), keys };
   }
 
   /** Returns false (and changes nothing) when the role does not exist in the tenant. */
