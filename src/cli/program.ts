@@ -9,6 +9,7 @@ import { AppError, ERROR_CATALOG, StoreBusyError } from '../core/errors.js';
 import { MasterKeyError } from '../crypto/master-key.js';
 import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
+import { backupCommands } from './backup.js';
 import { print, readPassword, type CliIo, type RuntimeSource } from './context.js';
 import { keyCommands } from './keys.js';
 import { policyCommands } from './policy.js';
@@ -93,6 +94,7 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
   roleCommands(program, act);
   policyCommands(program, act);
   auditCommands(program, act);
+  backupCommands(program, runtime, io);
   return program;
 }
 

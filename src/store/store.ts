@@ -88,6 +88,22 @@ export interface Store extends Repos {
   close(): Promise<void>;
 }
 
+/** Every migration of this build, in order: a database that has applied one not named here comes from a newer build. */
+const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
+  '001-initial': initialMigration,
+  '002-meta': metaMigration,
+  '003-step-up-notifications': stepUpNotificationsMigration,
+  '004-seen-signatures': seenSignaturesMigration,
+  '005-derived-csrf': derivedCsrfMigration,
+  '006-change-subjects': changeSubjectsMigration,
+  '007-audit-via': auditViaMigration,
+  '008-usage-rings': usageRingsMigration,
+  '009-recovery': recoveryMigration,
+};
+
+/** The names of this build's migrations, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly migrations: Record<string, Migration>) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -103,17 +119,7 @@ export function createStore(options: StoreOptions): Store {
   const migrator = (on: Kysely<Database>) =>
     new Migrator({
       db: on,
-      provider: new StaticMigrations({
-        '001-initial': initialMigration(dialect),
-        '002-meta': metaMigration(),
-        '003-step-up-notifications': stepUpNotificationsMigration(),
-        '004-seen-signatures': seenSignaturesMigration(),
-        '005-derived-csrf': derivedCsrfMigration(),
-        '006-change-subjects': changeSubjectsMigration(),
-        '007-audit-via': auditViaMigration(),
-        '008-usage-rings': usageRingsMigration(dialect),
-        '009-recovery': recoveryMigration(),
-      }),
+      provider: new StaticMigrations(Object.fromEntries(Object.entries(MIGRATIONS).map(([name, migration]) => [name, migration(dialect)]))),
       migrationTableName: 'latchkey_migrations',
       migrationLockTableName: 'latchkey_migrations_lock',
     });
