@@ -12,6 +12,7 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { unusedKeysMigration } from './migrations/012-unused-keys.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -30,6 +31,7 @@ import { PasswordResetsRepo } from './repos/password-resets-repo.js';
 import { RecoveryCodesRepo } from './repos/recovery-codes-repo.js';
 import { TotpRepo } from './repos/totp-repo.js';
 import { UsageRepo } from './repos/usage-repo.js';
+import { UnusedKeysRepo } from './repos/unused-keys-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
@@ -61,6 +63,7 @@ export interface Repos {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+  readonly unusedKeys: UnusedKeysRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -99,6 +102,7 @@ const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
   '007-audit-via': auditViaMigration,
   '008-usage-rings': usageRingsMigration,
   '009-recovery': recoveryMigration,
+  '012-unused-keys': unusedKeysMigration,
 };
 
 /** The names of this build's migrations, oldest first. */
@@ -207,5 +211,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
+    unusedKeys: new UnusedKeysRepo({ db, changes }),
   };
 }

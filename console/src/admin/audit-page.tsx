@@ -16,6 +16,7 @@ const ACTIONS = [
   'access_key.rotate',
   'access_key.delete',
   'access_key.reveal',
+  'access_key.disabled_unused',
   'key.under_attack',
   'auth.login',
   'auth.logout',

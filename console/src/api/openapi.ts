@@ -4199,6 +4199,7 @@ export interface paths {
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
                             deleteRequiresDisabled: boolean;
+                            disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
                             memberKeyLimit: number | null;
@@ -4233,6 +4234,7 @@ export interface paths {
                         allowNeverExpires: boolean;
                         defaultValidityDays: number | null;
                         deleteRequiresDisabled: boolean;
+                        disableUnusedAfterDays?: number | null;
                         /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                         expiryReminderDays: number;
                         memberKeyLimit: number | null;
@@ -4262,6 +4264,7 @@ export interface paths {
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
                             deleteRequiresDisabled: boolean;
+                            disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
                             memberKeyLimit: number | null;
@@ -5438,6 +5441,7 @@ export interface components {
             allowNeverExpires: boolean;
             defaultValidityDays: number | null;
             deleteRequiresDisabled: boolean;
+            disableUnusedAfterDays?: number | null;
             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
             expiryReminderDays: number;
             memberKeyLimit: number | null;
@@ -5456,19 +5460,19 @@ export interface components {
             kind: "integer";
             maximum: number;
             minimum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
             nullable: boolean;
         } | {
             default: boolean;
             /** @enum {string} */
             kind: "boolean";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
         } | {
             choices: string[];
             default: string;
             /** @enum {string} */
             kind: "choice";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
         };
         Role: {
             /** Format: date-time */
