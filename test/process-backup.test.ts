@@ -12,7 +12,9 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATION_NAMES } from '../src/store/store.js';
+import { Migrator } from 'kysely';
+import { initialMigration } from '../src/store/migrations/001-initial.js';
+import { createStore, MIGRATION_NAMES } from '../src/store/store.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 import { createCliWorld, initTenant, PASSWORD, runCli, type CliWorld } from './support/cli.js';
 import { http, login, startServerProcess, stopAllServers, verify, type Login } from './support/process-server.js';
@@ -44,7 +46,7 @@ async function verifySigV4(base: string, key: { accessKeyId: string; secret: str
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -175,7 +177,7 @@ describe('latchkey backup and restore (sqlite, real processes)', () => {
     }
     const auditAfter = await allPages(restored.url, '/v1/audit-events', admin2);
     for (const event of auditBefore) expect(auditAfter).toContainEqual(event);
-  });
+  }, 120_000);
 
   it('refuses what it cannot do, with one line, a non-zero exit and nothing written', async () => {
     world = await createCliWorld('sqlite');
@@ -256,6 +258,26 @@ describe('latchkey backup and restore (sqlite, real processes)', () => {
     // Into the installation's own, running data directory: refused, the database untouched.
     await refused(['restore', file], new RegExp(`^latchkey: LATCHKEY_DATA_DIR ${world.dataDir} is not empty \\(`), world.env);
     expect(await world.json(['keys', 'get', '--tenant', 'acme', key.accessKeyId])).toMatchObject({ state: 'disabled' });
+  }, 120_000);
+
+  it('restores a backup of an older schema (the first, 001) and applies the migrations since', async () => {
+    const dir = await freshDir();
+    const oldDir = join(dir, 'old');
+    const old = createStore({ databaseUrl: null, dataDir: oldDir });
+    const migrated = await new Migrator({
+      db: old.db,
+      provider: { getMigrations: async () => ({ '001-initial': initialMigration(old.dialect) }) },
+      migrationTableName: 'latchkey_migrations',
+      migrationLockTableName: 'latchkey_migrations_lock',
+    }).migrateToLatest();
+    expect(migrated.error).toBeUndefined();
+    await old.close();
+    const target = join(dir, 'data');
+    const result = await runCli(['restore', join(oldDir, 'latchkey.db'), '--json'], { env: { LATCHKEY_DATA_DIR: target } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ schema: '001-initial', migrationsApplied: MIGRATION_NAMES.slice(1), masterKeyFingerprint: null });
+    const again = await runCli(['migrate', '--json'], { env: { LATCHKEY_DATA_DIR: target } });
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [] });
   });
 
   it('on PostgreSQL refuses both commands with the pg_dump / pg_restore advice', async () => {
