@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { purgeExpired } from '../src/services/maintenance.js';
 import { createStore, type Store } from '../src/store/store.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { DAY_MS, openHttp, readAllPages, setPolicy, verify, type Caller, type CreatedUser, type Harness, type Tenant } from './support/http.js';
@@ -157,6 +159,10 @@ describe.each(DATABASE_KINDS)('unused keys (%s)', (kind) => {
     await at(71);
     expect(await tally()).toEqual(tallied(2, 'disabled', 2, 'disabled'));
     expect(await stateOf(t, paused.accessKeyId)).toBe('disabled');
+    // The hourly purge drops the reminders of quiet periods that ended (here: keys now disabled), a day on.
+    await at(73);
+    expect((await purgeExpired(h.store, h.clock, createLogger('silent'))).reminders).toBeGreaterThanOrEqual(4);
+    expect(await tally()).toEqual(tallied(2, 'disabled', 2, 'disabled'));
     const mine = new Set([quiet.accessKeyId, busy.accessKeyId, paused.accessKeyId]);
     expect(
       (await disabledEvents(t))
