@@ -203,6 +203,12 @@ describe('latchkey backup and restore (sqlite, real processes)', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ file, accessKeys: { total: 1, enabled: 0, disabled: 1, deleted: 0 }, users: 1, tenants: 1 });
     expect(await modeOf(file)).toBe('600');
+    // The live database itself, even with --force.
+    const live = join(world.dataDir, 'latchkey.db');
+    const itself = await runCli(['backup', live, '--force'], { env: world.env });
+    expect(itself.code).not.toBe(0);
+    expect(oneLine(itself.stderr)).toBe(`latchkey: ${live} is the live database (or one of its files): write the backup elsewhere.`);
+    expect(await world.json(['keys', 'get', '--tenant', 'acme', key.accessKeyId])).toMatchObject({ state: 'disabled' });
     // A directory that does not exist; a data directory without a database.
     const nowhere = await runCli(['backup', join(dir, 'missing', 'x.backup')], { env: world.env });
     expect(oneLine(nowhere.stderr)).toBe(`latchkey: The directory ${join(dir, 'missing')} does not exist.`);

@@ -48,6 +48,7 @@ const sqliteFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${fi
 export async function backupSqlite(options: { source: string; target: string; force: boolean; knownMigrations: readonly string[] }): Promise<BackupSummary> {
   const target = resolve(options.target);
   if (!existsSync(options.source)) throw new BackupError(`No Latchkey database at ${options.source}: check LATCHKEY_DATA_DIR.`);
+  if (sqliteFiles(resolve(options.source)).includes(target)) throw new BackupError(`${target} is the live database (or one of its files): write the backup elsewhere.`);
   if (existsSync(target) && !options.force) throw new BackupError(`${target} already exists: choose another file, or add --force to replace it.`);
   if (existsSync(target) && statSync(target).isDirectory()) throw new BackupError(`${target} is a directory: name a file.`);
   if (!existsSync(dirname(target))) throw new BackupError(`The directory ${dirname(target)} does not exist.`);
