@@ -118,7 +118,7 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_SMTP_URL: { doc: 'Mail relay as smtp://user:pass@host:port (or smtps:// for TLS from the start); without it no mail is sent.', default: '(unset: no mail)' },
   LATCHKEY_MAIL_FROM: { doc: 'Sender of Latchkey mail, e.g. Latchkey <latchkey@example.com>; required with LATCHKEY_SMTP_URL.', default: '(unset)' },
   LATCHKEY_PUBLIC_URL: { doc: 'Address of the console in links in mails.', default: '(unset: http://HOST:PORT)' },
-  LATCHKEY_REMINDER_INTERVAL_SECONDS: { doc: 'How often each process looks for keys to remind of their expiry.', default: '60' },
+  LATCHKEY_REMINDER_INTERVAL_SECONDS: { doc: 'How often each process looks for keys to remind of their expiry, and for unused keys to remind of or disable.', default: '60' },
   LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS: { doc: 'How far a signed request (AWS SigV4, Tencent TC3) may be dated from the server clock, either way.', default: '300' },
   LATCHKEY_STORAGE_MAX_SKEW_SECONDS: { doc: 'The same for SigV4 requests signed for service s3 (S3-style storage clients).', default: '900' },
   LATCHKEY_ACCESS_LOG: {

@@ -142,6 +142,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
       stepUpMinutes: 'One verification lasts (minutes)',
       expiryReminderDays: 'Expiry reminder (days before)',
       replayProtection: 'Refuse replayed signed requests',
+      disableUnusedAfterDays: 'Disable keys unused for (days)',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);
@@ -157,8 +158,12 @@ describe('administration pages', { timeout: 60_000 }, () => {
     await page.getByRole('checkbox', { name: 'Never expires by default' }).uncheck();
     await page.getByRole('textbox', { name: 'Access records are kept for (days)' }).fill('30');
     await page.getByRole('textbox', { name: 'Detailed attempts kept per key' }).fill('50');
+    // Unused keys: off by default; unticking "never" offers 180 days.
+    await page.getByRole('checkbox', { name: 'Never disable unused keys' }).uncheck();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Disable keys unused for (days)' }).inputValue()).toBe('180');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await expect.poll(async () => (await api('/v1/policy')).accessRecordRetentionDays).toBe(30);
+    expect((await api('/v1/policy')).disableUnusedAfterDays).toBe(180);
     expect((await api('/v1/policy')).accessRecordsPerKey).toBe(50);
     expect((await api('/v1/policy')).allowNeverExpires).toBe(false);
     expectCleanPage(h, page);

@@ -46,9 +46,11 @@ describe('latchkey --help', () => {
   it('lists every command', async () => {
     const text = await help([]);
     expect(text).toMatch(/^Usage: latchkey /);
-    expect(commandsOf(text)).toEqual(['serve', 'migrate', 'init', ...Object.keys(GROUPS), 'master-key']);
+    expect(commandsOf(text)).toEqual(['serve', 'migrate', 'init', ...Object.keys(GROUPS), 'master-key', 'backup', 'restore']);
     expect(text).toContain('LATCHKEY_');
     expect(await help(['init'])).toContain('--password-stdin');
+    expect(await help(['backup'])).toMatch(/Usage: latchkey backup \[options\] <file>[\s\S]*--force[\s\S]*latchkey backup \//);
+    expect(await help(['restore'])).toMatch(/Usage: latchkey restore \[options\] <file>[\s\S]*latchkey restore \//);
   });
 
   it.each(Object.entries(GROUPS))('%s lists its subcommands, and each explains its options', async (group, subcommands) => {

@@ -87,4 +87,16 @@ describe('latchkey roles, groups and policy', () => {
     expect(await world.json(['policy', 'get', ...t])).toEqual(changed);
     await world.json(['policy', 'set', ...t, '--secret-reveal', 'never', '--step-up', 'none', '--step-up-minutes', '20', '--expiry-reminder-days', '2']);
   });
+
+  it('policy set turns the unused-key rule on and off, and refuses days outside 7 to 3650', async () => {
+    expect(await world.json(['policy', 'set', ...t, '--disable-unused-after-days', '180'])).toMatchObject({ disableUnusedAfterDays: 180 });
+    expect((await world.run(['policy', 'get', ...t])).stdout).toContain('disabled after 180 days unused (reminder 7 days before)');
+    expect(await world.fails(['policy', 'set', ...t, '--disable-unused-after-days', '6'])).toMatch(
+      /^latchkey: INVALID_POLICY: disableUnusedAfterDays must be null \(never\) or an integer from 7 to 3650$/,
+    );
+    expect(await world.fails(['policy', 'set', ...t, '--disable-unused-after-days', 'soon'])).toMatch(/option '--disable-unused-after-days <n\|never>' argument 'soon' is invalid/);
+    expect(await world.json(['policy', 'get', ...t])).toMatchObject({ disableUnusedAfterDays: 180 });
+    expect(await world.json(['policy', 'set', ...t, '--disable-unused-after-days', 'never'])).toMatchObject({ disableUnusedAfterDays: null });
+    expect((await world.run(['policy', 'get', ...t])).stdout).toMatch(/unused keys:\s+kept/);
+  });
 });

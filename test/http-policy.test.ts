@@ -34,6 +34,7 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 20,
       expiryReminderDays: 2,
       replayProtection: false,
+      disableUnusedAfterDays: null,
     });
   });
 
@@ -76,6 +77,7 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 5,
       expiryReminderDays: 7,
       replayProtection: true,
+      disableUnusedAfterDays: 180,
     };
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: next });
     expect(res.status).toBe(200);
@@ -117,6 +119,9 @@ describe('HTTP policy (sqlite)', () => {
       [{ ...DEFAULT_POLICY, expiryReminderDays: -1 }, 'VALIDATION_FAILED'],
       [{ ...DEFAULT_POLICY, expiryReminderDays: 31 }, 'VALIDATION_FAILED'],
       [{ ...DEFAULT_POLICY, secretReveal: 'after-step-up', stepUp: 'none' }, 'INVALID_POLICY'],
+      [{ ...DEFAULT_POLICY, disableUnusedAfterDays: 6 }, 'VALIDATION_FAILED'],
+      [{ ...DEFAULT_POLICY, disableUnusedAfterDays: 3651 }, 'VALIDATION_FAILED'],
+      [{ ...DEFAULT_POLICY, disableUnusedAfterDays: 90.5 }, 'VALIDATION_FAILED'],
     ];
     for (const [body, code] of cases) {
       const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body });

@@ -34,7 +34,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'unusedKeys', 'recovery'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -283,6 +283,26 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
       },
       // The policy travels with the cached key (signed requests read it on the hot path).
       after: (o, s) => o.valid && o.key.policy.replayProtection === !s.replayProtection,
+    },
+    'unusedKeys.run': {
+      setup: async () => {
+        await a.services.tenants.putPolicy(admin, { ...(await a.services.tenants.getPolicy(admin)), disableUnusedAfterDays: 7 });
+        return adminKey();
+      },
+      write: async (s) => {
+        // B's use of the key in the setup is written first; then the key is made 30 days quiet, its reminder 8 days old.
+        await b.services.recorder.flush();
+        const now = Date.now();
+        await a.store.db
+          .updateTable('accessKeys')
+          .set({ createdAt: now - 30 * 86_400_000, lastUsedAt: null })
+          .where('id', '=', id(s, 'keyId'))
+          .execute();
+        const claim = { accessKeyId: id(s, 'keyId'), tenantId: admin.tenantId, idleSince: new Date(now - 30 * 86_400_000), now: new Date(now - 8 * 86_400_000) };
+        expect(await a.store.unusedKeys.claimReminder(claim)).toBe(true);
+        expect((await a.services.unusedKeys.run()).disabled).toBeGreaterThanOrEqual(1);
+      },
+      after: refused('KEY_DISABLED'),
     },
   };
 

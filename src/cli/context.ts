@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
 import { migrateDatabase, openRuntime, type Runtime } from '../main.js';
@@ -23,6 +23,8 @@ export interface RuntimeSource {
   migrate(): Promise<{ database: string; applied: string[] }>;
   /** Runs the server and console until a signal stops the process. */
   serve(io: CliIo): Promise<void>;
+  /** The settings, for commands that work on the data directory itself (backup, restore). */
+  settings(): Readonly<Config>;
 }
 
 /** The process's own standard streams. */
@@ -61,6 +63,7 @@ export function runtimeFromSettings(env: NodeJS.ProcessEnv, io: CliIo): RuntimeS
     },
     migrate: () => migrateDatabase(loadConfig(env)),
     serve: (io) => serve(loadConfig(env), io),
+    settings: () => loadConfig(env),
   };
 }
 

@@ -41,14 +41,15 @@ function describe(p: TenantPolicy): string {
     ['a verification lasts', `${p.stepUpMinutes} minutes`],
     ['expiry reminder', p.expiryReminderDays === 0 ? 'off' : `${p.expiryReminderDays} days before`],
     ['signed requests replayed', p.replayProtection ? 'refused (each signature accepted once)' : 'not checked'],
+    ['unused keys', p.disableUnusedAfterDays === null ? 'kept' : `disabled after ${p.disableUnusedAfterDays} days unused (reminder 7 days before)`],
   ]);
 }
 
-type Nullable = 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays';
+type Nullable = 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'disableUnusedAfterDays';
 type SetOptions = AdminOptions & Partial<Omit<TenantPolicy, Nullable>> & Partial<Record<Nullable, number | 'any' | 'never'>>;
 
 export function policyCommands(program: Command, act: AdminActions): void {
-  const policy = program.command('policy').description("The tenant's policy: key limits, validity, deletion, retention, reveal, step-up, reminder and replay rules");
+  const policy = program.command('policy').description("The tenant's policy: key limits, validity, deletion, retention, reveal, step-up, reminder, replay and unused-key rules");
 
   adminCommand(policy, 'get', "Show the tenant's policy").action(
     act.read(async (cx) => {
@@ -70,6 +71,7 @@ export function policyCommands(program: Command, act: AdminActions): void {
     .option('--step-up-minutes <n>', 'how long one step-up verification lasts', positiveInt)
     .option('--expiry-reminder-days <n>', 'days before expiry to remind admins, creator and owner (0: no reminder)', wholeNumber)
     .option('--replay-protection <true|false>', 'refuse a signed request (SigV4, TC3) whose signature was already accepted', yesNo)
+    .option('--disable-unused-after-days <n|never>', 'disable keys unused this many days (7 to 3650), reminding 7 days before', numberOr('never'))
     .action(
       act.change<SetOptions>(async (cx) => {
         const changes = Object.fromEntries(
@@ -77,7 +79,7 @@ export function policyCommands(program: Command, act: AdminActions): void {
             const value = cx.opts[f];
             if (value === undefined) return [];
             // "any" and "never" stand for null only in the rules that take a number.
-            const nullable = f === 'memberKeyLimit' || f === 'adminKeyLimit' || f === 'defaultValidityDays';
+            const nullable = f === 'memberKeyLimit' || f === 'adminKeyLimit' || f === 'defaultValidityDays' || f === 'disableUnusedAfterDays';
             return [[f, nullable && (value === 'any' || value === 'never') ? null : value]];
           }),
         ) as Partial<TenantPolicy>;

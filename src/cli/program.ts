@@ -10,6 +10,7 @@ import { MasterKeyError } from '../crypto/master-key.js';
 import { RotationError } from '../services/master-key-rotation.js';
 import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
+import { backupCommands } from './backup.js';
 import { print, readPassword, type CliIo, type RuntimeSource } from './context.js';
 import { keyCommands } from './keys.js';
 import { masterKeyCommands } from './master-key.js';
@@ -96,6 +97,7 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
   policyCommands(program, act);
   auditCommands(program, act);
   masterKeyCommands(program, runtime, io);
+  backupCommands(program, runtime, io);
   return program;
 }
 

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = {
   'access_key.rotate': 'Access key secret rotated',
   'access_key.reveal': 'Access key secret shown',
   'access_key.secret_unreadable': 'Access key secret found altered',
+  'access_key.disabled_unused': 'Access key disabled as unused',
   'key.under_attack': 'Access key under attack',
   'role.create': 'Role created',
   'role.update': 'Role changed',

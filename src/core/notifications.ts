@@ -5,9 +5,9 @@
  *
  * No text built here ever holds a secret or a code: only names, IDs, states and dates.
  */
-export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack';
+export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack' | 'key.unused';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack', 'key.unused'];
 
 export interface NotificationContent {
   kind: NotificationKind;
@@ -132,6 +132,23 @@ export function keyExpiring(key: KeyRef & { expiresAt: Date; owner: { name: stri
       `The access key ${key.accessKeyId} (“${key.name}”), owned by ${key.owner.name} <${key.owner.email}>, expires on ${at}. ` +
       'Requests that use it will fail from then on: extend its expiry, or create a new key and move to it before then.',
     data: { accessKeyId: key.accessKeyId, expiresAt: key.expiresAt.toISOString() },
+  };
+}
+
+/**
+ * A key unused for a while that the tenant policy will disable (disableUnusedAfterDays): says
+ * since when, on which day, and how to keep it (use it, or an admin re-enables it afterwards).
+ */
+export function keyUnused(key: KeyRef & { idleSince: Date; disablesAt: Date; owner: { name: string; email: string } }, now: Date): NotificationContent {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    kind: 'key.unused',
+    title: `Access key “${key.name}” will be disabled ${timeLeft(key.disablesAt, now)} as unused`,
+    body:
+      `The access key ${key.accessKeyId} (“${key.name}”), owned by ${key.owner.name} <${key.owner.email}>, has not been used since ${day(key.idleSince)}. ` +
+      `The tenant policy disables keys unused that long: it will be disabled on ${day(key.disablesAt)} (UTC) unless it is used before then. ` +
+      'If it is no longer needed, delete it; once disabled, an administrator can enable it again.',
+    data: { accessKeyId: key.accessKeyId, idleSince: key.idleSince.toISOString(), disablesAt: key.disablesAt.toISOString() },
   };
 }
 

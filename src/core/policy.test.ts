@@ -33,6 +33,7 @@ describe('DEFAULT_POLICY', () => {
       stepUpMinutes: 20,
       expiryReminderDays: 2,
       replayProtection: false,
+      disableUnusedAfterDays: null,
     });
     expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
   });
@@ -43,6 +44,15 @@ describe('DEFAULT_POLICY', () => {
 });
 
 describe('validatePolicy', () => {
+  it('takes disableUnusedAfterDays as never (null) or a whole number of days from 7 to 3650', () => {
+    for (const value of [null, 7, 90, 180, 365, 3650]) expect(fields(policy({ disableUnusedAfterDays: value }))).toEqual([]);
+    for (const value of [0, 6, 3651, 30.5, -7, Number.NaN]) {
+      const problems = validatePolicy(policy({ disableUnusedAfterDays: value }));
+      expect(problems.map((p) => p.field)).toEqual(['disableUnusedAfterDays']);
+      expect(problems[0]!.message).toContain('7 to 3650');
+    }
+  });
+
   it.each(['memberKeyLimit', 'adminKeyLimit'] as const)('accepts %s as any number (null) or 1..MAX_KEY_LIMIT', (field) => {
     for (const value of [null, 1, 5, MAX_KEY_LIMIT]) expect(fields(policy({ [field]: value }))).toEqual([]);
   });

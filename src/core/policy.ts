@@ -31,7 +31,15 @@ export interface TenantPolicy {
    * per signed verification, and a presigned URL then works only once.
    */
   replayProtection: boolean;
+  /**
+   * Disable a key unused for this many days (last used, else created; a re-enabled key counts
+   * from its re-enabling), after a reminder by bell and mail 7 days before; null = never.
+   */
+  disableUnusedAfterDays: number | null;
 }
+
+/** A policy as a PUT gives it: rules added after the first API version may be left out (unchanged). */
+export type PolicyInput = Omit<TenantPolicy, 'disableUnusedAfterDays'> & { disableUnusedAfterDays?: number | null | undefined };
 
 export type SecretReveal = 'never' | 'after-step-up';
 export type StepUpMethod = 'none' | 'email' | 'totp';
@@ -51,6 +59,7 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   stepUpMinutes: 20,
   expiryReminderDays: 2,
   replayProtection: false,
+  disableUnusedAfterDays: null,
 });
 
 /** The names of the policy's rules, in the order of DEFAULT_POLICY. */
@@ -64,6 +73,11 @@ export const MIN_RECORDS_PER_KEY = 20;
 export const MAX_RECORDS_PER_KEY = 1000;
 export const MAX_STEP_UP_MINUTES = 120;
 export const MAX_REMINDER_DAYS = 30;
+/** The unused-key rule's range: the reminder goes 7 days before, so a shorter rule would have no quiet time. */
+export const MIN_UNUSED_DAYS = 7;
+export const MAX_UNUSED_DAYS = 3650;
+/** Days before an unused key is disabled that its reminder goes out. */
+export const UNUSED_REMINDER_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 /**
@@ -85,6 +99,7 @@ export const POLICY_RULE_SPECS = Object.freeze({
   stepUpMinutes: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_STEP_UP_MINUTES },
   expiryReminderDays: { kind: 'integer', nullable: false, minimum: 0, maximum: MAX_REMINDER_DAYS },
   replayProtection: { kind: 'boolean' },
+  disableUnusedAfterDays: { kind: 'integer', nullable: true, minimum: MIN_UNUSED_DAYS, maximum: MAX_UNUSED_DAYS },
 } as const satisfies Record<keyof TenantPolicy, PolicyRuleSpec>);
 
 /** A rule as the API lists it: its name and secure default with what it accepts. */
@@ -149,6 +164,10 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
   }
   if (typeof policy.replayProtection !== 'boolean') {
     problems.push({ field: 'replayProtection', message: 'replayProtection must be true or false' });
+  }
+  const u = policy.disableUnusedAfterDays;
+  if (u !== null && (!Number.isInteger(u) || u < MIN_UNUSED_DAYS || u > MAX_UNUSED_DAYS)) {
+    problems.push({ field: 'disableUnusedAfterDays', message: `disableUnusedAfterDays must be null (never) or an integer from ${MIN_UNUSED_DAYS} to ${MAX_UNUSED_DAYS}` });
   }
   return problems;
 }

@@ -151,7 +151,7 @@ export const GroupSchema = Type.Object(
 
 /** A policy integer with the bounds core gives it (POLICY_RULE_SPECS). */
 function policyInteger(
-  rule: 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'accessRecordRetentionDays' | 'accessRecordsPerKey' | 'stepUpMinutes' | 'expiryReminderDays',
+  rule: 'memberKeyLimit' | 'adminKeyLimit' | 'defaultValidityDays' | 'accessRecordRetentionDays' | 'accessRecordsPerKey' | 'stepUpMinutes' | 'expiryReminderDays' | 'disableUnusedAfterDays',
   description?: string,
 ) {
   const { minimum, maximum } = POLICY_RULE_SPECS[rule];
@@ -178,6 +178,15 @@ export const PolicySchema = Type.Object(
     replayProtection: Type.Boolean({
       description: 'Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once',
     }),
+    // Optional in a PUT (left out: unchanged), so clients written before the rule existed keep working; always in answers.
+    disableUnusedAfterDays: Type.Optional(
+      Nullable(
+        policyInteger(
+          'disableUnusedAfterDays',
+          'Disable a key unused this many days (last used, else created or re-enabled), after a reminder by bell and mail 7 days before; null = never; left out of a PUT: unchanged',
+        ),
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'Policy' },
 );

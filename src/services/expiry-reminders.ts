@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import { expiringRecipients, keyExpiring } from '../core/notifications.js';
-import type { Store } from '../store/store.js';
+import type { Tenant } from '../core/model.js';
+import { expiringRecipients, keyExpiring, type NotificationContent } from '../core/notifications.js';
+import type { TenantPolicy } from '../core/policy.js';
+import type { Store, Tx } from '../store/store.js';
 import type { Clock } from './actor.js';
 import type { NotificationsService } from './notifications-service.js';
 
 const DAY_MS = 86_400_000;
-const PAGE = 100;
+export const PAGE = 100;
 /** Tenant IDs per due-keys query (well inside every driver's limit on bound parameters). */
 const TENANTS_PER_QUERY = 500;
 
@@ -34,44 +36,93 @@ export class ExpiryReminders {
    */
   async run(): Promise<number> {
     const now = this.clock.now();
-    const byWindow = new Map<number, string[]>();
-    for (const tenant of await this.store.tenants.listAll()) {
-      const days = tenant.policy.expiryReminderDays;
-      if (tenant.status !== 'active' || days <= 0) continue;
-      byWindow.set(days, [...(byWindow.get(days) ?? []), tenant.id]);
-    }
-    const admins = new Map<string, string[]>();
+    const tenants = await this.store.tenants.listAll();
+    const pass = new KeyReminderPass(this.store, this.notifications);
     let reminded = 0;
-    let mailed = false;
-    for (const [days, tenantIds] of byWindow) {
+    for (const [days, tenantIds] of tenantsByWindow(tenants, (policy) => (policy.expiryReminderDays > 0 ? policy.expiryReminderDays : null))) {
       const until = new Date(now.getTime() + days * DAY_MS);
-      for (let start = 0; start < tenantIds.length; start += TENANTS_PER_QUERY) {
-        const group = tenantIds.slice(start, start + TENANTS_PER_QUERY);
-        for (;;) {
-          const due = await this.store.expiryReminders.dueKeys(group, now, until, PAGE);
-          for (const key of due) {
-            let tenantAdmins = admins.get(key.tenantId);
-            if (tenantAdmins === undefined) {
-              tenantAdmins = await this.store.users.activeAdminIds(key.tenantId);
-              admins.set(key.tenantId, tenantAdmins);
-            }
-            const recipients = expiringRecipients(tenantAdmins, key.creatorId, key.ownerId);
-            const took = await this.store.transaction(async (tx) => {
-              if (!(await tx.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }))) return false;
-              const owner = (await tx.users.findMany(key.tenantId, [key.ownerId]))[0];
-              const content = keyExpiring({ ...key, owner: { name: owner?.name ?? key.ownerId, email: owner?.email ?? '' } }, now);
-              mailed = (await this.notifications.notify(tx, key.tenantId, recipients, content, { mail: true })) || mailed;
-              return true;
-            });
-            if (took) reminded++;
-          }
-          // A key another process claimed meanwhile drops out of the next page, so this ends.
-          if (due.length < PAGE) break;
-        }
-      }
+      reminded += await eachDuePage(
+        tenantIds,
+        (group) => this.store.expiryReminders.dueKeys(group, now, until, PAGE),
+        async (key) =>
+          pass.remind(
+            key,
+            (tx) => tx.expiryReminders.claim({ accessKeyId: key.accessKeyId, tenantId: key.tenantId, expiresAt: key.expiresAt, now }),
+            (owner) => keyExpiring({ ...key, owner }, now),
+          ),
+      );
     }
-    if (mailed) this.notifications.mailQueued();
+    pass.finish();
     if (reminded > 0) this.logger.info({ keys: reminded }, 'expiry reminders written');
     return reminded;
+  }
+}
+
+/** Active tenants grouped by the window (days) a rule of their policy gives; null: the rule is off for that tenant. */
+export function tenantsByWindow(tenants: readonly Tenant[], windowOf: (policy: TenantPolicy) => number | null): Map<number, string[]> {
+  const byWindow = new Map<number, string[]>();
+  for (const tenant of tenants) {
+    const days = windowOf(tenant.policy);
+    if (tenant.status !== 'active' || days === null) continue;
+    byWindow.set(days, [...(byWindow.get(days) ?? []), tenant.id]);
+  }
+  return byWindow;
+}
+
+/**
+ * Walks pages of due keys for tenants in groups of TENANTS_PER_QUERY, handing each key to `take`;
+ * answers how many `take` took. A key another process took meanwhile drops out of the next page
+ * (the query leaves taken keys out), so this ends.
+ */
+export async function eachDuePage<K>(tenantIds: readonly string[], page: (group: readonly string[]) => Promise<K[]>, take: (key: K) => Promise<boolean>): Promise<number> {
+  let taken = 0;
+  for (let start = 0; start < tenantIds.length; start += TENANTS_PER_QUERY) {
+    const group = tenantIds.slice(start, start + TENANTS_PER_QUERY);
+    for (;;) {
+      const due = await page(group);
+      for (const key of due) if (await take(key)) taken++;
+      if (due.length < PAGE) break;
+    }
+  }
+  return taken;
+}
+
+/**
+ * One pass of reminders about keys: each goes to the tenant's active admins, the key's creator
+ * and its owner (admins read once per tenant and pass), by bell and mail, written in the
+ * transaction that claims the reminder, so it exists exactly once whichever process claims it.
+ */
+export class KeyReminderPass {
+  private readonly admins = new Map<string, string[]>();
+  private mailed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async remind(
+    key: { tenantId: string; ownerId: string; creatorId: string },
+    claim: (tx: Tx) => Promise<boolean>,
+    content: (owner: { name: string; email: string }) => NotificationContent,
+  ): Promise<boolean> {
+    let tenantAdmins = this.admins.get(key.tenantId);
+    if (tenantAdmins === undefined) {
+      tenantAdmins = await this.store.users.activeAdminIds(key.tenantId);
+      this.admins.set(key.tenantId, tenantAdmins);
+    }
+    const recipients = expiringRecipients(tenantAdmins, key.creatorId, key.ownerId);
+    return this.store.transaction(async (tx) => {
+      if (!(await claim(tx))) return false;
+      const owner = (await tx.users.findMany(key.tenantId, [key.ownerId]))[0];
+      const sent = await this.notifications.notify(tx, key.tenantId, recipients, content({ name: owner?.name ?? key.ownerId, email: owner?.email ?? '' }), { mail: true });
+      this.mailed = sent || this.mailed;
+      return true;
+    });
+  }
+
+  /** Wakes the mail sender once for the whole pass. */
+  finish(): void {
+    if (this.mailed) this.notifications.mailQueued();
   }
 }

@@ -12,14 +12,24 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 /**
  * Housekeeping: access records and hour counters past their tenant's retention (and records in
  * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
- * change rows, finished mails, reminder markers of expiry dates that have passed, sign-in
+ * change rows, finished mails, reminder markers of expiry dates that have passed and of unused
+ * keys' quiet periods that ended, sign-in
  * failure counts a day old, and lapsed password reset links.
  */
 export async function purgeExpired(
   store: Store,
   clock: Clock,
   logger: Logger,
-): Promise<{ accessRecords: number; usageRows: number; sessions: number; changes: number; mails: number; reminders: number; loginFailures: number; passwordResets: number }> {
+): Promise<{
+  accessRecords: number;
+  usageRows: number;
+  sessions: number;
+  changes: number;
+  mails: number;
+  reminders: number;
+  loginFailures: number;
+  passwordResets: number;
+}> {
   const now = clock.now();
   let accessRecords = 0;
   let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
@@ -32,7 +42,8 @@ export async function purgeExpired(
   const changes = await store.changes.purgeBefore(new Date(now.getTime() - CHANGES_KEPT_MS));
   const mails = await store.outbox.purgeFinishedBefore(new Date(now.getTime() - FINISHED_MAIL_KEPT_MS));
   // A key past its expiry is never reminded again, so its marker has done its job.
-  const reminders = await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS));
+  // Likewise an unused-key reminder of a quiet period that ended (the key was used, re-enabled or disabled).
+  const reminders = (await store.expiryReminders.purgeExpiredBefore(new Date(now.getTime() - DAY_MS))) + (await store.unusedKeys.purgeRemindedBefore(new Date(now.getTime() - DAY_MS)));
   // Sign-in counts (one row per address, account and pair tried) outlive any window after a day.
   const loginFailures = await store.loginFailures.purgeStale(now.getTime() - DAY_MS, now.getTime());
   const passwordResets = await store.passwordResets.purgeLapsed(now);

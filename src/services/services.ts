@@ -8,6 +8,7 @@ import { AccessRecorder } from './access-recorder.js';
 import { AuditService } from './audit-service.js';
 import { AuthService, type LoginSettings } from './auth-service.js';
 import { ExpiryReminders } from './expiry-reminders.js';
+import { UnusedKeys } from './unused-keys.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
 import { KeysService } from './keys-service.js';
@@ -91,13 +92,15 @@ export interface Services {
   stepUp: StepUpService;
   notifications: NotificationsService;
   reminders: ExpiryReminders;
+  /** Disables keys unused for the tenant's disableUnusedAfterDays, after a reminder (runs with the expiry reminders). */
+  unusedKeys: UnusedKeys;
   /** Failed verifications counted per source and key ID (RATE_LIMITED). */
   guesses: GuessGuard;
   /** key.under_attack alerts being written (`settled()` waits for them). */
   underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
   mailSender: MailSender | null;
-  /** Starts background work: change polling, hourly purges, expiry reminders and the mail sender. */
+  /** Starts background work: change polling, hourly purges, expiry reminders, unused keys and the mail sender. */
   start(): Promise<void>;
   /** Stops background work (letting a reminder pass or a mail in flight finish) and writes buffered access records. */
   stop(): Promise<void>;
@@ -150,6 +153,7 @@ export function createServices(options: ServicesOptions): Services {
   };
   const keys = new KeysService({ store, clock, audit, masterKey, stepUp, notifications, onSealBroken: sealBroken });
   const reminders = new ExpiryReminders({ store, clock, logger, notifications });
+  const unusedKeys = new UnusedKeys({ store, clock, logger, audit, notifications });
   const underAttack = new UnderAttackAlerts({ store, clock, logger, audit, notifications });
   const guesses: GuessGuard = new GuessGuard({
     settings: options.guess ?? DEFAULT_GUESS_SETTINGS,
@@ -161,6 +165,8 @@ export function createServices(options: ServicesOptions): Services {
     reminding ??= reminders
       .run()
       .catch((error: unknown) => logger.warn({ err: error }, 'expiry reminders failed; will retry'))
+      .then(() => unusedKeys.run())
+      .catch((error: unknown) => logger.warn({ err: error }, 'unused-key pass failed; will retry'))
       .finally(() => (reminding = null));
     return reminding;
   };
@@ -175,6 +181,7 @@ export function createServices(options: ServicesOptions): Services {
     stepUp,
     notifications,
     reminders,
+    unusedKeys,
     guesses,
     underAttack,
     mailSender,

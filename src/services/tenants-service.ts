@@ -1,7 +1,7 @@
 import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Tenant, User } from '../core/model.js';
-import { DEFAULT_POLICY, validatePolicy, type TenantPolicy } from '../core/policy.js';
+import { DEFAULT_POLICY, validatePolicy, type PolicyInput, type TenantPolicy } from '../core/policy.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
 import { generateId, generatePassword } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
@@ -94,12 +94,15 @@ export class TenantsService {
     return (await this.get(actor.tenantId)).policy;
   }
 
-  putPolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+  /** Replaces the policy; a rule newer than the client (disableUnusedAfterDays) left out keeps its value. */
+  putPolicy(actor: Actor, policy: PolicyInput): Promise<TenantPolicy> {
     return this.audit.refusable(actor, { action: 'policy.update', targetType: 'policy', targetId: null }, () => this.replacePolicy(actor, policy));
   }
 
-  private async replacePolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+  private async replacePolicy(actor: Actor, input: PolicyInput): Promise<TenantPolicy> {
     requireAdmin(actor, 'latchkey:policy:write');
+    const before = (await this.get(actor.tenantId)).policy;
+    const policy: TenantPolicy = { ...input, disableUnusedAfterDays: input.disableUnusedAfterDays === undefined ? before.disableUnusedAfterDays : input.disableUnusedAfterDays };
     const problems = validatePolicy(policy);
     if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
     // Email codes need a way to send them; a policy nobody could satisfy would lock every console user out of key changes.
@@ -109,7 +112,6 @@ export class TenantsService {
         'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".',
       );
     }
-    const before = (await this.get(actor.tenantId)).policy;
     // The whole tenant's cached keys go: this process applies the new rules (e.g. replay
     // protection) at once, others on their next poll.
     await this.store.transaction(async (tx) => {

@@ -107,6 +107,14 @@ export interface ExpiryRemindersTable {
   remindedAt: number;
 }
 
+/** One row per key and quiet period reminded of before the key is disabled as unused (migration 012). */
+export interface UnusedKeyRemindersTable {
+  accessKeyId: string;
+  idleSince: number;
+  tenantId: string;
+  remindedAt: number;
+}
+
 export interface LoginFailuresTable {
   subject: string;
   failures: number;
@@ -175,6 +183,8 @@ export interface AccessKeysTable {
   /** The source address of the attempt that set lastUsedAt. */
   lastUsedIp: string | null;
   deletedAt: number | null;
+  /** When an administrator last re-enabled the key (migration 012); null if never. */
+  enabledAt: number | null;
 }
 
 /**
@@ -279,5 +289,6 @@ export interface Database {
   notifications: NotificationsTable;
   mailOutbox: MailOutboxTable;
   expiryReminders: ExpiryRemindersTable;
+  unusedKeyReminders: UnusedKeyRemindersTable;
   seenSignatures: SeenSignaturesTable;
 }

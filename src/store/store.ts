@@ -12,6 +12,7 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { unusedKeysMigration } from './migrations/012-unused-keys.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -31,6 +32,7 @@ import { PasswordResetsRepo } from './repos/password-resets-repo.js';
 import { RecoveryCodesRepo } from './repos/recovery-codes-repo.js';
 import { TotpRepo } from './repos/totp-repo.js';
 import { UsageRepo } from './repos/usage-repo.js';
+import { UnusedKeysRepo } from './repos/unused-keys-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
@@ -64,6 +66,7 @@ export interface Repos {
   readonly expiryReminders: ExpiryRemindersRepo;
   /** Every sealed value, for master-key rotation (see SealedValuesRepo). */
   readonly sealed: SealedValuesRepo;
+  readonly unusedKeys: UnusedKeysRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -91,6 +94,23 @@ export interface Store extends Repos {
   close(): Promise<void>;
 }
 
+/** Every migration of this build, in order: a database that has applied one not named here comes from a newer build. */
+const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
+  '001-initial': initialMigration,
+  '002-meta': metaMigration,
+  '003-step-up-notifications': stepUpNotificationsMigration,
+  '004-seen-signatures': seenSignaturesMigration,
+  '005-derived-csrf': derivedCsrfMigration,
+  '006-change-subjects': changeSubjectsMigration,
+  '007-audit-via': auditViaMigration,
+  '008-usage-rings': usageRingsMigration,
+  '009-recovery': recoveryMigration,
+  '012-unused-keys': unusedKeysMigration,
+};
+
+/** The names of this build's migrations, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly migrations: Record<string, Migration>) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -106,17 +126,7 @@ export function createStore(options: StoreOptions): Store {
   const migrator = (on: Kysely<Database>) =>
     new Migrator({
       db: on,
-      provider: new StaticMigrations({
-        '001-initial': initialMigration(dialect),
-        '002-meta': metaMigration(),
-        '003-step-up-notifications': stepUpNotificationsMigration(),
-        '004-seen-signatures': seenSignaturesMigration(),
-        '005-derived-csrf': derivedCsrfMigration(),
-        '006-change-subjects': changeSubjectsMigration(),
-        '007-audit-via': auditViaMigration(),
-        '008-usage-rings': usageRingsMigration(dialect),
-        '009-recovery': recoveryMigration(),
-      }),
+      provider: new StaticMigrations(Object.fromEntries(Object.entries(MIGRATIONS).map(([name, migration]) => [name, migration(dialect)]))),
       migrationTableName: 'latchkey_migrations',
       migrationLockTableName: 'latchkey_migrations_lock',
     });
@@ -205,5 +215,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
     sealed: new SealedValuesRepo(db),
+    unusedKeys: new UnusedKeysRepo({ db, changes }),
   };
 }

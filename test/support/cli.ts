@@ -152,6 +152,9 @@ export const NO_RUNTIME: RuntimeSource = {
   use: () => Promise.reject(new Error('this command opened a runtime')),
   migrate: () => Promise.reject(new Error('this command ran migrations')),
   serve: () => Promise.reject(new Error('this command started a server')),
+  settings: () => {
+    throw new Error('this command read the settings');
+  },
 };
 
 export interface InProcessCliWorld extends CliWorld {
@@ -178,6 +181,7 @@ export async function createInProcessCli(kind: DatabaseKind, extraEnv: Record<st
     use: (run) => run(runtime),
     migrate: () => migrateDatabase(config),
     serve: () => Promise.reject(new Error('serve runs in its own process: see the process-* suites')),
+    settings: () => config,
   };
   const run = (args: string[], input?: string) => runInProcess(args, source, input);
   const world = worldOf(kind, place, run, async () => {

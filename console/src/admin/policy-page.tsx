@@ -61,6 +61,14 @@ const WORDING: Partial<Record<RuleName, Wording>> = {
     description:
       'A request signed with AWS Signature V4 or Tencent TC3 is accepted once: the same signature sent again within its validity window fails with SIGNATURE_REPLAYED. A presigned URL then works only once.',
   },
+  disableUnusedAfterDays: {
+    block: 'Validity',
+    label: 'Disable keys unused for (days)',
+    description:
+      "A key not used for this long (since its last use, creation or re-enabling) is disabled. Administrators, the key's creator and its owner get a bell notification and an email 7 days before.",
+    nullLabel: 'Never disable unused keys',
+    suggest: 180,
+  },
   deleteRequiresDisabled: { block: 'Deleting and records', label: 'Only a disabled key can be deleted', description: 'Deleting then takes two steps: disable, then delete.' },
   accessRecordRetentionDays: { block: 'Deleting and records', label: 'Access records are kept for (days)' },
   accessRecordsPerKey: {

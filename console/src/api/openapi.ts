@@ -4317,6 +4317,7 @@ export interface paths {
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
                             deleteRequiresDisabled: boolean;
+                            disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
                             memberKeyLimit: number | null;
@@ -4351,6 +4352,7 @@ export interface paths {
                         allowNeverExpires: boolean;
                         defaultValidityDays: number | null;
                         deleteRequiresDisabled: boolean;
+                        disableUnusedAfterDays?: number | null;
                         /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                         expiryReminderDays: number;
                         memberKeyLimit: number | null;
@@ -4380,6 +4382,7 @@ export interface paths {
                             allowNeverExpires: boolean;
                             defaultValidityDays: number | null;
                             deleteRequiresDisabled: boolean;
+                            disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
                             memberKeyLimit: number | null;
@@ -5561,6 +5564,7 @@ export interface components {
             allowNeverExpires: boolean;
             defaultValidityDays: number | null;
             deleteRequiresDisabled: boolean;
+            disableUnusedAfterDays?: number | null;
             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
             expiryReminderDays: number;
             memberKeyLimit: number | null;
@@ -5579,19 +5583,19 @@ export interface components {
             kind: "integer";
             maximum: number;
             minimum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
             nullable: boolean;
         } | {
             default: boolean;
             /** @enum {string} */
             kind: "boolean";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
         } | {
             choices: string[];
             default: string;
             /** @enum {string} */
             kind: "choice";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays";
         };
         Role: {
             /** Format: date-time */

@@ -188,6 +188,8 @@ export class AccessKeysRepo {
       .set({
         ...(patch.state !== undefined && { state: patch.state }),
         ...(patch.state === 'deleted' && { deletedAt: now.getTime() }),
+        // A re-enabled key's unused period starts again here (policy disableUnusedAfterDays).
+        ...(patch.state === 'enabled' && { enabledAt: now.getTime() }),
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.getTime() ?? null }),
         updatedAt: now.getTime(),
