@@ -179,6 +179,9 @@ describe.each(DATABASE_KINDS)('HTTP usage controls (%s)', (kind) => {
     expect(bad.body.error.details.field).toBe('ratelimits.0.limit');
     expect((await h.request({ method: 'GET', url: '/v1/identities/acme-corp', as: acme.admin })).body.meta).toEqual({ tier: 'silver' });
     expect((await put('bad id!', {})).status).toBe(400);
+    // The longest externalId (128 characters) fits in the path.
+    expect((await put('x'.repeat(128), {})).status).toBe(201);
+    expect((await h.request({ method: 'DELETE', url: `/v1/identities/${'x'.repeat(128)}`, as: acme.admin })).status).toBe(204);
 
     expect((await h.request({ method: 'POST', url: '/v1/identities/acme-corp/credits', as: acme.admin, body: { add: 5 } })).status).toBe(409);
     expect((await h.request({ method: 'POST', url: '/v1/identities/acme-corp/credits', as: acme.admin, body: { set: 5 } })).body.remaining).toBe(5);
