@@ -140,6 +140,8 @@ describe('administration pages', { timeout: 60_000 }, () => {
       stepUpMinutes: 'One verification lasts (minutes)',
       expiryReminderDays: 'Expiry reminder (days before)',
       replayProtection: 'Refuse replayed signed requests',
+      defaultRatelimits: 'Default rate limits per key type (JSON)',
+      defaultIpAllowlist: 'Default IP allowlist (one CIDR block per line)',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);
