@@ -25,7 +25,7 @@ export interface SpendInput {
 /** ok: the cost was taken (or there are no credits: `remaining` null, unlimited); else nothing changed. */
 export interface SpendResult {
   ok: boolean;
-  /** Units left after the spend (after a refid refill), or as they are when refused; null: unlimited. */
+  /** Units left after the spend (after a due refill), or as they are when refused; null: unlimited. */
   remaining: number | null;
 }
 
