@@ -143,6 +143,8 @@ describe('administration pages', { timeout: 60_000 }, () => {
       expiryReminderDays: 'Expiry reminder (days before)',
       replayProtection: 'Refuse replayed signed requests',
       disableUnusedAfterDays: 'Disable keys unused for (days)',
+      defaultRatelimits: 'Default rate limits per key type (JSON)',
+      defaultIpAllowlist: 'Default IP allowlist (one CIDR block per line)',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);

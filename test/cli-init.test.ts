@@ -28,6 +28,7 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
         '007-audit-via',
         '008-usage-rings',
         '009-recovery',
+        '010-usage-controls',
         '012-unused-keys',
       ],
     });

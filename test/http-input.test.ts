@@ -32,7 +32,7 @@ describe('HTTP input validation (sqlite)', () => {
   const expectError = (res: Response, status: number, code: unknown, what: string) => {
     expect(res.status, `${what}: ${res.text}`).toBe(status);
     expect(res.body, what).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), ...(res.body?.error?.details && { details: expect.anything() }) } });
-    expect(res.headers['x-request-id']).toBe(res.body.error.requestId);
+    expect(res.headers['x-request-id'], what).toBe(res.body.error.requestId);
   };
 
   const writes = () =>
@@ -118,18 +118,26 @@ describe('HTTP input validation (sqlite)', () => {
     const params = routeTable(h.app).filter((r) => r.url.includes('/:'));
     expect(params.length).toBeGreaterThanOrEqual(15);
     for (const route of params) {
-      for (const bad of ['nope', 'LK123', 'lkaaaaaaaaaaaaaaaaaa', 'usr_AAAAAAAAAAAAAAAA', 'rol_aaaa', '%20', "1'%20OR%20'1'='1", 'x'.repeat(100)]) {
+      // An identity's externalId is the tenant's own ID for its customer: "nope" or "usr_…" are fine ones.
+      const external = route.url.includes(':externalId');
+      const bads = external
+        ? ['%20', "1'%20OR%20'1'='1", `${'x'.repeat(120)}!`, '%C3%A9', 'a%3Cb']
+        : ['nope', 'LK123', 'lkaaaaaaaaaaaaaaaaaa', 'usr_AAAAAAAAAAAAAAAA', 'rol_aaaa', '%20', "1'%20OR%20'1'='1", 'x'.repeat(100)];
+      for (const bad of bads) {
         const url = route.url.replace(/:\w+/, bad);
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
         const res = await h.request({ method: route.method as 'GET', url, as: acme.admin, ...(body && { body }) });
         expectError(res, 400, 'MALFORMED_ID', `${route.method} ${url}`);
       }
     }
+    // Past the longest an externalId may be (128), the router itself refuses it.
+    const tooLong = await h.request({ method: 'GET', url: `/v1/identities/${'x'.repeat(129)}`, as: acme.admin });
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'MALFORMED_ID']);
     expect(await snapshot()).toEqual(before);
   });
 
   it('answers a bad cursor with 400 INVALID_CURSOR on every listing', async () => {
-    const lists = ['/v1/access-keys', '/v1/users', '/v1/roles', '/v1/groups', '/v1/audit-events', `/v1/access-keys/${ids.accessKeyId}/access-records`];
+    const lists = ['/v1/access-keys', '/v1/users', '/v1/roles', '/v1/groups', '/v1/audit-events', '/v1/identities', `/v1/access-keys/${ids.accessKeyId}/access-records`];
     const forged = Buffer.from(JSON.stringify(['soon', 'x'])).toString('base64url');
     for (const url of lists) {
       for (const cursor of ['!!', 'bm90IGpzb24', forged, Buffer.from('[1,2,3]').toString('base64url')]) {

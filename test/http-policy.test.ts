@@ -35,6 +35,8 @@ describe('HTTP policy (sqlite)', () => {
       expiryReminderDays: 2,
       replayProtection: false,
       disableUnusedAfterDays: null,
+      defaultRatelimits: { access: [], api: [] },
+      defaultIpAllowlist: [],
     });
   });
 
@@ -78,6 +80,8 @@ describe('HTTP policy (sqlite)', () => {
       expiryReminderDays: 7,
       replayProtection: true,
       disableUnusedAfterDays: 180,
+      defaultRatelimits: { access: [{ name: 'requests', limit: 10, durationMs: 1_000 }], api: [] },
+      defaultIpAllowlist: ['198.51.100.0/24'],
     };
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: next });
     expect(res.status).toBe(200);

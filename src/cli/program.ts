@@ -12,6 +12,7 @@ import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
 import { backupCommands } from './backup.js';
 import { print, readPassword, type CliIo, type RuntimeSource } from './context.js';
+import { identityCommands } from './identities.js';
 import { keyCommands } from './keys.js';
 import { masterKeyCommands } from './master-key.js';
 import { policyCommands } from './policy.js';
@@ -93,6 +94,7 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
   const act = adminActions({ runtime, io });
   userCommands(program, act);
   keyCommands(program, act);
+  identityCommands(program, act);
   roleCommands(program, act);
   policyCommands(program, act);
   auditCommands(program, act);

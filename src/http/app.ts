@@ -1,3 +1,4 @@
+import { EXTERNAL_ID_MAX_LENGTH } from '../core/usage-controls.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { policyRoutes } from './routes/policy.js';
+import { identityRoutes } from './routes/identities.js';
 import { roleRoutes } from './routes/roles.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { totpRoutes } from './routes/totp.js';
@@ -119,7 +121,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     rewriteUrl: rewriteAuthorizeUrl,
     childLoggerFactory: (logger, bindings, childOptions) => new LazyRequestLogger(logger, bindings, childOptions),
     ajv: { customOptions: { ...AJV_OPTIONS } },
-    // The router's own refusals (a path that does not decode, a path parameter over 100 characters) use the envelope too.
+    // The longest path parameter is an identity's externalId (the tenant's own customer ID, up to 128).
+    maxParamLength: EXTERNAL_ID_MAX_LENGTH,
+    // The router's own refusals (a path that does not decode, a path parameter over 128 characters) use the envelope too.
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'MALFORMED_ID', 'An identifier in the path is too long.');
       return sendError(reply, request, 'BAD_REQUEST', 'The request path is not valid URL encoding.');
@@ -251,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     roleRoutes(api, deps);
     policyRoutes(api, deps);
     accessKeyRoutes(api, deps);
+    identityRoutes(api, deps);
     usageRoutes(api, deps);
     auditRoutes(api, deps);
     stepUpRoutes(api, deps);

@@ -24,6 +24,7 @@ const row = (secretEnvelope: string): KeyLookupRow => ({
   tenantStatus: 'active',
   policy: '{}',
   links: [],
+  controls: { ratelimits: null, ipAllowlist: null, meta: null, externalId: null, hasCredits: false, creditsRefill: null, identity: null },
 });
 
 const cached = (envelope: string) =>

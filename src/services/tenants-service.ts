@@ -1,12 +1,14 @@
 import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Tenant, User } from '../core/model.js';
-import { DEFAULT_POLICY, validatePolicy, type PolicyInput, type TenantPolicy } from '../core/policy.js';
+import { DEFAULT_POLICY, normalisePolicy, validatePolicy, type PolicyInput, type TenantPolicy } from '../core/policy.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
 import { generateId, generatePassword } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
+
+/** A policy as PUT sends it: every rule, the usage-control defaults optional (left out: unchanged). */
 
 export const TENANT_SLUG_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}$';
 const SLUG_RE = new RegExp(TENANT_SLUG_PATTERN);
@@ -94,7 +96,7 @@ export class TenantsService {
     return (await this.get(actor.tenantId)).policy;
   }
 
-  /** Replaces the policy; a rule newer than the client (disableUnusedAfterDays) left out keeps its value. */
+  /** Replaces the policy; rules newer than the client (disableUnusedAfterDays, the usage-control defaults) left out keep their values. */
   putPolicy(actor: Actor, policy: PolicyInput): Promise<TenantPolicy> {
     return this.audit.refusable(actor, { action: 'policy.update', targetType: 'policy', targetId: null }, () => this.replacePolicy(actor, policy));
   }
@@ -102,9 +104,15 @@ export class TenantsService {
   private async replacePolicy(actor: Actor, input: PolicyInput): Promise<TenantPolicy> {
     requireAdmin(actor, 'latchkey:policy:write');
     const before = (await this.get(actor.tenantId)).policy;
-    const policy: TenantPolicy = { ...input, disableUnusedAfterDays: input.disableUnusedAfterDays === undefined ? before.disableUnusedAfterDays : input.disableUnusedAfterDays };
-    const problems = validatePolicy(policy);
-    if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
+    const whole: TenantPolicy = {
+      ...input,
+      disableUnusedAfterDays: input.disableUnusedAfterDays === undefined ? before.disableUnusedAfterDays : input.disableUnusedAfterDays,
+      defaultRatelimits: input.defaultRatelimits ?? before.defaultRatelimits,
+      defaultIpAllowlist: input.defaultIpAllowlist ?? before.defaultIpAllowlist,
+    };
+    const problems = validatePolicy(whole);
+    if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems, field: problems[0]!.field });
+    const policy = normalisePolicy(whole);
     // Email codes need a way to send them; a policy nobody could satisfy would lock every console user out of key changes.
     if (policy.stepUp === 'email' && !this.mailConfigured) {
       throw new AppError(

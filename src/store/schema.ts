@@ -185,6 +185,28 @@ export interface AccessKeysTable {
   deletedAt: number | null;
   /** When an administrator last re-enabled the key (migration 012); null if never. */
   enabledAt: number | null;
+  /** Usage controls (migration 010): JSON text, null for none (see core/usage-controls.ts). */
+  ratelimits: string | null;
+  ipAllowlist: string | null;
+  meta: string | null;
+  externalId: string | null;
+  /** Null: unlimited. */
+  creditsRemaining: number | string | null;
+  creditsRefill: string | null;
+  creditsLastRefillAt: number | string | null;
+}
+
+/** An identity: the tenant's own customer, whose limits and credits every key with its externalId shares. */
+export interface IdentitiesTable {
+  tenantId: string;
+  externalId: string;
+  ratelimits: string | null;
+  meta: string | null;
+  creditsRemaining: number | string | null;
+  creditsRefill: string | null;
+  creditsLastRefillAt: number | string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /**
@@ -248,6 +270,7 @@ export interface ChangesTable {
   userId: string | null;
   roleId: string | null;
   groupId: string | null;
+  externalId: string | null;
   at: number;
 }
 
@@ -291,4 +314,5 @@ export interface Database {
   expiryReminders: ExpiryRemindersTable;
   unusedKeyReminders: UnusedKeyRemindersTable;
   seenSignatures: SeenSignaturesTable;
+  identities: IdentitiesTable;
 }

@@ -13,11 +13,14 @@ import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
 import { unusedKeysMigration } from './migrations/012-unused-keys.js';
+import { usageControlsMigration } from './migrations/010-usage-controls.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
 import { AuditRepo } from './repos/audit-repo.js';
 import { ChangesRepo, type Change, type ChangeRecorder } from './repos/changes-repo.js';
+import { CreditsRepo } from './repos/credits-repo.js';
+import { IdentitiesRepo } from './repos/identities-repo.js';
 import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
@@ -67,6 +70,9 @@ export interface Repos {
   /** Every sealed value, for master-key rotation (see SealedValuesRepo). */
   readonly sealed: SealedValuesRepo;
   readonly unusedKeys: UnusedKeysRepo;
+  /** Usage credits of keys and identities: the atomic spend verification calls, and administrators' changes. */
+  readonly credits: CreditsRepo;
+  readonly identities: IdentitiesRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -105,6 +111,7 @@ const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
   '007-audit-via': auditViaMigration,
   '008-usage-rings': usageRingsMigration,
   '009-recovery': recoveryMigration,
+  '010-usage-controls': usageControlsMigration,
   '012-unused-keys': unusedKeysMigration,
 };
 
@@ -216,5 +223,7 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     expiryReminders: new ExpiryRemindersRepo(db),
     sealed: new SealedValuesRepo(db),
     unusedKeys: new UnusedKeysRepo({ db, changes }),
+    credits: new CreditsRepo({ db, dialect, changes }),
+    identities: new IdentitiesRepo({ db, changes }),
   };
 }
