@@ -248,6 +248,13 @@ export interface SeenSignaturesTable {
   expiresAt: number;
 }
 
+export interface RatelimitWindowsTable {
+  counter: string;
+  windowStart: number;
+  count: number;
+  expiresAt: number;
+}
+
 export interface LatchkeyMetaTable {
   name: string;
   value: string;
@@ -280,4 +287,5 @@ export interface Database {
   mailOutbox: MailOutboxTable;
   expiryReminders: ExpiryRemindersTable;
   seenSignatures: SeenSignaturesTable;
+  ratelimitWindows: RatelimitWindowsTable;
 }

@@ -12,6 +12,7 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { ratelimitWindowsMigration } from './migrations/013-ratelimit-windows.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -31,6 +32,7 @@ import { RecoveryCodesRepo } from './repos/recovery-codes-repo.js';
 import { TotpRepo } from './repos/totp-repo.js';
 import { UsageRepo } from './repos/usage-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
+import { RatelimitWindowsRepo } from './repos/ratelimit-windows-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
 
@@ -61,6 +63,7 @@ export interface Repos {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+  readonly ratelimitWindows: RatelimitWindowsRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -113,6 +116,7 @@ export function createStore(options: StoreOptions): Store {
         '007-audit-via': auditViaMigration(),
         '008-usage-rings': usageRingsMigration(dialect),
         '009-recovery': recoveryMigration(),
+        '013-ratelimit-windows': ratelimitWindowsMigration(),
       }),
       migrationTableName: 'latchkey_migrations',
       migrationLockTableName: 'latchkey_migrations_lock',
@@ -201,5 +205,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
+    ratelimitWindows: new RatelimitWindowsRepo(db),
   };
 }
