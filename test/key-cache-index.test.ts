@@ -76,7 +76,7 @@ describe.each(DATABASE_KINDS)('key cache indexes and refresh on %s', (kind) => {
     expect(cachedAmong(cache, ids)).toEqual(['unrelated', 'narrowedElsewhere']);
     cache.evict({ tenantId: tenant.id, roleId: other.id });
     expect(cachedAmong(cache, ids)).toEqual([]);
-    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0, identities: 0 });
   });
 
   it('a user change evicts that user’s keys, a tenant change the tenant’s, and another tenant keeps its own', async () => {
@@ -131,10 +131,10 @@ describe.each(DATABASE_KINDS)('key cache indexes and refresh on %s', (kind) => {
     expect(cache.size).toBe(3);
     expect(ids.filter((id) => cache.peek(id) !== undefined)).toEqual([ids[0], ids[4], ids[5]]);
     // Only what is cached is indexed: one owner entry and one role-holder entry per cached key.
-    expect(cache.indexSizes).toEqual({ owners: 3, roles: 2, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 3, roles: 2, groups: 0, identities: 0 });
     cache.evict({ tenantId: tenant.id, roleId: r.id });
     expect(cache.size).toBe(0);
-    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0 });
+    expect(cache.indexSizes).toEqual({ owners: 0, roles: 0, groups: 0, identities: 0 });
   });
 
   it('a fresher read of an owner that disagrees with the cached keys of that owner replaces them all', async () => {

@@ -153,6 +153,7 @@ describe.each(DATABASE_KINDS)('storage on %s: creating and reading access keys',
       tenantStatus: 'active',
       policy: JSON.stringify(policy),
       links: [],
+      controls: { ratelimits: null, ipAllowlist: null, meta: null, externalId: null, hasCredits: false, creditsRefill: null, identity: null },
     });
 
     await t.store.transaction((tx) => tx.users.update(tenant.id, owner.id, { status: 'disabled', role: 'member', programmaticAccess: false }, new Date()));

@@ -38,6 +38,7 @@ const ALL_MIGRATIONS = [
   '007-audit-via',
   '008-usage-rings',
   '009-recovery',
+  '010-usage-controls',
   '013-ratelimit-windows',
 ];
 
@@ -111,6 +112,8 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
         stepUpMinutes: 5,
         expiryReminderDays: 0,
         replayProtection: true,
+        defaultRatelimits: { access: [], api: [{ name: 'requests', limit: 100, durationMs: 10_000 }] },
+        defaultIpAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
       };
       const tenant = await seedTenant(t.store, { policy });
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual(policy);

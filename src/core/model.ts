@@ -1,4 +1,5 @@
 /** The domain objects as services and routes see them (never holding a secret in clear). */
+import type { KeyUsageFields } from './key-controls.js';
 import type { KeyState } from './key-state.js';
 import type { TenantPolicy } from './policy.js';
 
@@ -68,6 +69,8 @@ export interface AccessKey {
   previousSecretExpiresAt: Date | null;
   roleIds: string[];
   groupIds: string[];
+  /** Usage controls (issue 11), read from the store; absent where a key is built before it is stored: none. */
+  usage?: KeyUsageFields;
   /** Narrowed to the tenant's Verifier role (set by the keys service when it answers; absent: not known to be). */
   verifier?: boolean;
 }

@@ -11,6 +11,7 @@ import {
   POLICY_RULE_CATALOGUE,
   POLICY_RULES,
   keyLimitFor,
+  normalisePolicy,
   validatePolicy,
   type TenantPolicy,
 } from './policy.js';
@@ -33,6 +34,8 @@ describe('DEFAULT_POLICY', () => {
       stepUpMinutes: 20,
       expiryReminderDays: 2,
       replayProtection: false,
+      defaultRatelimits: { access: [], api: [] },
+      defaultIpAllowlist: [],
     });
     expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
   });
@@ -153,10 +156,33 @@ describe('POLICY_RULE_CATALOGUE', () => {
       } else if (rule.kind === 'choice') {
         for (const choice of rule.choices) expect(withValue(choice), `${rule.name} = ${choice}`).toBe(false);
         expect(withValue('something-else'), `${rule.name} = something-else`).toBe(true);
+      } else if (rule.kind === 'ratelimits') {
+        const limits = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `l${i}`, limit: 1, durationMs: 1_000 }));
+        expect(withValue({ access: limits(rule.maximum), api: [] }), `${rule.name} at maximum`).toBe(false);
+        expect(fields({ ...base, [rule.name]: { access: limits(rule.maximum + 1), api: [] } } as TenantPolicy), `${rule.name} above maximum`).toEqual([`${rule.name}.access`]);
+      } else if (rule.kind === 'cidrs') {
+        const blocks = (n: number) => Array.from({ length: n }, (_, i) => `10.0.${i}.0/24`);
+        expect(withValue(blocks(rule.maximum)), `${rule.name} at maximum`).toBe(false);
+        expect(withValue(blocks(rule.maximum + 1)), `${rule.name} above maximum`).toBe(true);
       } else {
         expect(withValue(true)).toBe(false);
         expect(withValue(false)).toBe(false);
       }
     }
+  });
+});
+
+describe('usage-control defaults', () => {
+  it('accepts default rate limits per key type and CIDRs, and keeps them canonical', () => {
+    const p = policy({ defaultRatelimits: { access: [], api: [{ name: 'requests', limit: 100, durationMs: 10_000 }] }, defaultIpAllowlist: ['10.1.2.3/8', '2001:DB8::1/32'] });
+    expect(validatePolicy(p)).toEqual([]);
+    expect(normalisePolicy(p).defaultIpAllowlist).toEqual(['10.0.0.0/8', '2001:db8::/32']);
+  });
+
+  it('names the field of a bad default limit or block', () => {
+    expect(fields(policy({ defaultRatelimits: { access: [{ name: 'r', limit: 0, durationMs: 1_000 }], api: [] } }))).toEqual(['defaultRatelimits.access.0.limit']);
+    expect(fields(policy({ defaultRatelimits: { access: [], api: [{ name: 'r', limit: 1, durationMs: 999 }] } }))).toEqual(['defaultRatelimits.api.0.durationMs']);
+    expect(fields(policy({ defaultIpAllowlist: ['10.0.0.0/33'] }))).toEqual(['defaultIpAllowlist.0']);
+    expect(fields(policy({ defaultRatelimits: [] as unknown as TenantPolicy['defaultRatelimits'] }))).toEqual(['defaultRatelimits']);
   });
 });

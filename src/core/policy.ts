@@ -1,3 +1,6 @@
+import { checkIpAllowlist, checkRatelimits } from './usage-controls-input.js';
+import { IP_ALLOWLIST_MAX, RATELIMITS_MAX_PER_KEY, type RateLimitSpec } from './usage-controls.js';
+
 /**
  * Tenant policy: the rules admins edit, their secure defaults, and the pure decisions that
  * use them (quota, expiry). Storage and HTTP only carry these values around.
@@ -31,6 +34,15 @@ export interface TenantPolicy {
    * per signed verification, and a presigned URL then works only once.
    */
   replayProtection: boolean;
+  /** Rate limits a key of each type has when it names none of its own (issue 11; empty: none). */
+  defaultRatelimits: DefaultRatelimits;
+  /** CIDRs a key's clients must come from when the key names none of its own (empty: any address). */
+  defaultIpAllowlist: string[];
+}
+
+export interface DefaultRatelimits {
+  access: RateLimitSpec[];
+  api: RateLimitSpec[];
 }
 
 export type SecretReveal = 'never' | 'after-step-up';
@@ -51,6 +63,9 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   stepUpMinutes: 20,
   expiryReminderDays: 2,
   replayProtection: false,
+  // Frozen: the default is shared, never changed in place.
+  defaultRatelimits: Object.freeze({ access: Object.freeze([]) as unknown as RateLimitSpec[], api: Object.freeze([]) as unknown as RateLimitSpec[] }),
+  defaultIpAllowlist: Object.freeze([]) as unknown as string[],
 });
 
 /** The names of the policy's rules, in the order of DEFAULT_POLICY. */
@@ -70,7 +85,14 @@ const DAY_MS = 86_400_000;
  * What each rule accepts: the one description of the rules that the API's policy schema, its
  * rule catalogue (GET /v1/policy/rules) and so the console's policy page are built from.
  */
-export type PolicyRuleSpec = { kind: 'integer'; nullable: boolean; minimum: number; maximum: number } | { kind: 'boolean' } | { kind: 'choice'; choices: readonly string[] };
+export type PolicyRuleSpec =
+  | { kind: 'integer'; nullable: boolean; minimum: number; maximum: number }
+  | { kind: 'boolean' }
+  | { kind: 'choice'; choices: readonly string[] }
+  /** `{access: RateLimitSpec[], api: RateLimitSpec[]}`, each at most `maximum` limits. */
+  | { kind: 'ratelimits'; maximum: number }
+  /** An array of at most `maximum` CIDR blocks (IPv4 or IPv6). */
+  | { kind: 'cidrs'; maximum: number };
 
 export const POLICY_RULE_SPECS = Object.freeze({
   memberKeyLimit: { kind: 'integer', nullable: true, minimum: 1, maximum: MAX_KEY_LIMIT },
@@ -85,13 +107,17 @@ export const POLICY_RULE_SPECS = Object.freeze({
   stepUpMinutes: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_STEP_UP_MINUTES },
   expiryReminderDays: { kind: 'integer', nullable: false, minimum: 0, maximum: MAX_REMINDER_DAYS },
   replayProtection: { kind: 'boolean' },
+  defaultRatelimits: { kind: 'ratelimits', maximum: RATELIMITS_MAX_PER_KEY },
+  defaultIpAllowlist: { kind: 'cidrs', maximum: IP_ALLOWLIST_MAX },
 } as const satisfies Record<keyof TenantPolicy, PolicyRuleSpec>);
 
 /** A rule as the API lists it: its name and secure default with what it accepts. */
 export type PolicyRule =
   | { name: keyof TenantPolicy; kind: 'integer'; nullable: boolean; minimum: number; maximum: number; default: number | null }
   | { name: keyof TenantPolicy; kind: 'boolean'; default: boolean }
-  | { name: keyof TenantPolicy; kind: 'choice'; choices: string[]; default: string };
+  | { name: keyof TenantPolicy; kind: 'choice'; choices: string[]; default: string }
+  | { name: keyof TenantPolicy; kind: 'ratelimits'; maximum: number; default: DefaultRatelimits }
+  | { name: keyof TenantPolicy; kind: 'cidrs'; maximum: number; default: string[] };
 
 /** Every rule with its name, secure default and what it accepts, in the order of POLICY_RULES. */
 export const POLICY_RULE_CATALOGUE: readonly PolicyRule[] = Object.freeze(
@@ -101,7 +127,8 @@ export const POLICY_RULE_CATALOGUE: readonly PolicyRule[] = Object.freeze(
   }),
 );
 
-export type PolicyProblem = { field: keyof TenantPolicy; message: string };
+/** `field` is the rule's name, or a path inside it for the usage-control rules (`defaultRatelimits.api.0.limit`). */
+export type PolicyProblem = { field: keyof TenantPolicy | `${keyof TenantPolicy}.${string}`; message: string };
 
 /** Validates a whole policy; returns the problems found (empty when it is valid). */
 export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
@@ -150,7 +177,38 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
   if (typeof policy.replayProtection !== 'boolean') {
     problems.push({ field: 'replayProtection', message: 'replayProtection must be true or false' });
   }
+  problems.push(...usageControlProblems(policy));
   return problems;
+}
+
+function usageControlProblems(policy: TenantPolicy): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const d = policy.defaultRatelimits as unknown;
+  if (typeof d !== 'object' || d === null || Array.isArray(d) || Object.keys(d).some((k) => k !== 'access' && k !== 'api')) {
+    problems.push({ field: 'defaultRatelimits', message: 'defaultRatelimits must be an object {access: [...], api: [...]}' });
+  } else {
+    for (const type of ['access', 'api'] as const) {
+      const checked = checkRatelimits((d as Record<string, unknown>)[type] ?? [], `defaultRatelimits.${type}`);
+      if (!checked.ok) problems.push({ field: checked.field as PolicyProblem['field'], message: checked.message });
+    }
+  }
+  const ips = checkIpAllowlist(policy.defaultIpAllowlist, 'defaultIpAllowlist');
+  if (!ips.ok) problems.push({ field: ips.field as PolicyProblem['field'], message: ips.message });
+  return problems;
+}
+
+/**
+ * The policy as stored: the usage-control rules in their clean form (CIDRs canonical, both key
+ * types present). Call after validatePolicy found nothing.
+ */
+export function normalisePolicy(policy: TenantPolicy): TenantPolicy {
+  const d = policy.defaultRatelimits as Partial<DefaultRatelimits>;
+  const limits = (list: unknown) => {
+    const checked = checkRatelimits(list ?? []);
+    return checked.ok ? checked.value : [];
+  };
+  const ips = checkIpAllowlist(policy.defaultIpAllowlist);
+  return { ...policy, defaultRatelimits: { access: limits(d.access), api: limits(d.api) }, defaultIpAllowlist: ips.ok ? ips.value : [] };
 }
 
 export function keyLimitFor(role: 'admin' | 'member', policy: TenantPolicy): number | null {

@@ -41,8 +41,12 @@ export interface KeyControls {
   identityRatelimits: readonly RateLimitSpec[];
   /** True when the key has credits of its own (null credits: unlimited). Spent through the store, never from the cache. */
   hasCredits: boolean;
+  /** The key's own refill (null: none), to compute the due refill time a spend passes (see credit-refill.ts). */
+  creditsRefill: CreditRefill | null;
   /** True when the key's identity has credits, spent by all its keys. */
   identityHasCredits: boolean;
+  /** The identity's refill (null: none). */
+  identityCreditsRefill: CreditRefill | null;
   /** CIDRs (canonical text) the end client's address must fall in: the key's own, else the tenant default; empty: any address. */
   ipAllowlist: readonly string[];
   /** Returned by verification as given (a JSON object, ≤ 4 KB serialised). */

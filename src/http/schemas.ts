@@ -4,6 +4,8 @@ import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
 import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
 import { VERIFY_CODES } from '../core/verification.js';
+import { EXTERNAL_ID_PATTERN, RATE_LIMIT_NAME_PATTERN } from '../core/usage-controls-input.js';
+import { IP_ALLOWLIST_MAX, META_MAX_BYTES, RATE_LIMIT_MAX_DURATION_MS, RATE_LIMIT_MIN_DURATION_MS, RATELIMITS_MAX_PER_KEY } from '../core/usage-controls.js';
 import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -158,6 +160,44 @@ function policyInteger(
   return Type.Integer({ minimum, maximum, ...(description !== undefined && { description }) });
 }
 
+/*
+ * Usage controls (issue 11). The schemas give the shapes and bounds; core (usage-controls-input.ts)
+ * checks the rest (unique names, CIDR syntax, metadata size and secrets) and names the field too.
+ */
+export const RateLimitSchema = Type.Object(
+  {
+    name: Type.String({ pattern: RATE_LIMIT_NAME_PATTERN, description: 'Unique per key: 1–64 of a-z 0-9 _ . -' }),
+    limit: Type.Integer({ minimum: 1, description: 'Units of cost allowed per window' }),
+    durationMs: Type.Integer({ minimum: RATE_LIMIT_MIN_DURATION_MS, maximum: RATE_LIMIT_MAX_DURATION_MS, description: 'Window, 1 s to 30 days' }),
+  },
+  { ...strict, $id: 'RateLimit' },
+);
+export const Ratelimits = Type.Array(RateLimitSchema, { maxItems: RATELIMITS_MAX_PER_KEY });
+export const IpAllowlist = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: IP_ALLOWLIST_MAX,
+  description: 'CIDR blocks (IPv4 or IPv6; a bare address is that address alone), stored canonical',
+});
+export const MetaSchema = Type.Record(Type.String(), Type.Unknown(), { description: `A JSON object, at most ${META_MAX_BYTES} bytes serialised, returned by verification; never a secret` });
+export const ExternalId = Type.String({ pattern: EXTERNAL_ID_PATTERN, description: "The tenant's own ID for the customer (identity) the key belongs to" });
+export const CreditRefillSchema = Type.Object(
+  {
+    interval: Type.Union([Type.Literal('daily'), Type.Literal('monthly')], { description: 'daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC' }),
+    amount: Type.Integer({ minimum: 1, description: 'remaining is set to this at each refill' }),
+    refillDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, description: 'Monthly only (default 1); past the month end means its last day' })),
+  },
+  { ...strict, $id: 'CreditRefill' },
+);
+export const CreditsInputSchema = Type.Object({ remaining: Type.Integer({ minimum: 0 }), refill: Type.Optional(Nullable(CreditRefillSchema)) }, strict);
+export const CreditsSchema = Type.Object(
+  {
+    remaining: Type.Integer({ description: 'Units left (as stored: a refill due since is applied by the next spend)' }),
+    refill: Nullable(CreditRefillSchema),
+    lastRefillAt: Nullable(DateTime),
+  },
+  { $id: 'Credits' },
+);
+export const DefaultRatelimitsSchema = Type.Object({ access: Ratelimits, api: Ratelimits }, strict);
+
 export const PolicySchema = Type.Object(
   {
     memberKeyLimit: Nullable(policyInteger('memberKeyLimit', 'null = any number')),
@@ -178,6 +218,15 @@ export const PolicySchema = Type.Object(
     replayProtection: Type.Boolean({
       description: 'Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once',
     }),
+    defaultRatelimits: Type.Optional(
+      Type.Object({ access: Ratelimits, api: Ratelimits }, { ...strict, description: 'Rate limits of keys of each type that name none of their own (empty: none); left out of a PUT: unchanged' }),
+    ),
+    defaultIpAllowlist: Type.Optional(
+      Type.Array(Type.String({ maxLength: 64 }), {
+        maxItems: IP_ALLOWLIST_MAX,
+        description: "CIDR blocks a key's clients must come from when the key names none of its own (empty: any address); left out of a PUT: unchanged",
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'Policy' },
 );
@@ -193,6 +242,14 @@ export const PolicyRuleSchema = Type.Union(
     ),
     Type.Object({ name: PolicyRuleName, kind: Type.Literal('boolean'), default: Type.Boolean() }),
     Type.Object({ name: PolicyRuleName, kind: Type.Literal('choice'), choices: Type.Array(Type.String()), default: Type.String() }, { description: 'One of choices' }),
+    Type.Object(
+      { name: PolicyRuleName, kind: Type.Literal('ratelimits'), maximum: Type.Integer(), default: DefaultRatelimitsSchema },
+      { description: '{access: [...], api: [...]}: named rate limits per key type, at most maximum each' },
+    ),
+    Type.Object(
+      { name: PolicyRuleName, kind: Type.Literal('cidrs'), maximum: Type.Integer(), default: Type.Array(Type.String()) },
+      { description: 'CIDR blocks (IPv4 or IPv6), at most maximum' },
+    ),
   ],
   { $id: 'PolicyRule' },
 );

@@ -1,6 +1,7 @@
 import type { KeyState } from '../core/key-state.js';
 import type { ActiveStatus, KeyType, UserRole } from '../core/model.js';
 import { DEFAULT_POLICY, type TenantPolicy } from '../core/policy.js';
+import type { KeyControls } from '../core/usage-controls.js';
 import type { UsableKeyFacts } from '../core/verification.js';
 import type { KeyLookupRow } from '../store/dialects/key-lookup.js';
 import type { Dependencies, ResolvedLinks } from './permission-resolver.js';
@@ -12,7 +13,8 @@ import { SigningKeyMemo } from './signing-keys.js';
  * key's small facts (type, state, owner status…) packed into one small integer; the expiry as
  * two small integers (a Date costs ~110 bytes); digest and sealed secret as raw bytes in one
  * string; the owner's and the tenant's facts, permissions and role lists shared between every
- * key that has the same; the signing-key memo made on first signed use.
+ * key that has the same; the signing-key memo made on first signed use; usage controls (issue
+ * 11) in the same rare object, so a key without them costs no byte more.
  */
 
 const TYPE_API = 1;
@@ -40,10 +42,12 @@ interface PriorSecret {
   readonly expiresAt: Date | null;
 }
 
-/** What few entries have (a rotation overlap, signed use): one object then, none otherwise. */
+/** What few entries have (a rotation overlap, signed use, usage controls): one object then, none otherwise. */
 interface Rare {
   prior: PriorSecret | null;
   memo: SigningKeyMemo | null;
+  /** Shared with every key that has the same (see Interned.controls). */
+  controls: KeyControls | null;
 }
 
 /**
@@ -125,7 +129,7 @@ export class CachedKey implements UsableKeyFacts {
   private readonly deps: KeyDependencies;
   private rare: Rare | null;
 
-  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts) {
+  constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts, controls: KeyControls | null = null) {
     this.accessKeyId = row.id;
     this.tenant = tenant;
     this.bits =
@@ -141,17 +145,16 @@ export class CachedKey implements UsableKeyFacts {
     this.expiresLo = row.expiresAt === null ? 0 : (row.expiresAt % EXPIRY_SPLIT) | 0;
     if (!/^[0-9a-f]{64}$/.test(row.secretDigest)) throw new Error(`CachedKey: key ${row.id} has no SHA-256 digest`);
     this.material = Buffer.from(row.secretDigest + packEnvelopeHex(row.secretEnvelope), 'hex').toString('latin1');
-    this.rare =
+    const prior =
       row.previousSecretDigest === null
         ? null
         : {
-            prior: {
-              digest: Buffer.from(row.previousSecretDigest, 'hex'),
-              envelope: row.previousSecretEnvelope,
-              expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
-            },
-            memo: null,
+            digest: Buffer.from(row.previousSecretDigest, 'hex'),
+            envelope: row.previousSecretEnvelope,
+            expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
           };
+    // A key without usage controls (most keys) costs nothing more: no field of its own, no object.
+    this.rare = prior === null && controls === null ? null : { prior, memo: null, controls: controls === null ? null : shared.controls(controls) };
     this.permissions = shared.permissions(resolved.effective);
     const own = resolved.key;
     this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
@@ -160,6 +163,15 @@ export class CachedKey implements UsableKeyFacts {
 
   get ownerId(): string {
     return this.owner.id;
+  }
+
+  /**
+   * What verification checks beyond the key itself (rate limits, credits, IP allowlist, the
+   * metadata it returns): the key's own, its identity's and the tenant's defaults, merged (see
+   * core/key-controls.ts). Null when there is nothing to check: the common case costs one read.
+   */
+  get controls(): KeyControls | null {
+    return this.rare?.controls ?? null;
   }
 
   get expiresAtMs(): number | null {
@@ -252,7 +264,7 @@ export class CachedKey implements UsableKeyFacts {
    * this entry, so every eviction drops them.
    */
   get signingKeys(): SigningKeyMemo {
-    this.rare ??= { prior: null, memo: null };
+    this.rare ??= { prior: null, memo: null, controls: null };
     this.rare.memo ??= new SigningKeyMemo();
     return this.rare.memo;
   }
@@ -265,6 +277,7 @@ export class CachedKey implements UsableKeyFacts {
       this.expiresHi === other.expiresHi &&
       this.material === other.material &&
       samePrior(this.rare?.prior ?? null, other.rare?.prior ?? null) &&
+      sameControls(this.controls, other.controls) &&
       sameList(this.permissions, other.permissions) &&
       this.tenant.status === other.tenant.status &&
       this.tenant.policyText === other.tenant.policyText &&
@@ -285,6 +298,10 @@ function samePrior(a: PriorSecret | null, b: PriorSecret | null): boolean {
   return a.digest.equals(b.digest) && a.envelope === b.envelope && a.expiresAt?.getTime() === b.expiresAt?.getTime();
 }
 
+function sameControls(a: KeyControls | null, b: KeyControls | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 }
@@ -300,6 +317,12 @@ export class Interned {
   private readonly lists = new Map<string, string[]>();
   private readonly policies = new Map<string, TenantPolicy>();
   private readonly deps = new Map<string, KeyDependencies>();
+  private readonly controlSets = new Map<string, KeyControls>();
+
+  /** Keys that only have the tenant's default limits or allowlist share one object. */
+  controls(controls: KeyControls): KeyControls {
+    return remember(this.controlSets, JSON.stringify(controls), () => deepFreeze(controls));
+  }
 
   permissions(list: readonly string[]): string[] {
     return remember(this.lists, list.join('\n'), () => Object.freeze([...list]) as string[]);
@@ -315,6 +338,14 @@ export class Interned {
     const frozen = (d: Dependencies): Dependencies => Object.freeze({ roleIds: Object.freeze([...d.roleIds]), groupIds: Object.freeze([...d.groupIds]) });
     return remember(this.deps, `${id(key)} ${id(owner)}`, () => Object.freeze({ key: key === null ? null : frozen(key), owner: frozen(owner) }));
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function remember<T>(table: Map<string, T>, id: string, make: () => T): T {

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Change } from '../store/repos/changes-repo.js';
 import type { Store } from '../store/store.js';
+import { keyControlsOf } from '../core/key-controls.js';
 import { CachedKey, Interned, TenantFacts, USED } from './cached-key.js';
 import { KeyIndex } from './key-index.js';
 import { NegativeCache } from './negative-cache.js';
@@ -182,6 +183,10 @@ export class KeyCache {
       this.index.retireUser(change.userId);
       return;
     }
+    if ('externalId' in change) {
+      for (const entry of this.index.identityKeysOf(change.tenantId, change.externalId)) this.remove(entry);
+      return;
+    }
     const ownKeys = 'roleId' in change ? this.index.retireRole(change.roleId) : this.index.retireGroup(change.groupId);
     for (const entry of ownKeys) this.remove(entry);
   }
@@ -286,6 +291,6 @@ export class KeyCache {
     if (row === null) return null;
     const known = this.tenants.get(row.tenantId);
     const tenant = known?.sameAsRow(row) ? known : new TenantFacts(known?.id ?? row.tenantId, row.tenantStatus, row.policy, this.shared.policy(row.policy));
-    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant);
+    return new CachedKey(row, resolveLinks(row.ownerRole, row.links), this.shared, tenant, keyControlsOf({ type: row.type, ...row.controls }, tenant.policy));
   }
 }

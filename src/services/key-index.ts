@@ -17,6 +17,8 @@ export class KeyIndex {
   private readonly groupOwners = new SetMap<OwnerFacts>();
   private readonly roleKeys = new SetMap<CachedKey>();
   private readonly groupKeys = new SetMap<CachedKey>();
+  /** Tenant and externalId → the cached keys of that identity (only keys with an externalId, i.e. with controls). */
+  private readonly identityKeys = new SetMap<CachedKey>();
 
   /**
    * Indexes a key as it enters the cache. Keys read in parallel share their owner's facts when
@@ -35,6 +37,8 @@ export class KeyIndex {
       for (const roleId of entry.keyDeps.roleIds) this.roleKeys.add(roleId, entry);
       for (const groupId of entry.keyDeps.groupIds) this.groupKeys.add(groupId, entry);
     }
+    const externalId = entry.controls?.externalId;
+    if (externalId != null) this.identityKeys.add(identityOf(entry.tenantId, externalId), entry);
   }
 
   remove(entry: CachedKey): void {
@@ -45,6 +49,13 @@ export class KeyIndex {
       for (const roleId of entry.keyDeps.roleIds) this.roleKeys.delete(roleId, entry);
       for (const groupId of entry.keyDeps.groupIds) this.groupKeys.delete(groupId, entry);
     }
+    const externalId = entry.controls?.externalId;
+    if (externalId != null) this.identityKeys.delete(identityOf(entry.tenantId, externalId), entry);
+  }
+
+  /** An identity changed (its limits, credits, metadata, or it came or went): its keys, to evict now. */
+  identityKeysOf(tenantId: string, externalId: string): CachedKey[] {
+    return this.identityKeys.list(identityOf(tenantId, externalId));
   }
 
   /** A user changed: their keys go on next use. */
@@ -66,8 +77,13 @@ export class KeyIndex {
   }
 
   /** Entries of each index (what the tests check stays consistent with the cache). */
-  get sizes(): { owners: number; roles: number; groups: number } {
-    return { owners: this.owners.size, roles: this.roleOwners.size + this.roleKeys.size, groups: this.groupOwners.size + this.groupKeys.size };
+  get sizes(): { owners: number; roles: number; groups: number; identities: number } {
+    return {
+      owners: this.owners.size,
+      roles: this.roleOwners.size + this.roleKeys.size,
+      groups: this.groupOwners.size + this.groupKeys.size,
+      identities: this.identityKeys.size,
+    };
   }
 
   private retire(owner: OwnerFacts): void {
@@ -86,6 +102,11 @@ export class KeyIndex {
     for (const roleId of owner.deps.roleIds) this.roleOwners.delete(roleId, owner);
     for (const groupId of owner.deps.groupIds) this.groupOwners.delete(groupId, owner);
   }
+}
+
+/** Tenant IDs hold no space (see key-format.ts), so this cannot join two identities into one. */
+function identityOf(tenantId: string, externalId: string): string {
+  return `${tenantId} ${externalId}`;
 }
 
 /** A map of sets that drops a set when it empties, so the index never outlives what it indexes. */

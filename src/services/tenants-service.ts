@@ -1,12 +1,15 @@
 import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
 import type { Tenant, User } from '../core/model.js';
-import { DEFAULT_POLICY, validatePolicy, type TenantPolicy } from '../core/policy.js';
+import { DEFAULT_POLICY, normalisePolicy, validatePolicy, type TenantPolicy } from '../core/policy.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
 import { generateId, generatePassword } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
+
+/** A policy as PUT sends it: every rule, the usage-control defaults optional (left out: unchanged). */
+export type PolicyInput = Omit<TenantPolicy, 'defaultRatelimits' | 'defaultIpAllowlist'> & Partial<Pick<TenantPolicy, 'defaultRatelimits' | 'defaultIpAllowlist'>>;
 
 export const TENANT_SLUG_PATTERN = '^[a-z0-9][a-z0-9-]{1,62}$';
 const SLUG_RE = new RegExp(TENANT_SLUG_PATTERN);
@@ -94,14 +97,18 @@ export class TenantsService {
     return (await this.get(actor.tenantId)).policy;
   }
 
-  putPolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+  putPolicy(actor: Actor, policy: PolicyInput): Promise<TenantPolicy> {
     return this.audit.refusable(actor, { action: 'policy.update', targetType: 'policy', targetId: null }, () => this.replacePolicy(actor, policy));
   }
 
-  private async replacePolicy(actor: Actor, policy: TenantPolicy): Promise<TenantPolicy> {
+  private async replacePolicy(actor: Actor, input: PolicyInput): Promise<TenantPolicy> {
     requireAdmin(actor, 'latchkey:policy:write');
-    const problems = validatePolicy(policy);
-    if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems });
+    const before = (await this.get(actor.tenantId)).policy;
+    // Clients written before the usage-control rules existed send none: theirs stay as they are.
+    const whole: TenantPolicy = { ...input, defaultRatelimits: input.defaultRatelimits ?? before.defaultRatelimits, defaultIpAllowlist: input.defaultIpAllowlist ?? before.defaultIpAllowlist };
+    const problems = validatePolicy(whole);
+    if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems, field: problems[0]!.field });
+    const policy = normalisePolicy(whole);
     // Email codes need a way to send them; a policy nobody could satisfy would lock every console user out of key changes.
     if (policy.stepUp === 'email' && !this.mailConfigured) {
       throw new AppError(
@@ -109,7 +116,6 @@ export class TenantsService {
         'stepUp "email" needs mail: set LATCHKEY_SMTP_URL (smtp://user:pass@host:port) and LATCHKEY_MAIL_FROM on every Latchkey process and restart them, or choose "totp".',
       );
     }
-    const before = (await this.get(actor.tenantId)).policy;
     // The whole tenant's cached keys go: this process applies the new rules (e.g. replay
     // protection) at once, others on their next poll.
     await this.store.transaction(async (tx) => {

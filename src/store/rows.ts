@@ -2,7 +2,9 @@
 import type { Selectable } from 'kysely';
 import { DEFAULT_POLICY, type TenantPolicy } from '../core/policy.js';
 import type { AccessKey, AccessRecord, AuditEvent, KeySecrets, Role, Tenant, User } from '../core/model.js';
-import type { AccessKeysTable, AccessRecordsTable, AuditEventsTable, RolesTable, TenantsTable, UsersTable } from './schema.js';
+import type { Identity, KeyUsageFields } from '../core/key-controls.js';
+import type { CreditRefill, CreditsSpec, RateLimitSpec } from '../core/usage-controls.js';
+import type { AccessKeysTable, AccessRecordsTable, AuditEventsTable, IdentitiesTable, RolesTable, TenantsTable, UsersTable } from './schema.js';
 
 export const toDate = (ms: number): Date => new Date(Number(ms));
 export const toDateOrNull = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
@@ -64,7 +66,39 @@ export function accessKeyFromRow(row: Selectable<AccessKeysTable>, roleIds: stri
     previousSecretExpiresAt: toDateOrNull(row.previousSecretExpiresAt),
     roleIds,
     groupIds,
+    usage: usageFieldsFromRow(row),
   };
+}
+
+function usageFieldsFromRow(row: Selectable<AccessKeysTable>): KeyUsageFields {
+  return {
+    ratelimits: parseOrNull<RateLimitSpec[]>(row.ratelimits),
+    ipAllowlist: parseOrNull<string[]>(row.ipAllowlist),
+    meta: parseOrNull<Record<string, unknown>>(row.meta),
+    externalId: row.externalId ?? null,
+    credits: creditsFromColumns(row.creditsRemaining, row.creditsRefill, row.creditsLastRefillAt),
+  };
+}
+
+export function creditsFromColumns(remaining: number | string | null, refill: string | null, lastRefillAt: number | string | null): CreditsSpec | null {
+  if (remaining === null || remaining === undefined) return null;
+  return { remaining: Number(remaining), refill: parseOrNull<CreditRefill>(refill), lastRefillAt: lastRefillAt === null || lastRefillAt === undefined ? null : toDate(Number(lastRefillAt)) };
+}
+
+export function identityFromRow(row: Selectable<IdentitiesTable>): Identity {
+  return {
+    tenantId: row.tenantId,
+    externalId: row.externalId,
+    ratelimits: parseOrNull<RateLimitSpec[]>(row.ratelimits),
+    meta: parseOrNull<Record<string, unknown>>(row.meta),
+    credits: creditsFromColumns(row.creditsRemaining, row.creditsRefill, row.creditsLastRefillAt),
+    createdAt: toDate(row.createdAt),
+    updatedAt: toDate(row.updatedAt),
+  };
+}
+
+function parseOrNull<T>(text: string | null | undefined): T | null {
+  return text === null || text === undefined ? null : (JSON.parse(text) as T);
 }
 
 export function keySecretsFromRow(row: Selectable<AccessKeysTable>): KeySecrets {

@@ -175,6 +175,28 @@ export interface AccessKeysTable {
   /** The source address of the attempt that set lastUsedAt. */
   lastUsedIp: string | null;
   deletedAt: number | null;
+  /** Usage controls (migration 010): JSON text, null for none (see core/usage-controls.ts). */
+  ratelimits: string | null;
+  ipAllowlist: string | null;
+  meta: string | null;
+  externalId: string | null;
+  /** Null: unlimited. */
+  creditsRemaining: number | string | null;
+  creditsRefill: string | null;
+  creditsLastRefillAt: number | string | null;
+}
+
+/** An identity: the tenant's own customer, whose limits and credits every key with its externalId shares. */
+export interface IdentitiesTable {
+  tenantId: string;
+  externalId: string;
+  ratelimits: string | null;
+  meta: string | null;
+  creditsRemaining: number | string | null;
+  creditsRefill: string | null;
+  creditsLastRefillAt: number | string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /**
@@ -238,6 +260,7 @@ export interface ChangesTable {
   userId: string | null;
   roleId: string | null;
   groupId: string | null;
+  externalId: string | null;
   at: number;
 }
 
@@ -287,5 +310,6 @@ export interface Database {
   mailOutbox: MailOutboxTable;
   expiryReminders: ExpiryRemindersTable;
   seenSignatures: SeenSignaturesTable;
+  identities: IdentitiesTable;
   ratelimitWindows: RatelimitWindowsTable;
 }

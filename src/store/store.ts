@@ -12,12 +12,15 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { usageControlsMigration } from './migrations/010-usage-controls.js';
 import { ratelimitWindowsMigration } from './migrations/013-ratelimit-windows.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
 import { AuditRepo } from './repos/audit-repo.js';
 import { ChangesRepo, type Change, type ChangeRecorder } from './repos/changes-repo.js';
+import { CreditsRepo } from './repos/credits-repo.js';
+import { IdentitiesRepo } from './repos/identities-repo.js';
 import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
@@ -63,6 +66,9 @@ export interface Repos {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+  /** Usage credits of keys and identities: the atomic spend verification calls, and administrators' changes. */
+  readonly credits: CreditsRepo;
+  readonly identities: IdentitiesRepo;
   readonly ratelimitWindows: RatelimitWindowsRepo;
 }
 
@@ -116,6 +122,7 @@ export function createStore(options: StoreOptions): Store {
         '007-audit-via': auditViaMigration(),
         '008-usage-rings': usageRingsMigration(dialect),
         '009-recovery': recoveryMigration(),
+        '010-usage-controls': usageControlsMigration(),
         '013-ratelimit-windows': ratelimitWindowsMigration(),
       }),
       migrationTableName: 'latchkey_migrations',
@@ -205,6 +212,8 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
+    credits: new CreditsRepo({ db, dialect, changes }),
+    identities: new IdentitiesRepo({ db, changes }),
     ratelimitWindows: new RatelimitWindowsRepo(db),
   };
 }

@@ -184,6 +184,7 @@ export function newAccessKey(seed: KeySeed): NewAccessKey {
     previousSecretExpiresAt: null,
     roleIds: [],
     groupIds: [],
+    usage: { ratelimits: null, ipAllowlist: null, meta: null, externalId: null, credits: null },
     ...fields,
   };
   return { key, secrets: fakeSecrets(secrets) };

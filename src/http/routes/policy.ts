@@ -24,7 +24,12 @@ export function policyRoutes(app: App, { services }: RouteDeps): void {
     '/v1/policy',
     {
       config: { auth: 'user' },
-      schema: { tags: ['policy'], summary: 'Replace the tenant policy (admins); every field is required', body: PolicySchema, response: { 200: PolicySchema, 400: ErrorResponse } },
+      schema: {
+        tags: ['policy'],
+        summary: 'Replace the tenant policy (admins); every field is required but the usage-control defaults (left out: unchanged)',
+        body: PolicySchema,
+        response: { 200: PolicySchema, 400: ErrorResponse },
+      },
     },
     async (request) => services.tenants.putPolicy(actorOf(request), request.body),
   );

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Dialect, Kysely, Transaction } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Dialect, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { KeyLookup } from './key-lookup.js';
 
@@ -20,6 +20,8 @@ export interface StoreDialect {
    */
   lockUser(trx: Transaction<Database>, userId: string): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
+  /** An integer field of a JSON text column (`column` and `field` are trusted identifiers, never input): credits' refill amount. */
+  jsonInteger(column: string, field: string): RawBuilder<number>;
   /** True when the error means the database cannot be reached (fail closed, 503). */
   isUnavailable(error: unknown): boolean;
   /** Resolves when the database answers; never waits behind a lock another connection holds. */

@@ -1,3 +1,5 @@
+import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
+
 /**
  * The one read behind a key-cache miss: the key, its owner's and tenant's facts, and every role
  * and group its permissions come through, in one prepared statement (SQLite) or one query
@@ -24,6 +26,19 @@ export interface KeyLookupRow {
   /** The tenant policy as stored (JSON text). */
   policy: string;
   links: KeyLink[];
+  /** Usage controls (null: none; see core/key-controls.ts), parsed. */
+  controls: StoredControlColumns;
+}
+
+/** The key's usage-control columns and its identity's (null when it has no externalId or no identity row yet). */
+export interface StoredControlColumns {
+  ratelimits: RateLimitSpec[] | null;
+  ipAllowlist: string[] | null;
+  meta: Record<string, unknown> | null;
+  externalId: string | null;
+  hasCredits: boolean;
+  creditsRefill: CreditRefill | null;
+  identity: { ratelimits: RateLimitSpec[] | null; hasCredits: boolean; creditsRefill: CreditRefill | null } | null;
 }
 
 /**
@@ -59,9 +74,14 @@ export function linksSql(jsonArray: (columns: string) => string, keyId: string):
 
 export const KEY_COLUMNS = `k.id, k.tenant_id, k.owner_id, k.type, k.state, k.expires_at, k.secret_digest, k.secret_envelope, k.secret_version,
   k.previous_secret_digest, k.previous_secret_envelope, k.previous_secret_expires_at,
-  u.status as owner_status, u.role as owner_role, u.programmatic_access, t.status as tenant_status, t.policy`;
+  u.status as owner_status, u.role as owner_role, u.programmatic_access, t.status as tenant_status, t.policy,
+  k.ratelimits, k.ip_allowlist, k.meta, k.external_id, case when k.credits_remaining is null then 0 else 1 end as has_credits, k.credits_refill,
+  i.external_id as identity_external_id, i.ratelimits as identity_ratelimits,
+  case when i.credits_remaining is null then 0 else 1 end as identity_has_credits, i.credits_refill as identity_credits_refill`;
 
-export const KEY_JOINS = 'from access_keys k join users u on u.id = k.owner_id join tenants t on t.id = k.tenant_id';
+/** The identity by its primary key (tenant, externalId): a key without one joins nothing. */
+export const KEY_JOINS = `from access_keys k join users u on u.id = k.owner_id join tenants t on t.id = k.tenant_id
+  left join identities i on i.tenant_id = k.tenant_id and i.external_id = k.external_id`;
 
 export interface RawKeyRow {
   id: string;
@@ -81,6 +101,16 @@ export interface RawKeyRow {
   programmatic_access: number | boolean;
   tenant_status: 'active' | 'disabled';
   policy: string;
+  ratelimits: string | null;
+  ip_allowlist: string | null;
+  meta: string | null;
+  external_id: string | null;
+  has_credits: number | string;
+  credits_refill: string | null;
+  identity_external_id: string | null;
+  identity_ratelimits: string | null;
+  identity_has_credits: number | string;
+  identity_credits_refill: string | null;
   /** JSON text: an array of [via, groupId, roleId, permissions (JSON text or array)] */
   links: string | null;
 }
@@ -115,5 +145,25 @@ export function keyLookupRow(raw: RawKeyRow): KeyLookupRow {
       roleId,
       permissions: permissions === null ? [] : typeof permissions === 'string' ? (JSON.parse(permissions) as string[]) : permissions,
     })),
+    controls: {
+      ratelimits: jsonOrNull<RateLimitSpec[]>(raw.ratelimits),
+      ipAllowlist: jsonOrNull<string[]>(raw.ip_allowlist),
+      meta: jsonOrNull<Record<string, unknown>>(raw.meta),
+      externalId: raw.external_id,
+      hasCredits: Number(raw.has_credits) === 1,
+      creditsRefill: jsonOrNull<CreditRefill>(raw.credits_refill),
+      identity:
+        raw.identity_external_id === null
+          ? null
+          : {
+              ratelimits: jsonOrNull<RateLimitSpec[]>(raw.identity_ratelimits),
+              hasCredits: Number(raw.identity_has_credits) === 1,
+              creditsRefill: jsonOrNull<CreditRefill>(raw.identity_credits_refill),
+            },
+    },
   };
+}
+
+function jsonOrNull<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
 }

@@ -57,6 +57,7 @@ export function createPostgresDialect(url: string, options: { poolSize?: number 
     lockUser: async (trx, userId) => {
       await sql`select id from users where id = ${userId} for update`.execute(trx);
     },
+    jsonInteger: (column, field) => sql<number>`((${sql.raw(column)})::json ->> ${sql.lit(field)})::bigint`,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
     isUnavailable: (error) => {
       const e = error as { code?: unknown; message?: unknown } | null;

@@ -166,6 +166,7 @@ export function createSqliteDialect(file: string): StoreDialect {
     serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
     compactTable: (builder) => builder.modifyEnd(sql`without rowid`),
     lockUser: async () => {},
+    jsonInteger: (column, field) => sql<number>`json_extract(${sql.raw(column)}, ${sql.lit(`$.${field}`)})`,
     isUniqueViolation: (error) => typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (error) => {
       if (error instanceof StoreBusyError) return true;

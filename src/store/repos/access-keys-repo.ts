@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { KeyState } from '../../core/key-state.js';
 import type { AccessKey, KeySecrets, KeyType, Page } from '../../core/model.js';
+import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { KeyLookupRow } from '../dialects/key-lookup.js';
 import type { AccessKeysTable, Database } from '../schema.js';
@@ -20,6 +21,36 @@ export interface KeyPatch {
   expiresAt?: Date | null;
   roleIds?: string[];
   groupIds?: string[];
+  /** Usage controls to set (each field given replaces the stored one; null clears it). */
+  usage?: UsagePatch;
+}
+
+/** Credits as a write sets them: the refill's clock starts at the write. */
+export interface UsagePatch {
+  ratelimits?: RateLimitSpec[] | null;
+  ipAllowlist?: string[] | null;
+  meta?: Record<string, unknown> | null;
+  externalId?: string | null;
+  credits?: { remaining: number; refill: CreditRefill | null } | null;
+}
+
+/** The columns a usage patch writes. */
+function usageColumns(
+  usage: UsagePatch,
+  at: number,
+): Partial<Pick<AccessKeysTable, 'ratelimits' | 'ipAllowlist' | 'meta' | 'externalId' | 'creditsRemaining' | 'creditsRefill' | 'creditsLastRefillAt'>> {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  return {
+    ...(usage.ratelimits !== undefined && { ratelimits: json(usage.ratelimits) }),
+    ...(usage.ipAllowlist !== undefined && { ipAllowlist: json(usage.ipAllowlist) }),
+    ...(usage.meta !== undefined && { meta: json(usage.meta) }),
+    ...(usage.externalId !== undefined && { externalId: usage.externalId }),
+    ...(usage.credits !== undefined && {
+      creditsRemaining: usage.credits?.remaining ?? null,
+      creditsRefill: usage.credits?.refill ? JSON.stringify(usage.credits.refill) : null,
+      creditsLastRefillAt: usage.credits?.refill ? at : null,
+    }),
+  };
 }
 
 export interface KeyListFilter {
@@ -27,6 +58,7 @@ export interface KeyListFilter {
   ownerId?: string | undefined;
   state?: KeyState | undefined;
   type?: KeyType | undefined;
+  externalId?: string | undefined;
   /** Only keys that expire before this time (and have not yet expired at `now`). */
   expiringBefore?: Date | undefined;
   now: Date;
@@ -77,6 +109,7 @@ export class AccessKeysRepo {
     if (filter.ownerId !== undefined) q = q.where('ownerId', '=', filter.ownerId);
     if (filter.state !== undefined) q = q.where('state', '=', filter.state);
     if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+    if (filter.externalId !== undefined) q = q.where('externalId', '=', filter.externalId);
     if (filter.expiringBefore !== undefined) {
       q = q.where('expiresAt', 'is not', null).where('expiresAt', '>', filter.now.getTime()).where('expiresAt', '<=', filter.expiringBefore.getTime());
     }
@@ -169,6 +202,8 @@ export class AccessKeysRepo {
         expiresAt: k.expiresAt?.getTime() ?? null,
         lastUsedAt: null,
         deletedAt: null,
+        // Only what is set (null is every column's default): keys are also seeded before migration 010.
+        ...(k.usage && Object.fromEntries(Object.entries(usageColumns(k.usage, k.createdAt.getTime())).filter(([, v]) => v !== null))),
       })
       .execute();
     await this.replaceAssignments(k.accessKeyId, k.roleIds, k.groupIds);
@@ -190,6 +225,7 @@ export class AccessKeysRepo {
         ...(patch.state === 'deleted' && { deletedAt: now.getTime() }),
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.getTime() ?? null }),
+        ...(patch.usage && usageColumns(patch.usage, now.getTime())),
         updatedAt: now.getTime(),
       })
       .where('tenantId', '=', tenantId)

@@ -3,10 +3,11 @@ import type { Database } from '../schema.js';
 
 /**
  * What a write changed, as far as verification cares: one key, one user (their status, role,
- * programmatic access or roles), one role or group (its permissions or links), or the whole
- * tenant (its status or policy). Caches evict only what depends on it.
+ * programmatic access or roles), one role or group (its permissions or links), one identity (its
+ * limits, credits or metadata: every key with that externalId), or the whole tenant (its status
+ * or policy). Caches evict only what depends on it.
  */
-export type Change = { tenantId: string } & ({ accessKeyId: string } | { userId: string } | { roleId: string } | { groupId: string } | { tenant: true });
+export type Change = { tenantId: string } & ({ accessKeyId: string } | { userId: string } | { roleId: string } | { groupId: string } | { externalId: string } | { tenant: true });
 
 export interface ChangeRow {
   seq: number;
@@ -34,6 +35,8 @@ export class ChangesRepo {
         userId: 'userId' in change ? change.userId : null,
         roleId: 'roleId' in change ? change.roleId : null,
         groupId: 'groupId' in change ? change.groupId : null,
+        // Only when set: a change row is also written between older migrations (before 010 added the column).
+        ...('externalId' in change && { externalId: change.externalId }),
         at: at.getTime(),
       })
       .execute();
@@ -65,10 +68,18 @@ export class ChangesRepo {
   }
 }
 
-const COLUMNS = ['seq', 'tenantId', 'accessKeyId', 'userId', 'roleId', 'groupId'] as const;
+const COLUMNS = ['seq', 'tenantId', 'accessKeyId', 'userId', 'roleId', 'groupId', 'externalId'] as const;
 
 /** A row naming nothing (every row before migration 006 that had no key) covers the whole tenant. */
-function changeFromRow(r: { seq: number; tenantId: string; accessKeyId: string | null; userId: string | null; roleId: string | null; groupId: string | null }): ChangeRow {
+function changeFromRow(r: {
+  seq: number;
+  tenantId: string;
+  accessKeyId: string | null;
+  userId: string | null;
+  roleId: string | null;
+  groupId: string | null;
+  externalId: string | null;
+}): ChangeRow {
   const tenantId = r.tenantId;
   const change: Change =
     r.accessKeyId !== null
@@ -79,6 +90,8 @@ function changeFromRow(r: { seq: number; tenantId: string; accessKeyId: string |
           ? { tenantId, roleId: r.roleId }
           : r.groupId !== null
             ? { tenantId, groupId: r.groupId }
-            : { tenantId, tenant: true };
+            : r.externalId !== null
+              ? { tenantId, externalId: r.externalId }
+              : { tenantId, tenant: true };
   return { seq: Number(r.seq), change };
 }
