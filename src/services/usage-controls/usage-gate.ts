@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { latestRefillAt } from '../../core/credit-refill.js';
 import type { KeyControls, RateLimitState } from '../../core/usage-controls.js';
 import type { LimitRef, RateLimiter, RateVerdict } from './rate-limiter.js';
 
@@ -8,11 +9,14 @@ export interface CreditSpend {
   accessKeyId?: string;
   externalId?: string;
   cost: number;
-  now: Date;
+  /** Epoch ms. */
+  now: number;
+  /** The latest refill time at or before `now` of the credits' refill (null: they have none): a refill older than it is due. */
+  dueRefillAt: number | null;
 }
 
 /** Spends credits atomically in the store: never below zero, whatever other processes do meanwhile. */
-export type CreditSpender = (spend: CreditSpend) => Promise<{ ok: boolean; remaining: number }>;
+export type CreditSpender = (spend: CreditSpend) => Promise<{ ok: boolean; remaining: number | null }>;
 
 /** The usage checks' verdict for one verification whose credential, state and permission passed. */
 export interface UsageVerdict {
@@ -79,8 +83,14 @@ export class UsageGate {
     const own = controls.hasCredits;
     if (!own && !(controls.identityHasCredits && controls.externalId !== null)) return ratelimits === null ? PASSED_WITHOUT_LIMITS : { code: null, ratelimits, credits: null };
     if (this.spend === null) throw new Error('UsageGate: a key with credits, and no credit store');
-    const spend: CreditSpend = own ? { tenantId: key.tenantId, accessKeyId: key.accessKeyId, cost, now } : { tenantId: key.tenantId, externalId: controls.externalId!, cost, now };
-    return this.spend(spend).then((spent) => ({ code: spent.ok ? null : 'USAGE_EXCEEDED', ratelimits, credits: spent.remaining }));
+    const at = now.getTime();
+    const refill = own ? controls.creditsRefill : controls.identityCreditsRefill;
+    const dueRefillAt = refill === null ? null : latestRefillAt(refill, at);
+    const spend: CreditSpend = own
+      ? { tenantId: key.tenantId, accessKeyId: key.accessKeyId, cost, now: at, dueRefillAt }
+      : { tenantId: key.tenantId, externalId: controls.externalId!, cost, now: at, dueRefillAt };
+    // A cost of 0 spends nothing and passes when a cost of 1 would (as for rate limits).
+    return this.spend(spend).then((spent) => ({ code: spent.ok && (cost > 0 || (spent.remaining ?? 1) >= 1) ? null : 'USAGE_EXCEEDED', ratelimits, credits: spent.remaining }));
   }
 
   private planOf(key: ControlledKey, controls: KeyControls): Plan {
