@@ -24,6 +24,7 @@ import { UsageService } from './usage-service.js';
 import { UnderAttackAlerts } from './under-attack-alerts.js';
 import { UsersService } from './users-service.js';
 import { VerificationService } from './verification-service.js';
+import { CreditBatcher } from './usage-controls/credit-batcher.js';
 import { DatabaseRateLimiter } from './usage-controls/database-limiter.js';
 import { LocalRateLimiter } from './usage-controls/local-limiter.js';
 import type { RateLimiter } from './usage-controls/rate-limiter.js';
@@ -186,8 +187,8 @@ export function createServices(options: ServicesOptions): Services {
   });
   const usageGate = new UsageGate({
     limiter: rateLimiterFor(store, logger, clock, options.rateLimits ?? { redisUrl: null, syncMs: 100 }),
-    // One guarded UPDATE per spend: never below zero, whatever other processes spend meanwhile.
-    spendCredits: (spend) => store.credits.spend(spend),
+    // Guarded UPDATEs (never below zero, whatever other processes spend meanwhile), one in flight per key and process.
+    spendCredits: new CreditBatcher((spend) => store.credits.spend(spend)).spend,
   });
   const recovery = new PasswordRecoveryService({ store, clock, audit, logger, mail: outbox, publicUrl: mail.publicUrl });
   let reminding: Promise<unknown> | null = null;
