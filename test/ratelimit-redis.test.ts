@@ -4,13 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import type { LimitRef } from '../src/services/usage-controls/rate-limiter.js';
 import { RedisRateLimiter } from '../src/services/usage-controls/redis-limiter.js';
+import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from './support/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const PREFIX = `latchkey-test-${randomBytes(6).toString('hex')}:`;
+const REDIS_URL = TEST_REDIS_URL;
+const PREFIX = testRedisPrefix();
 const T0 = Date.UTC(2030, 0, 1);
 const opened: RedisRateLimiter[] = [];
 
@@ -26,6 +27,7 @@ const limit = (counter: string, n: number, durationMs = 10_000): LimitRef => ({ 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((l) => l.stop()));
 });
+afterAll(() => dropRedisPrefix(PREFIX));
 
 describe('RedisRateLimiter', () => {
   it('two processes (limiters) against one limit of 100 admit exactly 100 of 300 concurrent checks', async () => {
