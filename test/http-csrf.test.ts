@@ -36,7 +36,7 @@ describe('HTTP CSRF protection (sqlite)', () => {
     const own = await h.createKey(acme.admin);
     await h.request({ method: 'POST', url: `/v1/access-keys/${own.accessKeyId}/disable`, as: otherAdmin.session });
     const notificationId = (await h.request({ method: 'GET', url: '/v1/notifications', as: acme.admin })).body.items[0].id;
-    ids = { accessKeyId: key.accessKeyId, userId: member.id, roleId: role.body.id, groupId: group.body.id, notificationId };
+    ids = { accessKeyId: key.accessKeyId, userId: member.id, roleId: role.body.id, groupId: group.body.id, notificationId, externalId: 'csrf-co' };
   });
   afterAll(async () => {
     await h?.close();
@@ -62,6 +62,10 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'POST /v1/access-keys/:accessKeyId/enable': undefined,
     'POST /v1/access-keys/:accessKeyId/rotate': {},
     'POST /v1/access-keys/:accessKeyId/reveal': undefined,
+    'POST /v1/access-keys/:accessKeyId/credits': { set: 5 },
+    'PUT /v1/identities/:externalId': { meta: { a: 1 } },
+    'DELETE /v1/identities/:externalId': undefined,
+    'POST /v1/identities/:externalId/credits': { set: 5 },
     'POST /v1/auth/step-up/start': undefined,
     'POST /v1/auth/step-up/verify': { code: '123456' },
     'POST /v1/me/totp': undefined,

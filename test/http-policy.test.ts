@@ -34,6 +34,8 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 20,
       expiryReminderDays: 2,
       replayProtection: false,
+      defaultRatelimits: { access: [], api: [] },
+      defaultIpAllowlist: [],
     });
   });
 
@@ -76,6 +78,8 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 5,
       expiryReminderDays: 7,
       replayProtection: true,
+      defaultRatelimits: { access: [{ name: 'requests', limit: 10, durationMs: 1_000 }], api: [] },
+      defaultIpAllowlist: ['198.51.100.0/24'],
     };
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: next });
     expect(res.status).toBe(200);

@@ -34,7 +34,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery', 'usageControls'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -44,11 +44,20 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
   'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
   'users.resetPassword': 'a password is not what keys are checked against (and evicts nothing)',
   'recovery.complete': 'a password is not what keys are checked against (and evicts nothing)',
+  // Issue 11: until enforcement reads KeyControls on /v1/verify (the controls-enforce branch), no
+  // answer depends on identities or credits. Each write names what it changed in the change log
+  // (the identity or the key); test/key-cache-controls.test.ts proves another process evicts it.
+  'usageControls.putIdentity': 'identities change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
+  'usageControls.deleteIdentity': 'identities change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
+  'usageControls.changeKeyCredits': 'credits change no answer before enforcement (issue 11); the change row evicts the key',
+  'usageControls.changeIdentityCredits': 'credits change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
 };
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
 const OTHER_TABLES = new Set([
   'keys.list',
+  'usageControls.listIdentities',
+  'usageControls.getIdentity',
   'keys.get',
   'keys.countHeld',
   'keys.quota',
@@ -127,6 +136,10 @@ const INTERNAL = new Set([
   'keys.checkRefs',
   'keys.verifierRoleFor',
   'keys.markVerifiers',
+  'keys.usageOf',
+  'usageControls.writeIdentity',
+  'usageControls.removeIdentity',
+  'usageControls.changeCredits',
   'users.createUser',
   'users.updateUser',
   'users.checkRoles',

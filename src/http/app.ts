@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { policyRoutes } from './routes/policy.js';
+import { identityRoutes } from './routes/identities.js';
 import { roleRoutes } from './routes/roles.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { totpRoutes } from './routes/totp.js';
@@ -251,6 +252,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     roleRoutes(api, deps);
     policyRoutes(api, deps);
     accessKeyRoutes(api, deps);
+    identityRoutes(api, deps);
     usageRoutes(api, deps);
     auditRoutes(api, deps);
     stepUpRoutes(api, deps);

@@ -8,7 +8,7 @@ import { EXTERNAL_ID_PATTERN, RATE_LIMIT_NAME_PATTERN } from '../core/usage-cont
 import { IP_ALLOWLIST_MAX, META_MAX_BYTES, RATE_LIMIT_MAX_DURATION_MS, RATE_LIMIT_MIN_DURATION_MS, RATELIMITS_MAX_PER_KEY } from '../core/usage-controls.js';
 import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = {}) => Type.Union([schema, Type.Null()], options);
 const DateTime = Type.String({ format: 'date-time' });
 const strict = { additionalProperties: false } as const;
 /** A string with something in it besides white space (the error envelope says "must not be blank"). */
@@ -45,6 +45,54 @@ export function pageOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 }
 
+/*
+ * Usage controls (issue 11). The schemas give the shapes and bounds; core (usage-controls-input.ts)
+ * checks the rest (unique names, CIDR syntax, metadata size and secrets) and names the field too.
+ */
+export const RateLimitSchema = Type.Object(
+  {
+    name: Type.String({ pattern: RATE_LIMIT_NAME_PATTERN, description: 'Unique per key: 1–64 of a-z 0-9 _ . -' }),
+    limit: Type.Integer({ minimum: 1, description: 'Units of cost allowed per window' }),
+    durationMs: Type.Integer({ minimum: RATE_LIMIT_MIN_DURATION_MS, maximum: RATE_LIMIT_MAX_DURATION_MS, description: 'Window, 1 s to 30 days' }),
+  },
+  // No $id: the policy holds two lists of them, and one schema may not name an $id twice.
+  strict,
+);
+export const Ratelimits = Type.Array(RateLimitSchema, { maxItems: RATELIMITS_MAX_PER_KEY });
+export const IpAllowlist = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: IP_ALLOWLIST_MAX,
+  description: 'CIDR blocks (IPv4 or IPv6; a bare address is that address alone), stored canonical',
+});
+export const MetaSchema = Type.Record(Type.String(), Type.Unknown(), { description: `A JSON object, at most ${META_MAX_BYTES} bytes serialised, returned by verification; never a secret` });
+export const ExternalId = Type.String({ pattern: EXTERNAL_ID_PATTERN, description: "The tenant's own ID for the customer (identity) the key belongs to" });
+export const CreditRefillSchema = Type.Object(
+  {
+    interval: Type.Union([Type.Literal('daily'), Type.Literal('monthly')], { description: 'daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC' }),
+    amount: Type.Integer({ minimum: 1, description: 'remaining is set to this at each refill' }),
+    refillDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, description: 'Monthly only (default 1); past the month end means its last day' })),
+  },
+  strict,
+);
+export const CreditsInputSchema = Type.Object({ remaining: Type.Integer({ minimum: 0 }), refill: Type.Optional(Nullable(CreditRefillSchema)) }, strict);
+export const CreditsSchema = Type.Object(
+  {
+    remaining: Type.Integer({ description: 'Units left (as stored: a refill due since is applied by the next spend)' }),
+    refill: Nullable(CreditRefillSchema),
+    lastRefillAt: Nullable(DateTime),
+  },
+  {},
+);
+export const DefaultRatelimitsSchema = Type.Object({ access: Ratelimits, api: Ratelimits }, strict);
+
+/** What POST and PATCH /v1/access-keys take as usage controls (admins; null clears, left out: unchanged). */
+const UsageFields = {
+  ratelimits: Type.Optional(Nullable(Ratelimits)),
+  credits: Type.Optional(Nullable(CreditsInputSchema)),
+  ipAllowlist: Type.Optional(Nullable(IpAllowlist)),
+  meta: Type.Optional(Nullable(MetaSchema)),
+  externalId: Type.Optional(Nullable(ExternalId)),
+};
+
 export const AccessKeySchema = Type.Object(
   {
     accessKeyId: Type.String(),
@@ -65,6 +113,11 @@ export const AccessKeySchema = Type.Object(
     roleIds: Type.Array(Type.String()),
     groupIds: Type.Array(Type.String()),
     verifier: Type.Boolean({ description: "A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize" }),
+    ratelimits: Nullable(Ratelimits, { description: "The key's named rate limits; null: the tenant's default for its type" }),
+    ipAllowlist: Nullable(IpAllowlist, { description: "CIDR blocks its clients must come from; null: the tenant's default" }),
+    meta: Nullable(MetaSchema),
+    externalId: Nullable(Type.String({ description: 'The identity (customer) whose limits and credits the key shares' })),
+    credits: Nullable(CreditsSchema, { description: 'null: unlimited' }),
   },
   { $id: 'AccessKey' },
 );
@@ -101,13 +154,20 @@ export const CreateKeyBody = Type.Object(
       }),
     ),
     ...ExpiryFields,
+    ...UsageFields,
   },
   strict,
 );
 export type CreateKeyBody = Static<typeof CreateKeyBody>;
 
 export const UpdateKeyBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), roleIds: Type.Optional(RoleIds), groupIds: Type.Optional(GroupIds), ...ExpiryFields },
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    roleIds: Type.Optional(RoleIds),
+    groupIds: Type.Optional(GroupIds),
+    ...ExpiryFields,
+    ...UsageFields,
+  },
   // An empty change would still be written and audited as one.
   { ...strict, minProperties: 1 },
 );
@@ -159,44 +219,6 @@ function policyInteger(
   const { minimum, maximum } = POLICY_RULE_SPECS[rule];
   return Type.Integer({ minimum, maximum, ...(description !== undefined && { description }) });
 }
-
-/*
- * Usage controls (issue 11). The schemas give the shapes and bounds; core (usage-controls-input.ts)
- * checks the rest (unique names, CIDR syntax, metadata size and secrets) and names the field too.
- */
-export const RateLimitSchema = Type.Object(
-  {
-    name: Type.String({ pattern: RATE_LIMIT_NAME_PATTERN, description: 'Unique per key: 1–64 of a-z 0-9 _ . -' }),
-    limit: Type.Integer({ minimum: 1, description: 'Units of cost allowed per window' }),
-    durationMs: Type.Integer({ minimum: RATE_LIMIT_MIN_DURATION_MS, maximum: RATE_LIMIT_MAX_DURATION_MS, description: 'Window, 1 s to 30 days' }),
-  },
-  strict,
-);
-export const Ratelimits = Type.Array(RateLimitSchema, { maxItems: RATELIMITS_MAX_PER_KEY });
-export const IpAllowlist = Type.Array(Type.String({ maxLength: 64 }), {
-  maxItems: IP_ALLOWLIST_MAX,
-  description: 'CIDR blocks (IPv4 or IPv6; a bare address is that address alone), stored canonical',
-});
-export const MetaSchema = Type.Record(Type.String(), Type.Unknown(), { description: `A JSON object, at most ${META_MAX_BYTES} bytes serialised, returned by verification; never a secret` });
-export const ExternalId = Type.String({ pattern: EXTERNAL_ID_PATTERN, description: "The tenant's own ID for the customer (identity) the key belongs to" });
-export const CreditRefillSchema = Type.Object(
-  {
-    interval: Type.Union([Type.Literal('daily'), Type.Literal('monthly')], { description: 'daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC' }),
-    amount: Type.Integer({ minimum: 1, description: 'remaining is set to this at each refill' }),
-    refillDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, description: 'Monthly only (default 1); past the month end means its last day' })),
-  },
-  { ...strict, $id: 'CreditRefill' },
-);
-export const CreditsInputSchema = Type.Object({ remaining: Type.Integer({ minimum: 0 }), refill: Type.Optional(Nullable(CreditRefillSchema)) }, strict);
-export const CreditsSchema = Type.Object(
-  {
-    remaining: Type.Integer({ description: 'Units left (as stored: a refill due since is applied by the next spend)' }),
-    refill: Nullable(CreditRefillSchema),
-    lastRefillAt: Nullable(DateTime),
-  },
-  { $id: 'Credits' },
-);
-export const DefaultRatelimitsSchema = Type.Object({ access: Ratelimits, api: Ratelimits }, strict);
 
 export const PolicySchema = Type.Object(
   {
@@ -392,3 +414,28 @@ export const VerifyResponse = Type.Union([
 ]);
 
 export const VerifyBatchResponse = Type.Object({ items: Type.Array(VerifyResponse, { description: 'One answer per item, in order' }) });
+
+export const IdentitySchema = Type.Object(
+  {
+    externalId: Type.String(),
+    ratelimits: Nullable(Ratelimits, { description: 'Counted per identity: every key with this externalId shares them' }),
+    meta: Nullable(MetaSchema),
+    credits: Nullable(CreditsSchema, { description: 'Shared by every key of the identity; null: unlimited' }),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'Identity' },
+);
+
+export const PutIdentityBody = Type.Object(
+  { ratelimits: Type.Optional(Nullable(Ratelimits)), credits: Type.Optional(Nullable(CreditsInputSchema)), meta: Type.Optional(Nullable(MetaSchema)) },
+  { ...strict, description: 'The whole identity: a field left out is none' },
+);
+
+export const CreditsChangeBody = Type.Object(
+  {
+    add: Type.Optional(Type.Integer({ description: 'A non-zero integer; a negative one takes away, and the result stops at zero' })),
+    set: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { ...strict, minProperties: 1, maxProperties: 1, description: 'Exactly one of add and set' },
+);

@@ -34,6 +34,8 @@ export type ManagementPermission =
   | 'latchkey:roles:write'
   | 'latchkey:policy:read'
   | 'latchkey:policy:write'
+  | 'latchkey:identities:read'
+  | 'latchkey:identities:write'
   | 'latchkey:audit:read'
   | 'latchkey:notifications:read'
   | 'latchkey:notifications:write';

@@ -8,7 +8,7 @@ import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '
 import { sha256Hex } from '../crypto/digest.js';
 import { EnvelopeError, openSecret, sealSecret } from '../crypto/envelope.js';
 import { generateAccessKeyId, generateId, generateSecret } from '../crypto/random.js';
-import type { KeyPatch } from '../store/repos/access-keys-repo.js';
+import type { KeyPatch, UsagePatch } from '../store/repos/access-keys-repo.js';
 import type { Store, Tx } from '../store/store.js';
 import { requireKeyScope, type Actor, type Clock } from './actor.js';
 import type { AuditEntry, AuditService } from './audit-service.js';
@@ -17,13 +17,14 @@ import { parseCursor } from './paging.js';
 import { resolvePermissions, type ResolvedPermissions } from './permission-resolver.js';
 import { requireKnown } from './require-known.js';
 import type { StepUpService } from './step-up-service.js';
+import { hasUsageInput, type UsageInput, usagePatchOf } from './usage-input.js';
 
 export const MAX_OVERLAP_SECONDS = 86_400;
 /** What a verifier key holds: it may ask about the tenant's keys (/v1/verify, /v1/authorize). */
 export const VERIFY_PERMISSION = 'latchkey:verify';
 const DAY_MS = 86_400_000;
 
-export interface CreateKeyInput extends ExpiryInput {
+export interface CreateKeyInput extends ExpiryInput, UsageInput {
   name?: string;
   type?: KeyType;
   userId?: string;
@@ -36,7 +37,7 @@ export interface CreateKeyInput extends ExpiryInput {
 /** The tenant role verifier keys are narrowed to, made on first use. */
 export const VERIFIER_ROLE = { name: 'Verifier', description: "Verifier keys: may ask /v1/verify and /v1/authorize about this tenant's keys, nothing else.", permissions: ['latchkey:verify'] };
 
-export interface UpdateKeyInput extends ExpiryInput {
+export interface UpdateKeyInput extends ExpiryInput, UsageInput {
   name?: string;
   roleIds?: string[];
   groupIds?: string[];
@@ -54,6 +55,8 @@ export interface KeyListQuery {
   userId?: string;
   state?: KeyState;
   type?: KeyType;
+  /** Only the keys of this identity. */
+  externalId?: string;
   expiringWithinDays?: number;
   cursor?: string;
   limit: number;
@@ -102,6 +105,7 @@ export class KeysService {
     const now = this.clock.now();
     const expiry = decideExpiry(input, policy, now);
     if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
+    const usage = this.usageOf(actor, input);
     const verifierRoleId = input.verifier === true ? await this.verifierRoleFor(actor, owner, input) : null;
     const roleIds = verifierRoleId !== null ? [verifierRoleId] : await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
     const groupIds = await this.checkRefs(actor.tenantId, 'group', input.groupIds ?? []);
@@ -123,6 +127,13 @@ export class KeysService {
       previousSecretExpiresAt: null,
       roleIds,
       groupIds,
+      usage: {
+        ratelimits: usage?.ratelimits ?? null,
+        ipAllowlist: usage?.ipAllowlist ?? null,
+        meta: usage?.meta ?? null,
+        externalId: usage?.externalId ?? null,
+        credits: usage?.credits ? { ...usage.credits, lastRefillAt: usage.credits.refill ? now : null } : null,
+      },
     };
     const secrets = this.seal(key, secret, 1, null);
     const limit = keyLimitFor(owner.role, policy);
@@ -144,6 +155,7 @@ export class KeysService {
             roleIds,
             groupIds,
             ...(verifierRoleId !== null && { verifier: true }),
+            ...usage,
           },
         },
         tx,
@@ -212,6 +224,7 @@ export class KeysService {
       ownerId,
       state: query.state,
       type: query.type,
+      externalId: query.externalId,
       expiringBefore: query.expiringWithinDays === undefined ? undefined : new Date(now.getTime() + query.expiringWithinDays * DAY_MS),
       now,
       cursor: parseCursor(query.cursor),
@@ -254,7 +267,9 @@ export class KeysService {
       if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
       expiresAt = expiry.expiresAt;
     }
+    const usage = this.usageOf(actor, input);
     const patch = {
+      ...(usage !== null && { usage }),
       ...(input.name !== undefined && { name: checkName(input.name) }),
       ...(expiresAt !== undefined && { expiresAt }),
       ...(input.roleIds !== undefined && { roleIds: await this.checkRefs(actor.tenantId, 'role', input.roleIds) }),
@@ -275,7 +290,7 @@ export class KeysService {
         action: 'access_key.update',
         targetType: 'access_key',
         targetId: accessKeyId,
-        details: { ...patch, ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.toISOString() ?? null }) },
+        details: { ...withoutUsage(patch), ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt?.toISOString() ?? null }), ...usage },
       };
     });
     return this.get(actor, accessKeyId);
@@ -411,6 +426,18 @@ export class KeysService {
     }
   }
 
+  /**
+   * The usage controls a create or update sets, checked (400 naming the field), or null when it
+   * sets none. Rate limits, credits, IP allowlist, metadata and externalId are how the tenant
+   * meters and fences its API, so only administrators set them (members see them on their keys).
+   */
+  private usageOf(actor: Actor, input: UsageInput): UsagePatch | null {
+    if (!hasUsageInput(input)) return null;
+    const patch = usagePatchOf(input);
+    if (actor.user.role !== 'admin') throw new AppError('FORBIDDEN', 'Only tenant administrators set usage controls (rate limits, credits, IP allowlist, metadata, externalId).');
+    return patch;
+  }
+
   private transition(state: KeyState, action: KeyAction, deleteRequiresDisabled = true) {
     const decision = decideTransition(state, action, { deleteRequiresDisabled });
     if (!decision.ok) throw new AppError(decision.code);
@@ -487,6 +514,12 @@ function usableVerifierRole(role: Role): string {
     );
   }
   return role.id;
+}
+
+/** The patch as audit details: its usage fields at the top level, as creation records them. */
+function withoutUsage(patch: KeyPatch): Omit<KeyPatch, 'usage'> {
+  const { usage: _usage, ...rest } = patch;
+  return rest;
 }
 
 function checkName(name: string): string {

@@ -20,6 +20,7 @@ import type { SigningSettings } from './signing-rules.js';
 import { StepUpService } from './step-up-service.js';
 import { TenantsService } from './tenants-service.js';
 import { TotpService } from './totp-service.js';
+import { UsageControlsService } from './usage-controls-service.js';
 import { UsageService } from './usage-service.js';
 import { UnderAttackAlerts } from './under-attack-alerts.js';
 import { UsersService } from './users-service.js';
@@ -103,6 +104,8 @@ export interface Services {
   users: UsersService;
   roles: RolesService;
   keys: KeysService;
+  /** Identities and credit changes (issue 11). */
+  usageControls: UsageControlsService;
   usage: UsageService;
   keyCache: KeyCache;
   recorder: AccessRecorder;
@@ -220,6 +223,7 @@ export function createServices(options: ServicesOptions): Services {
     users: new UsersService({ store, clock, audit, notifications, totp }),
     roles: new RolesService({ store, clock, audit, notifications }),
     keys,
+    usageControls: new UsageControlsService({ store, clock, audit }),
     usage: new UsageService({ store, clock, keys }),
     verification: new VerificationService({
       keys: keyCache,

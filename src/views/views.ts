@@ -4,6 +4,8 @@
  * added or renamed changes both at once (the HTTP schemas in http/schemas.ts describe them).
  */
 import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Page, Role } from '../core/model.js';
+import { type Identity, type KeyUsageFields, NO_USAGE_FIELDS } from '../core/key-controls.js';
+import type { CreditRefill } from '../core/usage-controls.js';
 import type { IssuedKey } from '../services/keys-service.js';
 import type { ResolvedPermissions } from '../services/permission-resolver.js';
 import type { KeyUsage, TenantUsage } from '../services/usage-service.js';
@@ -37,6 +39,41 @@ export function accessKeyView(key: AccessKey, now: Date) {
     roleIds: key.roleIds,
     groupIds: key.groupIds,
     verifier: key.verifier ?? false,
+    ...usageFieldsView(key.usage ?? NO_USAGE_FIELDS),
+  };
+}
+
+/** A key's usage controls (issue 11): null fields mean none (ratelimits, ipAllowlist: the tenant default applies). */
+function usageFieldsView(usage: KeyUsageFields) {
+  return {
+    ratelimits: usage.ratelimits,
+    ipAllowlist: usage.ipAllowlist,
+    meta: usage.meta,
+    externalId: usage.externalId,
+    credits: creditsView(usage.credits),
+  };
+}
+
+type CreditsLike = { remaining: number; refill: CreditRefill | null; lastRefillAt: Date | number | null };
+
+export function creditsView(credits: CreditsLike | null) {
+  return credits === null ? null : storedCreditsView(credits);
+}
+
+/** Credits as the credits routes answer them (remaining as stored, refill, when it last refilled). */
+export function storedCreditsView(credits: CreditsLike) {
+  const last = credits.lastRefillAt;
+  return { remaining: credits.remaining, refill: credits.refill, lastRefillAt: last === null ? null : new Date(last).toISOString() };
+}
+
+export function identityView(identity: Identity) {
+  return {
+    externalId: identity.externalId,
+    ratelimits: identity.ratelimits,
+    meta: identity.meta,
+    credits: creditsView(identity.credits),
+    createdAt: identity.createdAt.toISOString(),
+    updatedAt: identity.updatedAt.toISOString(),
   };
 }
 

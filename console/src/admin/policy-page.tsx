@@ -5,7 +5,7 @@
  * rule for any newer one, so nothing the server has is hidden from the admin. PUT sends the
  * whole policy back.
  */
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useSavePolicy } from '../api/mutations';
@@ -16,7 +16,7 @@ import { Loading } from '../ui/loading';
 
 type RuleName = PolicyRule['name'];
 
-const BLOCKS = ['Quotas', 'Validity', 'Secrets and verification', 'Deleting and records'] as const;
+const BLOCKS = ['Quotas', 'Validity', 'Secrets and verification', 'Deleting and records', 'Usage control'] as const;
 
 interface Wording {
   block: (typeof BLOCKS)[number];
@@ -30,6 +30,16 @@ interface Wording {
 }
 
 const WORDING: Partial<Record<RuleName, Wording>> = {
+  defaultRatelimits: {
+    block: 'Usage control',
+    label: 'Default rate limits per key type (JSON)',
+    description: 'For keys that name none of their own: {"access": [...], "api": [{"name": "requests", "limit": 100, "durationMs": 10000}]}. Windows from 1 s to 30 days.',
+  },
+  defaultIpAllowlist: {
+    block: 'Usage control',
+    label: 'Default IP allowlist (one CIDR block per line)',
+    description: 'For keys that name none of their own; empty: any address. IPv4 or IPv6, e.g. 203.0.113.0/24 or 2001:db8::/32.',
+  },
   memberKeyLimit: { block: 'Quotas', label: 'Keys a member may hold', description: 'Keys that are not deleted count, enabled or disabled.', nullLabel: 'Any number' },
   adminKeyLimit: { block: 'Quotas', label: 'Keys an administrator may hold', description: 'The same count, for administrators.', nullLabel: 'Any number', suggest: 10 },
   defaultValidityDays: {
@@ -89,6 +99,27 @@ function RuleInput({ rule, value, onChange }: { rule: PolicyRule; value: Policy[
   if (rule.kind === 'boolean') {
     return <Switch label={label} description={description} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />;
   }
+  if (rule.kind === 'ratelimits') return <JsonRuleInput label={label} description={description} value={value} onChange={onChange} />;
+  if (rule.kind === 'cidrs') {
+    const lines = Array.isArray(value) ? (value as string[]).join('\n') : '';
+    return (
+      <Textarea
+        label={label}
+        description={description}
+        autosize
+        minRows={2}
+        defaultValue={lines}
+        onChange={(e) =>
+          onChange(
+            e.currentTarget.value
+              .split('\n')
+              .map((l) => l.trim())
+              .filter((l) => l.length > 0) as Policy[RuleName],
+          )
+        }
+      />
+    );
+  }
   if (rule.kind === 'choice') {
     return (
       <Select
@@ -122,6 +153,33 @@ function RuleInput({ rule, value, onChange }: { rule: PolicyRule; value: Policy[
       {input}
       <Checkbox label={wording?.nullLabel ?? `${rule.name}: none`} checked={number === null} onChange={(e) => onChange(e.currentTarget.checked ? null : fallback)} />
     </Stack>
+  );
+}
+
+/** A rule edited as JSON text; the server checks it (and names the field) on save. */
+function JsonRuleInput({ label, description, value, onChange }: { label: string; description: string | undefined; value: Policy[RuleName]; onChange: (value: Policy[RuleName]) => void }) {
+  const [text, setText] = useState(() => JSON.stringify(value, null, 2));
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Textarea
+      label={label}
+      description={description}
+      autosize
+      minRows={3}
+      styles={{ input: { fontFamily: 'monospace' } }}
+      value={text}
+      error={error}
+      onChange={(e) => {
+        const next = e.currentTarget.value;
+        setText(next);
+        try {
+          onChange(JSON.parse(next) as Policy[RuleName]);
+          setError(null);
+        } catch {
+          setError('Not valid JSON yet.');
+        }
+      }}
+    />
   );
 }
 

@@ -140,6 +140,8 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     expiringWithinDays?: string;
+                    /** @description The tenant's own ID for the customer (identity) the key belongs to */
+                    externalId?: string;
                     /** @description Page size, 1–100 (default 20) */
                     limit?: string;
                     state?: "enabled" | "disabled" | "deleted";
@@ -242,12 +244,36 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        credits?: {
+                            refill?: {
+                                /** @description remaining is set to this at each refill */
+                                amount: number;
+                                /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                interval: "daily" | "monthly";
+                                /** @description Monthly only (default 1); past the month end means its last day */
+                                refillDay?: number;
+                            } | null;
+                            remaining: number;
+                        } | null;
                         /** @description ISO 8601 date-time with zone */
                         expiresAt?: string;
                         expiresInDays?: number;
+                        externalId?: string | null;
                         groupIds?: string[];
+                        ipAllowlist?: string[] | null;
+                        meta?: {
+                            [key: string]: unknown;
+                        } | null;
                         name?: string;
                         neverExpires?: boolean;
+                        ratelimits?: {
+                            /** @description Window, 1 s to 30 days */
+                            durationMs: number;
+                            /** @description Units of cost allowed per window */
+                            limit: number;
+                            /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                            name: string;
+                        }[] | null;
                         roleIds?: string[];
                         /** @description Default api */
                         type?: "access" | "api";
@@ -377,16 +403,45 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
                             deletedAt: string | null;
                             /** @description True when expiresAt has passed (expiry is not a state) */
                             expired: boolean;
                             expiresAt: string | null;
+                            externalId: string | null;
                             groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
                             roleIds: string[];
                             state: "enabled" | "disabled" | "deleted";
                             tenantId: string;
@@ -490,16 +545,45 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
                             deletedAt: string | null;
                             /** @description True when expiresAt has passed (expiry is not a state) */
                             expired: boolean;
                             expiresAt: string | null;
+                            externalId: string | null;
                             groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
                             roleIds: string[];
                             state: "enabled" | "disabled" | "deleted";
                             tenantId: string;
@@ -579,7 +663,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename, change expiry, change roles and groups */
+        /** Rename, change expiry, change roles and groups; admins also usage controls (ratelimits, credits, ipAllowlist, meta, externalId; null clears) */
         patch: {
             parameters: {
                 query?: never;
@@ -593,12 +677,36 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        credits?: {
+                            refill?: {
+                                /** @description remaining is set to this at each refill */
+                                amount: number;
+                                /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                interval: "daily" | "monthly";
+                                /** @description Monthly only (default 1); past the month end means its last day */
+                                refillDay?: number;
+                            } | null;
+                            remaining: number;
+                        } | null;
                         /** @description ISO 8601 date-time with zone */
                         expiresAt?: string;
                         expiresInDays?: number;
+                        externalId?: string | null;
                         groupIds?: string[];
+                        ipAllowlist?: string[] | null;
+                        meta?: {
+                            [key: string]: unknown;
+                        } | null;
                         name?: string;
                         neverExpires?: boolean;
+                        ratelimits?: {
+                            /** @description Window, 1 s to 30 days */
+                            durationMs: number;
+                            /** @description Units of cost allowed per window */
+                            limit: number;
+                            /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                            name: string;
+                        }[] | null;
                         roleIds?: string[];
                     };
                 };
@@ -615,16 +723,45 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
                             deletedAt: string | null;
                             /** @description True when expiresAt has passed (expiry is not a state) */
                             expired: boolean;
                             expiresAt: string | null;
+                            externalId: string | null;
                             groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
                             roleIds: string[];
                             state: "enabled" | "disabled" | "deleted";
                             tenantId: string;
@@ -815,6 +952,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/access-keys/{accessKeyId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add to ({add: n}, down to zero at most) or set ({set: n}) a key's credits, in one atomic write (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Access key ID */
+                    accessKeyId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Exactly one of add and set */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A non-zero integer; a negative one takes away, and the result stops at zero */
+                        add?: number;
+                        set?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastRefillAt: string | null;
+                            refill: {
+                                /** @description remaining is set to this at each refill */
+                                amount: number;
+                                /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                interval: "daily" | "monthly";
+                                /** @description Monthly only (default 1); past the month end means its last day */
+                                refillDay?: number;
+                            } | null;
+                            /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                            remaining: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/access-keys/{accessKeyId}/disable": {
         parameters: {
             query?: never;
@@ -848,16 +1109,45 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
                             deletedAt: string | null;
                             /** @description True when expiresAt has passed (expiry is not a state) */
                             expired: boolean;
                             expiresAt: string | null;
+                            externalId: string | null;
                             groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
                             roleIds: string[];
                             state: "enabled" | "disabled" | "deleted";
                             tenantId: string;
@@ -974,16 +1264,45 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
                             deletedAt: string | null;
                             /** @description True when expiresAt has passed (expiry is not a state) */
                             expired: boolean;
                             expiresAt: string | null;
+                            externalId: string | null;
                             groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
                             roleIds: string[];
                             state: "enabled" | "disabled" | "deleted";
                             tenantId: string;
@@ -3427,6 +3746,645 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List identities, newest first (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description Page size, 1–100 (default 20) */
+                    limit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Identity"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an identity (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant's own ID for the customer (identity) the key belongs to */
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Shared by every key of the identity; null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
+                            externalId: string;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description Counted per identity: every key with this externalId shares them */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Create or replace an identity: its shared rate limits, credits and metadata (admins); 201 when created */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant's own ID for the customer (identity) the key belongs to */
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            /** @description The whole identity: a field left out is none */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credits?: {
+                            refill?: {
+                                /** @description remaining is set to this at each refill */
+                                amount: number;
+                                /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                interval: "daily" | "monthly";
+                                /** @description Monthly only (default 1); past the month end means its last day */
+                                refillDay?: number;
+                            } | null;
+                            remaining: number;
+                        } | null;
+                        meta?: {
+                            [key: string]: unknown;
+                        } | null;
+                        ratelimits?: {
+                            /** @description Window, 1 s to 30 days */
+                            durationMs: number;
+                            /** @description Units of cost allowed per window */
+                            limit: number;
+                            /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                            name: string;
+                        }[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Shared by every key of the identity; null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
+                            externalId: string;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description Counted per identity: every key with this externalId shares them */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Shared by every key of the identity; null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
+                            externalId: string;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description Counted per identity: every key with this externalId shares them */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete an identity; its keys keep their externalId and no longer share its limits or credits (admins) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant's own ID for the customer (identity) the key belongs to */
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/{externalId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add to ({add: n}, down to zero at most) or set ({set: n}) an identity's credits, in one atomic write (admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant's own ID for the customer (identity) the key belongs to */
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Exactly one of add and set */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A non-zero integer; a negative one takes away, and the result stops at zero */
+                        add?: number;
+                        set?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastRefillAt: string | null;
+                            refill: {
+                                /** @description remaining is set to this at each refill */
+                                amount: number;
+                                /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                interval: "daily" | "monthly";
+                                /** @description Monthly only (default 1); past the month end means its last day */
+                                refillDay?: number;
+                            } | null;
+                            /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                            remaining: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me": {
@@ -5879,16 +6837,45 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             creatorId: string;
+            /** @description null: unlimited */
+            credits: {
+                lastRefillAt: string | null;
+                refill: {
+                    /** @description remaining is set to this at each refill */
+                    amount: number;
+                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                    interval: "daily" | "monthly";
+                    /** @description Monthly only (default 1); past the month end means its last day */
+                    refillDay?: number;
+                } | null;
+                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                remaining: number;
+            } | null;
             deletedAt: string | null;
             /** @description True when expiresAt has passed (expiry is not a state) */
             expired: boolean;
             expiresAt: string | null;
+            externalId: string | null;
             groupIds: string[];
+            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+            ipAllowlist: string[] | null;
             lastUsedAt: string | null;
             lastUsedIp: string | null;
+            meta: {
+                [key: string]: unknown;
+            } | null;
             name: string;
             ownerId: string;
             previousSecretExpiresAt: string | null;
+            /** @description The key's named rate limits; null: the tenant's default for its type */
+            ratelimits: {
+                /** @description Window, 1 s to 30 days */
+                durationMs: number;
+                /** @description Units of cost allowed per window */
+                limit: number;
+                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                name: string;
+            }[] | null;
             roleIds: string[];
             state: "enabled" | "disabled" | "deleted";
             tenantId: string;
@@ -5939,6 +6926,39 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             userIds: string[];
+        };
+        Identity: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Shared by every key of the identity; null: unlimited */
+            credits: {
+                lastRefillAt: string | null;
+                refill: {
+                    /** @description remaining is set to this at each refill */
+                    amount: number;
+                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                    interval: "daily" | "monthly";
+                    /** @description Monthly only (default 1); past the month end means its last day */
+                    refillDay?: number;
+                } | null;
+                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                remaining: number;
+            } | null;
+            externalId: string;
+            meta: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Counted per identity: every key with this externalId shares them */
+            ratelimits: {
+                /** @description Window, 1 s to 30 days */
+                durationMs: number;
+                /** @description Units of cost allowed per window */
+                limit: number;
+                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                name: string;
+            }[] | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         Notification: {
             body: string;

@@ -2,7 +2,20 @@ import { Type } from '@sinclair/typebox';
 import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, revealedKeyView } from '../../views/views.js';
 import { actorOf } from '../actor.js';
 import { limitOf, type App, type RouteDeps } from '../app-types.js';
-import { AccessKeyIdParam, AccessKeySchema, AccessRecordSchema, CreateKeyBody, ErrorResponse, IssuedKeySchema, pageOf, Paging, RotateBody, UpdateKeyBody, UserIdParam } from '../schemas.js';
+import {
+  AccessKeyIdParam,
+  AccessKeySchema,
+  AccessRecordSchema,
+  CreateKeyBody,
+  ErrorResponse,
+  ExternalId,
+  IssuedKeySchema,
+  pageOf,
+  Paging,
+  RotateBody,
+  UpdateKeyBody,
+  UserIdParam,
+} from '../schemas.js';
 
 const Params = Type.Object({ accessKeyId: AccessKeyIdParam });
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
@@ -47,6 +60,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
             userId: Type.Optional(UserIdParam),
             state: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('deleted')])),
             type: Type.Optional(Type.Union([Type.Literal('access'), Type.Literal('api')])),
+            externalId: Type.Optional(ExternalId),
             expiringWithinDays: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)$' })),
             ...Paging,
           },
@@ -61,6 +75,7 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
         ...(q.userId !== undefined && { userId: q.userId }),
         ...(q.state !== undefined && { state: q.state }),
         ...(q.type !== undefined && { type: q.type }),
+        ...(q.externalId !== undefined && { externalId: q.externalId }),
         ...(q.expiringWithinDays !== undefined && { expiringWithinDays: Number(q.expiringWithinDays) }),
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         limit: limitOf(q.limit),
@@ -79,7 +94,13 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
     '/v1/access-keys/:accessKeyId',
     {
       config: { ...auth },
-      schema: { tags: ['access keys'], summary: 'Rename, change expiry, change roles and groups', params: Params, body: UpdateKeyBody, response: { 200: AccessKeySchema, ...errors } },
+      schema: {
+        tags: ['access keys'],
+        summary: 'Rename, change expiry, change roles and groups; admins also usage controls (ratelimits, credits, ipAllowlist, meta, externalId; null clears)',
+        params: Params,
+        body: UpdateKeyBody,
+        response: { 200: AccessKeySchema, ...errors },
+      },
     },
     async (request) => view(await services.keys.update(actorOf(request), request.params.accessKeyId, request.body)),
   );
