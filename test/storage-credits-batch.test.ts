@@ -58,4 +58,19 @@ describe.each(DATABASE_KINDS)('credit spends batched per key on %s', (kind) => {
       { ok: true, remaining: 0 },
     ]);
   });
+  it('a database that cannot be reached fails every waiting spend (verification answers 503), and the next spend tries again', async () => {
+    db = await openTestStore(kind);
+    const store = db.store;
+    const tenant = await seedTenant(store);
+    const user = await seedUser(store, tenant.id);
+    const { key } = await seedKey(store, { tenantId: tenant.id, ownerId: user.id });
+    let down = true;
+    const batcher = new CreditBatcher((s) => (down ? Promise.reject(new Error('connection refused')) : store.credits.spend(s)));
+    const spend: CreditSpend = { tenantId: tenant.id, accessKeyId: key.accessKeyId, cost: 1, now: Date.now(), dueRefillAt: null };
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => batcher.spend(spend)));
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    down = false;
+    // No credits set on the key: unlimited.
+    expect(await batcher.spend(spend)).toEqual({ ok: true, remaining: null });
+  });
 });
