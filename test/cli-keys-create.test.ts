@@ -22,6 +22,11 @@ const KEY_FIELDS = [
   'type',
   'updatedAt',
   'verifier',
+  'ratelimits',
+  'ipAllowlist',
+  'meta',
+  'externalId',
+  'credits',
 ];
 
 describe('latchkey keys create', () => {

@@ -103,6 +103,12 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** A whole number that may be negative (not zero). */
+export function signedInt(value: string): number {
+  if (!/^-?\d{1,15}$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('must be a whole number other than 0 (negative takes away).');
+  return Number(value);
+}
+
 export function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number (0 or more).');
   return Number(value);

@@ -4,7 +4,7 @@ import type { KeyState } from '../core/key-state.js';
 import type { KeyType } from '../core/model.js';
 import type { ExpiryInput } from '../core/policy.js';
 import { MAX_OVERLAP_SECONDS, type IssuedKey } from '../services/keys-service.js';
-import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, type AccessKeyJson } from '../views/views.js';
+import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, storedCreditsView, type AccessKeyJson } from '../views/views.js';
 import {
   accessKeyIdArgument,
   adminCommand,
@@ -13,6 +13,7 @@ import {
   pagingOf,
   positiveInt,
   resolveUserId,
+  signedInt,
   wholeNumber,
   withPaging,
   type AdminActions,
@@ -21,6 +22,7 @@ import {
   type PagingOptions,
 } from './admin-command.js';
 import { details, list, more, table, when } from './render.js';
+import { creditsArg, usageInputOf, usageLines, withUsageOptions, type UsageOptions } from './usage-options.js';
 
 interface ExpiryOptions {
   days?: number;
@@ -65,6 +67,7 @@ function describe(k: AccessKeyJson): string {
     ...(k.deletedAt !== null ? [['deleted', when(k.deletedAt)] as [string, string]] : []),
     ['roles', list(k.roleIds)],
     ['groups', list(k.groupIds)],
+    ...usageLines(k),
   ]);
 }
 
@@ -99,9 +102,9 @@ function stateAction(act: AdminActions, action: 'enable' | 'disable' | 'delete',
   });
 }
 
-type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number };
-type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean };
-type UpdateOptions = AdminOptions & ExpiryOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
+type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number; externalId?: string };
+type CreateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean };
+type UpdateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
 
 export function keyCommands(program: Command, act: AdminActions): void {
   const keys = program
@@ -117,6 +120,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
     .option('--state <state>', 'only keys in this state: enabled, disabled or deleted', oneOf<KeyState>('enabled', 'disabled', 'deleted'))
     .option('--type <type>', 'only keys of this type: access or api', oneOf<KeyType>('access', 'api'))
     .option('--expiring-within-days <n>', 'only keys that expire within this many days', positiveInt)
+    .option('--external-id <id>', 'only the keys of this identity')
     .action(
       act.read<ListOptions>(async (cx) => {
         const o = cx.opts;
@@ -125,6 +129,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
           ...(o.state !== undefined && { state: o.state }),
           ...(o.type !== undefined && { type: o.type }),
           ...(o.expiringWithinDays !== undefined && { expiringWithinDays: o.expiringWithinDays }),
+          ...(o.externalId !== undefined && { externalId: o.externalId }),
           ...pagingOf(o),
         });
         const now = cx.services.clock.now();
@@ -141,7 +146,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
       }),
     );
 
-  withExpiry(adminCommand(keys, 'create', 'Create an access key; prints its secret, bearer token and copy text once'), 'the key')
+  withUsageOptions(withExpiry(adminCommand(keys, 'create', 'Create an access key; prints its secret, bearer token and copy text once'), 'the key'), false)
     .option('--name <name>', 'a label for the key (default: key-<date>-<time>)')
     .option('--type <type>', 'api (for your own APIs, default) or access (may call the Latchkey API as its owner)', oneOf<KeyType>('access', 'api'))
     .option('--user <user>', 'create the key for this user (ID or email) instead of the acting administrator')
@@ -167,6 +172,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
             ...(o.group !== undefined && { groupIds: o.group }),
             ...(o.verifier === true && { verifier: true }),
             ...expiryOf(o),
+            ...usageInputOf(o),
           }),
         );
         const owner = cx.json ? undefined : (await ownerEmails(cx, [issued])).get(issued.ownerId);
@@ -185,7 +191,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
       }),
     );
 
-  withExpiry(adminCommand(keys, 'update', 'Rename a key, change its expiry, or change its roles and groups').addArgument(accessKeyIdArgument()), 'the key')
+  withUsageOptions(withExpiry(adminCommand(keys, 'update', 'Rename a key, change its expiry, its roles and groups, or its usage controls').addArgument(accessKeyIdArgument()), 'the key'), true)
     .option('--name <name>', 'new name')
     .option('--role <roleId>', 'the roles that narrow the key, replacing the current ones (repeatable, or comma-separated)', collect)
     .option('--no-roles', 'remove every role from the key')
@@ -201,9 +207,13 @@ export function keyCommands(program: Command, act: AdminActions): void {
           ...(o.group !== undefined && { groupIds: o.group }),
           ...(o.groups === false && { groupIds: [] }),
           ...expiryOf(o),
+          ...usageInputOf(o),
         };
         if (Object.keys(input).length === 0) {
-          throw new AppError('BAD_REQUEST', 'Nothing to change: give --name, --days, --expires-at, --never, --role, --no-roles, --group or --no-groups.');
+          throw new AppError(
+            'BAD_REQUEST',
+            'Nothing to change: give --name, --days, --expires-at, --never, --role, --no-roles, --group, --no-groups, or a usage control (--ratelimit, --credits, --ip-allow, --meta, --external-id, or their --no- forms).',
+          );
         }
         const key = accessKeyView(await cx.services.keys.update(cx.actor, accessKeyId!, input), cx.services.clock.now());
         cx.print(key, () => describe(key));
@@ -243,6 +253,19 @@ export function keyCommands(program: Command, act: AdminActions): void {
             secretBlock(issued),
           ].join('\n'),
         );
+      }),
+    );
+
+  adminCommand(keys, 'credits', "Add to (--add, may be negative: stops at zero) or set (--set) a key's credits, in one atomic write")
+    .addArgument(accessKeyIdArgument())
+    .addOption(new Option('--add <n>', 'credits to add (negative: take away)').argParser(signedInt).conflicts('set'))
+    .addOption(new Option('--set <n>', 'credits left from now on').argParser(creditsArg))
+    .action(
+      act.change<AdminOptions & { add?: number; set?: number }>(async (cx, accessKeyId) => {
+        const o = cx.opts;
+        if (o.add === undefined && o.set === undefined) throw new AppError('BAD_REQUEST', 'Give --add N or --set N.');
+        const credits = storedCreditsView(await cx.services.usageControls.changeKeyCredits(cx.actor, accessKeyId!, o.add !== undefined ? { add: o.add } : { set: o.set }));
+        cx.print(credits, () => `Access key ${accessKeyId} has ${credits.remaining} credits left.`);
       }),
     );
 

@@ -10,6 +10,7 @@ import { MasterKeyError } from '../crypto/master-key.js';
 import { adminActions } from './admin-command.js';
 import { auditCommands } from './audit.js';
 import { print, readPassword, type CliIo, type RuntimeSource } from './context.js';
+import { identityCommands } from './identities.js';
 import { keyCommands } from './keys.js';
 import { policyCommands } from './policy.js';
 import { roleCommands } from './roles.js';
@@ -90,6 +91,7 @@ export function createProgram(runtime: RuntimeSource, io: CliIo): Command {
   const act = adminActions({ runtime, io });
   userCommands(program, act);
   keyCommands(program, act);
+  identityCommands(program, act);
   roleCommands(program, act);
   policyCommands(program, act);
   auditCommands(program, act);

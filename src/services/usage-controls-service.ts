@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { requireAdmin, type Actor, type Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
 import { parseCursor } from './paging.js';
-import { valueOf } from './usage-input.js';
+import { checkedOrThrow } from './usage-input.js';
 
 export interface IdentityInput {
   ratelimits?: unknown;
@@ -57,9 +57,9 @@ export class UsageControlsService {
     requireAdmin(actor, 'latchkey:identities:write');
     const id = externalIdOf(externalId);
     const values = {
-      ratelimits: input.ratelimits === undefined || input.ratelimits === null ? null : valueOf(checkRatelimits(input.ratelimits)),
-      meta: input.meta === undefined || input.meta === null ? null : valueOf(checkMeta(input.meta)),
-      credits: input.credits === undefined || input.credits === null ? null : valueOf(checkCredits(input.credits)),
+      ratelimits: input.ratelimits === undefined || input.ratelimits === null ? null : checkedOrThrow(checkRatelimits(input.ratelimits)),
+      meta: input.meta === undefined || input.meta === null ? null : checkedOrThrow(checkMeta(input.meta)),
+      credits: input.credits === undefined || input.credits === null ? null : checkedOrThrow(checkCredits(input.credits)),
     };
     const outcome = await this.store.transaction(async (tx) => {
       const result = await tx.identities.put(actor.tenantId, id, values, this.clock.now());
@@ -124,13 +124,13 @@ export class UsageControlsService {
 }
 
 function externalIdOf(value: string): string {
-  return valueOf(checkExternalId(value));
+  return checkedOrThrow(checkExternalId(value));
 }
 
 function creditsChangeOf(input: CreditsChangeInput): CreditsChange {
   const given = (['add', 'set'] as const).filter((k) => input[k] !== undefined);
   if (given.length !== 1) throw new AppError('VALIDATION_FAILED', 'Give exactly one of add and set.', { field: given.length === 0 ? 'add' : 'set' });
-  if (input.set !== undefined) return { set: valueOf(checkCreditCount(input.set, 'set')) };
+  if (input.set !== undefined) return { set: checkedOrThrow(checkCreditCount(input.set, 'set')) };
   const add = input.add;
   if (!Number.isSafeInteger(add) || add === 0 || Math.abs(add as number) > CREDITS_MAX) {
     throw new AppError('VALIDATION_FAILED', `add must be a non-zero integer from -${CREDITS_MAX} to ${CREDITS_MAX} (a negative one takes away, down to zero at most).`, { field: 'add' });

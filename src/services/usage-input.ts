@@ -20,15 +20,15 @@ export function hasUsageInput(input: UsageInput): boolean {
 /** The checked patch, or a 400 naming the first bad field (checked before anything is written). */
 export function usagePatchOf(input: UsageInput): UsagePatch {
   return {
-    ...(input.ratelimits !== undefined && { ratelimits: input.ratelimits === null ? null : valueOf(checkRatelimits(input.ratelimits)) }),
-    ...(input.ipAllowlist !== undefined && { ipAllowlist: input.ipAllowlist === null ? null : valueOf(checkIpAllowlist(input.ipAllowlist)) }),
-    ...(input.meta !== undefined && { meta: input.meta === null ? null : valueOf(checkMeta(input.meta)) }),
-    ...(input.externalId !== undefined && { externalId: input.externalId === null ? null : valueOf(checkExternalId(input.externalId)) }),
-    ...(input.credits !== undefined && { credits: input.credits === null ? null : valueOf(checkCredits(input.credits)) }),
+    ...(input.ratelimits !== undefined && { ratelimits: input.ratelimits === null ? null : checkedOrThrow(checkRatelimits(input.ratelimits)) }),
+    ...(input.ipAllowlist !== undefined && { ipAllowlist: input.ipAllowlist === null ? null : checkedOrThrow(checkIpAllowlist(input.ipAllowlist)) }),
+    ...(input.meta !== undefined && { meta: input.meta === null ? null : checkedOrThrow(checkMeta(input.meta)) }),
+    ...(input.externalId !== undefined && { externalId: input.externalId === null ? null : checkedOrThrow(checkExternalId(input.externalId)) }),
+    ...(input.credits !== undefined && { credits: input.credits === null ? null : checkedOrThrow(checkCredits(input.credits)) }),
   };
 }
 
-export function valueOf<T>(checked: Checked<T>): T {
+export function checkedOrThrow<T>(checked: Checked<T>): T {
   if (!checked.ok) throw new AppError('VALIDATION_FAILED', checked.message, { field: checked.field });
   return checked.value;
 }
