@@ -16,8 +16,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { parseToken } from '../src/core/key-format.js';
 import { createStore } from '../src/store/store.js';
 import { startBareChild, startVerifyChild, type ServerChild } from './children.js';
+import { applyControls, benchControls, pickKeys, TARGET_CONTROLS_RATIO, type ControlsReport, type ControlsScenario } from './controls.js';
 import { adminPostgresUrl, createBenchDatabase, displayUrl, type BenchDatabase, type DatabaseKind } from './databases.js';
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { fmt, spread, table, TARGET_P99_MS, TARGET_RATIO, verdict, type MeasuredRun, type RoundPair } from './report.js';
@@ -38,6 +40,8 @@ const SETTINGS = {
   rounds: setting('BENCH_ROUNDS', 3),
   connections: setting('BENCH_CONNECTIONS', 50),
   signedKeys: setting('BENCH_SIGNED_KEYS', 1000, 0),
+  /** Keys per usage-control scenario (0 skips them). */
+  controlledKeys: setting('BENCH_CONTROLLED_KEYS', 1000, 0),
   databases: (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((s) => s.trim()) as DatabaseKind[],
 };
 for (const kind of SETTINGS.databases) {
@@ -47,6 +51,12 @@ for (const kind of SETTINGS.databases) {
 /** Problems that make the run fail (as opposed to missed targets). */
 const errors: string[] = [];
 const log = (line = '') => process.stdout.write(`${line}\n`);
+
+function accessKeyIdOf(token: string): string {
+  const parsed = parseToken(token);
+  if (!parsed.ok) throw new Error('bench: a seeded token does not parse');
+  return parsed.accessKeyId;
+}
 
 function checkRun(label: string, result: LoadResult): void {
   const bad = result.errors + result.non2xx + result.invalid;
@@ -90,6 +100,8 @@ interface DatabaseReport {
   fixedRate: { rate: number; verify: MeasuredRun; bare: MeasuredRun };
   /** SigV4-signed requests against the bare route (absent with BENCH_SIGNED_KEYS=0). */
   signed: SignedReport | null;
+  /** Usage control (issue 11): one rate limit and an IP rule; credits on PostgreSQL. */
+  controls: ControlsReport[];
   summary: {
     verify: { rps: ReturnType<typeof spread>; p50: number; p99: number };
     bare: { rps: ReturnType<typeof spread>; p50: number; p99: number };
@@ -109,9 +121,21 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
     const masterKey = randomBytes(32);
     const seedStore = createStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     let seeded: SeedResult;
+    // Keys given usage controls, per scenario (the plain rounds draw from all keys, so a few of theirs are controlled too).
+    const scenarios: ControlsScenario[] = SETTINGS.controlledKeys === 0 ? [] : kind === 'postgres' ? ['limit + IP', 'credits'] : ['limit + IP'];
+    const controlled = new Map<ControlsScenario, number[]>();
     try {
       await seedStore.migrate();
       seeded = await seedKeys(seedStore, masterKey, { keys: SETTINGS.keys, tenants: 4, keysPerUser: 100 });
+      for (const [n, scenario] of scenarios.entries()) {
+        const picked = pickKeys(seeded.tokens, SETTINGS.controlledKeys, n + 1);
+        controlled.set(scenario, picked);
+        await applyControls(
+          seedStore,
+          picked.map((i) => accessKeyIdOf(seeded.tokens[i]!)),
+          scenario,
+        );
+      }
     } finally {
       await seedStore.close();
     }
@@ -181,6 +205,25 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
             log,
           });
 
+    const controls: ControlsReport[] = [];
+    for (const [scenario, picked] of controlled) {
+      controls.push(
+        await benchControls({
+          kind,
+          scenario,
+          verify,
+          bare,
+          tokens: picked.map((i) => seeded.tokens[i]!),
+          verifiers: picked.map((i) => seeded.verifiers[seeded.tokenTenants[i]!]!),
+          rounds: SETTINGS.rounds,
+          duration: SETTINGS.duration,
+          connections: SETTINGS.connections,
+          measure,
+          log,
+        }),
+      );
+    }
+
     for (const child of children.splice(0)) await child.stop();
 
     const check = createStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
@@ -202,7 +245,13 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
     } finally {
       await check.close();
     }
-    const verifyRuns = [coldPass, ...rounds.map((p) => p.verify), fixedVerify, ...(signed ? [signed.warmUp, ...signed.rounds.map((p) => p.verify)] : [])];
+    const verifyRuns = [
+      coldPass,
+      ...rounds.map((p) => p.verify),
+      fixedVerify,
+      ...(signed ? [signed.warmUp, ...signed.rounds.map((p) => p.verify)] : []),
+      ...controls.flatMap((c) => [c.warmUp, ...c.rounds.map((p) => p.verify)]),
+    ];
     const verifyResponses = verifyRuns.reduce((s, r) => s + r.requests, 0);
     // Requests in flight when a run stopped may be answered (and recorded) but not counted as answered.
     const verifyRequestsSent = verifyRuns.reduce((s, r) => s + r.sent, 0);
@@ -227,6 +276,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
       rounds,
       fixedRate: { rate, verify: fixedVerify, bare: fixedBare },
       signed,
+      controls,
       summary,
       accessRecords: { written, verifyResponses, verifyRequestsSent, keysWithLastUsed },
       targets: { ratio: ratio.median >= TARGET_RATIO, p99Saturated: summary.verify.p99 < TARGET_P99_MS, p99FixedRate: fixedVerify.latencyMs.p99 < TARGET_P99_MS },
@@ -280,6 +330,23 @@ function printSummary(reports: DatabaseReport[]): void {
     log('\nSigned requests (AWS SigV4 signed by the AWS SDK, body included, permission checked)');
     log(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'ratio sigv4/bare'], signedRows));
   }
+  const controlRows: string[][] = [];
+  for (const r of reports) {
+    for (const c of r.controls) {
+      const s = c.summary;
+      controlRows.push([
+        `${r.database} ${c.scenario}`,
+        `${fmt.rps(s.verify.rps.median)} [${fmt.rps(s.verify.rps.min)}–${fmt.rps(s.verify.rps.max)}]`,
+        fmt.ms(s.verify.p50),
+        fmt.ms(s.verify.p99),
+        `${fmt.ratio(s.ratio.median)} [${fmt.ratio(s.ratio.min)}–${fmt.ratio(s.ratio.max)}]`,
+      ]);
+    }
+  }
+  if (controlRows.length > 0) {
+    log('\nUsage control (one rate limit and an IP allowlist; credits spent in PostgreSQL on each verification)');
+    log(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'ratio verify/bare'], controlRows));
+  }
   log('\nNoise: run-to-run coefficient of variation of req/s across rounds');
   for (const r of reports) log(`  ${r.database}: verify ${fmt.pct(r.summary.verify.rps.cv)}, bare ${fmt.pct(r.summary.bare.rps.cv)}, ratio ${fmt.pct(r.summary.ratio.cv)}`);
   log("\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads — for verify until the run's usage data was written — longest stall)");
@@ -308,6 +375,10 @@ function printSummary(reports: DatabaseReport[]): void {
         `at ${fmt.rps(r.fixedRate.rate)} req/s: ${verdict(r.targets.p99FixedRate)} (${fmt.ms(r.fixedRate.verify.latencyMs.p99)} ms)`,
     );
     if (r.signed) log(`  ${r.database}: signed ratio ≥ ${TARGET_SIGNED_RATIO}: ${verdict(r.signed.target)} (${fmt.ratio(r.signed.summary.ratio.median)})`);
+    for (const c of r.controls) {
+      if (c.target !== null) log(`  ${r.database}: ${c.scenario} ratio ≥ ${TARGET_CONTROLS_RATIO}: ${verdict(c.target)} (${fmt.ratio(c.summary.ratio.median)})`);
+      else log(`  ${r.database}: ${c.scenario}: ${fmt.rps(c.summary.verify.rps.median)} req/s, p99 ${fmt.ms(c.summary.verify.p99)} ms (reported, no bar)`);
+    }
   }
 }
 

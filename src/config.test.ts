@@ -57,6 +57,9 @@ describe('loadConfig defaults', () => {
       loginHashQueue: 32,
       loginDeviceDays: 365,
       verifyAuth: 'verifier',
+      redisUrl: null,
+      redisPrefix: 'latchkey:',
+      ratelimitSyncMs: 100,
     });
   });
 
@@ -181,6 +184,16 @@ describe('loadConfig values', () => {
     expect(loadConfig({ LATCHKEY_SMTP_URL: 'smtp://127.0.0.1:2525', LATCHKEY_MAIL_FROM: 'keys@example.com' })).toMatchObject({ smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: 'keys@example.com' });
   });
 
+  it('counts rate limits in Redis when LATCHKEY_REDIS_URL names one (redis:// or rediss://), and takes the sync interval', () => {
+    expect(loadConfig({ LATCHKEY_REDIS_URL: 'redis://:s3cret@127.0.0.1:6379/2', LATCHKEY_RATELIMIT_SYNC_MS: '250' })).toMatchObject({
+      redisUrl: 'redis://:s3cret@127.0.0.1:6379/2',
+      ratelimitSyncMs: 250,
+    });
+    expect(loadConfig({ LATCHKEY_REDIS_URL: 'rediss://cache.example.com:6380' }).redisUrl).toBe('rediss://cache.example.com:6380');
+    expect(loadConfig({ LATCHKEY_REDIS_URL: ' ' }).redisUrl).toBeNull();
+    expect(loadConfig({ LATCHKEY_REDIS_PREFIX: 'staging:lk:' }).redisPrefix).toBe('staging:lk:');
+  });
+
   it('takes a master keyring from LATCHKEY_MASTER_KEYS, the current key first, base64 and hex mixed', () => {
     const current = randomBytes(32);
     const previous = randomBytes(32);
@@ -246,6 +259,12 @@ describe('loadConfig refusals', () => {
     ['LATCHKEY_SIGNATURE_MAX_SKEW_SECONDS', '3601'],
     ['LATCHKEY_STORAGE_MAX_SKEW_SECONDS', '15m'],
     ['LATCHKEY_ACCESS_LOG', '/var/log/access\n.jsonl'],
+    ['LATCHKEY_REDIS_URL', '127.0.0.1:6379'],
+    ['LATCHKEY_REDIS_URL', 'http://127.0.0.1:6379'],
+    ['LATCHKEY_REDIS_PREFIX', 'has space'],
+    ['LATCHKEY_REDIS_PREFIX', '{slot}'],
+    ['LATCHKEY_RATELIMIT_SYNC_MS', '9'],
+    ['LATCHKEY_RATELIMIT_SYNC_MS', '10001'],
     ['LATCHKEY_GUESS_WINDOW_SECONDS', '0'],
     ['LATCHKEY_GUESS_WINDOW_SECONDS', '3601'],
     ['LATCHKEY_GUESS_SOURCE_LIMIT', '0'],
@@ -305,6 +324,8 @@ describe('loadConfig refusals', () => {
   it('does not repeat a master key, database or SMTP password in its errors', () => {
     expect(refusal({ LATCHKEY_SMTP_URL: 'smtp://u:hunter2@[bad' }).message).not.toContain('hunter2');
     expect(refusal({ LATCHKEY_SMTP_URL: 'imap://u:hunter2@mail.example.com' }).message).not.toContain('hunter2');
+    expect(refusal({ LATCHKEY_REDIS_URL: 'redis://u:hunter2@[bad' }).message).not.toContain('hunter2');
+    expect(refusal({ LATCHKEY_REDIS_URL: 'memcached://u:hunter2@cache' }).message).not.toContain('hunter2');
     const wrongKey = randomBytes(24).toString('base64');
     expect(refusal({ LATCHKEY_MASTER_KEY: wrongKey }).message).not.toContain(wrongKey);
     const goodKey = randomBytes(32).toString('base64');

@@ -57,6 +57,12 @@ export interface Config {
   loginDeviceDays: number;
   /** Who may ask /v1/verify and /v1/authorize: only holders of a verifier key (default), or anyone who can reach them. */
   verifyAuth: 'verifier' | 'open';
+  /** redis:// or rediss:// URL: rate limits are counted there, exactly across processes; null: in each process (see README, Rate limits). */
+  redisUrl: string | null;
+  /** Prefix of every Redis key Latchkey writes (several deployments may share one Redis). */
+  redisPrefix: string;
+  /** Without Redis on PostgreSQL: how often each process adds its rate-limit counts to the database's and reads the others'. */
+  ratelimitSyncMs: number;
 }
 
 /** LATCHKEY_MASTER_KEYS: comma-separated keys, each 32 bytes in base64 or hex, no key twice. */
@@ -148,6 +154,15 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_VERIFY_AUTH: {
     doc: 'Who may call /v1/verify and /v1/authorize: verifier (a key of the tenant holding latchkey:verify) or open (anyone who can reach them; loopback-only deployments).',
     default: 'verifier',
+  },
+  LATCHKEY_REDIS_URL: {
+    doc: 'redis://[user:password@]host:port[/db] (or rediss:// for TLS): rate limits are counted in Redis, exactly across processes. Unset: in each process (SQLite: exact; PostgreSQL: synchronised through the database, see Rate limits).',
+    default: '(unset)',
+  },
+  LATCHKEY_REDIS_PREFIX: { doc: 'Prefix of every Redis key Latchkey writes, so several deployments can share one Redis (letters, digits, : _ - .).', default: 'latchkey:' },
+  LATCHKEY_RATELIMIT_SYNC_MS: {
+    doc: 'On PostgreSQL without Redis: how often each process adds what it admitted to the shared rate-limit counts and reads the others (the overshoot across processes is what they admit in this time).',
+    default: '100',
   },
 };
 
@@ -249,6 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...guessSettingsOf(env),
     ...loginSettingsOf(env),
     verifyAuth,
+    redisUrl: redisUrlOf(env.LATCHKEY_REDIS_URL),
+    redisPrefix: redisPrefixOf(env.LATCHKEY_REDIS_PREFIX),
+    ratelimitSyncMs: integer(env, 'LATCHKEY_RATELIMIT_SYNC_MS', 10, 10_000),
   });
 }
 
@@ -289,6 +307,27 @@ function loginSettingsOf(env: NodeJS.ProcessEnv) {
     loginHashQueue: integer(env, 'LATCHKEY_LOGIN_HASH_QUEUE', 0, 100_000),
     loginDeviceDays: integer(env, 'LATCHKEY_LOGIN_DEVICE_DAYS', 1, 3650),
   };
+}
+
+/** Like the SMTP URL, its password must not reach a log line: errors never repeat the value. */
+function redisUrlOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('LATCHKEY_REDIS_URL', 'must be a URL such as redis://127.0.0.1:6379 (percent-encode special characters in the password)');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError('LATCHKEY_REDIS_URL', `must start with redis:// or rediss:// (got ${parsed.protocol}//)`);
+  if (parsed.hostname === '') throw new ConfigError('LATCHKEY_REDIS_URL', 'must name the Redis server, e.g. redis://127.0.0.1:6379');
+  return value;
+}
+
+function redisPrefixOf(raw: string | undefined): string {
+  const value = (raw ?? SETTINGS.LATCHKEY_REDIS_PREFIX!.default).trim();
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(value)) throw new ConfigError('LATCHKEY_REDIS_PREFIX', `must be 1 to 64 letters, digits or : _ - ., got ${quote(raw)}`);
+  return value;
 }
 
 /** The SMTP URL's password must not reach a log line, so its errors never repeat the value. */

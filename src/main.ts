@@ -131,6 +131,7 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opti
     reminderIntervalMs: config.reminderIntervalSeconds * 1000,
     guess: guessSettingsOf(config),
     login: loginSettingsOf(config),
+    rateLimits: { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, syncMs: config.ratelimitSyncMs },
   });
   if (options.background !== false) {
     if (config.smtpUrl === null) {

@@ -30,6 +30,7 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
         '009-recovery',
         '010-usage-controls',
         '012-unused-keys',
+        '013-ratelimit-windows',
       ],
     });
     expect(await world.json(['migrate'])).toEqual({ database: kind, applied: [] });

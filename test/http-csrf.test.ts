@@ -10,6 +10,7 @@ const OPEN_ROUTES = new Set([
   'POST /v1/auth/password-reset',
   'POST /v1/auth/password-reset/complete',
   'POST /v1/verify',
+  'POST /v1/verify/batch',
   'POST /v1/authorize',
   'PUT /v1/authorize',
   'PATCH /v1/authorize',

@@ -96,6 +96,24 @@ for (const kind of DATABASE_KINDS) {
       expect(JSON.parse((await both(asVerifier(), JSON.stringify({ token: fresh.token }))).body)).toMatchObject({ valid: true, accessKeyId: fresh.accessKeyId });
     });
 
+    it('a key with usage controls: limits, credits, metadata, and the usage refusals (cost 0 and refusals spend nothing, so both paths see the same state)', async () => {
+      const metered = await h.createKey(acme.admin);
+      const usage = { ratelimits: [{ name: 'per-minute', limit: 2, durationMs: 60_000 }], credits: { remaining: 5, refill: null }, meta: { plan: 'pro' }, externalId: 'cust-1' };
+      await h.store.transaction((tx) => tx.accessKeys.update(acme.tenantId, metered.accessKeyId, 'enabled', { usage }, h.clock.now()));
+      const checked = JSON.parse((await both(asVerifier(), JSON.stringify({ token: metered.token, cost: 0 }))).body);
+      expect(checked).toMatchObject({ valid: true, externalId: 'cust-1', meta: { plan: 'pro' }, ratelimits: [{ name: 'per-minute', remaining: 2 }], credits: { remaining: 5 } });
+      const spent = await h.app.inject({ method: 'POST', url: '/v1/verify', headers: asVerifier(), payload: { token: metered.token, cost: 2 } });
+      expect(spent.json()).toMatchObject({ valid: true, ratelimits: [{ remaining: 0 }], credits: { remaining: 3 } });
+      expect(JSON.parse((await both(asVerifier(), JSON.stringify({ token: metered.token }))).body)).toMatchObject({ valid: false, code: 'RATE_LIMITED', ratelimits: [{ remaining: 0 }] });
+      const fenced = await h.createKey(acme.admin);
+      await h.store.transaction((tx) => tx.accessKeys.update(acme.tenantId, fenced.accessKeyId, 'enabled', { usage: { ipAllowlist: ['10.0.0.0/8'] } }, h.clock.now()));
+      expect(JSON.parse((await both(asVerifier(), JSON.stringify({ token: fenced.token, context: { sourceIp: '192.0.2.1' } }))).body)).toMatchObject({ valid: false, code: 'IP_NOT_ALLOWED' });
+      expect(JSON.parse((await both(asVerifier(), JSON.stringify({ token: fenced.token, context: { sourceIp: '10.1.2.3' } }))).body)).toMatchObject({ valid: true });
+      const badCost = await both(asVerifier(), JSON.stringify({ token: metered.token, cost: 10_001 }));
+      expect(badCost.status).toBe(400);
+      expect(JSON.parse(badCost.body).error.details.field).toBe('cost');
+    });
+
     it('verifiers: missing, refused, not a verifier', async () => {
       const noVerifier = await both({}, JSON.stringify({ token: key.token }));
       expect(noVerifier.status).toBe(401);

@@ -40,6 +40,7 @@ const ALL_MIGRATIONS = [
   '009-recovery',
   '010-usage-controls',
   '012-unused-keys',
+  '013-ratelimit-windows',
 ];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {

@@ -17,6 +17,8 @@ export const VERIFY_CODES = [
   'PERMISSION_DENIED',
   'SIGNATURE_REPLAYED',
   'RATE_LIMITED',
+  'IP_NOT_ALLOWED',
+  'USAGE_EXCEEDED',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
@@ -58,6 +60,9 @@ export function publicCode(code: VerifyCode): VerifyCode {
   return code === 'SECRET_MISMATCH' ? 'KEY_NOT_FOUND' : code;
 }
 
+/** RATE_LIMITED of a key's own (or its identity's) rate limit, as opposed to throttled guessing. */
+export const OVER_RATE_LIMIT_MESSAGE = 'The access key is over a rate limit; try again later.';
+
 export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   MALFORMED: 'The credential is not well formed.',
   KEY_NOT_FOUND: 'No access key matches these credentials.',
@@ -73,4 +78,6 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   PERMISSION_DENIED: 'The access key does not hold the requested permission.',
   SIGNATURE_REPLAYED: 'This signed request was already used; sign each request anew.',
   RATE_LIMITED: 'Too many failed attempts; try again later.',
+  IP_NOT_ALLOWED: "The client's address is not in the access key's IP allowlist.",
+  USAGE_EXCEEDED: 'The access key has no credits left for this request.',
 };

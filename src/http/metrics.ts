@@ -59,6 +59,34 @@ export function createMetrics(services: Services) {
       this.inc(services.auth.hashes.refused);
     },
   });
+  const limiter = services.usageGate.limiter;
+  new Gauge({
+    name: 'latchkey_ratelimit_mode',
+    help: 'Where rate limits are counted: 1 for the mode in use (memory: this process; redis: exact across processes; database: synchronised through PostgreSQL)',
+    labelNames: ['mode'],
+    registers: [registry],
+    collect() {
+      for (const mode of ['memory', 'redis', 'database'] as const) this.set({ mode }, mode === limiter.mode ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'latchkey_ratelimit_redis_fallbacks_total',
+    help: 'Rate-limit checks counted in this process because Redis did not answer (fail open to per-process limits)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(limiter.fallbacks);
+    },
+  });
+  new Counter({
+    name: 'latchkey_ratelimit_sync_failures_total',
+    help: 'Syncs of rate-limit counts through the database that failed (the counts stay local until one succeeds)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(limiter.syncFailures);
+    },
+  });
   // Label sets repeat (a few routes × statuses): resolve each once, rather than hashing the
   // label object on every request.
   const requestSeries = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();

@@ -379,11 +379,37 @@ export const VerifyBody = Type.Object(
           sourceIp: Type.Optional(Type.String({ maxLength: 64 })),
           userAgent: Type.Optional(Type.String({ maxLength: 512 })),
         },
-        { additionalProperties: false, description: "The end client's address and agent, for the access record" },
+        { additionalProperties: false, description: "The end client's address and agent, for the access record (and the key's IP allowlist)" },
       ),
     ),
+    cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: "Units of the key's rate limits and credits this request spends (default 1; 0 checks without spending)" })),
   },
   { additionalProperties: false, description: 'Exactly one of token and request' },
+);
+
+/** What usage control adds to a verification answer (each only when it applies). */
+const UsageAnswerFields = {
+  externalId: Type.Optional(Type.String({ description: "The identity (the tenant's own customer ID) the key belongs to" })),
+  meta: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The key's metadata, as set" })),
+  ratelimits: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        limit: Type.Integer(),
+        remaining: Type.Integer({ description: 'Whole units left in the sliding window after this request' }),
+        resetAt: Type.Integer({ description: 'Epoch milliseconds when everything spent so far has left the sliding window' }),
+      }),
+      { description: "The key's (and its identity's) rate limits after this request" },
+    ),
+  ),
+  credits: Type.Optional(Type.Object({ remaining: Type.Integer() }, { description: 'Credits left after this request (keys with credits only)' })),
+};
+
+export const VERIFY_BATCH_MAX = 100;
+
+export const VerifyBatchBody = Type.Object(
+  { items: Type.Array(VerifyBody, { minItems: 1, maxItems: VERIFY_BATCH_MAX, description: `1 to ${VERIFY_BATCH_MAX} verifications, each as the body of POST /v1/verify` }) },
+  { additionalProperties: false },
 );
 
 export const VerifyResponse = Type.Union([
@@ -395,9 +421,12 @@ export const VerifyResponse = Type.Union([
     type: Type.String(),
     permissions: Type.Array(Type.String()),
     expiresAt: Nullable(DateTime),
+    ...UsageAnswerFields,
   }),
-  Type.Object({ valid: Type.Literal(false), code: Type.String({ description: `One of ${VERIFY_CODES.join(', ')}` }), message: Type.String() }),
+  Type.Object({ valid: Type.Literal(false), code: Type.String({ description: `One of ${VERIFY_CODES.join(', ')}` }), message: Type.String(), ...UsageAnswerFields }),
 ]);
+
+export const VerifyBatchResponse = Type.Object({ items: Type.Array(VerifyResponse, { description: 'One answer per item, in order' }) });
 
 export const IdentitySchema = Type.Object(
   {

@@ -27,6 +27,12 @@ import { UsageService } from './usage-service.js';
 import { UnderAttackAlerts } from './under-attack-alerts.js';
 import { UsersService } from './users-service.js';
 import { VerificationService } from './verification-service.js';
+import { CreditBatcher } from './usage-controls/credit-batcher.js';
+import { DatabaseRateLimiter } from './usage-controls/database-limiter.js';
+import { LocalRateLimiter } from './usage-controls/local-limiter.js';
+import type { RateLimiter } from './usage-controls/rate-limiter.js';
+import { RedisRateLimiter } from './usage-controls/redis-limiter.js';
+import { UsageGate } from './usage-controls/usage-gate.js';
 
 /** Mail settings (LATCHKEY_SMTP_URL, LATCHKEY_MAIL_FROM, LATCHKEY_PUBLIC_URL); no smtpUrl = no mail. */
 export interface MailSettings {
@@ -63,6 +69,23 @@ export interface ServicesOptions {
   guess?: GuessSettings;
   /** Sign-in thresholds (LATCHKEY_LOGIN_*; default DEFAULT_LOGIN_SETTINGS). */
   login?: LoginSettings;
+  /** Where rate limits are counted (LATCHKEY_REDIS_URL, LATCHKEY_RATELIMIT_SYNC_MS); default: memory on SQLite, the database on PostgreSQL. */
+  rateLimits?: RateLimitSettings;
+}
+
+export interface RateLimitSettings {
+  redisUrl: string | null;
+  syncMs: number;
+  /** Prefix of the Redis keys (tests give each run its own). */
+  redisPrefix?: string;
+}
+
+/** Redis when configured; else this process's memory on SQLite (one process), the database's shared counts on PostgreSQL (several). */
+function rateLimiterFor(store: Store, logger: Logger, clock: Clock, settings: RateLimitSettings): RateLimiter {
+  const now = () => clock.now().getTime();
+  if (settings.redisUrl !== null) return new RedisRateLimiter({ url: settings.redisUrl, logger, now, ...(settings.redisPrefix !== undefined && { prefix: settings.redisPrefix }) });
+  if (store.dialect.name === 'postgres') return new DatabaseRateLimiter({ store, syncMs: settings.syncMs, logger, now });
+  return new LocalRateLimiter({ now });
 }
 
 /** The database as the HTTP layer and the CLI may see it: its name and health, never its repositories. */
@@ -103,11 +126,19 @@ export interface Services {
   underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
   mailSender: MailSender | null;
+  /** Usage control at verification: IP allowlists, rate limits (its `limiter` says where they are counted), credits. */
+  usageGate: UsageGate;
   /** Starts background work: change polling, hourly purges, expiry reminders, unused keys and the mail sender. */
   start(): Promise<void>;
   /** Stops background work (letting a reminder pass or a mail in flight finish) and writes buffered access records. */
   stop(): Promise<void>;
 }
+
+const RATE_LIMIT_MODES = {
+  memory: 'in this process (exact for one process)',
+  redis: 'in Redis (exact across processes)',
+  database: 'in each process and synchronised through the database (bounded overshoot across processes; see README, Rate limits)',
+} as const;
 
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
@@ -162,6 +193,11 @@ export function createServices(options: ServicesOptions): Services {
     settings: options.guess ?? DEFAULT_GUESS_SETTINGS,
     onAttack: (key, attack) => underAttack.raise(key, attack, () => guesses.alertFailed(key.accessKeyId)),
   });
+  const usageGate = new UsageGate({
+    limiter: rateLimiterFor(store, logger, clock, options.rateLimits ?? { redisUrl: null, syncMs: 100 }),
+    // Guarded UPDATEs (never below zero, whatever other processes spend meanwhile), one in flight per key and process.
+    spendCredits: new CreditBatcher((spend) => store.credits.spend(spend)).spend,
+  });
   const recovery = new PasswordRecoveryService({ store, clock, audit, logger, mail: outbox, publicUrl: mail.publicUrl });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
@@ -188,6 +224,7 @@ export function createServices(options: ServicesOptions): Services {
     guesses,
     underAttack,
     mailSender,
+    usageGate,
     recovery,
     auth: new AuthService({ store, clock, audit, sessionTtlMinutes: options.sessionTtlMinutes, totp, masterKey, ...(options.login && { login: options.login }) }),
     tenants: new TenantsService({ store, clock, audit, mailConfigured: mailSender !== null }),
@@ -205,9 +242,12 @@ export function createServices(options: ServicesOptions): Services {
       signing: options.signing,
       guesses,
       onSealBroken: sealBroken,
+      usage: usageGate,
     }),
     async start() {
       await keyCache.start();
+      await usageGate.limiter.start();
+      logger.info({ mode: usageGate.limiter.mode }, `rate limits are counted ${RATE_LIMIT_MODES[usageGate.limiter.mode]}`);
       const poll = setInterval(() => {
         if (polling) return;
         polling = true;
@@ -240,6 +280,7 @@ export function createServices(options: ServicesOptions): Services {
       await recovery.settled();
       await mailSender?.stop();
       await recorder.close();
+      await usageGate.limiter.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not write the last rate-limit counts'));
       stopEvicting();
     },
   };

@@ -17,6 +17,7 @@ import type { GuessGuard } from './guess-guard.js';
 import { ReplayGuard } from './replay-guard.js';
 import { signatureMatches } from './signing-keys.js';
 import { signingRules, type SigningRules, type SigningSettings } from './signing-rules.js';
+import type { UsageGate, UsageVerdict } from './usage-controls/usage-gate.js';
 
 export interface VerifyContext {
   /**
@@ -44,6 +45,8 @@ export interface VerifyContext {
    * failures are recorded as every key's are.
    */
   countSuccess?: boolean;
+  /** Units of rate limit and credits this request spends (default 1; 0 checks without spending). */
+  cost?: number;
 }
 
 export type VerifyOutcome =
@@ -57,6 +60,8 @@ export type VerifyOutcome =
       permissions: string[];
       expiresAt: Date | null;
       key: CachedKey;
+      /** Set when the key has usage controls that were checked (limits' states, credits left). */
+      usage?: UsageVerdict;
     }
   | {
       valid: false;
@@ -76,6 +81,8 @@ export type VerifyOutcome =
        * management API). Callers with another way in (a session cookie) look at it.
        */
       unverified?: 'absent' | 'unknown' | 'refused';
+      /** A usage refusal (IP_NOT_ALLOWED, RATE_LIMITED of a key's limits, USAGE_EXCEEDED): what the checks said. */
+      usage?: UsageVerdict;
     };
 
 export interface VerificationOptions {
@@ -95,6 +102,8 @@ export interface VerificationOptions {
    * ID and tenant: the row was altered or given another key's envelope. The caller audits and logs it.
    */
   onSealBroken?: (key: { tenantId: string; accessKeyId: string }) => void;
+  /** Usage control (IP allowlist, rate limits, credits) of keys that have some; without it none are checked. */
+  usage?: UsageGate;
 }
 
 /**
@@ -121,6 +130,7 @@ export class VerificationService {
   private readonly managementRules: SigningRules;
   private readonly recordId = timeOrderedIdSource('accessRecord');
   private readonly guesses: GuessGuard | null;
+  private readonly usage: UsageGate | null;
   private readonly onSealBroken: (key: { tenantId: string; accessKeyId: string }) => void;
   /** Cached keys whose broken seal was reported already: a row read again (fixed or not) is a new entry, reported anew. */
   /** Keys whose broken seal was reported, and when: once an hour per key (a reload of the row must not report it again). */
@@ -135,6 +145,7 @@ export class VerificationService {
     this.tenantRules = signingRules(options.signing, 'by-service');
     this.managementRules = signingRules(options.signing, 'strict');
     this.guesses = options.guesses ?? null;
+    this.usage = options.usage ?? null;
     this.onSealBroken = options.onSealBroken ?? (() => {});
   }
 
@@ -232,7 +243,7 @@ export class VerificationService {
     const accessKeyId = failure.accessKeyId;
     if (accessKeyId === undefined || failure.scheme === undefined) return refused;
     const scheme = schemeName(failure.scheme);
-    const record = (found: CachedKey | null): VerifyOutcome => {
+    const record = (found: CachedKey | null): VerifyOutcome | Promise<VerifyOutcome> => {
       const key = inScope(found, context);
       // Counted alike whether the key exists (or is another tenant's), so the throttle cannot tell which key IDs do.
       if (!key) return this.throttled(null, accessKeyId, failure.code, claimed, context, now) ?? refused;
@@ -243,7 +254,7 @@ export class VerificationService {
     return record(cached);
   }
 
-  private checkBearer(found: CachedKey | null, accessKeyId: string, secret: string, context: VerifyContext): VerifyOutcome {
+  private checkBearer(found: CachedKey | null, accessKeyId: string, secret: string, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
     const key = inScope(found, context);
     const now = this.clock.now();
     if (!key) return this.throttled(null, accessKeyId, 'KEY_NOT_FOUND', 'bearer', context, now) ?? KEY_NOT_FOUND;
@@ -256,13 +267,65 @@ export class VerificationService {
    * scheme's own verdict (null when the secret or signature matched). `scheme` is what the
    * access record says; `claimed` what the answer is counted under.
    */
-  private decide(key: CachedKey, credentialFailure: VerifyCode | null, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
+  private decide(
+    key: CachedKey,
+    credentialFailure: VerifyCode | null,
+    scheme: 'bearer' | 'sigv4' | 'tc3',
+    claimed: CredentialScheme,
+    context: VerifyContext,
+    now: Date,
+  ): VerifyOutcome | Promise<VerifyOutcome> {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
-    const authenticated = reason === null || reason === 'PERMISSION_DENIED';
     if (reason === null && context.countSuccess === false) {
       this.recorder.markUsed(key.key.accessKeyId, now.getTime(), context.sourceIp);
       return this.success(key, claimed);
     }
+    // Usage control comes last, once the key may be used for this: a key without controls reads one field more.
+    if (reason === null && this.usage !== null && context.use !== 'management-api') {
+      const controls = key.controls;
+      if (controls !== null) {
+        const verdict = this.usage.check(key, controls, context.sourceIp, context.cost ?? 1, now);
+        return verdict instanceof Promise ? verdict.then((v) => this.afterUsage(key, v, scheme, claimed, context, now)) : this.afterUsage(key, verdict, scheme, claimed, context, now);
+      }
+    }
+    return this.finish(key, reason, scheme, claimed, context, now);
+  }
+
+  /** Records a verification that passed every other check and what usage control said of it, and answers it. */
+  private afterUsage(key: CachedKey, usage: UsageVerdict, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
+    const code = usage.code;
+    this.recorder.record(
+      {
+        id: this.recordId(now.getTime()),
+        tenantId: key.key.tenantId,
+        accessKeyId: key.key.accessKeyId,
+        at: now,
+        outcome: code === null ? 'success' : 'failure',
+        code,
+        sourceIp: context.sourceIp,
+        userAgent: context.userAgent === null ? null : context.userAgent.slice(0, 512),
+        scheme,
+        permission: context.permission ?? null,
+        // A key's own rate limit names its limits; guess throttling (also RATE_LIMITED) names the failure it throttled (`failed`).
+        detail: code === 'RATE_LIMITED' ? { ...context.detail, ratelimit: (usage.refusedBy ?? []).join(',') } : (context.detail ?? null),
+      },
+      true,
+    );
+    if (code === null) return { ...this.success(key, claimed), usage } as VerifyOutcome;
+    return {
+      valid: false,
+      scheme: claimed,
+      code,
+      reason: code,
+      key,
+      usage,
+      ...(usage.retryAfterMs !== undefined && { retryAfterSeconds: Math.max(1, Math.ceil(usage.retryAfterMs / 1000)) }),
+    };
+  }
+
+  /** Records the verification (throttled guessing counted) and answers it. */
+  private finish(key: CachedKey, reason: VerifyCode | null, scheme: 'bearer' | 'sigv4' | 'tc3', claimed: CredentialScheme, context: VerifyContext, now: Date): VerifyOutcome {
+    const authenticated = reason === null || reason === 'PERMISSION_DENIED';
     const limited = reason === null ? null : this.throttled(key, key.key.accessKeyId, reason, claimed, context, now);
     // A throttled attempt is counted under RATE_LIMITED with its exact reason, not stored one by one.
     this.recorder.record(

@@ -281,6 +281,13 @@ export interface SeenSignaturesTable {
   expiresAt: number;
 }
 
+export interface RatelimitWindowsTable {
+  counter: string;
+  windowStart: number;
+  count: number;
+  expiresAt: number;
+}
+
 export interface LatchkeyMetaTable {
   name: string;
   value: string;
@@ -315,4 +322,5 @@ export interface Database {
   unusedKeyReminders: UnusedKeyRemindersTable;
   seenSignatures: SeenSignaturesTable;
   identities: IdentitiesTable;
+  ratelimitWindows: RatelimitWindowsTable;
 }

@@ -14,6 +14,7 @@ import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
 import { unusedKeysMigration } from './migrations/012-unused-keys.js';
 import { usageControlsMigration } from './migrations/010-usage-controls.js';
+import { ratelimitWindowsMigration } from './migrations/013-ratelimit-windows.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -37,6 +38,7 @@ import { TotpRepo } from './repos/totp-repo.js';
 import { UsageRepo } from './repos/usage-repo.js';
 import { UnusedKeysRepo } from './repos/unused-keys-repo.js';
 import { UsersRepo } from './repos/users-repo.js';
+import { RatelimitWindowsRepo } from './repos/ratelimit-windows-repo.js';
 
 export const SQLITE_FILE = 'latchkey.db';
 
@@ -73,6 +75,7 @@ export interface Repos {
   /** Usage credits of keys and identities: the atomic spend verification calls, and administrators' changes. */
   readonly credits: CreditsRepo;
   readonly identities: IdentitiesRepo;
+  readonly ratelimitWindows: RatelimitWindowsRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -113,6 +116,7 @@ const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
   '009-recovery': recoveryMigration,
   '010-usage-controls': usageControlsMigration,
   '012-unused-keys': unusedKeysMigration,
+  '013-ratelimit-windows': ratelimitWindowsMigration,
 };
 
 /** The names of this build's migrations, oldest first. */
@@ -225,5 +229,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     unusedKeys: new UnusedKeysRepo({ db, changes }),
     credits: new CreditsRepo({ db, dialect, changes }),
     identities: new IdentitiesRepo({ db, changes }),
+    ratelimitWindows: new RatelimitWindowsRepo(db),
   };
 }

@@ -272,6 +272,7 @@ export async function openHttp(kind: DatabaseKind, options: HttpOptions = {}): P
     changePollMs: config.changePollMs,
     guess: guessSettingsOf(config),
     login: loginSettingsOf(config),
+    rateLimits: { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, syncMs: config.ratelimitSyncMs },
     // Tests flush explicitly (services.recorder.flush()) before reading access records.
     recordFlushMs: 60_000,
   });

@@ -2667,7 +2667,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         get: {
@@ -2687,17 +2687,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -2786,7 +2824,7 @@ export interface paths {
             };
         };
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         put: {
@@ -2806,17 +2844,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -2905,7 +2981,7 @@ export interface paths {
             };
         };
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         post: {
@@ -2925,17 +3001,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -3024,7 +3138,7 @@ export interface paths {
             };
         };
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         delete: {
@@ -3044,17 +3158,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -3143,7 +3295,7 @@ export interface paths {
             };
         };
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         options: {
@@ -3163,17 +3315,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -3263,7 +3453,7 @@ export interface paths {
         };
         head?: never;
         /**
-         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)
+         * Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): 200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)
          * @description The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.
          */
         patch: {
@@ -3283,17 +3473,55 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
                         };
@@ -6364,11 +6592,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The end client's address and agent, for the access record */
+                        /** @description The end client's address and agent, for the access record (and the key's IP allowlist) */
                         context?: {
                             sourceIp?: string;
                             userAgent?: string;
                         };
+                        /** @description Units of the key's rate limits and credits this request spends (default 1; 0 checks without spending) */
+                        cost?: number;
                         /** @description A permission the key must hold (not empty or blank) */
                         permission?: string;
                         request?: {
@@ -6400,19 +6630,250 @@ export interface paths {
                     content: {
                         "application/json": {
                             accessKeyId: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
                             expiresAt: string | null;
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
                             permissions: string[];
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             tenantId: string;
                             type: string;
                             userId: string;
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
                             code: string;
+                            /** @description Credits left after this request (keys with credits only) */
+                            credits?: {
+                                remaining: number;
+                            };
+                            /** @description The identity (the tenant's own customer ID) the key belongs to */
+                            externalId?: string;
                             message: string;
+                            /** @description The key's metadata, as set */
+                            meta?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The key's (and its identity's) rate limits after this request */
+                            ratelimits?: {
+                                limit: number;
+                                name: string;
+                                /** @description Whole units left in the sliding window after this request */
+                                remaining: number;
+                                /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                resetAt: number;
+                            }[];
                             /** @enum {boolean} */
                             valid: false;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/verify/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify up to 100 credentials in one call: each item is answered exactly as POST /v1/verify would answer it (access records, rate limits, credits per item), in order.
+         * @description The caller is a verifier as for /v1/verify (one Authorization for the whole batch). More than 100 items answer 400 naming the field items.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 100 verifications, each as the body of POST /v1/verify */
+                        items: {
+                            /** @description The end client's address and agent, for the access record (and the key's IP allowlist) */
+                            context?: {
+                                sourceIp?: string;
+                                userAgent?: string;
+                            };
+                            /** @description Units of the key's rate limits and credits this request spends (default 1; 0 checks without spending) */
+                            cost?: number;
+                            /** @description A permission the key must hold (not empty or blank) */
+                            permission?: string;
+                            request?: {
+                                /** @description The request body, as text (bodyEncoding utf8, the default) or base64 */
+                                body?: string;
+                                bodyEncoding?: "utf8" | "base64";
+                                /** @description Instead of the body: its SHA-256 in hex. With neither, the client's signed x-amz-content-sha256 is trusted */
+                                bodySha256?: string;
+                                /** @description The headers as received, Host included */
+                                headers: string[][] | {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description The HTTP method as received */
+                                method: string;
+                                /** @description The request target exactly as received: path and query still percent-encoded (or an absolute URL) */
+                                url: string;
+                            };
+                            /** @description Bearer token (lk_…); or give request */
+                            token?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description One answer per item, in order */
+                            items: ({
+                                accessKeyId: string;
+                                /** @description Credits left after this request (keys with credits only) */
+                                credits?: {
+                                    remaining: number;
+                                };
+                                expiresAt: string | null;
+                                /** @description The identity (the tenant's own customer ID) the key belongs to */
+                                externalId?: string;
+                                /** @description The key's metadata, as set */
+                                meta?: {
+                                    [key: string]: unknown;
+                                };
+                                permissions: string[];
+                                /** @description The key's (and its identity's) rate limits after this request */
+                                ratelimits?: {
+                                    limit: number;
+                                    name: string;
+                                    /** @description Whole units left in the sliding window after this request */
+                                    remaining: number;
+                                    /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                    resetAt: number;
+                                }[];
+                                tenantId: string;
+                                type: string;
+                                userId: string;
+                                /** @enum {boolean} */
+                                valid: true;
+                            } | {
+                                /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                                code: string;
+                                /** @description Credits left after this request (keys with credits only) */
+                                credits?: {
+                                    remaining: number;
+                                };
+                                /** @description The identity (the tenant's own customer ID) the key belongs to */
+                                externalId?: string;
+                                message: string;
+                                /** @description The key's metadata, as set */
+                                meta?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The key's (and its identity's) rate limits after this request */
+                                ratelimits?: {
+                                    limit: number;
+                                    name: string;
+                                    /** @description Whole units left in the sliding window after this request */
+                                    remaining: number;
+                                    /** @description Epoch milliseconds when everything spent so far has left the sliding window */
+                                    resetAt: number;
+                                }[];
+                                /** @enum {boolean} */
+                                valid: false;
+                            })[];
                         };
                     };
                 };

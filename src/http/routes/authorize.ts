@@ -22,13 +22,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../core/errors.js';
-import { VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
+import type { RateLimitState } from '../../core/usage-controls.js';
+import { OVER_RATE_LIMIT_MESSAGE, VERIFY_MESSAGES, type VerifyCode } from '../../core/verification.js';
 import type { VerifyContext, VerifyOutcome } from '../../services/verification-service.js';
 import type { App, RouteDeps } from '../app-types.js';
 import { sendError } from '../error-envelope.js';
 import { ErrorResponse, VerifyResponse } from '../schemas.js';
 import { cleanUserAgent, verifierOf, type VerifierScope } from '../verifier.js';
-import { hotHeaders, successAnswer } from './verify.js';
+import { answerOf, hotHeaders } from './verify.js';
 
 export const AUTHORIZE_PATH = '/v1/authorize';
 // HEAD comes with GET (Fastify answers it with the GET handler).
@@ -39,7 +40,32 @@ const GATEWAY_HEADERS = new Set(['x-original-uri', 'x-original-method', 'x-origi
 export const VERIFIER_HEADER = 'x-latchkey-verifier';
 
 /** A good credential that may not be used for this (403), as opposed to a credential that is not good (401). */
-const FORBIDDEN_CODES = new Set<VerifyCode>(['KEY_DISABLED', 'KEY_DELETED', 'KEY_EXPIRED', 'USER_DISABLED', 'PROGRAMMATIC_ACCESS_REVOKED', 'TENANT_DISABLED', 'PERMISSION_DENIED']);
+const FORBIDDEN_CODES = new Set<VerifyCode>([
+  'KEY_DISABLED',
+  'KEY_DELETED',
+  'KEY_EXPIRED',
+  'USER_DISABLED',
+  'PROGRAMMATIC_ACCESS_REVOKED',
+  'TENANT_DISABLED',
+  'PERMISSION_DENIED',
+  // Usage control: waiting does not help an address outside the allowlist, nor (until a refill) a key without credits.
+  'IP_NOT_ALLOWED',
+  'USAGE_EXCEEDED',
+]);
+
+/**
+ * RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds), as named by the IETF
+ * draft draft-ietf-httpapi-ratelimit-headers-06, for the limit closest to refusing (fewest units left).
+ */
+function rateLimitHeaders(reply: FastifyReply, states: readonly RateLimitState[], now: number): void {
+  let closest: RateLimitState | undefined;
+  for (const state of states) if (closest === undefined || state.remaining < closest.remaining) closest = state;
+  if (closest === undefined) return;
+  reply
+    .header('RateLimit-Limit', String(closest.limit))
+    .header('RateLimit-Remaining', String(closest.remaining))
+    .header('RateLimit-Reset', String(Math.max(0, Math.ceil((closest.resetAt - now) / 1000))));
+}
 
 /** Envoy's form: the original target of a request routed from /v1/authorize/<target> to /v1/authorize. */
 const envoyTargets = new WeakMap<IncomingMessage, string>();
@@ -112,9 +138,12 @@ export async function authorizeRoutes(app: App, { services, metrics, config, ref
         .header('X-Latchkey-Tenant-Id', result.tenantId)
         .header('X-Latchkey-User-Id', result.userId)
         .header('X-Latchkey-Key-Type', result.type)
-        .header('X-Latchkey-Permissions', result.permissions.join(','))
-        .code(200)
-        .send(successAnswer(result.key));
+        .header('X-Latchkey-Permissions', result.permissions.join(','));
+      const ratelimits = result.usage?.ratelimits;
+      if (ratelimits != null) rateLimitHeaders(reply, ratelimits, services.clock.now().getTime());
+      const externalId = result.key.controls?.externalId;
+      if (externalId != null) reply.header('X-Latchkey-External-Id', externalId);
+      reply.code(200).send(answerOf(result));
       return;
     }
     // A refusal is answered at the refusal floor (counted from when the request arrived), so its time says nothing of the key.
@@ -127,6 +156,13 @@ export async function authorizeRoutes(app: App, { services, metrics, config, ref
     if (result.code === 'RATE_LIMITED') {
       metrics.countAnswer(AUTHORIZE_PATH, 429);
       reply.header('Retry-After', String(result.retryAfterSeconds ?? 1));
+      // The key's own limit (usage control) says so, with its state; throttled guessing keeps its own message.
+      const ratelimits = result.usage?.ratelimits;
+      if (ratelimits != null) {
+        rateLimitHeaders(reply, ratelimits, services.clock.now().getTime());
+        sendError(reply, request, 'RATE_LIMITED', `${OVER_RATE_LIMIT_MESSAGE} (RATE_LIMITED)`, { reason: result.code, ratelimit: (result.usage?.refusedBy ?? []).join(',') });
+        return;
+      }
       sendError(reply, request, 'RATE_LIMITED', `${VERIFY_MESSAGES.RATE_LIMITED} (RATE_LIMITED)`, { reason: result.code });
       return;
     }
@@ -178,7 +214,8 @@ export async function authorizeRoutes(app: App, { services, metrics, config, ref
       tags: ['verification'],
       summary:
         'Gateway mode (nginx auth_request: X-Original-Method and X-Original-URI; Envoy ext_authz: the original target appended to /v1/authorize): ' +
-        '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (429 with Retry-After: RATE_LIMITED, too many failed attempts)',
+        '200 with X-Latchkey-* identity headers, or 401/403 with X-Latchkey-Code (403 also for IP_NOT_ALLOWED and USAGE_EXCEEDED; 429 with Retry-After: RATE_LIMITED, ' +
+        'too many failed attempts or the key over a rate limit, then with RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset)',
       description:
         "The gateway asks as a verifier: X-Latchkey-Verifier carries the token of a verifier key of its tenant (unless LATCHKEY_VERIFY_AUTH=open); only that tenant's keys are answered.",
       security: [{ verifier: [] }],
