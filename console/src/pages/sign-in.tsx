@@ -57,10 +57,10 @@ export function SignInPage() {
     };
   }, [client, navigate, from]);
   // The authenticator's code field takes the focus as it appears (the Enter that asked for it was
-  // pressed in Password; the digits typed next must not go there), and again on "Use a code…".
+  // pressed in Password; the digits typed next must not go there).
   useEffect(() => {
     if (needTotp) totpRef.current?.focus();
-  }, [needTotp, useRecovery]);
+  }, [needTotp]);
 
   const login = useMutation({
     gcTime: 0,
@@ -153,6 +153,8 @@ export function SignInPage() {
                 onClick={() => {
                   setUseRecovery(!useRecovery);
                   setTotp('');
+                  // The field stays where it is (its label changes): the code goes into it next.
+                  totpRef.current?.focus();
                 }}
               >
                 {useRecovery ? 'Use a code from the app instead' : 'Lost your phone? Use a recovery code'}
