@@ -164,12 +164,15 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
     expectCleanPage(h, page);
   });
 
-  it('3: the state badge is not cut off at 1280 px or 390 px', async () => {
+  it('3: the state badges (Deleted, Expired) are not cut off at 1280 px or 390 px', async () => {
     await setPolicy({ deleteRequiresDisabled: false });
     const m = await newMember();
     const gone = await h.createKey(m.session, { name: 'gone' });
     await h.request({ method: 'DELETE', url: `/v1/access-keys/${gone.accessKeyId}`, as: m.session });
-    await h.createKey(m.session, { name: 'kept' });
+    await h.createKey(m.session, { name: 'kept-with-a-rather-long-name-for-a-key' });
+    // An expired key beside its switch: the "Expired" badge was squeezed to "E".
+    await h.createKey(m.session, { name: 'soon', expiresInDays: 1 });
+    h.clock.advance(2 * 86_400_000);
     // Where a deleted key's state shows: the member's own list, the administrator's list of the
     // tenant's keys and of the member's keys, and the key's details.
     const views = [
@@ -183,7 +186,7 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
         const page = await h.newPage({ viewport });
         await h.signIn(page, { tenant: t.slug, email: view.who });
         await page.goto(view.path);
-        const badges = page.locator('.mantine-Badge-root', { hasText: /^deleted$/i });
+        const badges = page.locator('.mantine-Badge-root', { hasText: /^(deleted|expired)$/i });
         await badges.first().waitFor();
         for (const badge of await badges.all()) {
           if (!(await badge.isVisible())) continue;
