@@ -150,11 +150,12 @@ describe('administration pages', { timeout: 60_000 }, () => {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);
     }
 
-    // "Never expires by default" while never-expiring keys are not allowed: the server refuses.
+    // "Never expires by default" while never-expiring keys are not allowed: the server refuses,
+    // and the page says so in its own words (the rules' labels, not their API names).
     await page.getByRole('checkbox', { name: 'Never expires by default' }).check();
     await page.getByRole('switch', { name: 'Keys that never expire are allowed' }).uncheck();
     await page.getByRole('button', { name: 'Save policy' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('defaultValidityDays cannot be never while allowNeverExpires is false');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('“Default validity of a new key (days)” cannot be never while “Keys that never expire are allowed” is off');
     expect(await api('/v1/policy')).toEqual(policy);
 
     await page.getByRole('checkbox', { name: 'Never expires by default' }).uncheck();

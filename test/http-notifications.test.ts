@@ -65,6 +65,27 @@ describe('HTTP notifications (sqlite)', () => {
     expect(await inbox(mia.session)).toHaveLength(5);
   });
 
+  it("tells the owner when an admin moves their key's expiry, and nobody for the same date or the owner's own change", async () => {
+    const olga = await h.createUser(acme.admin, { name: 'Olga Owner' });
+    const key = await h.createKey(olga.session, { name: 'olga-export', expiresInDays: 30 });
+    const patch = (as: Session, body: Record<string, unknown>) => h.request({ method: 'PATCH', url: `/v1/access-keys/${key.accessKeyId}`, as, body });
+    const moved = await patch(admin2.session, { expiresInDays: 90 });
+    expect(moved.status).toBe(200);
+    tick();
+    expect((await patch(admin2.session, { expiresAt: moved.body.expiresAt })).status).toBe(200);
+    expect((await patch(olga.session, { expiresInDays: 60 })).status).toBe(200);
+    expect((await patch(admin2.session, { name: 'renamed' })).status).toBe(200);
+    const items = await inbox(olga.session);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      kind: 'key.changed_by_admin',
+      title: 'An administrator changed the expiry of your access key “olga-export”',
+      data: { accessKeyId: key.accessKeyId, action: 'expiry', actorId: admin2.id, expiresAt: moved.body.expiresAt },
+    });
+    expect(items[0].body).toContain('Ada Second changed the expiry');
+    expect(await kinds(admin2.session)).toEqual([]);
+  });
+
   it("tells the owner when someone else changes their key's roles or groups, and not for a rename or an unchanged list", async () => {
     const nina = await h.createUser(acme.admin);
     const key = await h.createKey(nina.session, { name: 'nina-reports' });

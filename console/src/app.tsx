@@ -2,7 +2,7 @@ import { Anchor, type CSSVariablesResolver, Drawer, MantineProvider, Modal, Tabl
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Navigate, Outlet, Route, RouterProvider } from 'react-router';
 import { ApiError } from './api/client';
 import { useSession } from './api/queries';
 import { AppLayout } from './layout/app-layout';
@@ -91,44 +91,59 @@ function Landing() {
 
 const admin = (page: React.ReactNode) => <RequireAdmin>{page}</RequireAdmin>;
 
+/**
+ * The page around every route: the error boundary, step-up dialogs and the API client's hooks.
+ * A data router (not <BrowserRouter>), so a page with unsaved changes can hold navigation
+ * (useBlocker, the policy page).
+ */
+function Root() {
+  return (
+    <ErrorBoundary>
+      <StepUpProvider>
+        <ApiHooksInstaller />
+        <Outlet />
+      </StepUpProvider>
+    </ErrorBoundary>
+  );
+}
+
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Root />}>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route element={<RequireSession />}>
+        <Route path="/change-password" element={<ChangePasswordPage />} />
+        <Route element={<AppLayout />}>
+          <Route index element={<Landing />} />
+          <Route path="/settings" element={<Navigate to="/settings/access-keys" replace />} />
+          <Route path="/settings/:tab" element={<PersonalSettingsPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
+          <Route path="/access" element={<Navigate to="/access/users-and-keys/users" replace />} />
+          <Route path="/access/users-and-keys" element={<Navigate to="/access/users-and-keys/users" replace />} />
+          <Route path="/access/users-and-keys/:tab" element={admin(<UsersAndKeysPage />)} />
+          <Route path="/access/users/:userId" element={admin(<UserDetailsPage />)} />
+          <Route path="/access/users/:userId/:tab" element={admin(<UserDetailsPage />)} />
+          <Route path="/access/roles" element={admin(<RolesPage />)} />
+          <Route path="/access/groups" element={admin(<GroupsPage />)} />
+          <Route path="/policy" element={admin(<PolicyPage />)} />
+          <Route path="/usage" element={admin(<UsagePage />)} />
+          <Route path="/audit" element={admin(<AuditPage />)} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Route>,
+  ),
+);
+
 export function App() {
   const nonce = styleNonce();
   return (
     <MantineProvider theme={theme} cssVariablesResolver={readableText} {...(nonce && { getStyleNonce: () => nonce })}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <ErrorBoundary>
-            <StepUpProvider>
-              <ApiHooksInstaller />
-              <Routes>
-                <Route path="/sign-in" element={<SignInPage />} />
-                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-                <Route path="/reset-password" element={<ResetPasswordPage />} />
-                <Route element={<RequireSession />}>
-                  <Route path="/change-password" element={<ChangePasswordPage />} />
-                  <Route element={<AppLayout />}>
-                    <Route index element={<Landing />} />
-                    <Route path="/settings" element={<Navigate to="/settings/access-keys" replace />} />
-                    <Route path="/settings/:tab" element={<PersonalSettingsPage />} />
-                    <Route path="/notifications" element={<NotificationsPage />} />
-                    <Route path="/access" element={<Navigate to="/access/users-and-keys/users" replace />} />
-                    <Route path="/access/users-and-keys" element={<Navigate to="/access/users-and-keys/users" replace />} />
-                    <Route path="/access/users-and-keys/:tab" element={admin(<UsersAndKeysPage />)} />
-                    <Route path="/access/users/:userId" element={admin(<UserDetailsPage />)} />
-                    <Route path="/access/users/:userId/:tab" element={admin(<UserDetailsPage />)} />
-                    <Route path="/access/roles" element={admin(<RolesPage />)} />
-                    <Route path="/access/groups" element={admin(<GroupsPage />)} />
-                    <Route path="/policy" element={admin(<PolicyPage />)} />
-                    <Route path="/usage" element={admin(<UsagePage />)} />
-                    <Route path="/audit" element={admin(<AuditPage />)} />
-                    <Route path="*" element={<NotFoundPage />} />
-                  </Route>
-                </Route>
-              </Routes>
-            </StepUpProvider>
-          </ErrorBoundary>
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </QueryClientProvider>
     </MantineProvider>
   );

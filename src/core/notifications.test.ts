@@ -5,6 +5,7 @@ import {
   expiringRecipients,
   keyAssignmentsChanged,
   keyChangedByAdmin,
+  keyExpiryChangedByAdmin,
   keyConsolePath,
   keyExpiring,
   membershipChanges,
@@ -64,6 +65,15 @@ describe('texts', () => {
       expect(n.body).toContain(key.accessKeyId);
       expect(n.data.action).toBe(action);
     }
+    const moved = keyExpiryChangedByAdmin(key, ann, new Date('2027-03-01T23:59:59.000Z'));
+    expect(moved).toEqual({
+      kind: 'key.changed_by_admin',
+      title: 'An administrator changed the expiry of your access key “billing-sync”',
+      body: 'Ann Admin changed the expiry of the access key LKAAAAAAAAAAAAAAAAAA (“billing-sync”). It now expires on 2027-03-01 23:59:59 UTC; requests that use it fail from then on.',
+      data: { accessKeyId: key.accessKeyId, action: 'expiry', actorId: ann.id, expiresAt: '2027-03-01T23:59:59.000Z' },
+    });
+    expect(keyExpiryChangedByAdmin(key, ann, null).body).toContain('It now never expires.');
+    expect(keyExpiryChangedByAdmin(key, ann, null).data.expiresAt).toBeNull();
     const assigned = keyAssignmentsChanged(key, ann, { roleIds: ['rol_a'], groupIds: [] });
     expect(assigned.kind).toBe('key.assignments_changed');
     expect(assigned.data).toEqual({ accessKeyId: key.accessKeyId, roleIds: ['rol_a'], groupIds: [], actorId: ann.id });

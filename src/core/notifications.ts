@@ -73,6 +73,25 @@ export function keyChangedByAdmin(action: AdminKeyAction, key: KeyRef, actor: Pe
   };
 }
 
+/** An administrator moved a key's expiry (later, earlier, or to never): its owner hears the new date. */
+export function keyExpiryChangedByAdmin(key: KeyRef, actor: PersonRef, expiresAt: Date | null): NotificationContent {
+  const when = expiresAt === null ? 'It now never expires.' : `It now expires on ${utcText(expiresAt)}; requests that use it fail from then on.`;
+  return {
+    kind: 'key.changed_by_admin',
+    title: `An administrator changed the expiry of your access key “${key.name}”`,
+    body: `${actor.name} changed the expiry of the access key ${key.accessKeyId} (“${key.name}”). ${when}`,
+    data: { accessKeyId: key.accessKeyId, action: 'expiry', actorId: actor.id, expiresAt: expiresAt?.toISOString() ?? null },
+  };
+}
+
+/** "2026-12-04 23:59:59 UTC": a time as the mails and notifications write it. */
+function utcText(at: Date): string {
+  return at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
 export function keyAssignmentsChanged(key: KeyRef, actor: PersonRef, assignments: { roleIds: string[]; groupIds: string[] }): NotificationContent {
   return {
     kind: 'key.assignments_changed',
@@ -121,10 +140,7 @@ function timeLeft(expiresAt: Date, now: Date): string {
 }
 
 export function keyExpiring(key: KeyRef & { expiresAt: Date; owner: { name: string; email: string } }, now: Date): NotificationContent {
-  const at = key.expiresAt
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
+  const at = utcText(key.expiresAt);
   return {
     kind: 'key.expiring',
     title: `Access key “${key.name}” expires ${timeLeft(key.expiresAt, now)}`,

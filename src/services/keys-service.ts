@@ -3,7 +3,7 @@ import { buildCopyText, buildToken } from '../core/key-format.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
 import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
-import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
+import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, keyExpiryChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
 import { decideExpiry, keyLimitFor, type ExpiryInput, type TenantPolicy } from '../core/policy.js';
 import { sha256Hex } from '../crypto/digest.js';
 import { EnvelopeError, openSecret, sealSecret, type SealingKeys } from '../crypto/envelope.js';
@@ -278,6 +278,7 @@ export class KeysService {
     const roleIds = patch.roleIds ?? key.roleIds;
     const groupIds = patch.groupIds ?? key.groupIds;
     const reassigned = !sameSet(roleIds, key.roleIds) || !sameSet(groupIds, key.groupIds);
+    const expiryMoved = patch.expiresAt !== undefined && (patch.expiresAt?.getTime() ?? null) !== (key.expiresAt?.getTime() ?? null);
     if (patch.roleIds !== undefined || patch.groupIds !== undefined) {
       await this.requireWithinActorKey(actor, { ownerId: key.ownerId, roleIds, groupIds });
     }
@@ -286,6 +287,9 @@ export class KeysService {
         const content = keyAssignmentsChanged(key, { id: actor.user.id, name: actor.user.name }, { roleIds, groupIds });
         await this.notifications.notify(tx, actor.tenantId, assignmentsChangedRecipients(actor.user, key.ownerId), content);
       }
+      // An administrator moving someone else's key's expiry tells its owner (as disable or rotate do).
+      const toldOfExpiry = expiryMoved ? changedByAdminRecipients(actor.user, key.ownerId) : [];
+      if (toldOfExpiry.length > 0) await this.notifications.notify(tx, actor.tenantId, toldOfExpiry, keyExpiryChangedByAdmin(key, actor.user, patch.expiresAt ?? null));
       return {
         action: 'access_key.update',
         targetType: 'access_key',

@@ -1,5 +1,6 @@
 import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
+import { checkedName } from '../core/names.js';
 import type { Tenant, User } from '../core/model.js';
 import { DEFAULT_POLICY, normalisePolicy, validatePolicy, type PolicyInput, type TenantPolicy } from '../core/policy.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
@@ -43,12 +44,19 @@ export class TenantsService {
     if (await this.store.tenants.findByIdOrSlug(slug)) throw new AppError('TENANT_EXISTS');
     const oneTimePassword = input.password === undefined ? generatePassword() : null;
     const now = this.clock.now();
-    const tenant: Tenant = { id: generateId('tenant'), slug, name: input.name?.trim() || slug, status: 'active', policy: { ...DEFAULT_POLICY }, createdAt: now };
+    const tenant: Tenant = {
+      id: generateId('tenant'),
+      slug,
+      name: input.name !== undefined && input.name.trim() !== '' ? checkedName(input.name, 'A tenant display name') : slug,
+      status: 'active',
+      policy: { ...DEFAULT_POLICY },
+      createdAt: now,
+    };
     const admin: User = {
       id: generateId('user'),
       tenantId: tenant.id,
       email,
-      name: input.adminName?.trim() || email.split('@')[0]!,
+      name: input.adminName !== undefined && input.adminName.trim() !== '' ? checkedName(input.adminName, "The administrator's name", 'adminName') : email.split('@')[0]!,
       role: 'admin',
       programmaticAccess: true,
       status: 'active',

@@ -1,5 +1,6 @@
 import { INVALID_EMAIL_MESSAGE, normalizeEmail } from '../core/email.js';
 import { AppError } from '../core/errors.js';
+import { checkedName } from '../core/names.js';
 import type { Page, User, UserRole } from '../core/model.js';
 import { sameSet, userRolesChanged } from '../core/notifications.js';
 import { hashPassword, isAcceptablePassword } from '../crypto/password.js';
@@ -70,7 +71,7 @@ export class UsersService {
       id: generateId('user'),
       tenantId: actor.tenantId,
       email,
-      name: input.name?.trim() || email.split('@')[0]!,
+      name: input.name !== undefined && input.name.trim() !== '' ? checkedName(input.name, 'A user name') : email.split('@')[0]!,
       role,
       programmaticAccess: input.programmaticAccess ?? role === 'admin',
       status: 'active',
@@ -120,6 +121,7 @@ export class UsersService {
       if (email === null) throw new AppError('VALIDATION_FAILED', INVALID_EMAIL_MESSAGE, { field: 'email' });
       patch = { ...patch, email };
     }
+    if (patch.name !== undefined) patch = { ...patch, name: checkedName(patch.name, 'A user name') };
     const losesAdmin = user.role === 'admin' && user.status === 'active' && (patch.role === 'member' || patch.status === 'disabled');
     const roleIds = patch.roleIds === undefined ? undefined : await this.checkRoles(actor.tenantId, patch.roleIds);
     const rolesChanged = roleIds !== undefined && !sameSet(roleIds, await this.store.users.roleIds(userId));

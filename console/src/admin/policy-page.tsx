@@ -4,10 +4,17 @@
  * words: a label and an explanation for each rule it knows, and a plain input named after the
  * rule for any newer one, so nothing the server has is hidden from the admin. PUT sends the
  * whole policy back.
+ *
+ * The form checks what it can before sending, with the server's own bounds: a number outside a
+ * rule's range (or not whole) stays as typed, marked, and blocks Save — nothing is silently
+ * changed. Secrets shown again need a step-up method. Whatever else the server refuses is shown
+ * at its rule, in the form's words. Unsaved changes are not dropped without asking.
  */
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState, type ReactNode } from 'react';
+import { useBlocker } from 'react-router';
+import { ApiError } from '../api/client';
 import { useSavePolicy } from '../api/mutations';
 import { usePolicy, usePolicyRules } from '../api/queries';
 import type { Policy, PolicyRule } from '../api/wire';
@@ -49,6 +56,14 @@ const WORDING: Partial<Record<RuleName, Wording>> = {
     nullLabel: 'Never expires by default',
   },
   allowNeverExpires: { block: 'Validity', label: 'Keys that never expire are allowed' },
+  disableUnusedAfterDays: {
+    block: 'Validity',
+    label: 'Disable keys unused for (days)',
+    description:
+      "A key not used for this long (since its last use, creation or re-enabling) is disabled. Administrators, the key's creator and its owner get a bell notification and an email 7 days before.",
+    nullLabel: 'Never disable unused keys',
+    suggest: 180,
+  },
   expiryReminderDays: {
     block: 'Validity',
     label: 'Expiry reminder (days before)',
@@ -71,14 +86,6 @@ const WORDING: Partial<Record<RuleName, Wording>> = {
     description:
       'A request signed with AWS Signature V4 or Tencent TC3 is accepted once: the same signature sent again within its validity window fails with SIGNATURE_REPLAYED. A presigned URL then works only once.',
   },
-  disableUnusedAfterDays: {
-    block: 'Validity',
-    label: 'Disable keys unused for (days)',
-    description:
-      "A key not used for this long (since its last use, creation or re-enabling) is disabled. Administrators, the key's creator and its owner get a bell notification and an email 7 days before.",
-    nullLabel: 'Never disable unused keys',
-    suggest: 180,
-  },
   deleteRequiresDisabled: { block: 'Deleting and records', label: 'Only a disabled key can be deleted', description: 'Deleting then takes two steps: disable, then delete.' },
   accessRecordRetentionDays: { block: 'Deleting and records', label: 'Access records are kept for (days)' },
   accessRecordsPerKey: {
@@ -100,20 +107,34 @@ function Block({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** The control for one rule, by what the server says it accepts. */
-function RuleInput({ rule, value, onChange }: { rule: PolicyRule; value: Policy[RuleName]; onChange: (value: Policy[RuleName]) => void }) {
+function RuleInput({ rule, value, error, onChange }: { rule: PolicyRule; value: DraftValue; error: string | undefined; onChange: (value: DraftValue) => void }) {
   const wording = WORDING[rule.name];
   const label = wording?.label ?? rule.name;
   const description = wording?.description;
   if (rule.kind === 'boolean') {
-    return <Switch label={label} description={description} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />;
+    return <Switch label={label} description={description} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} error={error} />;
   }
-  if (rule.kind === 'ratelimits') return <JsonRuleInput label={label} description={description} value={value} onChange={onChange} />;
+  if (rule.kind === 'choice') {
+    return (
+      <Select
+        label={label}
+        description={description}
+        error={error}
+        data={rule.choices.map((choice) => ({ value: choice, label: wording?.choiceLabels?.[choice] ?? choice }))}
+        value={typeof value === 'string' ? value : rule.default}
+        allowDeselect={false}
+        onChange={(v) => v && onChange(v as Policy[RuleName])}
+      />
+    );
+  }
+  if (rule.kind === 'ratelimits') return <JsonRuleInput label={label} description={description} error={error} value={value} onChange={onChange} />;
   if (rule.kind === 'cidrs') {
     const lines = Array.isArray(value) ? (value as string[]).join('\n') : '';
     return (
       <Textarea
         label={label}
         description={description}
+        error={error}
         autosize
         minRows={2}
         defaultValue={lines}
@@ -128,30 +149,19 @@ function RuleInput({ rule, value, onChange }: { rule: PolicyRule; value: Policy[
       />
     );
   }
-  if (rule.kind === 'choice') {
-    return (
-      <Select
-        label={label}
-        description={description}
-        data={rule.choices.map((choice) => ({ value: choice, label: wording?.choiceLabels?.[choice] ?? choice }))}
-        value={typeof value === 'string' ? value : rule.default}
-        allowDeselect={false}
-        onChange={(v) => v && onChange(v as Policy[RuleName])}
-      />
-    );
-  }
-  const number = typeof value === 'number' ? value : null;
   const fallback = rule.default ?? wording?.suggest ?? rule.minimum;
+  // What was typed stays as typed (no clamping, no rounding): a wrong number is marked, not changed.
   const input = (
     <NumberInput
       label={label}
       description={description}
-      value={number ?? ''}
-      min={rule.minimum}
-      max={rule.maximum}
-      allowDecimal={false}
-      disabled={rule.nullable && number === null}
-      onChange={(v) => onChange(typeof v === 'number' ? v : (number ?? fallback))}
+      value={typeof value === 'number' || typeof value === 'string' ? value : ''}
+      clampBehavior="none"
+      allowDecimal
+      allowNegative
+      error={error}
+      disabled={rule.nullable && value === null}
+      onChange={(v) => onChange(v as DraftValue)}
     />
   );
   if (!rule.nullable) return input;
@@ -159,15 +169,27 @@ function RuleInput({ rule, value, onChange }: { rule: PolicyRule; value: Policy[
   return (
     <Stack gap={6}>
       {input}
-      <Checkbox label={wording?.nullLabel ?? `${rule.name}: none`} checked={number === null} onChange={(e) => onChange(e.currentTarget.checked ? null : fallback)} />
+      <Checkbox label={wording?.nullLabel ?? `${rule.name}: none`} checked={value === null} onChange={(e) => onChange(e.currentTarget.checked ? null : fallback)} />
     </Stack>
   );
 }
 
 /** A rule edited as JSON text; the server checks it (and names the field) on save. */
-function JsonRuleInput({ label, description, value, onChange }: { label: string; description: string | undefined; value: Policy[RuleName]; onChange: (value: Policy[RuleName]) => void }) {
+function JsonRuleInput({
+  label,
+  description,
+  error,
+  value,
+  onChange,
+}: {
+  label: string;
+  description: string | undefined;
+  error: string | undefined;
+  value: DraftValue;
+  onChange: (value: DraftValue) => void;
+}) {
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
-  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
   return (
     <Textarea
       label={label}
@@ -176,18 +198,66 @@ function JsonRuleInput({ label, description, value, onChange }: { label: string;
       minRows={3}
       styles={{ input: { fontFamily: 'monospace' } }}
       value={text}
-      error={error}
+      error={invalid ?? error}
       onChange={(e) => {
         const next = e.currentTarget.value;
         setText(next);
         try {
           onChange(JSON.parse(next) as Policy[RuleName]);
-          setError(null);
+          setInvalid(null);
         } catch {
-          setError('Not valid JSON yet.');
+          setInvalid('Not valid JSON yet.');
         }
       }}
     />
+  );
+}
+
+/** A rule's value in the form: a number input may hold text that is not a number yet. */
+type DraftValue = Policy[RuleName] | string | undefined;
+type Draft = Partial<Record<RuleName, DraftValue>>;
+
+const REVEAL_NEEDS_STEP_UP = 'Showing a secret again needs a step-up verification: choose an email code or an authenticator app below, or keep secrets shown only once.';
+
+/** What the form refuses before sending, by the rules the server listed (the same bounds it applies). */
+export function draftProblems(draft: Draft, rules: readonly PolicyRule[]): Partial<Record<RuleName, string>> {
+  const problems: Partial<Record<RuleName, string>> = {};
+  for (const rule of rules) {
+    if (rule.kind !== 'integer') continue;
+    const v = draft[rule.name];
+    if (v === null && rule.nullable) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < rule.minimum || v > rule.maximum) problems[rule.name] = `Enter a whole number from ${rule.minimum} to ${rule.maximum}.`;
+  }
+  if (draft.secretReveal === 'after-step-up' && draft.stepUp === 'none') problems.secretReveal = REVEAL_NEEDS_STEP_UP;
+  return problems;
+}
+
+/** The server's words with its rule names replaced by the form's labels ("is false" reads "is off"). */
+function inFormWords(message: string, rules: readonly PolicyRule[]): string {
+  let text = message;
+  for (const rule of rules) {
+    const label = WORDING[rule.name]?.label;
+    if (label) text = text.replace(new RegExp(`\\b${rule.name}\\b`, 'g'), `“${label}”`);
+  }
+  return text.replace(/ is false\b/g, ' is off').replace(/ is true\b/g, ' is on');
+}
+
+/** Asks before unsaved changes go (leaving the page, or "Discard changes"). */
+function DiscardDialog({ opened, onStay, onDiscard }: { opened: boolean; onStay: () => void; onDiscard: () => void }) {
+  return (
+    <Modal opened={opened} onClose={onStay} title="Discard unsaved changes?" centered>
+      <Stack gap="md">
+        <Text size="sm">The policy has changes that are not saved. Discard them, or stay to save them?</Text>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onStay} data-autofocus>
+            Stay
+          </Button>
+          <Button color="red" onClick={onDiscard}>
+            Discard
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
@@ -195,24 +265,55 @@ export function PolicyPage() {
   const policy = usePolicy();
   const rules = usePolicyRules();
   const save = useSavePolicy();
-  const [draft, setDraft] = useState<Policy | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [askDiscard, setAskDiscard] = useState(false);
   useEffect(() => {
     if (policy.data) setDraft(policy.data);
   }, [policy.data]);
+  const changed = draft !== null && policy.data !== undefined && JSON.stringify(draft) !== JSON.stringify(policy.data);
+  // Leaving the page (a link, Back) with unsaved changes asks first; so does closing the tab.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => changed && !save.isPending && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (!changed) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [changed]);
   if (policy.isPending || rules.isPending) return <Loading label="Loading the policy…" />;
   if (policy.isError) return <ErrorAlert error={policy.error} title="The policy could not be loaded" onRetry={() => void policy.refetch()} />;
   if (rules.isError) return <ErrorAlert error={rules.error} title="The policy rules could not be loaded" onRetry={() => void rules.refetch()} />;
   if (!draft) return null;
-  const changed = JSON.stringify(draft) !== JSON.stringify(policy.data);
-  const input = (rule: PolicyRule) => <RuleInput key={rule.name} rule={rule} value={draft[rule.name]} onChange={(value) => setDraft({ ...draft, [rule.name]: value } as Policy)} />;
+  const problems = draftProblems(draft, rules.data);
+  const valid = Object.keys(problems).length === 0;
+  // The server's refusal of the last save, at the rule it names.
+  const refused = save.error instanceof ApiError && typeof save.error.details?.field === 'string' ? (save.error.details.field as RuleName) : null;
+  const refusal = save.error === null ? null : inFormWords(save.error instanceof Error ? save.error.message : String(save.error), rules.data);
+  const input = (rule: PolicyRule) => (
+    <RuleInput
+      key={rule.name}
+      rule={rule}
+      value={draft[rule.name]}
+      error={problems[rule.name] ?? (refused === rule.name && refusal !== null ? refusal : undefined)}
+      onChange={(value) => {
+        save.reset();
+        setDraft({ ...draft, [rule.name]: value });
+      }}
+    />
+  );
   const others = rules.data.filter((rule) => WORDING[rule.name] === undefined);
+  const discard = () => {
+    save.reset();
+    setDraft(policy.data);
+  };
 
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate(draft, { onSuccess: () => notifications.show({ message: 'The policy is saved.', color: 'teal' }) });
+        if (!valid) return;
+        save.mutate(draft as Policy, { onSuccess: () => notifications.show({ message: 'The policy is saved.', color: 'teal' }) });
       }}
+      noValidate
     >
       <Stack gap="md" maw={760}>
         <div>
@@ -232,28 +333,37 @@ export function PolicyPage() {
           );
         })}
         {others.length > 0 && <Block title="Other settings">{others.map(input)}</Block>}
-        {save.error !== null && <ErrorAlert error={save.error} title="The policy was not saved" />}
+        {save.error !== null && (
+          <Alert color="red" variant="light" title="The policy was not saved" role="alert">
+            {refusal}
+          </Alert>
+        )}
         {changed && (
           <Alert color="blue" variant="light" role="status">
-            You have unsaved changes.
+            {valid ? 'You have unsaved changes.' : 'You have unsaved changes. Correct the marked rules to save them.'}
           </Alert>
         )}
         <Group>
-          <Button type="submit" loading={save.isPending} disabled={!changed}>
+          <Button type="submit" loading={save.isPending} disabled={!changed || !valid}>
             Save policy
           </Button>
-          <Button
-            variant="default"
-            disabled={!changed || save.isPending}
-            onClick={() => {
-              save.reset();
-              setDraft(policy.data);
-            }}
-          >
+          <Button variant="default" disabled={!changed || save.isPending} onClick={() => setAskDiscard(true)}>
             Discard changes
           </Button>
         </Group>
       </Stack>
+      <DiscardDialog
+        opened={askDiscard || blocker.state === 'blocked'}
+        onStay={() => {
+          setAskDiscard(false);
+          if (blocker.state === 'blocked') blocker.reset();
+        }}
+        onDiscard={() => {
+          setAskDiscard(false);
+          discard();
+          if (blocker.state === 'blocked') blocker.proceed();
+        }}
+      />
     </form>
   );
 }

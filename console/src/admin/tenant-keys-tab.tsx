@@ -5,7 +5,7 @@
  */
 import { Button, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { KeyFilters } from '../api/queries';
 import type { IssuedAccessKey, KeyState, KeyType, User } from '../api/wire';
 import { CreateKeyModal } from '../keys/create-key-modal';
@@ -13,6 +13,7 @@ import { KeyActionsProvider } from '../keys/key-actions';
 import { KeyDetailsDrawer } from '../keys/key-details';
 import { KeyTable, useKeyPane } from '../keys/key-table';
 import { UserPicker } from '../ui/user-picker';
+import { currentOpener, returnFocus } from '../ui/focus-return';
 
 export function TenantKeysTab() {
   const pane = useKeyPane();
@@ -22,6 +23,8 @@ export function TenantKeysTab() {
   const [expiring, setExpiring] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
+  // "Create" gets the focus back when its form, or the pane with the new secret, closes.
+  const opener = useRef<HTMLElement | null>(null);
 
   const filters: KeyFilters = {
     ...(user && { userId: user.id }),
@@ -73,7 +76,13 @@ export function TenantKeysTab() {
               onChange={setExpiring}
             />
           </SimpleGrid>
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
+          <Button
+            leftSection={<IconPlus size={16} aria-hidden />}
+            onClick={() => {
+              opener.current = currentOpener();
+              setAdding(true);
+            }}
+          >
             Add key
           </Button>
         </Group>
@@ -90,7 +99,10 @@ export function TenantKeysTab() {
       </Stack>
       <CreateKeyModal
         opened={adding}
-        onClose={() => setAdding(false)}
+        onClose={() => {
+          setAdding(false);
+          returnFocus(opener.current);
+        }}
         title="Add key"
         confirmLabel="Confirm"
         chooseOwner
@@ -100,7 +112,14 @@ export function TenantKeysTab() {
           pane.open(key.accessKeyId);
         }}
       />
-      <KeyDetailsDrawer showOwner issued={issued} onIssuedClosed={() => setIssued(null)} />
+      <KeyDetailsDrawer
+        showOwner
+        issued={issued}
+        onIssuedClosed={() => {
+          setIssued(null);
+          returnFocus(opener.current);
+        }}
+      />
     </KeyActionsProvider>
   );
 }

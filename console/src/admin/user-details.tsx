@@ -44,7 +44,17 @@ function Overview({ user }: { user: User }) {
           }}
         >
           <Group align="flex-end" gap="sm">
-            <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} style={{ flex: 1 }} />
+            <TextInput
+              label="Name"
+              value={name}
+              onChange={(e) => {
+                // The last refusal is about what was sent: it goes once the field is edited.
+                change.reset();
+                setName(e.currentTarget.value);
+              }}
+              maxLength={100}
+              style={{ flex: 1 }}
+            />
             <Button type="submit" variant="light" disabled={name.trim() === '' || name.trim() === user.name} aria-label="Save name">
               Save
             </Button>
@@ -62,7 +72,10 @@ function Overview({ user }: { user: User }) {
               description="The address they sign in with and get mail at."
               type="email"
               value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
+              onChange={(e) => {
+                change.reset();
+                setEmail(e.currentTarget.value);
+              }}
               maxLength={254}
               style={{ flex: 1 }}
             />

@@ -78,8 +78,28 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
           }}
         >
           <Stack gap="md">
-            <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required data-autofocus />
-            <TextInput label="Name" description="Optional; the part of the email before @ when empty." value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} />
+            <TextInput
+              label="Email"
+              type="email"
+              value={email}
+              onChange={(e) => {
+                // An error about the email (EMAIL_TAKEN) goes once the email is changed.
+                create.reset();
+                setEmail(e.currentTarget.value);
+              }}
+              required
+              data-autofocus
+            />
+            <TextInput
+              label="Name"
+              description="Optional; the part of the email before @ when empty."
+              value={name}
+              onChange={(e) => {
+                create.reset();
+                setName(e.currentTarget.value);
+              }}
+              maxLength={100}
+            />
             <Select
               label="Role"
               data={[

@@ -14,8 +14,15 @@ export async function fetchMe(): Promise<Me> {
   return me;
 }
 
+/**
+ * Who I am and what I may do. What an administrator changes (programmatic access, role, policy)
+ * shows without a reload: asked again whenever the page is shown again (back to the tab or
+ * window, however fresh), and once a minute while it stays open.
+ */
+export const ME_POLL_MS = 60_000;
+
 export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 15_000 });
+  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 15_000, refetchOnWindowFocus: 'always', refetchInterval: ME_POLL_MS });
 }
 
 /** The signed-in user's data; only used under the session gate, where it has loaded. */

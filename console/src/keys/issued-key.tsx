@@ -22,7 +22,7 @@ export function IssuedSecretFields({ issued }: { issued: IssuedKey }) {
       <CopyField label="Access Key ID" value={issued.accessKeyId} />
       <CopyField label="Access Key Secret" value={issued.secret} />
       <CopyField label="Bearer token" value={issued.token} description="Send as Authorization: Bearer <token>, or to POST /v1/verify." />
-      <CopyField label="Copy text" value={issued.copyText} description="key:<access key>::<secret key>,tenant id: <tenant ID>" />
+      <CopyField label="Copy text" value={issued.copyText} description="key:<access key>::<secret key>,tenant id: <tenant ID>" copyLabel="Copy the key, secret and tenant ID as one text" />
     </Stack>
   );
 }

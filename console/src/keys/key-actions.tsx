@@ -5,11 +5,12 @@
  */
 import { Alert, Code, Radio, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { createContext, use, useState, type ReactNode } from 'react';
+import { createContext, use, useRef, useState, type ReactNode } from 'react';
 import { useChangeKeyState, useRotateKey, type KeyStateAction } from '../api/mutations';
 import { useSession } from '../api/queries';
 import type { AccessKey, IssuedAccessKey } from '../api/wire';
 import { ConfirmModal } from '../ui/confirm-modal';
+import { currentOpener, returnFocus } from '../ui/focus-return';
 import { IssuedKeyModal } from './issued-key';
 
 export type KeyActionKind = 'disable' | 'enable' | 'delete' | 'regenerate';
@@ -28,7 +29,7 @@ export function useKeyActions(): KeyActions {
 
 function KeyLine({ accessKey }: { accessKey: AccessKey }) {
   return (
-    <Text size="sm">
+    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
       <strong>{accessKey.name}</strong> <Code>{accessKey.accessKeyId}</Code>
     </Text>
   );
@@ -37,10 +38,28 @@ function KeyLine({ accessKey }: { accessKey: AccessKey }) {
 export function KeyActionsProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<{ kind: KeyActionKind; key: AccessKey } | null>(null);
   const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
+  // The button or ⋮ menu that opened the dialog gets the focus back when it closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const run = (kind: KeyActionKind, key: AccessKey) => {
+    opener.current = currentOpener();
+    setPending({ kind, key });
+  };
   return (
-    <KeyActionsContext value={{ run: (kind, key) => setPending({ kind, key }) }}>
+    <KeyActionsContext value={{ run }}>
       {children}
-      {pending && <ActionDialog key={`${pending.kind}:${pending.key.accessKeyId}`} kind={pending.kind} accessKey={pending.key} onDone={() => setPending(null)} onIssued={setIssued} />}
+      {pending && (
+        <ActionDialog
+          key={`${pending.kind}:${pending.key.accessKeyId}`}
+          kind={pending.kind}
+          accessKey={pending.key}
+          onDone={(next) => {
+            setPending(null);
+            // A new secret opens its own dialog; the focus returns when that one closes.
+            if (next) setIssued(next);
+            else returnFocus(opener.current);
+          }}
+        />
+      )}
       <IssuedKeyModal
         issued={issued}
         title="Your new secret"
@@ -51,13 +70,17 @@ export function KeyActionsProvider({ children }: { children: ReactNode }) {
             </Text>
           )
         }
-        onClose={() => setIssued(null)}
+        onClose={() => {
+          setIssued(null);
+          returnFocus(opener.current);
+        }}
       />
     </KeyActionsContext>
   );
 }
 
-function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKind; accessKey: AccessKey; onDone: () => void; onIssued: (issued: IssuedAccessKey) => void }) {
+/** `onDone` closes the dialog, with the new secret when one was generated. */
+function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; accessKey: AccessKey; onDone: (issued?: IssuedAccessKey) => void }) {
   const me = useSession();
   const changeState = useChangeKeyState();
   const rotate = useRotateKey(accessKey.accessKeyId);
@@ -78,7 +101,7 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
         opened
         title="Disable access key?"
         confirmLabel="Disable"
-        onClose={onDone}
+        onClose={() => onDone()}
         onConfirm={async () => {
           await change('disable', `Access key ${key.accessKeyId} is disabled.`);
           onDone();
@@ -97,7 +120,7 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
         title="Activate access key?"
         confirmLabel="Activate"
         confirmColor="blue"
-        onClose={onDone}
+        onClose={() => onDone()}
         onConfirm={async () => {
           await change('enable', `Access key ${key.accessKeyId} is active again.`);
           onDone();
@@ -119,11 +142,9 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
         title="Regenerate the secret?"
         confirmLabel="Get New Key"
         confirmColor="blue"
-        onClose={onDone}
+        onClose={() => onDone()}
         onConfirm={async () => {
-          const result = await rotate.mutateAsync({ overlapSeconds: seconds });
-          onDone();
-          onIssued(result);
+          onDone(await rotate.mutateAsync({ overlapSeconds: seconds }));
         }}
       >
         <KeyLine accessKey={key} />
@@ -153,7 +174,7 @@ function ActionDialog({ kind, accessKey, onDone, onIssued }: { kind: KeyActionKi
       title="Delete access key?"
       confirmLabel={mustDisable ? 'Disable key' : 'Delete'}
       confirmColor={mustDisable ? 'orange' : 'red'}
-      onClose={onDone}
+      onClose={() => onDone()}
       onConfirm={async () => {
         if (mustDisable) {
           setKey(await change('disable', `Access key ${key.accessKeyId} is disabled.`));

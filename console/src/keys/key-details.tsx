@@ -421,6 +421,8 @@ export function KeyDetailsDrawer({ issued, onIssuedClosed, showOwner = false }: 
       size={narrow ? '100%' : 'xl'}
       title={confirming ? 'Close without the secret?' : key.data ? `Key details: ${key.data.name}` : 'Key details'}
       closeButtonProps={{ 'aria-label': 'Close key details' }}
+      // A long name without spaces (up to the API's 100 characters) wraps; the close button stays put.
+      styles={{ title: { minWidth: 0, overflowWrap: 'anywhere' }, close: { flexShrink: 0 } }}
       closeOnClickOutside={!secret}
     >
       {confirming ? (

@@ -5,9 +5,10 @@
  */
 import { Button, Code, EmptyState, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useKeyQuota, useSession } from '../api/queries';
 import type { IssuedAccessKey, KeyState, User } from '../api/wire';
+import { currentOpener, returnFocus } from '../ui/focus-return';
 import { CreateKeyModal } from './create-key-modal';
 import { IssuedKeyModal } from './issued-key';
 import { KeyActionsProvider } from './key-actions';
@@ -30,6 +31,10 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
   const [state, setState] = useState<KeyState | 'all'>('all');
+  // New (or "Generate New Key") gets the focus back once the form or the one-time secret closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const newRef = useRef<HTMLButtonElement>(null);
+  const giveFocusBack = () => returnFocus(opener.current, () => newRef.current);
 
   const limit = self ? me.keyLimit : (quota.data?.keyLimit ?? (subject.role === 'admin' ? me.policy.adminKeyLimit : me.policy.memberKeyLimit));
   const count = self ? me.keyCount : (quota.data?.keyCount ?? null);
@@ -47,8 +52,17 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
   const quotaText = limit === null ? (count === null ? '' : `${count} key${count === 1 ? '' : 's'}`) : count === null ? `Up to ${limit} keys` : `${count} of ${limit} keys`;
   const hasLiveKeys = count === null || count > 0;
 
-  const newButton = (label: string) => (
-    <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} disabled={reason !== null} aria-describedby={reason ? 'new-key-reason' : undefined}>
+  const newButton = (label: string, ref?: typeof newRef) => (
+    <Button
+      ref={ref}
+      leftSection={<IconPlus size={16} aria-hidden />}
+      onClick={() => {
+        opener.current = currentOpener();
+        setCreating(true);
+      }}
+      disabled={reason !== null}
+      aria-describedby={reason ? 'new-key-reason' : undefined}
+    >
       {label}
     </Button>
   );
@@ -65,22 +79,15 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
               {quotaText}
             </Text>
           </div>
-          {newButton(newLabel)}
+          {newButton(newLabel, newRef)}
         </Group>
         {reason && (
           <Text size="sm" c="orange.8" id="new-key-reason" role="note">
             {reason}
           </Text>
         )}
-        {!hasLiveKeys && (
-          <EmptyState
-            icon={<IconKey size={28} aria-hidden />}
-            title={self ? 'You have no access keys' : `${subject.name} has no access keys`}
-            description="An access key lets a program call APIs as its owner: an ID like a user name and a secret like a password."
-          >
-            <EmptyState.Actions>{newButton('Generate New Key')}</EmptyState.Actions>
-          </EmptyState>
-        )}
+        {/* The filter first; then the keys, or (seed 004) only "Generate New Key" once no key is
+            left: deleted keys are not listed under it, they are one explicit filter away. */}
         <Group justify="space-between">
           <SegmentedControl
             size="xs"
@@ -95,22 +102,33 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
             ]}
           />
         </Group>
-        <KeyTable
-          variant="own"
-          label={self ? 'My access keys' : `Access keys of ${subject.name}`}
-          filters={{ userId: subject.id, ...(state !== 'all' && { state }) }}
-          empty={
-            hasLiveKeys || state !== 'all' ? (
+        {!hasLiveKeys && state === 'all' ? (
+          <EmptyState
+            icon={<IconKey size={28} aria-hidden />}
+            title={self ? 'You have no access keys' : `${subject.name} has no access keys`}
+            description="An access key lets a program call APIs as its owner: an ID like a user name and a secret like a password. Deleted keys are listed under Deleted."
+          >
+            <EmptyState.Actions>{newButton('Generate New Key')}</EmptyState.Actions>
+          </EmptyState>
+        ) : (
+          <KeyTable
+            variant="own"
+            label={self ? 'My access keys' : `Access keys of ${subject.name}`}
+            filters={{ userId: subject.id, ...(state !== 'all' && { state }) }}
+            empty={
               <Text size="sm" c="dimmed" ta="center" py="md">
                 {state === 'all' ? 'No keys yet.' : `No ${state} keys.`}
               </Text>
-            ) : null
-          }
-        />
+            }
+          />
+        )}
       </Stack>
       <CreateKeyModal
         opened={creating}
-        onClose={() => setCreating(false)}
+        onClose={() => {
+          setCreating(false);
+          giveFocusBack();
+        }}
         title={self ? 'New access key' : `Create a key for ${subject.name}`}
         {...(!self && { owner: subject })}
         onCreated={(key) => {
@@ -128,7 +146,10 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
             </Text>
           )
         }
-        onClose={() => setIssued(null)}
+        onClose={() => {
+          setIssued(null);
+          giveFocusBack();
+        }}
       />
       <KeyDetailsDrawer showOwner={!self} />
     </KeyActionsProvider>

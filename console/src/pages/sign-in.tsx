@@ -38,8 +38,29 @@ export function SignInPage() {
   const totpRef = useRef<HTMLInputElement>(null);
   const resetOffered = usePasswordResetOffered();
 
-  // Whatever the last session loaded (keys, users) must not show to the next person.
-  useEffect(() => client.clear(), [client]);
+  const from = state.from && !state.from.startsWith('/sign-in') ? state.from : '/';
+  // Whatever the last session loaded (keys, users) must not show to the next person; someone
+  // still signed in (a bookmark, Back) is sent on to the console instead of the form.
+  useEffect(() => {
+    client.clear();
+    let gone = false;
+    client
+      .fetchQuery({ queryKey: queryKeys.me, queryFn: fetchMe })
+      .then((me) => {
+        if (!gone) navigate(me.user.mustChangePassword ? '/change-password' : from, { replace: true });
+      })
+      .catch(() => {
+        // Not signed in (401): the form is the page.
+      });
+    return () => {
+      gone = true;
+    };
+  }, [client, navigate, from]);
+  // The authenticator's code field takes the focus as it appears (the Enter that asked for it was
+  // pressed in Password; the digits typed next must not go there).
+  useEffect(() => {
+    if (needTotp) totpRef.current?.focus();
+  }, [needTotp]);
 
   const login = useMutation({
     gcTime: 0,
@@ -62,14 +83,11 @@ export function SignInPage() {
       return answer;
     },
     onSuccess: (answer) => {
-      const from = state.from && !state.from.startsWith('/sign-in') ? state.from : '/';
       navigate(answer.user.mustChangePassword ? '/change-password' : from, { replace: true });
     },
     onError: (e) => {
-      if (totpRequired(e)) {
-        setNeedTotp(true);
-        setTimeout(() => totpRef.current?.focus(), 0);
-      } else if (needTotp) setTotp('');
+      if (totpRequired(e)) setNeedTotp(true);
+      else if (needTotp) setTotp('');
     },
   });
 
@@ -135,7 +153,8 @@ export function SignInPage() {
                 onClick={() => {
                   setUseRecovery(!useRecovery);
                   setTotp('');
-                  setTimeout(() => totpRef.current?.focus(), 0);
+                  // The field stays where it is (its label changes): the code goes into it next.
+                  totpRef.current?.focus();
                 }}
               >
                 {useRecovery ? 'Use a code from the app instead' : 'Lost your phone? Use a recovery code'}

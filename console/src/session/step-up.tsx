@@ -35,6 +35,9 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
   const current = useRef<Pending | null>(null);
   const counter = useRef(0);
+  // The last emailed code, while it is valid: a dialog opened again shortly after shows it was
+  // sent (the server sends one per 30 s) instead of an error.
+  const lastSent = useRef<StepUpStart | null>(null);
 
   const ask = useCallback<Ask>((method, action) => {
     // Two requests needing verification at once share one dialog.
@@ -58,22 +61,79 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext value={ask}>
       {children}
-      {pending && <StepUpDialog key={pending.id} method={pending.method} action={pending.action} onDone={finish} />}
+      {pending && (
+        <StepUpDialog
+          key={pending.id}
+          method={pending.method}
+          action={pending.action}
+          onDone={finish}
+          earlier={lastSent.current?.expiresAt && Date.parse(lastSent.current.expiresAt) > Date.now() ? lastSent.current : null}
+          onSent={(started) => {
+            lastSent.current = started;
+          }}
+        />
+      )}
     </StepUpContext>
   );
 }
 
-function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action: string; onDone: (verified: boolean) => void }) {
+/** The server's "a code was sent moments ago; wait N s": not a failure, the earlier code still works. */
+function cooldownOf(error: unknown): number | null {
+  if (!(error instanceof ApiError) || error.code !== 'TOO_MANY_ATTEMPTS') return null;
+  const seconds = error.details?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : null;
+}
+
+function StepUpDialog({
+  method,
+  action,
+  onDone,
+  earlier,
+  onSent,
+}: {
+  method: StepUpMethod;
+  action: string;
+  onDone: (verified: boolean) => void;
+  earlier: StepUpStart | null;
+  onSent: (started: StepUpStart) => void;
+}) {
   const [code, setCode] = useState('');
-  // The last code sent stays on show even if sending a new one fails.
-  const [sent, setSent] = useState<StepUpStart | null>(null);
+  // The last code sent stays on show even if sending a new one fails (or must wait).
+  const [sent, setSent] = useState<StepUpStart | null>(earlier);
   const sending = useStartStepUp();
   const verifying = useVerifyStepUp();
   const startError = sending.error;
   const started = useRef(false);
+  // When a new code may be asked for, counted down each second.
+  const [waitUntil, setWaitUntil] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (waitUntil === null) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [waitUntil]);
+  const waitLeft = waitUntil === null ? 0 : Math.max(0, Math.ceil((waitUntil - now) / 1000));
 
   const { mutate: send } = sending;
-  const start = useCallback(() => send(undefined, { onSuccess: setSent }), [send]);
+  const start = useCallback(
+    () =>
+      send(undefined, {
+        onSuccess: (started) => {
+          setSent(started);
+          onSent(started);
+          setWaitUntil(null);
+        },
+        onError: (error) => {
+          const seconds = cooldownOf(error);
+          if (seconds === null) return;
+          const at = Date.now();
+          setNow(at);
+          setWaitUntil(at + seconds * 1000);
+        },
+      }),
+    [send, onSent],
+  );
+  const coolingDown = cooldownOf(startError) !== null;
 
   // The code goes out as soon as the dialog opens: one click less for the user. (The ref keeps
   // React's development double-run from sending two.)
@@ -119,7 +179,13 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
               </Anchor>
             </Alert>
           ) : (
-            startError !== null && <ErrorAlert error={startError} title="The code could not be sent" />
+            startError !== null && !coolingDown && <ErrorAlert error={startError} title="The code could not be sent" />
+          )}
+          {byEmail && coolingDown && (
+            <Text size="sm" c="dimmed" role="status">
+              {sent ? 'The code sent moments ago is still valid: enter it below.' : 'A code was sent moments ago: enter the one from that email.'}
+              {waitLeft > 0 ? ` You can ask for a new code in ${waitLeft} s.` : ' You can ask for a new code now.'}
+            </Text>
           )}
           {!notEnrolled && (
             <TextInput
@@ -137,7 +203,7 @@ function StepUpDialog({ method, action, onDone }: { method: StepUpMethod; action
           {verifying.error !== null && <ErrorAlert error={verifying.error} title="Not verified" />}
           <Group justify="space-between">
             {byEmail ? (
-              <Button variant="subtle" size="xs" onClick={start}>
+              <Button variant="subtle" size="xs" onClick={start} disabled={coolingDown && waitLeft > 0}>
                 Send a new code
               </Button>
             ) : (
