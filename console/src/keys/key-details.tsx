@@ -20,6 +20,7 @@ import { useKeyActions } from './key-actions';
 import { ExpiresCell, KeyTypeText, MASK, OwnerCell, StateBadges } from './key-cells';
 import { useKeyPane, type KeySection } from './key-table';
 import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
+import { AddCreditsForm, UsageControlsForm, UsageControlsView } from './usage-controls';
 
 // The charts library is large: it loads when a key's pane first opens, not with the console.
 const KeyUsage = lazy(() => import('../usage/key-usage').then((m) => ({ default: m.KeyUsage })));
@@ -313,6 +314,20 @@ function KeyPaneActions({ accessKey }: { accessKey: AccessKey }) {
   );
 }
 
+/** Rate limits, credits, IP allowlist, metadata and externalId: administrators edit them, members read them. */
+function UsageControls({ accessKey }: { accessKey: AccessKey }) {
+  const me = useSession();
+  if (me.user.role !== 'admin') return <UsageControlsView accessKey={accessKey} />;
+  // Saved on the server (here or elsewhere, an added credit too): the form starts again from there.
+  const saved = JSON.stringify([accessKey.ratelimits, accessKey.credits, accessKey.ipAllowlist, accessKey.meta, accessKey.externalId]);
+  return (
+    <Stack gap="lg">
+      <UsageControlsForm key={saved} accessKey={accessKey} />
+      <AddCreditsForm accessKey={accessKey} />
+    </Stack>
+  );
+}
+
 function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; issued: IssuedKey | null; showOwner: boolean }) {
   const pane = useKeyPane();
   const deleted = accessKey.state === 'deleted';
@@ -323,6 +338,7 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
           { id: 'details' as const, title: 'Name', body: <RenameForm accessKey={accessKey} /> },
           { id: 'expiry' as const, title: 'Expiry', body: <ExpiryForm key={accessKey.expiresAt ?? 'never'} accessKey={accessKey} /> },
           { id: 'assignments' as const, title: 'Assignments', body: <AssignmentsForm accessKey={accessKey} /> },
+          { id: 'controls' as const, title: 'Usage controls', body: <UsageControls accessKey={accessKey} /> },
         ]),
     {
       id: 'usage',

@@ -17,7 +17,7 @@ import { Loading } from '../ui/loading';
 import { useKeyActions } from './key-actions';
 import { ExpiresCell, KeyIdCell, OwnerCell, SecretCell, StateSwitch } from './key-cells';
 
-export type KeySection = 'details' | 'usage' | 'permissions' | 'records' | 'assignments' | 'expiry';
+export type KeySection = 'details' | 'usage' | 'permissions' | 'records' | 'assignments' | 'expiry' | 'controls';
 
 /** The key details pane lives in the URL (?key=…&section=…), so Back closes it and links open it. */
 export function useKeyPane() {

@@ -1,0 +1,203 @@
+/**
+ * Usage controls in the key details pane (issue 11 item 6), against the real server: an
+ * administrator sets a rate limit, an IP rule, credits with a daily refill, metadata and an
+ * externalId in the pane, and verifications through /v1/verify (a verifier key, as a gateway
+ * calls it) answer accordingly; bad input is refused at the field it concerns with nothing
+ * saved, whether the form or the API finds it; a member sees the controls of their key without
+ * a way to change them.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanPage, openConsole, settled, type ConsoleHarness, type Session } from './support/browser.js';
+
+const DAY_MS = 86_400_000;
+
+describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
+  let h: ConsoleHarness;
+
+  beforeAll(async () => {
+    h = await openConsole();
+  });
+  afterAll(() => h?.close());
+
+  async function keyOf(as: Session, accessKeyId: string) {
+    const res = await h.request({ method: 'GET', url: `/v1/access-keys/${accessKeyId}`, as });
+    expect(res.status).toBe(200);
+    return res.body as { name: string; ratelimits: unknown; credits: unknown; ipAllowlist: unknown; meta: unknown; externalId: unknown };
+  }
+
+  const NOTHING_SET = { ratelimits: null, credits: null, ipAllowlist: null, meta: null, externalId: null };
+
+  /** A field of the pane's form is marked invalid with a message the person can read. */
+  async function expectMarked(field: Locator, message: RegExp) {
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    const described = (await field.getAttribute('aria-describedby')) ?? '';
+    const texts = await Promise.all(described.split(/\s+/).filter((id) => id !== '').map((id) => field.page().locator(`[id="${id}"]`).innerText()));
+    expect(texts.join(' ')).toMatch(message);
+  }
+
+  async function pick(page: Page, combobox: Locator, option: string) {
+    await combobox.click();
+    await page.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  it('an administrator sets limits, an IP rule, credits with refill, metadata and externalId, and verification follows them; bad input is refused at its field', async () => {
+    const tenant = await h.bootstrap();
+    const gateway = await h.createKey(tenant.admin, { name: 'gateway', verifier: true });
+    const key = await h.createKey(tenant.admin, { name: 'metered' });
+    const verify = async (sourceIp: string) => {
+      const res = await h.request({ method: 'POST', url: '/v1/verify', as: { kind: 'bearer', token: gateway.token }, body: { token: key.token, context: { sourceIp } } });
+      expect(res.status).toBe(200);
+      return res.body as Record<string, unknown>;
+    };
+
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+    await page.goto(`/settings/access-keys?key=${key.accessKeyId}&section=controls`);
+    const pane = page.getByRole('dialog', { name: 'Key details: metered' });
+    const form = pane.getByRole('form', { name: 'Usage controls' });
+    await form.waitFor();
+    const save = form.getByRole('button', { name: 'Save usage controls' });
+
+    // A limit of 0: the form refuses it (the API's own bound), and nothing is sent.
+    await form.getByRole('button', { name: 'Add rate limit' }).click();
+    const limit = form.getByRole('textbox', { name: 'Limit of limit 1' });
+    expect(await form.getByRole('textbox', { name: 'Name of limit 1' }).inputValue()).toBe('requests');
+    await limit.fill('0');
+    await save.click();
+    await expectMarked(limit, /at least 1/);
+    expect(await keyOf(tenant.admin, key.accessKeyId)).toMatchObject(NOTHING_SET);
+
+    // Oversize metadata: refused by the form with its size.
+    await limit.fill('2');
+    const meta = form.getByRole('textbox', { name: 'Metadata (JSON object)' });
+    await meta.fill(JSON.stringify({ notes: 'x'.repeat(4_200) }));
+    await save.click();
+    await expectMarked(meta, /bytes as JSON; at most 4096/);
+    expect(await keyOf(tenant.admin, key.accessKeyId)).toMatchObject(NOTHING_SET);
+
+    // Metadata holding a secret: the API refuses it (meta.password) and the form shows it there.
+    await meta.fill('{"password": "hunter2"}');
+    await save.click();
+    await expectMarked(meta, /meta\.password looks like a secret/);
+    expect(await keyOf(tenant.admin, key.accessKeyId)).toMatchObject(NOTHING_SET);
+
+    // A malformed CIDR: the API refuses ipAllowlist.1; the allowlist is marked, naming the line, and
+    // the valid limit sent with it is not saved either.
+    await meta.fill('{"plan": "pro"}');
+    const ips = form.getByRole('textbox', { name: 'IP allowlist' });
+    await ips.fill('203.0.113.0/24\n10.0.0.300/8');
+    await save.click();
+    await expectMarked(ips, /"10\.0\.0\.300\/8" is not an IPv4 or IPv6 address or CIDR block/);
+    expect(await keyOf(tenant.admin, key.accessKeyId)).toMatchObject(NOTHING_SET);
+
+    // Now all of it, valid: 2 requests a minute, 203.0.113.0/24, 5 credits refilled to 5 daily,
+    // {"plan":"pro"}, cust_42.
+    await ips.fill('203.0.113.7/24');
+    await form.getByRole('switch', { name: 'Limit usage with credits' }).check();
+    await form.getByRole('textbox', { name: 'Credits remaining' }).fill('5');
+    await pick(page, form.getByLabel('Refill', { exact: true }), 'Daily (00:00 UTC)');
+    await form.getByRole('textbox', { name: 'Refill to' }).fill('5');
+    await form.getByRole('textbox', { name: 'External ID' }).fill('cust_42');
+    expect(await form.getByLabel('Window unit of limit 1', { exact: true }).inputValue()).toBe('minutes');
+    await save.click();
+    await expect.poll(async () => (await keyOf(tenant.admin, key.accessKeyId)).externalId).toBe('cust_42');
+    expect(await keyOf(tenant.admin, key.accessKeyId)).toMatchObject({
+      ratelimits: [{ name: 'requests', limit: 2, durationMs: 60_000 }],
+      credits: { remaining: 5, refill: { interval: 'daily', amount: 5 } },
+      ipAllowlist: ['203.0.113.0/24'],
+      meta: { plan: 'pro' },
+      externalId: 'cust_42',
+    });
+    // The form shows what was saved: the allowlist in its canonical form, no field marked.
+    await expect.poll(() => ips.inputValue()).toBe('203.0.113.0/24');
+    expect(await form.locator('[aria-invalid="true"]').count()).toBe(0);
+    await settled(page);
+    await h.screenshot(page, 'key-usage-controls');
+
+    // Verification follows: metadata and identity returned, credits spent, the limit counted.
+    expect(await verify('203.0.113.9')).toMatchObject({
+      valid: true,
+      externalId: 'cust_42',
+      meta: { plan: 'pro' },
+      ratelimits: [{ name: 'requests', limit: 2, remaining: 1 }],
+      credits: { remaining: 4 },
+    });
+    expect(await verify('203.0.113.10')).toMatchObject({ valid: true, credits: { remaining: 3 } });
+    expect(await verify('203.0.113.11')).toMatchObject({ valid: false, code: 'RATE_LIMITED', ratelimits: [{ name: 'requests', remaining: 0 }] });
+    // Another address: outside the allowlist, whatever the limit.
+    expect(await verify('198.51.100.1')).toMatchObject({ valid: false, code: 'IP_NOT_ALLOWED' });
+
+    // "Add credits" with -3 takes the 3 left away; later the limit lets the request
+    // through (two windows later: the sliding window weighs the previous one), and the credits refuse it.
+    const credits = pane.getByRole('form', { name: 'Add credits' });
+    await credits.getByRole('textbox', { name: 'Credits to add' }).fill('-3');
+    await credits.getByRole('button', { name: 'Add credits' }).click();
+    await expect.poll(async () => (await keyOf(tenant.admin, key.accessKeyId)).credits).toMatchObject({ remaining: 0 });
+    await expect.poll(() => form.getByRole('textbox', { name: 'Credits remaining' }).inputValue()).toBe('0');
+    h.clock.advance(120_000);
+    expect(await verify('203.0.113.9')).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED' });
+
+    // A day later the daily refill has put the credits back to 5.
+    h.clock.advance(DAY_MS);
+    expect(await verify('203.0.113.9')).toMatchObject({ valid: true, credits: { remaining: 4 } });
+
+    // Clearing: credits off, no limits, no allowlist, no metadata, no externalId.
+    await page.reload();
+    await form.waitFor();
+    await form.getByRole('button', { name: 'Remove limit 1' }).click();
+    await form.getByRole('switch', { name: 'Limit usage with credits' }).uncheck();
+    await ips.fill('');
+    await meta.fill('');
+    await form.getByRole('textbox', { name: 'External ID' }).fill('');
+    await save.click();
+    await expect.poll(async () => keyOf(tenant.admin, key.accessKeyId)).toMatchObject(NOTHING_SET);
+    const answer = await verify('198.51.100.1');
+    expect(answer.valid).toBe(true);
+    expect(Object.keys(answer)).not.toEqual(expect.arrayContaining(['ratelimits']));
+    expect(answer).not.toHaveProperty('credits');
+    expect(answer).not.toHaveProperty('meta');
+    expectCleanPage(h, page);
+  });
+
+  it("a member sees their key's usage controls read-only", async () => {
+    const tenant = await h.bootstrap();
+    const member = await h.addUser(tenant.admin, { role: 'member', programmaticAccess: true, name: 'Mia Member' });
+    const memberSession = await h.apiLogin(tenant.slug, member.email);
+    const key = await h.createKey(memberSession, { name: 'mine' });
+    const set = await h.request({
+      method: 'PATCH',
+      url: `/v1/access-keys/${key.accessKeyId}`,
+      as: tenant.admin,
+      body: {
+        ratelimits: [{ name: 'per-second', limit: 10, durationMs: 1_000 }],
+        credits: { remaining: 500, refill: { interval: 'monthly', amount: 1_000, refillDay: 15 } },
+        ipAllowlist: ['2001:db8::/32'],
+        meta: { plan: 'starter' },
+        externalId: 'cust_7',
+      },
+    });
+    expect(set.status).toBe(200);
+    // The API refuses the member a change of them.
+    const refused = await h.request({ method: 'PATCH', url: `/v1/access-keys/${key.accessKeyId}`, as: memberSession, body: { meta: { plan: 'pro' } } });
+    expect(refused.status).toBe(403);
+
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: member.email });
+    await page.goto(`/settings/access-keys?key=${key.accessKeyId}&section=controls`);
+    const section = page.getByRole('dialog', { name: 'Key details: mine' }).getByRole('region', { name: 'Usage controls' });
+    await section.getByRole('group', { name: 'Usage controls' }).waitFor();
+    const text = await section.innerText();
+    expect(text).toContain('Set by the tenant\'s administrators.');
+    expect(await section.getByRole('table', { name: 'Rate limits' }).locator('tbody tr').allInnerTexts()).toEqual(['per-second\t10\t1 second']);
+    expect(text).toContain('500 remaining, refilled to 1000 monthly on day 15 at 00:00 UTC');
+    expect(await section.getByRole('list', { name: 'Allowed addresses' }).innerText()).toBe('2001:db8::/32');
+    expect(text).toContain('"plan": "starter"');
+    expect(text).toContain('cust_7');
+    // Nothing to change: no field, no button.
+    expect(await section.getByRole('textbox').count()).toBe(0);
+    expect(await section.getByRole('button').count()).toBe(0);
+    expect(await section.getByRole('switch').count()).toBe(0);
+    expectCleanPage(h, page);
+  });
+});
