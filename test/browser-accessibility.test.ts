@@ -14,6 +14,9 @@ describe('accessibility of every console page (axe-core: no serious or critical 
   let tenant: { tenantId: string; slug: string; adminEmail: string; admin: Session };
   let member: { id: string; email: string };
   let key: IssuedKey;
+  /** A key with every usage control set (issue 11), the member's own with some too. */
+  let controlled: IssuedKey;
+  let memberKey: IssuedKey;
 
   beforeAll(async () => {
     h = await openConsole();
@@ -28,6 +31,19 @@ describe('accessibility of every console page (axe-core: no serious or critical 
     for (const token of [key.token, `${key.token.slice(0, -8)}AAAAAAAA`]) {
       await h.request({ method: 'POST', url: '/v1/verify', as: { kind: 'bearer', token: gateway.token }, body: { token } });
     }
+    const controls = {
+      ratelimits: [
+        { name: 'requests', limit: 100, durationMs: 60_000 },
+        { name: 'burst', limit: 10, durationMs: 1_000 },
+      ],
+      credits: { remaining: 500, refill: { interval: 'monthly', amount: 1_000, refillDay: 15 } },
+      ipAllowlist: ['203.0.113.0/24', '2001:db8::/32'],
+      meta: { plan: 'pro', region: 'eu' },
+      externalId: 'cust_42',
+    };
+    controlled = await h.createKey(tenant.admin, { name: 'metered-api', ...controls });
+    memberKey = await h.createKey(await h.apiLogin(tenant.slug, member.email), { name: 'member-metered' });
+    await h.request({ method: 'PATCH', url: `/v1/access-keys/${memberKey.accessKeyId}`, as: tenant.admin, body: controls });
     await h.flushRecords();
   });
   afterAll(() => h?.close());
@@ -60,6 +76,7 @@ describe('accessibility of every console page (axe-core: no serious or critical 
         const pages = [
           '/settings/access-keys',
           `/settings/access-keys?key=${key.accessKeyId}`,
+          `/settings/access-keys?key=${controlled.accessKeyId}&section=controls`,
           '/settings/security',
           '/notifications',
           '/access/users-and-keys/users',
@@ -79,6 +96,15 @@ describe('accessibility of every console page (axe-core: no serious or critical 
           await page.getByRole('main').waitFor();
           await expectAccessible(page, url);
         }
+        // The usage controls with a field the form refuses, its message shown.
+        await page.goto(`/settings/access-keys?key=${controlled.accessKeyId}&section=controls`);
+        const controlsForm = page.getByRole('form', { name: 'Usage controls' });
+        await controlsForm.getByRole('textbox', { name: 'Limit of limit 1' }).fill('0');
+        await controlsForm.getByRole('button', { name: 'Save usage controls' }).click();
+        await controlsForm.locator('[aria-invalid="true"]').first().waitFor();
+        // The pointer leaves the button it pressed (axe judges the hover colours otherwise).
+        await page.mouse.move(0, 0);
+        await expectAccessible(page, 'the usage controls with a refused field');
         // The create dialog, then the one-time secret dialog it leads to.
         await page.goto('/settings/access-keys');
         await page.getByRole('button', { name: 'New', exact: true }).click();
@@ -97,6 +123,9 @@ describe('accessibility of every console page (axe-core: no serious or critical 
         await page.goto('/settings/access-keys');
         await page.getByRole('main').waitFor();
         await expectAccessible(page, "the member's keys");
+        await page.goto(`/settings/access-keys?key=${memberKey.accessKeyId}&section=controls`);
+        await page.getByRole('group', { name: 'Usage controls' }).waitFor();
+        await expectAccessible(page, "the usage controls of a member's key, read-only");
         expectCleanPage(h, page);
       });
     });

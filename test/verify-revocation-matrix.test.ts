@@ -1,6 +1,6 @@
 /**
  * The revocation guarantee for every service method that writes what verification reads (keys,
- * users, roles, groups, their links, tenants, policy): two Latchkey runtimes share one PostgreSQL
+ * users, roles, groups, their links, tenants, policy, usage controls and identities): two Latchkey runtimes share one PostgreSQL
  * database with the production poll interval; B holds the key in its cache; the write goes
  * through A; B gives the new answer within 1 s.
  *
@@ -44,13 +44,6 @@ const NO_ANSWER_CHANGES: Record<string, string> = {
   'auth.changePassword': 'a password is not what keys are checked against (and evicts nothing)',
   'users.resetPassword': 'a password is not what keys are checked against (and evicts nothing)',
   'recovery.complete': 'a password is not what keys are checked against (and evicts nothing)',
-  // Issue 11: until enforcement reads KeyControls on /v1/verify (the controls-enforce branch), no
-  // answer depends on identities or credits. Each write names what it changed in the change log
-  // (the identity or the key); test/key-cache-controls.test.ts proves another process evicts it.
-  'usageControls.putIdentity': 'identities change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
-  'usageControls.deleteIdentity': 'identities change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
-  'usageControls.changeKeyCredits': 'credits change no answer before enforcement (issue 11); the change row evicts the key',
-  'usageControls.changeIdentityCredits': 'credits change no answer before enforcement (issue 11); the change row evicts the keys of the externalId',
 };
 
 /** Methods that only read, or write only tables verification never reads (sessions, TOTP, notifications, audit, mail). */
@@ -296,6 +289,75 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
       },
       // The policy travels with the cached key (signed requests read it on the hot path).
       after: (o, s) => o.valid && o.key.policy.replayProtection === !s.replayProtection,
+    },
+    // Issue 11: a key's usage controls, its identity's and credits are in B's cached key (credits:
+    // whether there are any to spend); each change evicts it, and B's next answer follows.
+    'keys.update: ratelimits': {
+      setup: () => adminKey(),
+      // One request an hour: B's first verification after the eviction spends it, the next is refused.
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { ratelimits: [{ name: 'hourly', limit: 1, durationMs: 3_600_000 }] })),
+      after: refused('RATE_LIMITED'),
+    },
+    'keys.update: ipAllowlist': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { ipAllowlist: ['198.51.100.0/24'] })),
+      after: refused('IP_NOT_ALLOWED'),
+    },
+    'keys.update: credits': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { credits: { remaining: 0 } })),
+      after: refused('USAGE_EXCEEDED'),
+    },
+    'keys.update: meta': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { meta: { plan: 'pro' } })),
+      after: (o) => o.valid && o.key.controls?.meta?.plan === 'pro',
+    },
+    'keys.update: externalId': {
+      setup: async () => {
+        const externalId = `cust-${unique()}`;
+        await a.services.usageControls.putIdentity(admin, externalId, { credits: { remaining: 0 } });
+        return { ...(await adminKey()), externalId };
+      },
+      // The key joins an identity whose credits are spent: it shares them.
+      write: async (s) => void (await a.services.keys.update(admin, id(s, 'keyId'), { externalId: id(s, 'externalId') })),
+      after: refused('USAGE_EXCEEDED'),
+    },
+    'usageControls.putIdentity': {
+      setup: async () => {
+        const externalId = `cust-${unique()}`;
+        const issued = await a.services.keys.create(admin, { name: 'identity key', externalId });
+        return { token: issued.token, keyId: issued.key.accessKeyId, externalId };
+      },
+      write: async (s) => void (await a.services.usageControls.putIdentity(admin, id(s, 'externalId'), { ratelimits: [{ name: 'shared', limit: 1, durationMs: 3_600_000 }] })),
+      after: refused('RATE_LIMITED'),
+    },
+    'usageControls.deleteIdentity': {
+      setup: async () => {
+        const externalId = `cust-${unique()}`;
+        await a.services.usageControls.putIdentity(admin, externalId, { credits: { remaining: 0 } });
+        const issued = await a.services.keys.create(admin, { name: 'identity key', externalId });
+        return { token: issued.token, keyId: issued.key.accessKeyId, externalId };
+      },
+      // Its keys stop sharing the identity's spent credits.
+      write: async (s) => void (await a.services.usageControls.deleteIdentity(admin, id(s, 'externalId'))),
+      after: (o) => o.valid,
+    },
+    'usageControls.changeKeyCredits': {
+      setup: () => adminKey(),
+      // Unlimited until now: setting 0 gives the key credits, all spent.
+      write: async (s) => void (await a.services.usageControls.changeKeyCredits(admin, id(s, 'keyId'), { set: 0 })),
+      after: refused('USAGE_EXCEEDED'),
+    },
+    'usageControls.changeIdentityCredits': {
+      setup: async () => {
+        const externalId = `cust-${unique()}`;
+        await a.services.usageControls.putIdentity(admin, externalId, { meta: { tier: 'free' } });
+        const issued = await a.services.keys.create(admin, { name: 'identity key', externalId });
+        return { token: issued.token, keyId: issued.key.accessKeyId, externalId };
+      },
+      write: async (s) => void (await a.services.usageControls.changeIdentityCredits(admin, id(s, 'externalId'), { set: 0 })),
+      after: refused('USAGE_EXCEEDED'),
     },
     'unusedKeys.run': {
       setup: async () => {

@@ -409,7 +409,7 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
           minRows={2}
           maxRows={12}
           spellCheck={false}
-          ff="monospace"
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           placeholder='{"plan": "pro"}'
           {...MAX_WIDTH}
         />
