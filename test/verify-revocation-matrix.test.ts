@@ -101,6 +101,7 @@ const OTHER_TABLES = new Set([
   'audit.recordBySystem',
   'audit.refusable',
   'audit.list',
+  'audit.all',
   'reminders.run',
   'recovery.request',
   'recovery.settled',
@@ -112,6 +113,8 @@ const OTHER_TABLES = new Set([
  */
 const INTERNAL = new Set([
   'audit.insert',
+  'audit.filterOf',
+  'audit.named',
   'keys.createKey',
   'keys.updateKey',
   'keys.rotateKey',
