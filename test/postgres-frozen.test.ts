@@ -1,7 +1,8 @@
 /**
  * A frozen PostgreSQL (a stopped server: connections stay open, nothing answers) stalls nothing:
  * every management call answers 503 STORE_UNAVAILABLE within 5 s, /readyz 503 within 2 s, cached
- * keys keep verifying, uncached ones fail closed, and once the server answers again the same
+ * keys keep verifying, uncached ones fail closed, a cached key with credits fails closed too (its
+ * credits are spent in the database: no free pass), and once the server answers again the same
  * process serves everything without a restart. The freeze is a proxy's (test/support/freezing-proxy.ts),
  * so the shared PostgreSQL is never stopped.
  */
@@ -94,6 +95,33 @@ describe('PostgreSQL frozen', () => {
     // The write that failed during the freeze left nothing behind.
     const listed = (await listKeys()).body.items.map((k: { name: string }) => k.name);
     expect(listed).not.toContain('renamed while frozen');
+    expect(uncaught.map(String)).toEqual([]);
+  }, 60_000);
+
+  it('fails a key with credits closed (503) while a key without credits verifies from cache, and spends again after the thaw', async () => {
+    const metered = await h.createKey(tenant.admin, { name: 'metered', credits: { remaining: 10 } });
+    const free = await h.createKey(tenant.admin, { name: 'unmetered' });
+    // Both verified (so cached) before the freeze; the metered one spent 1 of its 10.
+    expect((await verifyRaw(metered.token)).body).toMatchObject({ valid: true, credits: { remaining: 9 } });
+    expect((await verifyRaw(free.token)).body).toMatchObject({ valid: true });
+
+    proxy.freeze();
+    const [meteredFrozen, freeFrozen] = await Promise.all([timed(verifyRaw(metered.token)), timed(verifyRaw(free.token))]);
+    proxy.thaw();
+    console.log('while frozen (ms): metered', Math.round(meteredFrozen.ms), 'unmetered', Math.round(freeFrozen.ms));
+    expect({ status: meteredFrozen.status, code: meteredFrozen.body?.error?.code }).toEqual({ status: 503, code: 'STORE_UNAVAILABLE' });
+    expect(meteredFrozen.text).not.toContain('"valid"');
+    expect(meteredFrozen.ms).toBeLessThan(5_000);
+    expect({ status: freeFrozen.status, valid: freeFrozen.body.valid, fast: freeFrozen.ms < 100 }).toEqual({ status: 200, valid: true, fast: true });
+
+    // After the thaw the key spends again. The refused request's spend had reached the proxy: the
+    // thaw lets it through (as a stopped server that resumes reads what it was sent), and whether
+    // PostgreSQL runs it before the abandoned connection closes is a race, so 1 or 0 units went
+    // with the 503, never more; the 503 promised no free pass, not that nothing was spent.
+    await eventually(async () => (await h.request({ method: 'GET', url: '/readyz' })).status === 200, 5_000, 'ready again after the thaw');
+    const after = (await verifyRaw(metered.token)).body as { valid: boolean; credits: { remaining: number } };
+    expect(after.valid).toBe(true);
+    expect([7, 8]).toContain(after.credits.remaining);
     expect(uncaught.map(String)).toEqual([]);
   }, 60_000);
 
