@@ -32,7 +32,12 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
   async function expectMarked(field: Locator, message: RegExp) {
     await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
     const described = (await field.getAttribute('aria-describedby')) ?? '';
-    const texts = await Promise.all(described.split(/\s+/).filter((id) => id !== '').map((id) => field.page().locator(`[id="${id}"]`).innerText()));
+    const texts = await Promise.all(
+      described
+        .split(/\s+/)
+        .filter((id) => id !== '')
+        .map((id) => field.page().locator(`[id="${id}"]`).innerText()),
+    );
     expect(texts.join(' ')).toMatch(message);
   }
 
@@ -188,7 +193,7 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     const section = page.getByRole('dialog', { name: 'Key details: mine' }).getByRole('region', { name: 'Usage controls' });
     await section.getByRole('group', { name: 'Usage controls' }).waitFor();
     const text = await section.innerText();
-    expect(text).toContain('Set by the tenant\'s administrators.');
+    expect(text).toContain("Set by the tenant's administrators.");
     expect(await section.getByRole('table', { name: 'Rate limits' }).locator('tbody tr').allInnerTexts()).toEqual(['per-second\t10\t1 second']);
     expect(text).toContain('500 remaining, refilled to 1000 monthly on day 15 at 00:00 UTC');
     expect(await section.getByRole('list', { name: 'Allowed addresses' }).innerText()).toBe('2001:db8::/32');

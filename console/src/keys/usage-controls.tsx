@@ -452,7 +452,8 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
 function useAddCredits(accessKeyId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: BodyOf<'/v1/access-keys/{accessKeyId}/credits', 'post'>) => api<NonNullable<AccessKey['credits']>>('POST', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/credits`, body),
+    mutationFn: (body: BodyOf<'/v1/access-keys/{accessKeyId}/credits', 'post'>) =>
+      api<NonNullable<AccessKey['credits']>>('POST', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/credits`, body),
     onSuccess: () => invalidateKeys(client, accessKeyId),
   });
 }
@@ -483,15 +484,7 @@ export function AddCreditsForm({ accessKey }: { accessKey: AccessKey }) {
       }}
     >
       <Group align="flex-end" gap="sm">
-        <NumberInput
-          label="Credits to add"
-          description="Negative takes away (never below zero)."
-          value={amount}
-          onChange={setAmount}
-          error={fieldError}
-          allowDecimal={false}
-          w={200}
-        />
+        <NumberInput label="Credits to add" description="Negative takes away (never below zero)." value={amount} onChange={setAmount} error={fieldError} allowDecimal={false} w={200} />
         <Button type="submit" variant="light" loading={add.isPending} disabled={!valid}>
           Add credits
         </Button>
