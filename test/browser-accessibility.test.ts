@@ -44,6 +44,7 @@ describe('accessibility of every console page (axe-core: no serious or critical 
     controlled = await h.createKey(tenant.admin, { name: 'metered-api', ...controls });
     memberKey = await h.createKey(await h.apiLogin(tenant.slug, member.email), { name: 'member-metered' });
     await h.request({ method: 'PATCH', url: `/v1/access-keys/${memberKey.accessKeyId}`, as: tenant.admin, body: controls });
+    await h.request({ method: 'PUT', url: '/v1/identities/cust_42', as: tenant.admin, body: { ratelimits: controls.ratelimits, credits: controls.credits, meta: controls.meta } });
     await h.flushRecords();
   });
   afterAll(() => h?.close());
@@ -85,6 +86,7 @@ describe('accessibility of every console page (axe-core: no serious or critical 
           `/access/users/${member.id}/api-keys`,
           '/access/roles',
           '/access/groups',
+          '/access/identities',
           '/policy',
           '/usage',
           '/audit',
@@ -105,6 +107,11 @@ describe('accessibility of every console page (axe-core: no serious or critical 
         // The pointer leaves the button it pressed (axe judges the hover colours otherwise).
         await page.mouse.move(0, 0);
         await expectAccessible(page, 'the usage controls with a refused field');
+        // An identity's pane, its limits, credits and metadata set.
+        await page.goto('/access/identities');
+        await page.getByRole('button', { name: 'View cust_42' }).click();
+        await page.getByRole('form', { name: 'Identity controls' }).waitFor();
+        await expectAccessible(page, "an identity's pane");
         // The create dialog, then the one-time secret dialog it leads to.
         await page.goto('/settings/access-keys');
         await page.getByRole('button', { name: 'New', exact: true }).click();

@@ -205,4 +205,81 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     expect(await section.getByRole('switch').count()).toBe(0);
     expectCleanPage(h, page);
   });
+
+  it('an administrator creates, edits, adds credits to and deletes an identity on the Identities page, and its keys share it', async () => {
+    const tenant = await h.bootstrap();
+    const gateway = await h.createKey(tenant.admin, { name: 'gateway', verifier: true });
+    const first = await h.createKey(tenant.admin, { name: 'first', externalId: 'cust_9' });
+    const second = await h.createKey(tenant.admin, { name: 'second', externalId: 'cust_9' });
+    const verify = async (token: string) => {
+      const res = await h.request({ method: 'POST', url: '/v1/verify', as: { kind: 'bearer', token: gateway.token }, body: { token } });
+      expect(res.status).toBe(200);
+      return res.body as Record<string, unknown>;
+    };
+    const identity = async () => h.request({ method: 'GET', url: '/v1/identities/cust_9', as: tenant.admin });
+
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Identities' }).click();
+    await page.waitForURL(/\/access\/identities$/);
+    await expect.poll(() => page.getByText('No identities yet.').count()).toBe(1);
+
+    // A bad external ID is refused by the form.
+    const create = page.getByRole('form', { name: 'New identity' });
+    await create.getByRole('textbox', { name: 'External ID' }).fill('cust 9');
+    await create.getByRole('button', { name: 'New identity' }).click();
+    await expectMarked(create.getByRole('textbox', { name: 'External ID' }), /letters, digits/);
+
+    // cust_9: 2 requests an hour shared by its keys, 3 credits, metadata.
+    await create.getByRole('textbox', { name: 'External ID' }).fill('cust_9');
+    await create.getByRole('button', { name: 'New identity' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Identity: cust_9' });
+    const form = drawer.getByRole('form', { name: 'Identity controls' });
+    await form.getByRole('button', { name: 'Add rate limit' }).click();
+    await form.getByRole('textbox', { name: 'Limit of limit 1' }).fill('2');
+    await pick(page, form.getByLabel('Window unit of limit 1', { exact: true }), 'hours');
+    await form.getByRole('switch', { name: 'Limit usage with credits' }).check();
+    await form.getByRole('textbox', { name: 'Credits remaining' }).fill('3');
+    // Metadata holding a secret: the API refuses it at meta.apiKey, and nothing is created.
+    await form.getByRole('textbox', { name: 'Metadata (JSON object)' }).fill('{"apiKey": "abc"}');
+    await form.getByRole('button', { name: 'Create identity' }).click();
+    await expectMarked(form.getByRole('textbox', { name: 'Metadata (JSON object)' }), /meta\.apiKey looks like a secret/);
+    expect((await identity()).status).toBe(404);
+    await form.getByRole('textbox', { name: 'Metadata (JSON object)' }).fill('{"tier": "gold"}');
+    await form.getByRole('button', { name: 'Create identity' }).click();
+    await expect.poll(async () => (await identity()).status).toBe(200);
+    expect((await identity()).body).toMatchObject({
+      externalId: 'cust_9',
+      ratelimits: [{ name: 'requests', limit: 2, durationMs: 3_600_000 }],
+      credits: { remaining: 3 },
+      meta: { tier: 'gold' },
+    });
+    await settled(page);
+    await h.screenshot(page, 'identity');
+
+    // Both keys spend from the identity: the third request between them is over its limit.
+    expect(await verify(first.token)).toMatchObject({ valid: true, externalId: 'cust_9', credits: { remaining: 2 } });
+    expect(await verify(second.token)).toMatchObject({ valid: true, credits: { remaining: 1 } });
+    expect(await verify(first.token)).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+
+    // Two hours on, one credit is left; "Add credits" -1 takes it: the keys are out of credits.
+    h.clock.advance(2 * 3_600_000);
+    const add = drawer.getByRole('form', { name: 'Add credits' });
+    await add.getByRole('textbox', { name: 'Credits to add' }).fill('-1');
+    await add.getByRole('button', { name: 'Add credits' }).click();
+    await expect.poll(async () => (await identity()).body.credits?.remaining).toBe(0);
+    expect(await verify(second.token)).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED' });
+
+    // The list shows it; deleting it frees its keys of its limits and credits.
+    await drawer.getByRole('button', { name: 'Close the identity' }).click();
+    const table = page.getByRole('table', { name: 'Identities' });
+    await expect.poll(() => table.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^cust_9[\s\S]*requests: 2 per 1 hour\t0 left\t/)]);
+    await table.getByRole('button', { name: 'View cust_9' }).click();
+    await drawer.getByRole('button', { name: 'Delete identity' }).click();
+    await page.getByRole('dialog', { name: 'Delete identity cust_9?' }).getByRole('button', { name: 'Delete identity' }).click();
+    await expect.poll(async () => (await identity()).status).toBe(404);
+    await expect.poll(() => page.getByText('No identities yet.').count()).toBe(1);
+    await expect.poll(async () => (await verify(second.token)).valid).toBe(true);
+    expectCleanPage(h, page);
+  });
 });

@@ -19,6 +19,7 @@ import { ErrorBoundary } from './ui/error-boundary';
 const UsersAndKeysPage = lazy(() => import('./admin/users-and-keys').then((m) => ({ default: m.UsersAndKeysPage })));
 const UserDetailsPage = lazy(() => import('./admin/user-details').then((m) => ({ default: m.UserDetailsPage })));
 const RolesPage = lazy(() => import('./admin/roles-page').then((m) => ({ default: m.RolesPage })));
+const IdentitiesPage = lazy(() => import('./admin/identities-page').then((m) => ({ default: m.IdentitiesPage })));
 const GroupsPage = lazy(() => import('./admin/groups-page').then((m) => ({ default: m.GroupsPage })));
 const PolicyPage = lazy(() => import('./admin/policy-page').then((m) => ({ default: m.PolicyPage })));
 const UsagePage = lazy(() => import('./usage/usage-page').then((m) => ({ default: m.UsagePage })));
@@ -127,6 +128,7 @@ const router = createBrowserRouter(
           <Route path="/access/users/:userId/:tab" element={admin(<UserDetailsPage />)} />
           <Route path="/access/roles" element={admin(<RolesPage />)} />
           <Route path="/access/groups" element={admin(<GroupsPage />)} />
+          <Route path="/access/identities" element={admin(<IdentitiesPage />)} />
           <Route path="/policy" element={admin(<PolicyPage />)} />
           <Route path="/usage" element={admin(<UsagePage />)} />
           <Route path="/audit" element={admin(<AuditPage />)} />

@@ -43,6 +43,10 @@ export const queryKeys = {
     detail: (userId: string | null) => [...queryKeys.users.all, 'detail', userId] as const,
   },
   roles: { all: ['roles'] as const },
+  identities: {
+    all: ['identities'] as const,
+    list: () => [...queryKeys.identities.all, 'list'] as const,
+  },
   groups: { all: ['groups'] as const },
   policy: {
     all: ['policy'] as const,

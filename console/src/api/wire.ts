@@ -30,6 +30,8 @@ export type IssuedAccessKey = ResponseOf<'/v1/access-keys', 'post', 201>;
 export type IssuedKey = ResponseOf<'/v1/access-keys/{accessKeyId}/reveal', 'post'>;
 export type KeyPermissions = ResponseOf<'/v1/access-keys/{accessKeyId}/permissions', 'get'>;
 export type AccessRecord = Schemas['AccessRecord'];
+/** An identity (issue 11): the tenant's own customer, whose limits and credits its keys share. */
+export type Identity = Schemas['Identity'];
 
 /** One page of a list: its items and the cursor of the next page. */
 export type Page<T> = Omit<ResponseOf<'/v1/access-keys', 'get'>, 'items'> & { items: T[] };

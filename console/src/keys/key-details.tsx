@@ -7,9 +7,9 @@ import { Alert, Badge, Button, Code, Divider, Drawer, Group, MultiSelect, Simple
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRevealKey, useUpdateKey } from '../api/mutations';
-import { useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
+import { invalidateKeys, useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
 import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert, errorMessage } from '../ui/error-alert';
@@ -317,13 +317,18 @@ function KeyPaneActions({ accessKey }: { accessKey: AccessKey }) {
 /** Rate limits, credits, IP allowlist, metadata and externalId: administrators edit them, members read them. */
 function UsageControls({ accessKey }: { accessKey: AccessKey }) {
   const me = useSession();
+  const client = useQueryClient();
   if (me.user.role !== 'admin') return <UsageControlsView accessKey={accessKey} />;
   // Saved on the server (here or elsewhere, an added credit too): the form starts again from there.
   const saved = JSON.stringify([accessKey.ratelimits, accessKey.credits, accessKey.ipAllowlist, accessKey.meta, accessKey.externalId]);
   return (
     <Stack gap="lg">
       <UsageControlsForm key={saved} accessKey={accessKey} />
-      <AddCreditsForm accessKey={accessKey} />
+      <AddCreditsForm
+        path={`/v1/access-keys/${encodeURIComponent(accessKey.accessKeyId)}/credits`}
+        hasCredits={accessKey.credits !== null}
+        onChanged={() => void invalidateKeys(client, accessKey.accessKeyId)}
+      />
     </Stack>
   );
 }

@@ -8,11 +8,10 @@
 import { ActionIcon, Badge, Button, Code, Group, NumberInput, Select, Stack, Switch, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { useUpdateKey } from '../api/mutations';
-import { invalidateKeys } from '../api/queries';
 import type { AccessKey, BodyOf } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
@@ -38,7 +37,7 @@ const UNITS = [
 ] as const;
 type Unit = (typeof UNITS)[number]['value'];
 
-interface LimitRow {
+export interface LimitRow {
   id: number;
   name: string;
   limit: number | string;
@@ -59,9 +58,9 @@ export function describeWindow(durationMs: number): string {
 }
 
 let nextRowId = 1;
-const rowOf = (r: Ratelimit): LimitRow => ({ id: nextRowId++, name: r.name, limit: r.limit, ...windowOf(r.durationMs) });
+export const rowOf = (r: Ratelimit): LimitRow => ({ id: nextRowId++, name: r.name, limit: r.limit, ...windowOf(r.durationMs) });
 
-interface FormState {
+export interface FormState {
   rows: LimitRow[];
   creditsOn: boolean;
   remaining: number | string;
@@ -88,16 +87,14 @@ function initialState(key: AccessKey): FormState {
   };
 }
 
-type Errors = Record<string, string>;
+export type Errors = Record<string, string>;
 
 /**
  * The PATCH body from the form: only the fields that changed (credits are sent only when changed,
  * so saving a name change never resets a balance spent meanwhile), or the problems found.
  */
-function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors } {
-  const errors: Errors = {};
-  const patch: Patch = {};
-
+/** The limits of the form (null: none), noting their problems in `errors`. */
+export function limitsOf(s: Pick<FormState, 'rows'>, errors: Errors): Ratelimit[] | null {
   const names = new Set<string>();
   const limits: Ratelimit[] = [];
   if (s.rows.length > RATELIMITS_MAX) errors.ratelimits = `At most ${RATELIMITS_MAX} limits.`;
@@ -116,54 +113,68 @@ function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors }
     }
     limits.push({ name, limit, durationMs });
   });
-  const ratelimits = limits.length === 0 ? null : limits;
-  if (JSON.stringify(ratelimits) !== JSON.stringify(key.ratelimits)) patch.ratelimits = ratelimits;
+  return limits.length === 0 ? null : limits;
+}
 
-  if (s.creditsOn) {
-    const remaining = Number(s.remaining);
-    if (s.remaining === '' || !Number.isSafeInteger(remaining) || remaining < 0 || remaining > CREDITS_MAX) errors['credits.remaining'] = `A whole number from 0 to ${CREDITS_MAX}.`;
-    let refill: Refill | null = null;
-    if (s.refill !== 'none') {
-      const amount = Number(s.refillAmount);
-      if (s.refillAmount === '' || !Number.isSafeInteger(amount) || amount < 1 || amount > CREDITS_MAX) errors['credits.refill.amount'] = `A whole number from 1 to ${CREDITS_MAX}.`;
-      refill = { interval: s.refill, amount };
-      if (s.refill === 'monthly') {
-        const day = Number(s.refillDay);
-        if (s.refillDay === '' || !Number.isInteger(day) || day < 1 || day > 31) errors['credits.refill.refillDay'] = 'A day of the month from 1 to 31.';
-        refill.refillDay = day;
-      }
+/** The credits of the form (null: unlimited), noting their problems in `errors`. */
+export function creditsOf(s: Pick<FormState, 'creditsOn' | 'remaining' | 'refill' | 'refillAmount' | 'refillDay'>, errors: Errors): { remaining: number; refill: Refill | null } | null {
+  if (!s.creditsOn) return null;
+  const remaining = Number(s.remaining);
+  if (s.remaining === '' || !Number.isSafeInteger(remaining) || remaining < 0 || remaining > CREDITS_MAX) errors['credits.remaining'] = `A whole number from 0 to ${CREDITS_MAX}.`;
+  let refill: Refill | null = null;
+  if (s.refill !== 'none') {
+    const amount = Number(s.refillAmount);
+    if (s.refillAmount === '' || !Number.isSafeInteger(amount) || amount < 1 || amount > CREDITS_MAX) errors['credits.refill.amount'] = `A whole number from 1 to ${CREDITS_MAX}.`;
+    refill = { interval: s.refill, amount };
+    if (s.refill === 'monthly') {
+      const day = Number(s.refillDay);
+      if (s.refillDay === '' || !Number.isInteger(day) || day < 1 || day > 31) errors['credits.refill.refillDay'] = 'A day of the month from 1 to 31.';
+      refill.refillDay = day;
     }
-    const before = key.credits === null ? null : { remaining: key.credits.remaining, refill: key.credits.refill };
-    const after = { remaining, refill };
-    if (JSON.stringify(before) !== JSON.stringify(after)) patch.credits = after;
-  } else if (key.credits !== null) patch.credits = null;
+  }
+  return { remaining, refill };
+}
 
+/** The metadata of the form (null: none), noting its problem in `errors`. */
+export function metaOf(s: Pick<FormState, 'meta'>, errors: Errors): Record<string, unknown> | null {
+  if (s.meta.trim() === '') return null;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(s.meta);
+  } catch (e) {
+    errors.meta = `Not valid JSON: ${e instanceof Error ? e.message : 'parse error'}.`;
+    return null;
+  }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    errors.meta = 'Metadata must be a JSON object, such as {"plan": "pro"}.';
+    return null;
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(meta)).length;
+  if (bytes > META_MAX_BYTES) errors.meta = `${bytes} bytes as JSON; at most ${META_MAX_BYTES} are allowed.`;
+  return meta as Record<string, unknown>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The PATCH body from the form: only the fields that changed (credits are sent only when changed,
+ * so saving a name change never resets a balance spent meanwhile), or the problems found.
+ */
+function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors } {
+  const errors: Errors = {};
+  const patch: Patch = {};
+  const ratelimits = limitsOf(s, errors);
+  if (!same(ratelimits, key.ratelimits)) patch.ratelimits = ratelimits;
+  const credits = creditsOf(s, errors);
+  if (!same(credits, key.credits === null ? null : { remaining: key.credits.remaining, refill: key.credits.refill })) patch.credits = credits;
   const ips = s.ips
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
   const ipAllowlist = ips.length === 0 ? null : ips;
-  if (JSON.stringify(ipAllowlist) !== JSON.stringify(key.ipAllowlist)) patch.ipAllowlist = ipAllowlist;
-
-  if (s.meta.trim() === '') {
-    if (key.meta !== null) patch.meta = null;
-  } else {
-    let meta: unknown;
-    try {
-      meta = JSON.parse(s.meta);
-    } catch (e) {
-      errors.meta = `Not valid JSON: ${e instanceof Error ? e.message : 'parse error'}.`;
-    }
-    if (!('meta' in errors)) {
-      if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) errors.meta = 'Metadata must be a JSON object, such as {"plan": "pro"}.';
-      else {
-        const bytes = new TextEncoder().encode(JSON.stringify(meta)).length;
-        if (bytes > META_MAX_BYTES) errors.meta = `${bytes} bytes as JSON; at most ${META_MAX_BYTES} are allowed.`;
-        else if (JSON.stringify(meta) !== JSON.stringify(key.meta)) patch.meta = meta as Record<string, unknown>;
-      }
-    }
-  }
-
+  if (!same(ipAllowlist, key.ipAllowlist)) patch.ipAllowlist = ipAllowlist;
+  const meta = metaOf(s, errors);
+  if (!('meta' in errors) && !same(meta, key.meta)) patch.meta = meta;
   const externalId = s.externalId.trim();
   if (externalId !== '' && !EXTERNAL_ID_RE.test(externalId)) errors.externalId = '1 to 128 letters, digits and _ . : @ | + -.';
   if ((externalId === '' ? null : externalId) !== key.externalId) patch.externalId = externalId === '' ? null : externalId;
@@ -171,7 +182,7 @@ function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors }
 }
 
 /** The form field that shows the API's refusal of `field` (`ratelimits.0.limit`, `ipAllowlist.1`, `meta.password`). */
-function formFieldOf(field: string): string {
+export function formFieldOf(field: string): string {
   if (field.startsWith('meta')) return 'meta';
   if (field.startsWith('ipAllowlist')) return 'ipAllowlist';
   if (field.startsWith('credits.refill.')) return field;
@@ -181,7 +192,7 @@ function formFieldOf(field: string): string {
   return field;
 }
 
-function apiErrors(error: unknown, ips: string): Errors | null {
+export function apiErrors(error: unknown, ips = ''): Errors | null {
   if (!(error instanceof ApiError) || error.status !== 400 || typeof error.details?.field !== 'string') return null;
   const field = error.details.field;
   const at = formFieldOf(field);
@@ -199,12 +210,200 @@ function apiErrors(error: unknown, ips: string): Errors | null {
 
 const MAX_WIDTH = { maw: 520 } as const;
 
+type FieldsProps = { state: FormState; set: (patch: Partial<FormState>) => void; fieldError: (name: string) => string | undefined };
+
+/** Named rate limits as rows: name, limit, window with its unit; add and remove. */
+export function RateLimitRows({
+  state,
+  set,
+  fieldError,
+  description = 'At most "limit" units of cost per window, counted per key. With none of its own the key has the tenant\'s default limits for its type, if any.',
+}: FieldsProps & { description?: string }) {
+  const setRow = (id: number, patch: Partial<LimitRow>) => set({ rows: state.rows.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+  return (
+    <Stack gap="xs">
+      <Text fw={600} size="sm" id="ratelimits-title">
+        Rate limits
+      </Text>
+      <Text size="xs" c="dimmed">
+        {description}
+      </Text>
+      {state.rows.length > 0 && (
+        <Table withRowBorders={false} verticalSpacing={4} aria-labelledby="ratelimits-title">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Limit</Table.Th>
+              <Table.Th>Window</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Remove</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {state.rows.map((row, i) => (
+              <Table.Tr key={row.id}>
+                <Table.Td valign="top">
+                  <TextInput
+                    aria-label={`Name of limit ${i + 1}`}
+                    value={row.name}
+                    onChange={(e) => setRow(row.id, { name: e.currentTarget.value })}
+                    error={fieldError(`ratelimits.${i}.name`)}
+                    maxLength={64}
+                    size="xs"
+                  />
+                </Table.Td>
+                <Table.Td valign="top">
+                  <NumberInput
+                    aria-label={`Limit of limit ${i + 1}`}
+                    value={row.limit}
+                    onChange={(v) => setRow(row.id, { limit: v })}
+                    error={fieldError(`ratelimits.${i}.limit`)}
+                    allowDecimal={false}
+                    size="xs"
+                    w={110}
+                  />
+                </Table.Td>
+                <Table.Td valign="top">
+                  <Group gap={4} wrap="nowrap" align="flex-start">
+                    <NumberInput
+                      aria-label={`Window of limit ${i + 1}`}
+                      value={row.amount}
+                      onChange={(v) => setRow(row.id, { amount: v })}
+                      error={fieldError(`ratelimits.${i}.durationMs`)}
+                      allowNegative={false}
+                      size="xs"
+                      w={90}
+                    />
+                    <Select
+                      aria-label={`Window unit of limit ${i + 1}`}
+                      data={UNITS.map((u) => ({ value: u.value, label: u.label }))}
+                      value={row.unit}
+                      onChange={(v) => v !== null && setRow(row.id, { unit: v as Unit })}
+                      allowDeselect={false}
+                      size="xs"
+                      w={110}
+                      comboboxProps={{ withinPortal: true }}
+                    />
+                  </Group>
+                </Table.Td>
+                <Table.Td valign="top">
+                  <ActionIcon variant="subtle" color="red" aria-label={`Remove limit ${i + 1}`} onClick={() => set({ rows: state.rows.filter((r) => r.id !== row.id) })}>
+                    <IconTrash size={16} aria-hidden />
+                  </ActionIcon>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {fieldError('ratelimits') && (
+        <Text size="xs" c="red.8" role="alert">
+          {fieldError('ratelimits')}
+        </Text>
+      )}
+      <Group>
+        <Button
+          variant="subtle"
+          size="xs"
+          disabled={state.rows.length >= RATELIMITS_MAX}
+          onClick={() => set({ rows: [...state.rows, { id: nextRowId++, name: state.rows.length === 0 ? 'requests' : '', limit: 100, amount: 1, unit: 'min' }] })}
+        >
+          Add rate limit
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** Credits on or off, how many are left, and the refill. */
+export function CreditsFields({ state, set, fieldError }: FieldsProps) {
+  return (
+    <Stack gap="xs">
+      <Switch
+        label="Limit usage with credits"
+        description="Each successful verification spends its cost; at zero the key answers USAGE_EXCEEDED until a refill."
+        checked={state.creditsOn}
+        onChange={(e) => set({ creditsOn: e.currentTarget.checked })}
+      />
+      {state.creditsOn && (
+        <Group align="flex-start" gap="sm">
+          <NumberInput
+            label="Credits remaining"
+            value={state.remaining}
+            onChange={(v) => set({ remaining: v })}
+            error={fieldError('credits.remaining')}
+            allowDecimal={false}
+            allowNegative={false}
+            w={160}
+          />
+          <Select
+            label="Refill"
+            data={[
+              { value: 'none', label: 'No refill' },
+              { value: 'daily', label: 'Daily (00:00 UTC)' },
+              { value: 'monthly', label: 'Monthly (00:00 UTC)' },
+            ]}
+            value={state.refill}
+            onChange={(v) => v !== null && set({ refill: v as FormState['refill'] })}
+            error={fieldError('credits.refill.interval')}
+            allowDeselect={false}
+            w={190}
+            comboboxProps={{ withinPortal: true }}
+          />
+          {state.refill !== 'none' && (
+            <NumberInput
+              label="Refill to"
+              value={state.refillAmount}
+              onChange={(v) => set({ refillAmount: v })}
+              error={fieldError('credits.refill.amount')}
+              allowDecimal={false}
+              allowNegative={false}
+              w={140}
+            />
+          )}
+          {state.refill === 'monthly' && (
+            <NumberInput
+              label="Day of the month"
+              value={state.refillDay}
+              onChange={(v) => set({ refillDay: v })}
+              error={fieldError('credits.refill.refillDay')}
+              min={1}
+              max={31}
+              allowDecimal={false}
+              w={140}
+            />
+          )}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+export function MetaField({ state, set, fieldError }: FieldsProps) {
+  return (
+    <Textarea
+      label="Metadata (JSON object)"
+      description={`Returned by every verification as given; at most ${META_MAX_BYTES} bytes. Never put a secret here: every verifier sees it.`}
+      value={state.meta}
+      onChange={(e) => set({ meta: e.currentTarget.value })}
+      error={fieldError('meta')}
+      autosize
+      minRows={2}
+      maxRows={12}
+      spellCheck={false}
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+      placeholder='{"plan": "pro"}'
+      {...MAX_WIDTH}
+    />
+  );
+}
+
 export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
   const [state, setState] = useState<FormState>(() => initialState(accessKey));
   const [errors, setErrors] = useState<Errors>({});
   const update = useUpdateKey(accessKey.accessKeyId);
   const set = (patch: Partial<FormState>) => setState((s) => ({ ...s, ...patch }));
-  const setRow = (id: number, patch: Partial<LimitRow>) => set({ rows: state.rows.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
   const draft = patchOf(accessKey, state);
   const unchanged = Object.keys(draft.patch).length === 0;
 
@@ -235,157 +434,9 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
       }}
     >
       <Stack gap="md">
-        <Stack gap="xs">
-          <Text fw={600} size="sm" id="ratelimits-title">
-            Rate limits
-          </Text>
-          <Text size="xs" c="dimmed">
-            At most "limit" units of cost per window, counted per key. With none of its own the key has the tenant's default limits for its type, if any.
-          </Text>
-          {state.rows.length > 0 && (
-            <Table withRowBorders={false} verticalSpacing={4} aria-labelledby="ratelimits-title">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Limit</Table.Th>
-                  <Table.Th>Window</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Remove</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {state.rows.map((row, i) => (
-                  <Table.Tr key={row.id}>
-                    <Table.Td valign="top">
-                      <TextInput
-                        aria-label={`Name of limit ${i + 1}`}
-                        value={row.name}
-                        onChange={(e) => setRow(row.id, { name: e.currentTarget.value })}
-                        error={fieldError(`ratelimits.${i}.name`)}
-                        maxLength={64}
-                        size="xs"
-                      />
-                    </Table.Td>
-                    <Table.Td valign="top">
-                      <NumberInput
-                        aria-label={`Limit of limit ${i + 1}`}
-                        value={row.limit}
-                        onChange={(v) => setRow(row.id, { limit: v })}
-                        error={fieldError(`ratelimits.${i}.limit`)}
-                        allowDecimal={false}
-                        size="xs"
-                        w={110}
-                      />
-                    </Table.Td>
-                    <Table.Td valign="top">
-                      <Group gap={4} wrap="nowrap" align="flex-start">
-                        <NumberInput
-                          aria-label={`Window of limit ${i + 1}`}
-                          value={row.amount}
-                          onChange={(v) => setRow(row.id, { amount: v })}
-                          error={fieldError(`ratelimits.${i}.durationMs`)}
-                          allowNegative={false}
-                          size="xs"
-                          w={90}
-                        />
-                        <Select
-                          aria-label={`Window unit of limit ${i + 1}`}
-                          data={UNITS.map((u) => ({ value: u.value, label: u.label }))}
-                          value={row.unit}
-                          onChange={(v) => v !== null && setRow(row.id, { unit: v as Unit })}
-                          allowDeselect={false}
-                          size="xs"
-                          w={110}
-                          comboboxProps={{ withinPortal: true }}
-                        />
-                      </Group>
-                    </Table.Td>
-                    <Table.Td valign="top">
-                      <ActionIcon variant="subtle" color="red" aria-label={`Remove limit ${i + 1}`} onClick={() => set({ rows: state.rows.filter((r) => r.id !== row.id) })}>
-                        <IconTrash size={16} aria-hidden />
-                      </ActionIcon>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-          {fieldError('ratelimits') && (
-            <Text size="xs" c="red.8" role="alert">
-              {fieldError('ratelimits')}
-            </Text>
-          )}
-          <Group>
-            <Button
-              variant="subtle"
-              size="xs"
-              disabled={state.rows.length >= RATELIMITS_MAX}
-              onClick={() => set({ rows: [...state.rows, { id: nextRowId++, name: state.rows.length === 0 ? 'requests' : '', limit: 100, amount: 1, unit: 'min' }] })}
-            >
-              Add rate limit
-            </Button>
-          </Group>
-        </Stack>
+        <RateLimitRows state={state} set={set} fieldError={fieldError} />
 
-        <Stack gap="xs">
-          <Switch
-            label="Limit usage with credits"
-            description="Each successful verification spends its cost; at zero the key answers USAGE_EXCEEDED until a refill."
-            checked={state.creditsOn}
-            onChange={(e) => set({ creditsOn: e.currentTarget.checked })}
-          />
-          {state.creditsOn && (
-            <Group align="flex-start" gap="sm">
-              <NumberInput
-                label="Credits remaining"
-                value={state.remaining}
-                onChange={(v) => set({ remaining: v })}
-                error={fieldError('credits.remaining')}
-                allowDecimal={false}
-                allowNegative={false}
-                w={160}
-              />
-              <Select
-                label="Refill"
-                data={[
-                  { value: 'none', label: 'No refill' },
-                  { value: 'daily', label: 'Daily (00:00 UTC)' },
-                  { value: 'monthly', label: 'Monthly (00:00 UTC)' },
-                ]}
-                value={state.refill}
-                onChange={(v) => v !== null && set({ refill: v as FormState['refill'] })}
-                error={fieldError('credits.refill.interval')}
-                allowDeselect={false}
-                w={190}
-                comboboxProps={{ withinPortal: true }}
-              />
-              {state.refill !== 'none' && (
-                <NumberInput
-                  label="Refill to"
-                  value={state.refillAmount}
-                  onChange={(v) => set({ refillAmount: v })}
-                  error={fieldError('credits.refill.amount')}
-                  allowDecimal={false}
-                  allowNegative={false}
-                  w={140}
-                />
-              )}
-              {state.refill === 'monthly' && (
-                <NumberInput
-                  label="Day of the month"
-                  value={state.refillDay}
-                  onChange={(v) => set({ refillDay: v })}
-                  error={fieldError('credits.refill.refillDay')}
-                  min={1}
-                  max={31}
-                  allowDecimal={false}
-                  w={140}
-                />
-              )}
-            </Group>
-          )}
-        </Stack>
+        <CreditsFields state={state} set={set} fieldError={fieldError} />
 
         <Textarea
           label="IP allowlist"
@@ -399,20 +450,7 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
           spellCheck={false}
           {...MAX_WIDTH}
         />
-        <Textarea
-          label="Metadata (JSON object)"
-          description={`Returned by every verification as given; at most ${META_MAX_BYTES} bytes. Never put a secret here: every verifier sees it.`}
-          value={state.meta}
-          onChange={(e) => set({ meta: e.currentTarget.value })}
-          error={fieldError('meta')}
-          autosize
-          minRows={2}
-          maxRows={12}
-          spellCheck={false}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          placeholder='{"plan": "pro"}'
-          {...MAX_WIDTH}
-        />
+        <MetaField state={state} set={set} fieldError={fieldError} />
         <TextInput
           label="External ID"
           description="Your own ID of the customer (identity) this key belongs to; its keys share the identity's limits and credits."
@@ -449,20 +487,13 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
   );
 }
 
-function useAddCredits(accessKeyId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (body: BodyOf<'/v1/access-keys/{accessKeyId}/credits', 'post'>) =>
-      api<NonNullable<AccessKey['credits']>>('POST', `/v1/access-keys/${encodeURIComponent(accessKeyId)}/credits`, body),
-    onSuccess: () => invalidateKeys(client, accessKeyId),
-  });
-}
+type Credits = NonNullable<AccessKey['credits']>;
 
-/** Adds to (or, negative, takes from) a key's credits in one atomic write, never losing a concurrent spend. */
-export function AddCreditsForm({ accessKey }: { accessKey: AccessKey }) {
+/** Adds to (or, negative, takes from) a key's or identity's credits in one atomic write, never losing a concurrent spend. */
+export function AddCreditsForm({ path, hasCredits, onChanged }: { path: string; hasCredits: boolean; onChanged: (credits: Credits) => void }) {
   const [amount, setAmount] = useState<number | string>('');
-  const add = useAddCredits(accessKey.accessKeyId);
-  if (accessKey.credits === null) return null;
+  const add = useMutation({ mutationFn: (body: BodyOf<'/v1/access-keys/{accessKeyId}/credits', 'post'>) => api<Credits>('POST', path, body) });
+  if (!hasCredits) return null;
   const n = Number(amount);
   const valid = amount !== '' && Number.isSafeInteger(n) && n !== 0;
   const fieldError = add.error instanceof ApiError && add.error.status === 400 ? add.error.message : undefined;
@@ -477,6 +508,7 @@ export function AddCreditsForm({ accessKey }: { accessKey: AccessKey }) {
           {
             onSuccess: (credits) => {
               setAmount('');
+              onChanged(credits);
               notifications.show({ message: `Credits changed: ${credits.remaining} left.`, color: 'teal' });
             },
           },

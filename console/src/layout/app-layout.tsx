@@ -9,6 +9,7 @@ import {
   IconShieldLock,
   IconUsers,
   IconUsersGroup,
+  IconId,
   IconAdjustments,
   IconUserShield,
   IconSettings,
@@ -88,6 +89,7 @@ const ADMIN_NAV: { section: string; items: NavItem[] }[] = [
       { to: '/access/users-and-keys/users', label: 'Users and keys', icon: IconUsers, match: '/access/users' },
       { to: '/access/roles', label: 'Roles', icon: IconUserShield, match: '/access/roles' },
       { to: '/access/groups', label: 'Groups', icon: IconUsersGroup, match: '/access/groups' },
+      { to: '/access/identities', label: 'Identities', icon: IconId, match: '/access/identities' },
     ],
   },
   {
