@@ -162,6 +162,14 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     expect(Object.keys(answer)).not.toEqual(expect.arrayContaining(['ratelimits']));
     expect(answer).not.toHaveProperty('credits');
     expect(answer).not.toHaveProperty('meta');
+
+    // "None at all" is not "the tenant's default": with the boxes ticked the key keeps [] for both.
+    await form.getByRole('checkbox', { name: "No rate limits at all, not even the tenant's default for this key type" }).check();
+    await form.getByRole('checkbox', { name: 'Any address, even if the tenant has a default allowlist' }).check();
+    await save.click();
+    await expect.poll(async () => keyOf(tenant.admin, key.accessKeyId)).toMatchObject({ ratelimits: [], ipAllowlist: [] });
+    // Saved: the pane shows the boxes ticked, from the key.
+    await expect.poll(() => form.getByRole('checkbox', { name: 'Any address, even if the tenant has a default allowlist' }).isChecked()).toBe(true);
     expectCleanPage(h, page);
   });
 

@@ -44,6 +44,8 @@ function stateOf(identity: Identity | null): FormState {
   const refill = identity?.credits?.refill ?? null;
   return {
     rows: (identity?.ratelimits ?? []).map(rowOf),
+    noDefaultLimits: false,
+    noDefaultIps: false,
     creditsOn: (identity?.credits ?? null) !== null,
     remaining: identity?.credits?.remaining ?? 0,
     refill: refill?.interval ?? 'none',
@@ -87,6 +89,7 @@ function IdentityForm({ externalId, identity, onSaved }: { externalId: string; i
           state={state}
           set={set}
           fieldError={fieldError}
+          withDefault={false}
           description='At most "limit" units of cost per window, counted per identity: every key with this external ID spends from them, on top of its own limits.'
         />
         <CreditsFields state={state} set={set} fieldError={fieldError} />

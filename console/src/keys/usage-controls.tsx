@@ -5,7 +5,7 @@
  * `details.field`) is shown at the field it names. Members see them read-only (the API refuses
  * them writes).
  */
-import { ActionIcon, Badge, Button, Code, Group, NumberInput, Select, Stack, Switch, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Code, Group, NumberInput, Select, Stack, Switch, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
@@ -62,6 +62,10 @@ export const rowOf = (r: Ratelimit): LimitRow => ({ id: nextRowId++, name: r.nam
 
 export interface FormState {
   rows: LimitRow[];
+  /** With no rows: no limits at all (`[]`), not the tenant's default for the key type (`null`). */
+  noDefaultLimits: boolean;
+  /** With no blocks: any address (`[]`), not the tenant's default allowlist (`null`). */
+  noDefaultIps: boolean;
   creditsOn: boolean;
   remaining: number | string;
   refill: 'none' | 'daily' | 'monthly';
@@ -76,6 +80,8 @@ function initialState(key: AccessKey): FormState {
   const refill = key.credits?.refill ?? null;
   return {
     rows: (key.ratelimits ?? []).map(rowOf),
+    noDefaultLimits: key.ratelimits !== null && key.ratelimits.length === 0,
+    noDefaultIps: key.ipAllowlist !== null && key.ipAllowlist.length === 0,
     creditsOn: key.credits !== null,
     remaining: key.credits?.remaining ?? 0,
     refill: refill?.interval ?? 'none',
@@ -163,7 +169,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors } {
   const errors: Errors = {};
   const patch: Patch = {};
-  const ratelimits = limitsOf(s, errors);
+  const ratelimits = limitsOf(s, errors) ?? (s.noDefaultLimits ? [] : null);
   if (!same(ratelimits, key.ratelimits)) patch.ratelimits = ratelimits;
   const credits = creditsOf(s, errors);
   if (!same(credits, key.credits === null ? null : { remaining: key.credits.remaining, refill: key.credits.refill })) patch.credits = credits;
@@ -171,7 +177,7 @@ function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors }
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-  const ipAllowlist = ips.length === 0 ? null : ips;
+  const ipAllowlist = ips.length === 0 ? (s.noDefaultIps ? [] : null) : ips;
   if (!same(ipAllowlist, key.ipAllowlist)) patch.ipAllowlist = ipAllowlist;
   const meta = metaOf(s, errors);
   if (!('meta' in errors) && !same(meta, key.meta)) patch.meta = meta;
@@ -218,7 +224,8 @@ export function RateLimitRows({
   set,
   fieldError,
   description = 'At most "limit" units of cost per window, counted per key. With none of its own the key has the tenant\'s default limits for its type, if any.',
-}: FieldsProps & { description?: string }) {
+  withDefault = true,
+}: FieldsProps & { description?: string; withDefault?: boolean }) {
   const setRow = (id: number, patch: Partial<LimitRow>) => set({ rows: state.rows.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
   return (
     <Stack gap="xs">
@@ -301,6 +308,13 @@ export function RateLimitRows({
         <Text size="xs" c="red.8" role="alert">
           {fieldError('ratelimits')}
         </Text>
+      )}
+      {withDefault && state.rows.length === 0 && (
+        <Checkbox
+          label="No rate limits at all, not even the tenant's default for this key type"
+          checked={state.noDefaultLimits}
+          onChange={(e) => set({ noDefaultLimits: e.currentTarget.checked })}
+        />
       )}
       <Group>
         <Button
@@ -450,6 +464,9 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
           spellCheck={false}
           {...MAX_WIDTH}
         />
+        {state.ips.trim() === '' && (
+          <Checkbox label="Any address, even if the tenant has a default allowlist" checked={state.noDefaultIps} onChange={(e) => set({ noDefaultIps: e.currentTarget.checked })} />
+        )}
         <MetaField state={state} set={set} fieldError={fieldError} />
         <TextInput
           label="External ID"
