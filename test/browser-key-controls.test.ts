@@ -8,7 +8,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanPage, openConsole, settled, type ConsoleHarness, type Session } from './support/browser.js';
+import { expectCleanPage, openConsole, PHONE, settled, type ConsoleHarness, type Session } from './support/browser.js';
 
 const DAY_MS = 86_400_000;
 
@@ -171,6 +171,17 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     // Saved: the pane shows the boxes ticked, from the key.
     await expect.poll(() => form.getByRole('checkbox', { name: 'Any address, even if the tenant has a default allowlist' }).isChecked()).toBe(true);
     expectCleanPage(h, page);
+
+    // On a phone the pane takes the screen and a row of a limit fits in it: the page never scrolls sideways.
+    const phone = await h.newPage({ viewport: PHONE });
+    await h.signIn(phone, { tenant: tenant.slug, email: tenant.adminEmail });
+    await phone.goto(`/settings/access-keys?key=${key.accessKeyId}&section=controls`);
+    const phoneForm = phone.getByRole('form', { name: 'Usage controls' });
+    await phoneForm.getByRole('button', { name: 'Add rate limit' }).click();
+    await phoneForm.getByRole('textbox', { name: 'Limit of limit 1' }).waitFor();
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await h.screenshot(phone, 'phone-key-usage-controls');
+    expectCleanPage(h, phone);
   });
 
   it("a member sees their key's usage controls read-only", async () => {

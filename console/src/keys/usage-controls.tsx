@@ -236,73 +236,75 @@ export function RateLimitRows({
         {description}
       </Text>
       {state.rows.length > 0 && (
-        <Table withRowBorders={false} verticalSpacing={4} aria-labelledby="ratelimits-title">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Limit</Table.Th>
-              <Table.Th>Window</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Remove</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {state.rows.map((row, i) => (
-              <Table.Tr key={row.id}>
-                <Table.Td valign="top">
-                  <TextInput
-                    aria-label={`Name of limit ${i + 1}`}
-                    value={row.name}
-                    onChange={(e) => setRow(row.id, { name: e.currentTarget.value })}
-                    error={fieldError(`ratelimits.${i}.name`)}
-                    maxLength={64}
-                    size="xs"
-                  />
-                </Table.Td>
-                <Table.Td valign="top">
-                  <NumberInput
-                    aria-label={`Limit of limit ${i + 1}`}
-                    value={row.limit}
-                    onChange={(v) => setRow(row.id, { limit: v })}
-                    error={fieldError(`ratelimits.${i}.limit`)}
-                    allowDecimal={false}
-                    size="xs"
-                    w={110}
-                  />
-                </Table.Td>
-                <Table.Td valign="top">
-                  <Group gap={4} wrap="nowrap" align="flex-start">
-                    <NumberInput
-                      aria-label={`Window of limit ${i + 1}`}
-                      value={row.amount}
-                      onChange={(v) => setRow(row.id, { amount: v })}
-                      error={fieldError(`ratelimits.${i}.durationMs`)}
-                      allowNegative={false}
+        <Table.ScrollContainer minWidth={500} type="native">
+          <Table withRowBorders={false} verticalSpacing={4} aria-labelledby="ratelimits-title">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Limit</Table.Th>
+                <Table.Th>Window</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Remove</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {state.rows.map((row, i) => (
+                <Table.Tr key={row.id}>
+                  <Table.Td valign="top">
+                    <TextInput
+                      aria-label={`Name of limit ${i + 1}`}
+                      value={row.name}
+                      onChange={(e) => setRow(row.id, { name: e.currentTarget.value })}
+                      error={fieldError(`ratelimits.${i}.name`)}
+                      maxLength={64}
                       size="xs"
-                      w={90}
                     />
-                    <Select
-                      aria-label={`Window unit of limit ${i + 1}`}
-                      data={UNITS.map((u) => ({ value: u.value, label: u.label }))}
-                      value={row.unit}
-                      onChange={(v) => v !== null && setRow(row.id, { unit: v as Unit })}
-                      allowDeselect={false}
+                  </Table.Td>
+                  <Table.Td valign="top">
+                    <NumberInput
+                      aria-label={`Limit of limit ${i + 1}`}
+                      value={row.limit}
+                      onChange={(v) => setRow(row.id, { limit: v })}
+                      error={fieldError(`ratelimits.${i}.limit`)}
+                      allowDecimal={false}
                       size="xs"
                       w={110}
-                      comboboxProps={{ withinPortal: true }}
                     />
-                  </Group>
-                </Table.Td>
-                <Table.Td valign="top">
-                  <ActionIcon variant="subtle" color="red" aria-label={`Remove limit ${i + 1}`} onClick={() => set({ rows: state.rows.filter((r) => r.id !== row.id) })}>
-                    <IconTrash size={16} aria-hidden />
-                  </ActionIcon>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  </Table.Td>
+                  <Table.Td valign="top">
+                    <Group gap={4} wrap="nowrap" align="flex-start">
+                      <NumberInput
+                        aria-label={`Window of limit ${i + 1}`}
+                        value={row.amount}
+                        onChange={(v) => setRow(row.id, { amount: v })}
+                        error={fieldError(`ratelimits.${i}.durationMs`)}
+                        allowNegative={false}
+                        size="xs"
+                        w={90}
+                      />
+                      <Select
+                        aria-label={`Window unit of limit ${i + 1}`}
+                        data={UNITS.map((u) => ({ value: u.value, label: u.label }))}
+                        value={row.unit}
+                        onChange={(v) => v !== null && setRow(row.id, { unit: v as Unit })}
+                        allowDeselect={false}
+                        size="xs"
+                        w={110}
+                        comboboxProps={{ withinPortal: true }}
+                      />
+                    </Group>
+                  </Table.Td>
+                  <Table.Td valign="top">
+                    <ActionIcon variant="subtle" color="red" aria-label={`Remove limit ${i + 1}`} onClick={() => set({ rows: state.rows.filter((r) => r.id !== row.id) })}>
+                      <IconTrash size={16} aria-hidden />
+                    </ActionIcon>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       {fieldError('ratelimits') && (
         <Text size="xs" c="red.8" role="alert">
