@@ -108,6 +108,7 @@ const OTHER_TABLES = new Set([
   'audit.recordBySystem',
   'audit.refusable',
   'audit.list',
+  'audit.all',
   'reminders.run',
   'recovery.request',
   'recovery.settled',
@@ -119,6 +120,8 @@ const OTHER_TABLES = new Set([
  */
 const INTERNAL = new Set([
   'audit.insert',
+  'audit.filterOf',
+  'audit.named',
   'keys.createKey',
   'keys.updateKey',
   'keys.rotateKey',

@@ -122,7 +122,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     childLoggerFactory: (logger, bindings, childOptions) => new LazyRequestLogger(logger, bindings, childOptions),
     ajv: { customOptions: { ...AJV_OPTIONS } },
     // The longest path parameter is an identity's externalId (the tenant's own customer ID, up to 128).
-    maxParamLength: EXTERNAL_ID_MAX_LENGTH,
+    routerOptions: { maxParamLength: EXTERNAL_ID_MAX_LENGTH },
     // The router's own refusals (a path that does not decode, a path parameter over 128 characters) use the envelope too.
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'MALFORMED_ID', 'An identifier in the path is too long.');
