@@ -34,6 +34,7 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 20,
       expiryReminderDays: 2,
       replayProtection: false,
+      leakResponse: 'disable',
     });
   });
 
@@ -76,6 +77,7 @@ describe('HTTP policy (sqlite)', () => {
       stepUpMinutes: 5,
       expiryReminderDays: 7,
       replayProtection: true,
+      leakResponse: 'flag',
     };
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: next });
     expect(res.status).toBe(200);

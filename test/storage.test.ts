@@ -38,6 +38,7 @@ const ALL_MIGRATIONS = [
   '007-audit-via',
   '008-usage-rings',
   '009-recovery',
+  '014-leaks',
 ];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
@@ -110,6 +111,7 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
         stepUpMinutes: 5,
         expiryReminderDays: 0,
         replayProtection: true,
+        leakResponse: 'flag',
       };
       const tenant = await seedTenant(t.store, { policy });
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual(policy);

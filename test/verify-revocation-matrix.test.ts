@@ -16,6 +16,7 @@ import { eventually, PASSWORD, type Runtime, openPostgresPair, type PostgresPair
 
 const REVOCATION_BOUND_MS = 1_000;
 const context = { sourceIp: '203.0.113.9', userAgent: 'revocation-matrix' };
+const leakCaller = { ip: context.sourceIp, userAgent: context.userAgent };
 
 /** What a case sets up through A: the token B verifies and the permission it asks for. */
 interface Subject {
@@ -34,7 +35,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery', 'leaks'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -127,6 +128,10 @@ const INTERNAL = new Set([
   'keys.checkRefs',
   'keys.verifierRoleFor',
   'keys.markVerifiers',
+  'keys.markLeaks',
+  'leaks.reporter',
+  'leaks.reportOne',
+  'leaks.apply',
   'users.createUser',
   'users.updateUser',
   'users.checkRoles',
@@ -200,6 +205,19 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
       },
       write: async (s) => void (await a.services.keys.enable(admin, id(s, 'keyId'))),
       after: (o) => o.valid,
+    },
+    'leaks.report': {
+      setup: () => adminKey(),
+      write: async (s) => {
+        const reporter = await a.services.keys.create(admin, { name: 'leak reporter' });
+        await a.services.leaks.report({ tenantId: admin.tenantId, accessKeyId: reporter.key.accessKeyId }, [{ token: s!.token, type: 'latchkey', url: 'https://example.test/leak' }], leakCaller);
+      },
+      after: refused('KEY_DISABLED'),
+    },
+    'leaks.selfRevoke': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.leaks.selfRevoke(s!.token, leakCaller)),
+      after: refused('KEY_DISABLED'),
     },
     'keys.disable': {
       setup: () => adminKey(),

@@ -41,6 +41,7 @@ function describe(p: TenantPolicy): string {
     ['a verification lasts', `${p.stepUpMinutes} minutes`],
     ['expiry reminder', p.expiryReminderDays === 0 ? 'off' : `${p.expiryReminderDays} days before`],
     ['signed requests replayed', p.replayProtection ? 'refused (each signature accepted once)' : 'not checked'],
+    ['a key reported leaked', p.leakResponse === 'disable' ? 'disabled at once' : 'flagged only'],
   ]);
 }
 
@@ -70,6 +71,7 @@ export function policyCommands(program: Command, act: AdminActions): void {
     .option('--step-up-minutes <n>', 'how long one step-up verification lasts', positiveInt)
     .option('--expiry-reminder-days <n>', 'days before expiry to remind admins, creator and owner (0: no reminder)', wholeNumber)
     .option('--replay-protection <true|false>', 'refuse a signed request (SigV4, TC3) whose signature was already accepted', yesNo)
+    .option('--leak-response <disable|flag>', 'what a key reported leaked (POST /v1/leaks) undergoes', oneOf('disable', 'flag'))
     .action(
       act.change<SetOptions>(async (cx) => {
         const changes = Object.fromEntries(

@@ -24,6 +24,13 @@ export const ERROR_CATALOG = {
   },
   VERIFIER_INVALID: { status: 401, message: 'The verifier credential is not a valid, enabled access key.' },
   VERIFIER_FORBIDDEN: { status: 403, message: 'The verifier key does not hold the permission latchkey:verify.' },
+  REPORTER_REQUIRED: {
+    status: 401,
+    message: 'Only leak reporters may report found tokens: send the token of an access key holding latchkey:report-leaks as Authorization: Bearer.',
+  },
+  REPORTER_INVALID: { status: 401, message: 'The reporter credential is not a valid, enabled access key.' },
+  REPORTER_FORBIDDEN: { status: 403, message: 'The reporter key does not hold the permission latchkey:report-leaks.' },
+  TOKEN_NOT_VALID: { status: 401, message: 'The token is not a valid access key token (malformed, unknown or wrong secret): nothing was revoked.' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
   CROSS_SITE_REQUEST: {
     status: 403,

@@ -5,9 +5,9 @@
  *
  * No text built here ever holds a secret or a code: only names, IDs, states and dates.
  */
-export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack';
+export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack' | 'key.leaked';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack', 'key.leaked'];
 
 export interface NotificationContent {
   kind: NotificationKind;

@@ -31,7 +31,12 @@ export interface TenantPolicy {
    * per signed verification, and a presigned URL then works only once.
    */
   replayProtection: boolean;
+  /** What a leaked key reported to /v1/leaks undergoes: disabled at once, or only flagged (see core/leaks.ts). */
+  leakResponse: LeakResponse;
 }
+
+export type LeakResponse = 'disable' | 'flag';
+export const LEAK_RESPONSES: readonly LeakResponse[] = ['disable', 'flag'];
 
 export type SecretReveal = 'never' | 'after-step-up';
 export type StepUpMethod = 'none' | 'email' | 'totp';
@@ -51,6 +56,7 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   stepUpMinutes: 20,
   expiryReminderDays: 2,
   replayProtection: false,
+  leakResponse: 'disable',
 });
 
 /** The names of the policy's rules, in the order of DEFAULT_POLICY. */
@@ -85,6 +91,7 @@ export const POLICY_RULE_SPECS = Object.freeze({
   stepUpMinutes: { kind: 'integer', nullable: false, minimum: 1, maximum: MAX_STEP_UP_MINUTES },
   expiryReminderDays: { kind: 'integer', nullable: false, minimum: 0, maximum: MAX_REMINDER_DAYS },
   replayProtection: { kind: 'boolean' },
+  leakResponse: { kind: 'choice', choices: LEAK_RESPONSES },
 } as const satisfies Record<keyof TenantPolicy, PolicyRuleSpec>);
 
 /** A rule as the API lists it: its name and secure default with what it accepts. */
@@ -149,6 +156,9 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
   }
   if (typeof policy.replayProtection !== 'boolean') {
     problems.push({ field: 'replayProtection', message: 'replayProtection must be true or false' });
+  }
+  if (!LEAK_RESPONSES.includes(policy.leakResponse)) {
+    problems.push({ field: 'leakResponse', message: `leakResponse must be one of ${LEAK_RESPONSES.join(', ')}` });
   }
   return problems;
 }

@@ -21,6 +21,7 @@ import { passwordRecoveryRoutes } from './routes/password-recovery.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { leakRoutes } from './routes/leaks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { policyRoutes } from './routes/policy.js';
 import { roleRoutes } from './routes/roles.js';
@@ -256,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stepUpRoutes(api, deps);
     totpRoutes(api, deps);
     notificationRoutes(api, deps);
+    leakRoutes(api, deps);
     if (options.consoleDir) await registerConsole(api, { distDir: options.consoleDir });
   });
   return app;

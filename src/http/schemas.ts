@@ -2,7 +2,7 @@
 import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
-import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
+import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, LEAK_RESPONSES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
 import { VERIFY_CODES } from '../core/verification.js';
 import { MAX_OVERLAP_SECONDS } from '../services/keys-service.js';
 
@@ -43,6 +43,21 @@ export function pageOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 }
 
+/** The latest report that a key's token was found in the wild (POST /v1/leaks, self-revoke). */
+export const KeyLeakSchema = Type.Object(
+  {
+    reportedAt: DateTime,
+    reportedBy: Type.Union([Type.Literal('scanner'), Type.Literal('holder')], { description: 'scanner: POST /v1/leaks; holder: POST /v1/access-keys/self-revoke' }),
+    tokenType: Nullable(Type.String({ description: "The scanner's name for the token type" })),
+    url: Nullable(Type.String({ description: 'Where the token was found, as the scanner said' })),
+    source: Nullable(Type.String({ description: 'What the scanner looked at (content, commit, npm …)' })),
+    action: Type.Union([Type.Literal('disabled'), Type.Literal('flagged')], {
+      description: 'disabled: the report disabled the key; flagged: it was only flagged (policy leakResponse flag, or already disabled)',
+    }),
+  },
+  { $id: 'KeyLeak', description: 'The latest report that the key leaked; null when none' },
+);
+
 export const AccessKeySchema = Type.Object(
   {
     accessKeyId: Type.String(),
@@ -63,6 +78,7 @@ export const AccessKeySchema = Type.Object(
     roleIds: Type.Array(Type.String()),
     groupIds: Type.Array(Type.String()),
     verifier: Type.Boolean({ description: "A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize" }),
+    leak: Nullable(KeyLeakSchema),
   },
   { $id: 'AccessKey' },
 );
@@ -178,6 +194,9 @@ export const PolicySchema = Type.Object(
     replayProtection: Type.Boolean({
       description: 'Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once',
     }),
+    leakResponse: OneOf(LEAK_RESPONSES, {
+      description: 'A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way',
+    }),
   },
   { additionalProperties: false, $id: 'Policy' },
 );
@@ -238,7 +257,7 @@ export const AuditEventSchema = Type.Object(
 export const NotificationSchema = Type.Object(
   {
     id: Type.String(),
-    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack' }),
+    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked' }),
     title: Type.String(),
     body: Type.String(),
     data: Type.Record(Type.String(), Type.Unknown(), { description: 'What it is about: accessKeyId, groupId, roleId …' }),

@@ -199,6 +199,15 @@ export class KeysService {
     return keys.map((k) => ({ ...k, verifier: role !== null && k.roleIds.length === 1 && k.groupIds.length === 0 && k.roleIds[0] === role.id && k.type === 'api' }));
   }
 
+  /** Adds each key's latest leak report (POST /v1/leaks, self-revoke): one indexed query per answer. */
+  private async markLeaks<K extends AccessKey>(tenantId: string, keys: K[]): Promise<K[]> {
+    const leaks = await this.store.keyLeaks.latestFor(
+      tenantId,
+      keys.map((k) => k.accessKeyId),
+    );
+    return keys.map((k) => ({ ...k, leak: leaks.get(k.accessKeyId) ?? null }));
+  }
+
   async list(actor: Actor, query: KeyListQuery): Promise<Page<AccessKey>> {
     requireKeyScope(actor, 'latchkey:keys:read');
     let ownerId = query.userId;
@@ -217,7 +226,7 @@ export class KeysService {
       cursor: parseCursor(query.cursor),
       limit: query.limit,
     });
-    return { ...page, items: await this.markVerifiers(actor.tenantId, page.items) };
+    return { ...page, items: await this.markLeaks(actor.tenantId, await this.markVerifiers(actor.tenantId, page.items)) };
   }
 
   /** How many keys a user holds (not deleted) against what the policy lets them hold: members ask about themselves only. */
@@ -235,7 +244,7 @@ export class KeysService {
 
   async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:read');
-    const [key] = await this.markVerifiers(actor.tenantId, [(await this.load(actor, accessKeyId)).key]);
+    const [key] = await this.markLeaks(actor.tenantId, await this.markVerifiers(actor.tenantId, [(await this.load(actor, accessKeyId)).key]));
     return key!;
   }
 

@@ -10,6 +10,7 @@ import { ExpiryReminders } from './expiry-reminders.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
 import { KeysService } from './keys-service.js';
+import { LeaksService } from './leaks-service.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailSender } from './mail-sender.js';
 import { purgeExpired } from './maintenance.js';
@@ -92,6 +93,8 @@ export interface Services {
   reminders: ExpiryReminders;
   /** Failed verifications counted per source and key ID (RATE_LIMITED). */
   guesses: GuessGuard;
+  /** Leaked tokens reported by scanners (POST /v1/leaks) or revoked by their holders. */
+  leaks: LeaksService;
   /** key.under_attack alerts being written (`settled()` waits for them). */
   underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
@@ -155,6 +158,17 @@ export function createServices(options: ServicesOptions): Services {
     onAttack: (key, attack) => underAttack.raise(key, attack, () => guesses.alertFailed(key.accessKeyId)),
   });
   const recovery = new PasswordRecoveryService({ store, clock, audit, logger, mail: outbox, publicUrl: mail.publicUrl });
+  const verification = new VerificationService({
+    keys: keyCache,
+    recorder,
+    clock,
+    masterKey,
+    store,
+    signing: options.signing,
+    guesses,
+    onSealBroken: sealBroken,
+  });
+  const leaks = new LeaksService({ store, clock, audit, notifications, verification, logger });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
     reminding ??= reminders
@@ -184,16 +198,8 @@ export function createServices(options: ServicesOptions): Services {
     roles: new RolesService({ store, clock, audit, notifications }),
     keys,
     usage: new UsageService({ store, clock, keys }),
-    verification: new VerificationService({
-      keys: keyCache,
-      recorder,
-      clock,
-      masterKey,
-      store,
-      signing: options.signing,
-      guesses,
-      onSealBroken: sealBroken,
-    }),
+    verification,
+    leaks,
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {

@@ -107,6 +107,23 @@ export interface ExpiryRemindersTable {
   remindedAt: number;
 }
 
+/** Reports that a key's token was found in the wild (migration 014): where, by whom, and what was done. */
+export interface KeyLeaksTable {
+  id: string;
+  tenantId: string;
+  accessKeyId: string;
+  reportedAt: number;
+  /** 'scanner' (POST /v1/leaks) or 'holder' (POST /v1/access-keys/self-revoke). */
+  reportedBy: 'scanner' | 'holder';
+  /** The scanner's credential, when it was one. */
+  reporterKeyId: string | null;
+  tokenType: string | null;
+  url: string | null;
+  source: string | null;
+  /** What the report did to the key: 'disabled', 'flagged' (policy leakResponse flag, or already disabled). */
+  action: 'disabled' | 'flagged';
+}
+
 export interface LoginFailuresTable {
   subject: string;
   failures: number;
@@ -280,4 +297,5 @@ export interface Database {
   mailOutbox: MailOutboxTable;
   expiryReminders: ExpiryRemindersTable;
   seenSignatures: SeenSignaturesTable;
+  keyLeaks: KeyLeaksTable;
 }

@@ -12,12 +12,14 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { leaksMigration } from './migrations/014-leaks.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
 import { AuditRepo } from './repos/audit-repo.js';
 import { ChangesRepo, type Change, type ChangeRecorder } from './repos/changes-repo.js';
 import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
+import { KeyLeaksRepo } from './repos/key-leaks-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
 import { MailOutboxRepo } from './repos/mail-outbox-repo.js';
@@ -61,6 +63,7 @@ export interface Repos {
   readonly notifications: NotificationsRepo;
   readonly outbox: MailOutboxRepo;
   readonly expiryReminders: ExpiryRemindersRepo;
+  readonly keyLeaks: KeyLeaksRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -113,6 +116,7 @@ export function createStore(options: StoreOptions): Store {
         '007-audit-via': auditViaMigration(),
         '008-usage-rings': usageRingsMigration(dialect),
         '009-recovery': recoveryMigration(),
+        '014-leaks': leaksMigration(),
       }),
       migrationTableName: 'latchkey_migrations',
       migrationLockTableName: 'latchkey_migrations_lock',
@@ -201,5 +205,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     notifications: new NotificationsRepo(db),
     outbox: new MailOutboxRepo(db),
     expiryReminders: new ExpiryRemindersRepo(db),
+    keyLeaks: new KeyLeaksRepo(db),
   };
 }

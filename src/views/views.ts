@@ -3,7 +3,7 @@
  * notifications. HTTP answers and the CLI's --json output both come from here, so a field
  * added or renamed changes both at once (the HTTP schemas in http/schemas.ts describe them).
  */
-import type { AccessKey, AccessRecord, AuditEvent, Group, Notification, Page, Role } from '../core/model.js';
+import type { AccessKey, AccessRecord, AuditEvent, Group, KeyLeak, Notification, Page, Role } from '../core/model.js';
 import type { IssuedKey } from '../services/keys-service.js';
 import type { ResolvedPermissions } from '../services/permission-resolver.js';
 import type { KeyUsage, TenantUsage } from '../services/usage-service.js';
@@ -37,7 +37,13 @@ export function accessKeyView(key: AccessKey, now: Date) {
     roleIds: key.roleIds,
     groupIds: key.groupIds,
     verifier: key.verifier ?? false,
+    leak: key.leak ? leakView(key.leak) : null,
   };
+}
+
+/** A key's latest leak report: where it was found (never the token) and what it did. */
+export function leakView(leak: KeyLeak) {
+  return { reportedAt: leak.reportedAt.toISOString(), reportedBy: leak.reportedBy, tokenType: leak.tokenType, url: leak.url, source: leak.source, action: leak.action };
 }
 
 export type AccessKeyJson = ReturnType<typeof accessKeyView>;

@@ -384,6 +384,7 @@ export interface paths {
                             groupIds: string[];
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -497,6 +498,7 @@ export interface paths {
                             groupIds: string[];
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -622,6 +624,7 @@ export interface paths {
                             groupIds: string[];
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -855,6 +858,7 @@ export interface paths {
                             groupIds: string[];
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -981,6 +985,7 @@ export interface paths {
                             groupIds: string[];
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             name: string;
                             ownerId: string;
                             previousSecretExpiresAt: string | null;
@@ -1505,6 +1510,128 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-keys/self-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable the key of the token presented (Authorization: Bearer <token>), no other sign-in needed
+         * @description For whoever holds a token that must stop working (as GitHub credential revocation): the key is disabled whatever the policy, its owner and the admins are told. Failed attempts are throttled as failed verifications are.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            state: "enabled" | "disabled" | "deleted";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3201,6 +3328,144 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report tokens found in the wild (GitHub secret scanning's partner format); answers each in GitHub's expected shape
+         * @description Authorization: Bearer <token of a key holding latchkey:report-leaks>. Each reported token that is a key's (its secret matches) disables the key, or only flags it, as that key's tenant policy leakResponse says; the owner and admins get a bell notification and a mail saying where it was found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What was scanned: content, commit, pull_request_description, npm … */
+                        source?: string;
+                        /** @description The token as found */
+                        token: string;
+                        /** @description The scanner's name for the token type, answered back as token_type */
+                        type?: string;
+                        /** @description Where it was found */
+                        url?: string;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description true_positive: a key of the reporter's tenant, now disabled or flagged; false_positive: anything else (no such key, a wrong secret, a deleted key, or another tenant's key) */
+                            label: "true_positive" | "false_positive";
+                            /** @description SHA-256 of the token as sent, lower-case hex */
+                            token_hash: string;
+                            token_type: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -4019,7 +4284,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             id: string;
-                            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
+                            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked */
                             kind: string;
                             readAt: string | null;
                             title: string;
@@ -4201,6 +4466,8 @@ export interface paths {
                             deleteRequiresDisabled: boolean;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
+                            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way */
+                            leakResponse: "disable" | "flag";
                             memberKeyLimit: number | null;
                             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                             replayProtection: boolean;
@@ -4235,6 +4502,8 @@ export interface paths {
                         deleteRequiresDisabled: boolean;
                         /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                         expiryReminderDays: number;
+                        /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way */
+                        leakResponse: "disable" | "flag";
                         memberKeyLimit: number | null;
                         /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                         replayProtection: boolean;
@@ -4264,6 +4533,8 @@ export interface paths {
                             deleteRequiresDisabled: boolean;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
+                            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way */
+                            leakResponse: "disable" | "flag";
                             memberKeyLimit: number | null;
                             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                             replayProtection: boolean;
@@ -5362,6 +5633,7 @@ export interface components {
             groupIds: string[];
             lastUsedAt: string | null;
             lastUsedIp: string | null;
+            leak: components["schemas"]["KeyLeak"] | null;
             name: string;
             ownerId: string;
             previousSecretExpiresAt: string | null;
@@ -5416,6 +5688,18 @@ export interface components {
             updatedAt: string;
             userIds: string[];
         };
+        /** @description The latest report that the key leaked; null when none */
+        KeyLeak: {
+            /** @description disabled: the report disabled the key; flagged: it was only flagged (policy leakResponse flag, or already disabled) */
+            action: "disabled" | "flagged";
+            /** Format: date-time */
+            reportedAt: string;
+            /** @description scanner: POST /v1/leaks; holder: POST /v1/access-keys/self-revoke */
+            reportedBy: "scanner" | "holder";
+            source: string | null;
+            tokenType: string | null;
+            url: string | null;
+        };
         Notification: {
             body: string;
             /** Format: date-time */
@@ -5425,7 +5709,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
+            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked */
             kind: string;
             readAt: string | null;
             title: string;
@@ -5440,6 +5724,8 @@ export interface components {
             deleteRequiresDisabled: boolean;
             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
             expiryReminderDays: number;
+            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way */
+            leakResponse: "disable" | "flag";
             memberKeyLimit: number | null;
             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
             replayProtection: boolean;
@@ -5456,19 +5742,19 @@ export interface components {
             kind: "integer";
             maximum: number;
             minimum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "leakResponse";
             nullable: boolean;
         } | {
             default: boolean;
             /** @enum {string} */
             kind: "boolean";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "leakResponse";
         } | {
             choices: string[];
             default: string;
             /** @enum {string} */
             kind: "choice";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "leakResponse";
         };
         Role: {
             /** Format: date-time */
