@@ -4,7 +4,7 @@ import { assertBuilt, NO_RUNTIME, runCli, runInProcess } from './support/cli.js'
 
 const GROUPS: Record<string, string[]> = {
   users: ['list', 'create', 'get', 'grant-access', 'revoke-access', 'disable', 'enable', 'totp-reset', 'reset-password', 'set-role', 'update'],
-  keys: ['list', 'create', 'get', 'update', 'rename', 'disable', 'enable', 'delete', 'rotate', 'permissions', 'access-records'],
+  keys: ['list', 'create', 'get', 'update', 'rename', 'disable', 'enable', 'delete', 'rotate', 'import', 'permissions', 'access-records'],
   roles: ['list', 'create', 'get', 'update', 'delete'],
   groups: ['list', 'create', 'get', 'update', 'delete'],
   policy: ['get', 'set'],

@@ -57,6 +57,9 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'DELETE /v1/groups/:groupId': undefined,
     'PUT /v1/policy': { ...DEFAULT_POLICY, memberKeyLimit: null },
     'POST /v1/access-keys': { name: 'csrf' },
+    'POST /v1/access-keys/import': {
+      keys: [{ owner: 'admin@example.test', name: 'csrf', state: 'enabled', expiresAt: null, secret: 'lk_LKAAAAAAAAAAAAAAAAAA_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123000000' }],
+    },
     'PATCH /v1/access-keys/:accessKeyId': { name: 'csrf' },
     'DELETE /v1/access-keys/:accessKeyId': undefined,
     'POST /v1/access-keys/:accessKeyId/disable': undefined,

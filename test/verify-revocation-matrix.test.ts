@@ -10,6 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildToken } from '../src/core/key-format.js';
+import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import type { Actor } from '../src/services/actor.js';
 import type { VerifyOutcome } from '../src/services/verification-service.js';
 import { eventually, PASSWORD, type Runtime, openPostgresPair, type PostgresPair } from './support/verify-cluster.js';
@@ -35,7 +37,7 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery', 'leaks'] as const;
+const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'recovery', 'leaks', 'keyImport'] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -132,6 +134,9 @@ const INTERNAL = new Set([
   'leaks.reporter',
   'leaks.reportOne',
   'leaks.apply',
+  'keyImport.run',
+  'keyImport.owners',
+  'keyImport.keyOf',
   'users.createUser',
   'users.updateUser',
   'users.checkRoles',
@@ -204,6 +209,16 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
         return s;
       },
       write: async (s) => void (await a.services.keys.enable(admin, id(s, 'keyId'))),
+      after: (o) => o.valid,
+    },
+    'keyImport.importKeys': {
+      // B has answered KEY_NOT_FOUND for the token (and cached the key ID as unknown) before the import.
+      setup: async () => {
+        const keyId = generateAccessKeyId();
+        return { token: buildToken(keyId, generateSecret()), keyId };
+      },
+      write: async (s) =>
+        void (await a.services.keyImport.importKeys(admin, [{ line: 1, value: { owner: admin.user.id, name: 'imported', state: 'enabled', expiresAt: null, secret: s!.token } }])),
       after: (o) => o.valid,
     },
     'leaks.report': {

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import type { KeyState } from '../core/key-state.js';
 import type { KeyType } from '../core/model.js';
 import type { ExpiryInput } from '../core/policy.js';
+import type { ImportRefusal } from '../core/key-import.js';
+import type { ImportItem, ImportResult } from '../services/key-import-service.js';
 import { MAX_OVERLAP_SECONDS, type IssuedKey } from '../services/keys-service.js';
 import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, type AccessKeyJson } from '../views/views.js';
 import {
@@ -21,6 +24,24 @@ import {
   type PagingOptions,
 } from './admin-command.js';
 import { details, list, more, table, when } from './render.js';
+
+/** The lines of an import file (blank lines skipped, numbered as in the file); a file that cannot be read is one clear error. */
+async function importItems(file: string): Promise<ImportItem[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Nothing was imported.`);
+  }
+  return text.split(/\r?\n/).flatMap((line, i): ImportItem[] => {
+    if (line.trim() === '') return [];
+    try {
+      return [{ line: i + 1, value: JSON.parse(line) as unknown }];
+    } catch (error) {
+      return [{ line: i + 1, notJson: (error as Error).message }];
+    }
+  });
+}
 
 interface ExpiryOptions {
   days?: number;
@@ -241,6 +262,32 @@ export function keyCommands(program: Command, act: AdminActions): void {
             `Rotated access key ${issued.accessKeyId}. ${issued.previousSecretExpiresAt === null ? 'The old secret has stopped working.' : `The old secret works until ${when(issued.previousSecretExpiresAt)}.`}`,
             '',
             secretBlock(issued),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  adminCommand(keys, 'import', 'Import keys from another system, all or nothing: a JSON-lines file, one key per line (see the README)')
+    .argument('<file>', 'the .jsonl file: {owner, name, state, expiresAt, createdAt?, lastUsedAt?, secret, accessKeyId?} per line')
+    .action(
+      act.change(async (cx, file) => {
+        const items = await importItems(file!);
+        let result: ImportResult;
+        try {
+          result = await cx.services.keyImport.importKeys(cx.actor, items);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== 'IMPORT_REFUSED') throw error;
+          const refused = (error.details?.refused ?? []) as ImportRefusal[];
+          const lines = refused.map((r) => `line ${r.line}${r.field === null ? '' : ` (${r.field})`}: ${r.reason}`).join('; ');
+          throw new AppError('IMPORT_REFUSED', `${error.message} ${lines}`, error.details);
+        }
+        cx.print(result, () =>
+          [
+            `Imported ${result.imported} access key${result.imported === 1 ? '' : 's'} from ${file}.`,
+            table(
+              ['line', 'access key id', 'name', 'owner', 'state', 'verifies'],
+              result.keys.map((k) => [String(k.line), k.accessKeyId, k.name, k.ownerId, k.state, k.bearer ? 'bearer, signed' : 'signed only']),
+            ),
           ].join('\n'),
         );
       }),

@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   INVALID_EXPIRY: { status: 400, message: 'The expiry is not valid.' },
   INVALID_PERMISSION: { status: 400, message: 'A permission string is not valid.' },
   INVALID_POLICY: { status: 400, message: 'The policy is not valid.' },
+  IMPORT_REFUSED: { status: 400, message: 'Some lines of the import were refused (see details.refused); nothing was imported.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in or send a valid access key.' },

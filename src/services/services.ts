@@ -10,6 +10,7 @@ import { ExpiryReminders } from './expiry-reminders.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
 import { KeysService } from './keys-service.js';
+import { KeyImportService } from './key-import-service.js';
 import { LeaksService } from './leaks-service.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailSender } from './mail-sender.js';
@@ -93,6 +94,8 @@ export interface Services {
   reminders: ExpiryReminders;
   /** Failed verifications counted per source and key ID (RATE_LIMITED). */
   guesses: GuessGuard;
+  /** Keys imported from another system (POST /v1/access-keys/import, latchkey keys import). */
+  keyImport: KeyImportService;
   /** Leaked tokens reported by scanners (POST /v1/leaks) or revoked by their holders. */
   leaks: LeaksService;
   /** key.under_attack alerts being written (`settled()` waits for them). */
@@ -200,6 +203,7 @@ export function createServices(options: ServicesOptions): Services {
     usage: new UsageService({ store, clock, keys }),
     verification,
     leaks,
+    keyImport: new KeyImportService({ store, clock, audit, masterKey }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {

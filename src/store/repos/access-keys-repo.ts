@@ -167,12 +167,23 @@ export class AccessKeysRepo {
         createdAt: k.createdAt.getTime(),
         updatedAt: k.updatedAt.getTime(),
         expiresAt: k.expiresAt?.getTime() ?? null,
-        lastUsedAt: null,
+        lastUsedAt: k.lastUsedAt?.getTime() ?? null,
         deletedAt: null,
       })
       .execute();
     await this.replaceAssignments(k.accessKeyId, k.roleIds, k.groupIds);
     return 'inserted';
+  }
+
+  /** Which of these key IDs exist, in any tenant (key IDs are unique across tenants): an import must not reuse one. */
+  async takenIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('accessKeys')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

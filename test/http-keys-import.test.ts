@@ -1,0 +1,170 @@
+/**
+ * Importing keys (issue 13 part 3) through POST /v1/access-keys/import: keys from another system
+ * keep their IDs and secrets, so bearer tokens and SigV4-signed requests made with them verify
+ * at once; a file with any refused line writes nothing and lists every refusal by line and field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildToken } from '../src/core/key-format.js';
+import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
+import { DATABASE_KINDS } from './support/databases.js';
+import { openHttp, readAllPages, setPolicy, verify, type CreatedUser, type Harness, type Tenant } from './support/http.js';
+import { verifySigned } from './support/signed.js';
+import { awsSign, awsSigner } from './vectors/sdk-signers.js';
+
+const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const later = '2032-06-30T00:00:00.000Z';
+const otherLatchkeyToken = () => buildToken(generateAccessKeyId(), generateSecret());
+
+describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
+  let h: Harness;
+  let acme: Tenant;
+  let globex: Tenant;
+  let member: CreatedUser;
+
+  const importKeys = (keys: unknown[], as = acme.admin) => h.request({ method: 'POST', url: '/v1/access-keys/import', as, body: { keys } });
+  const countKeys = async () => (await readAllPages(h, acme.admin, '/v1/access-keys', 100)).items.length;
+  const line = (more: Record<string, unknown> = {}) => ({ owner: member.email, name: 'imported', state: 'enabled', expiresAt: later, secret: otherLatchkeyToken(), ...more });
+
+  beforeAll(async () => {
+    h = await openHttp(kind);
+    acme = await h.bootstrap();
+    globex = await h.bootstrap();
+    member = await h.createUser(acme.admin, { name: 'Mo Member', programmaticAccess: true });
+    await setPolicy(h, acme.admin, { memberKeyLimit: 5 });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('imports Latchkey tokens and an AWS-style ID and secret with their owners, states and dates; they verify as bearer tokens and SigV4 at once', async () => {
+    const token = otherLatchkeyToken();
+    const disabledToken = otherLatchkeyToken();
+    const awsId = generateAccessKeyId();
+    const res = await importKeys([
+      line({ secret: token, name: 'from old latchkey', createdAt: '2029-05-01T10:00:00Z', lastUsedAt: '2031-03-01T08:00:00Z' }),
+      line({ secret: disabledToken, name: 'parked', state: 'disabled', owner: member.id }),
+      { owner: `admin@${acme.slug}.example`, name: 'aws style', state: 'enabled', expiresAt: null, accessKeyId: awsId, secret: AWS_SECRET },
+    ]);
+    expect(res.status).toBe(201);
+    expect(res.body.imported).toBe(3);
+    expect(res.body.keys.map((k: any) => [k.line, k.name, k.state, k.bearer])).toEqual([
+      [1, 'from old latchkey', 'enabled', true],
+      [2, 'parked', 'disabled', true],
+      [3, 'aws style', 'enabled', false],
+    ]);
+    expect(res.text).not.toContain(AWS_SECRET);
+
+    expect(await verify(h, token)).toMatchObject({ valid: true, userId: member.id });
+    expect((await verify(h, disabledToken)).code).toBe('KEY_DISABLED');
+    const signed = await awsSign(
+      awsSigner({ accessKeyId: awsId, secretAccessKey: AWS_SECRET, region: 'eu-west-1', service: 'orders' }),
+      { method: 'GET', hostname: 'api.example.com', path: '/orders' },
+      h.clock.now(),
+    );
+    expect(await verifySigned(h, signed)).toMatchObject({ valid: true, accessKeyId: awsId, userId: acme.admin.userId });
+    const wrong = await awsSign(
+      awsSigner({ accessKeyId: awsId, secretAccessKey: `${AWS_SECRET.slice(0, -1)}Z`, region: 'eu-west-1', service: 'orders' }),
+      { method: 'GET', hostname: 'api.example.com', path: '/orders' },
+      h.clock.now(),
+    );
+    expect((await verifySigned(h, wrong)).code).toBe('SIGNATURE_MISMATCH');
+
+    const first = (await h.request({ method: 'GET', url: `/v1/access-keys/${res.body.keys[0].accessKeyId}`, as: acme.admin })).body;
+    expect(first).toMatchObject({
+      createdAt: '2029-05-01T10:00:00.000Z',
+      lastUsedAt: '2031-03-01T08:00:00.000Z',
+      expiresAt: later,
+      ownerId: member.id,
+      creatorId: acme.admin.userId,
+      type: 'api',
+    });
+    const aws = (await h.request({ method: 'GET', url: `/v1/access-keys/${awsId}`, as: acme.admin })).body;
+    expect(aws).toMatchObject({ expiresAt: null, ownerId: acme.admin.userId });
+
+    const perKey = (await readAllPages(h, acme.admin, '/v1/audit-events?action=access_key.import', 100)).items.filter((e: any) => e.result === 'success');
+    expect(perKey.map((e: any) => e.targetId).sort()).toEqual(res.body.keys.map((k: any) => k.accessKeyId).sort());
+    const [file] = (await readAllPages(h, acme.admin, '/v1/audit-events?action=access_key.import_file', 100)).items;
+    expect(file.details).toEqual({ lines: 3, imported: 3 });
+    expect(JSON.stringify(perKey)).not.toContain(AWS_SECRET);
+  });
+
+  it('refuses the whole file when any line is refused, lists every refusal by line and field, and writes nothing', async () => {
+    const existing = await h.createKey(acme.admin, { name: 'already here' });
+    const theirs = await h.createKey(globex.admin, { name: 'globex key' });
+    const globexUser = await h.addUser(globex.admin, { programmaticAccess: true });
+    const noAccess = await h.addUser(acme.admin, { programmaticAccess: false });
+    const dup = otherLatchkeyToken();
+    const before = await countKeys();
+    const good = line();
+    const res = await importKeys([
+      good,
+      'not an object',
+      line({ owner: 'nobody@example.com' }),
+      line({ secret: dup }),
+      line({ secret: dup }),
+      line({ secret: existing.token }),
+      line({ secret: theirs.token }),
+      line({ owner: globexUser.email }),
+      line({ owner: noAccess.id }),
+      line({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secret: AWS_SECRET }),
+      line({ secret: `${otherLatchkeyToken().slice(0, -2)}zz` }),
+      line({ expiresAt: '2031-01-01T00:00:00Z' }),
+      line({ extra: true }),
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('IMPORT_REFUSED');
+    expect(res.body.error.message).toBe('11 of 13 lines were refused; nothing was imported.');
+    expect(res.body.error.details.refused.map((r: any) => [r.line, r.field])).toEqual([
+      [2, null],
+      [3, 'owner'],
+      [5, 'secret'],
+      [6, 'secret'],
+      [7, 'secret'],
+      [8, 'owner'],
+      [9, 'owner'],
+      [10, 'accessKeyId'],
+      [11, 'secret'],
+      [12, 'expiresAt'],
+      [13, 'extra'],
+    ]);
+    const reasons = Object.fromEntries(res.body.error.details.refused.map((r: any) => [r.line, r.reason]));
+    expect(reasons[3]).toBe('no such user in this tenant');
+    expect(reasons[5]).toContain('is also on line 4');
+    expect(reasons[6]).toContain('is already taken');
+    // Another tenant's key ID is taken as any is (IDs are unique across tenants); its user is unknown here.
+    expect(reasons[7]).toContain('is already taken');
+    expect(reasons[8]).toBe('no such user in this tenant');
+    expect(reasons[9]).toBe('the user has no programmatic access');
+    expect(res.text).not.toContain(existing.secret);
+    expect(await countKeys()).toBe(before);
+    expect((await verify(h, good.secret as string)).code).toBe('KEY_NOT_FOUND');
+    const [failed] = (await readAllPages(h, acme.admin, '/v1/audit-events?action=access_key.import', 100)).items.filter((e: any) => e.result === 'failure');
+    expect(failed.details).toEqual({ reason: 'IMPORT_REFUSED', lines: 13, refused: 11 });
+  });
+
+  it("applies the tenant policy: the owner's key limit and never-expiring keys", async () => {
+    const owner = await h.addUser(acme.admin, { programmaticAccess: true });
+    const over = await importKeys(Array.from({ length: 6 }, () => line({ owner: owner.id })));
+    expect(over.body.error.details.refused).toEqual([{ line: 6, field: 'owner', reason: 'the user would hold more than 5 keys, the most the tenant policy allows (they hold 0 now)' }]);
+    await setPolicy(h, acme.admin, { allowNeverExpires: false, defaultValidityDays: 365 });
+    try {
+      const never = await importKeys([line({ owner: owner.id, expiresAt: null })]);
+      expect(never.body.error.details.refused).toEqual([{ line: 1, field: 'expiresAt', reason: 'the tenant policy does not allow keys that never expire' }]);
+    } finally {
+      await setPolicy(h, acme.admin, { allowNeverExpires: true });
+    }
+    expect((await readAllPages(h, acme.admin, `/v1/access-keys?userId=${owner.id}`, 100)).items).toEqual([]);
+  });
+
+  it('is for admins only (403), takes 1 to 1000 lines (400), and only the documented body (400)', async () => {
+    const asMember = await importKeys([line()], member.session);
+    expect([asMember.status, asMember.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const empty = await importKeys([]);
+    expect(empty.status).toBe(400);
+    const tooMany = await importKeys(Array.from({ length: 1001 }, () => line()));
+    expect(tooMany.status).toBe(400);
+    const odd = await h.request({ method: 'POST', url: '/v1/access-keys/import', as: acme.admin, body: { keys: [line()], dryRun: true } });
+    expect(odd.status).toBe(400);
+  });
+});
