@@ -18,7 +18,19 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
     world = await createCliWorld(kind);
     expect(await world.json(['migrate'])).toEqual({
       database: kind,
-      applied: ['001-initial', '002-meta', '003-step-up-notifications', '004-seen-signatures', '005-derived-csrf', '006-change-subjects', '007-audit-via', '008-usage-rings', '009-recovery', '014-leaks'],
+      applied: [
+        '001-initial',
+        '002-meta',
+        '003-step-up-notifications',
+        '004-seen-signatures',
+        '005-derived-csrf',
+        '006-change-subjects',
+        '007-audit-via',
+        '008-usage-rings',
+        '009-recovery',
+        '013-imported-keys',
+        '014-leaks',
+      ],
     });
     expect(await world.json(['migrate'])).toEqual({ database: kind, applied: [] });
     const human = await world.run(['migrate']);

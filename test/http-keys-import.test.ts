@@ -3,11 +3,12 @@
  * keep their IDs and secrets, so bearer tokens and SigV4-signed requests made with them verify
  * at once; a file with any refused line writes nothing and lists every refusal by line and field.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
 import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { openHttp, readAllPages, setPolicy, verify, type CreatedUser, type Harness, type Tenant } from './support/http.js';
+import { openHttp, readAllPages, setPolicy, verifierFor, verify, type CreatedUser, type Harness, type Tenant } from './support/http.js';
 import { verifySigned } from './support/signed.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 
@@ -141,6 +142,53 @@ describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
     expect((await verify(h, good.secret as string)).code).toBe('KEY_NOT_FOUND');
     const [failed] = (await readAllPages(h, acme.admin, '/v1/audit-events?action=access_key.import', 100)).items.filter((e: any) => e.result === 'failure');
     expect(failed.details).toEqual({ reason: 'IMPORT_REFUSED', lines: 13, refused: 11 });
+  });
+
+  it('imports keys known only by the SHA-256 of their token (Unkey): they verify as bearer tokens in their own format; signed requests are SECRET_NOT_AVAILABLE', async () => {
+    const unkeyToken = `uk_3ZbYHh2nE9kq${generateSecret().slice(0, 20)}`;
+    const base64Token = `sk_live_${generateSecret()}`;
+    const hex = createHash('sha256').update(unkeyToken).digest('hex');
+    const b64 = createHash('sha256').update(base64Token).digest('base64');
+    const res = await importKeys([line({ secret: undefined, sha256: hex, name: 'from unkey' }), line({ secret: undefined, sha256: b64, name: 'base64 digest', state: 'disabled' })]);
+    expect(res.status).toBe(201);
+    const [fromUnkey, parked] = res.body.keys;
+    expect(fromUnkey).toMatchObject({ name: 'from unkey', bearer: true, accessKeyId: expect.stringMatching(/^LK[A-Z2-7]{18}$/) });
+    expect(await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).toMatchObject({ valid: true, accessKeyId: fromUnkey.accessKeyId, userId: member.id });
+    expect((await verify(h, base64Token, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('KEY_DISABLED');
+    expect(parked.state).toBe('disabled');
+    // A token one character off, and another tenant's verifier, find nothing.
+    expect((await verify(h, `${unkeyToken.slice(0, -1)}x`, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('MALFORMED');
+    expect((await verify(h, unkeyToken, undefined, await verifierFor(h.services, globex.tenantId))).code).toBe('MALFORMED');
+    const signed = await awsSign(
+      awsSigner({ accessKeyId: fromUnkey.accessKeyId, secretAccessKey: unkeyToken, region: 'eu-west-1', service: 'orders' }),
+      { method: 'GET', hostname: 'api.example.com', path: '/orders' },
+      h.clock.now(),
+    );
+    expect((await verifySigned(h, signed)).code).toBe('SECRET_NOT_AVAILABLE');
+    // Disabled through the API like any key, it stops verifying at once.
+    await h.request({ method: 'POST', url: `/v1/access-keys/${fromUnkey.accessKeyId}/disable`, as: acme.admin });
+    expect((await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('KEY_DISABLED');
+
+    const again = await importKeys([line({ secret: undefined, sha256: hex }), line({ secret: undefined, sha256: 'abc' }), line({ sha256: hex })]);
+    expect(again.body.error.details.refused).toEqual([
+      { line: 1, field: 'sha256', reason: 'a key with this sha256 was already imported' },
+      { line: 2, field: 'sha256', reason: 'not a SHA-256 digest: 64 hex characters, or 43 base64 characters (with or without the = padding)' },
+      { line: 3, field: 'sha256', reason: 'give either sha256, or secret (with accessKeyId for a raw secret), not both' },
+    ]);
+  });
+
+  it('counts tokens of no known digest as failed guesses of their source: RATE_LIMITED past the limit, a right token still passes', async () => {
+    const token = `uk_${generateSecret()}`;
+    const done = await importKeys([line({ secret: undefined, sha256: createHash('sha256').update(token).digest('hex') })]);
+    expect(done.status).toBe(201);
+    const source = { sourceIp: '203.0.113.77', userAgent: 'guesser/1.0', verifierKeyId: 'digest-guesser' };
+    const codes: string[] = [];
+    for (let i = 0; i < 31; i++) {
+      const outcome = await h.services.verification.verify({ kind: 'token', token: `uk_${generateSecret()}` }, source);
+      codes.push(outcome.valid ? 'VALID' : outcome.code);
+    }
+    expect(codes).toEqual([...Array(30).fill('MALFORMED'), 'RATE_LIMITED']);
+    expect(await h.services.verification.verify({ kind: 'token', token }, source)).toMatchObject({ valid: true });
   });
 
   it("applies the tenant policy: the owner's key limit and never-expiring keys", async () => {

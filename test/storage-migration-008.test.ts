@@ -97,7 +97,7 @@ describe.each(DATABASE_KINDS)('migration 008 on %s', (kind) => {
         .values(rows.slice(i, i + 100))
         .execute();
 
-    expect(await store.migrate()).toEqual(['008-usage-rings', '009-recovery', '014-leaks']);
+    expect(await store.migrate()).toEqual(['008-usage-rings', '009-recovery', '013-imported-keys', '014-leaks']);
 
     const latest = (outcome: 'success' | 'failure') =>
       old

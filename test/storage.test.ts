@@ -38,6 +38,7 @@ const ALL_MIGRATIONS = [
   '007-audit-via',
   '008-usage-rings',
   '009-recovery',
+  '013-imported-keys',
   '014-leaks',
 ];
 

@@ -60,6 +60,10 @@ export const ERROR_CATALOG = {
   KEY_NOT_DISABLED: { status: 409, message: 'Disable the access key before deleting it (tenant policy).' },
   KEY_ALREADY_DELETED: { status: 409, message: 'The access key is deleted and cannot be changed.' },
   NEVER_EXPIRES_NOT_ALLOWED: { status: 409, message: 'The tenant policy does not allow keys that never expire.' },
+  SECRET_NOT_AVAILABLE: {
+    status: 409,
+    message: 'This key was imported with only a digest of its token: Latchkey never had its secret, so it cannot be shown or sign requests. Rotate it for a Latchkey secret.',
+  },
   SECRET_UNREADABLE: {
     status: 409,
     message: "This key's stored secret cannot be opened: its record was altered or given another key's secret. Rotate the key to get a new secret.",

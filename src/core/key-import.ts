@@ -10,14 +10,26 @@
  *   the secret scanning rules all rely on; other IDs (AWS's `AKIA…`) are refused with that reason.
  *   A secret of 16 to 128 printable characters verifies signed requests (SigV4, TC3) as it is;
  *   one in Latchkey's secret format (40 base62) also makes a bearer token.
+ * - `sha256`: only the SHA-256 of the whole token, as the other system stored it (Unkey keeps
+ *   these), in hex or base64. The key gets a new Latchkey ID; it verifies as a bearer token in the
+ *   other system's format (found by that digest), and signed requests naming it are refused
+ *   (SECRET_NOT_AVAILABLE): there is no secret to sign with.
  */
 import { normalizeEmail } from './email.js';
 import { isAccessKeyId, isSecret, objectIdPattern, parseToken } from './key-format.js';
 import { parseIsoDate } from './policy.js';
 
+/**
+ * The sealed secret of a key imported by its token's digest: empty, as there is no secret to seal.
+ * Signed requests and reveals look for it (SECRET_NOT_AVAILABLE); a master-key rotation has nothing to re-seal there.
+ */
+export const NO_SECRET = '';
+
 /** Lines one import may hold. */
 export const MAX_IMPORT_LINES = 1000;
-const FIELDS = new Set(['owner', 'name', 'state', 'expiresAt', 'createdAt', 'lastUsedAt', 'secret', 'accessKeyId']);
+const FIELDS = new Set(['owner', 'name', 'state', 'expiresAt', 'createdAt', 'lastUsedAt', 'secret', 'accessKeyId', 'sha256']);
+const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
+const BASE64_DIGEST = /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9_-]{43}$/;
 const RAW_SECRET = /^[\x21-\x7e]{16,128}$/;
 const USER_ID = new RegExp(objectIdPattern('user'));
 
@@ -31,10 +43,14 @@ export interface ImportLine {
   expiresAt: Date | null;
   createdAt: Date | null;
   lastUsedAt: Date | null;
-  accessKeyId: string;
-  /** Which field gave the key ID: the token in `secret`, or `accessKeyId`. */
-  idFrom: 'secret' | 'accessKeyId';
-  secret: string;
+  /** null for a key imported by its token's digest (it gets a new Latchkey ID). */
+  accessKeyId: string | null;
+  /** Which field gave the key ID: the token in `secret`, or `accessKeyId`; 'sha256' when none did. */
+  idFrom: 'secret' | 'accessKeyId' | 'sha256';
+  /** null for a key imported by its token's digest. */
+  secret: string | null;
+  /** The SHA-256 of the whole token, lower-case hex, for a key imported by its digest; else null. */
+  tokenDigest: string | null;
   /** Whether the key also verifies as a bearer token (its secret is in Latchkey's format). */
   bearer: boolean;
 }
@@ -86,7 +102,16 @@ export function checkImportLine(line: number, value: unknown, now: Date): LineCh
   if (typeof lastUsedAt === 'string') return refuse('lastUsedAt', lastUsedAt);
   if (createdAt !== null && lastUsedAt !== null && lastUsedAt.getTime() < createdAt.getTime()) return refuse('lastUsedAt', 'before createdAt');
 
-  if (typeof o.secret !== 'string' || o.secret.length === 0) return refuse('secret', 'required: a Latchkey token, or with accessKeyId the raw secret');
+  if (o.sha256 !== undefined) {
+    if (o.secret !== undefined || o.accessKeyId !== undefined) return refuse('sha256', 'give either sha256, or secret (with accessKeyId for a raw secret), not both');
+    const digest = typeof o.sha256 === 'string' ? digestHex(o.sha256) : null;
+    if (digest === null) return refuse('sha256', 'not a SHA-256 digest: 64 hex characters, or 43 base64 characters (with or without the = padding)');
+    return {
+      ok: true,
+      entry: { line, owner, name: o.name.trim(), state: o.state, expiresAt, createdAt, lastUsedAt, accessKeyId: null, idFrom: 'sha256', secret: null, tokenDigest: digest, bearer: true },
+    };
+  }
+  if (typeof o.secret !== 'string' || o.secret.length === 0) return refuse('secret', 'required: a Latchkey token, or with accessKeyId the raw secret (or sha256: the digest of a token)');
   let accessKeyId: string;
   let secret: string;
   const idFrom = o.accessKeyId === undefined ? 'secret' : 'accessKeyId';
@@ -110,5 +135,13 @@ export function checkImportLine(line: number, value: unknown, now: Date): LineCh
     accessKeyId = o.accessKeyId;
     secret = o.secret;
   }
-  return { ok: true, entry: { line, owner, name: o.name.trim(), state: o.state, expiresAt, createdAt, lastUsedAt, accessKeyId, idFrom, secret, bearer: isSecret(secret) } };
+  return { ok: true, entry: { line, owner, name: o.name.trim(), state: o.state, expiresAt, createdAt, lastUsedAt, accessKeyId, idFrom, secret, tokenDigest: null, bearer: isSecret(secret) } };
+}
+
+/** A SHA-256 digest given in hex or base64 (standard or URL-safe), as lower-case hex; null if it is neither. */
+function digestHex(value: string): string | null {
+  if (HEX_DIGEST.test(value)) return value.toLowerCase();
+  if (!BASE64_DIGEST.test(value)) return null;
+  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes.toString('hex') : null;
 }

@@ -17,6 +17,7 @@ export const VERIFY_CODES = [
   'PERMISSION_DENIED',
   'SIGNATURE_REPLAYED',
   'RATE_LIMITED',
+  'SECRET_NOT_AVAILABLE',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
@@ -73,4 +74,5 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   PERMISSION_DENIED: 'The access key does not hold the requested permission.',
   SIGNATURE_REPLAYED: 'This signed request was already used; sign each request anew.',
   RATE_LIMITED: 'Too many failed attempts; try again later.',
+  SECRET_NOT_AVAILABLE: 'The access key was imported with only a digest of its token: it verifies as a bearer token, and signed requests cannot name it.',
 };

@@ -1,9 +1,10 @@
 import { AppError } from '../core/errors.js';
-import { checkImportLine, MAX_IMPORT_LINES, type ImportLine, type ImportRefusal } from '../core/key-import.js';
+import { checkImportLine, MAX_IMPORT_LINES, NO_SECRET, type ImportLine, type ImportRefusal } from '../core/key-import.js';
 import type { AccessKey, User } from '../core/model.js';
 import { keyLimitFor, MAX_VALIDITY_DAYS } from '../core/policy.js';
 import { sha256Hex } from '../crypto/digest.js';
 import { sealSecret } from '../crypto/envelope.js';
+import { generateAccessKeyId } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, type Actor, type Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
@@ -74,7 +75,8 @@ export class KeyImportService {
     if (!tenant) throw new AppError('NOT_FOUND');
     const policy = tenant.policy;
     const owners = await this.owners(actor.tenantId, entries);
-    const taken = await this.store.accessKeys.takenIds(entries.map((e) => e.accessKeyId));
+    const taken = await this.store.accessKeys.takenIds(entries.flatMap((e) => (e.accessKeyId === null ? [] : [e.accessKeyId])));
+    const takenDigests = await this.store.accessKeys.takenTokenDigests(entries.flatMap((e) => (e.tokenDigest === null ? [] : [e.tokenDigest])));
     const firstLine = new Map<string, number>();
     const planned = new Map<string, number>();
     const held = new Map<string, number>();
@@ -83,9 +85,13 @@ export class KeyImportService {
       const idField = entry.idFrom;
       const refuse = (field: string, reason: string) => refused.push({ line: entry.line, field, reason });
       const owner = owners.get(ownerKey(entry));
-      const earlier = firstLine.get(entry.accessKeyId);
-      if (earlier !== undefined) refuse(idField, `the access key ID ${entry.accessKeyId} is also on line ${earlier}`);
-      else if (taken.has(entry.accessKeyId)) refuse(idField, `the access key ID ${entry.accessKeyId} is already taken`);
+      // A key is one ID, or (imported by digest) one token digest: either may appear once.
+      const identity = entry.accessKeyId ?? `sha256:${entry.tokenDigest}`;
+      const what = entry.accessKeyId === null ? 'the same sha256' : `the access key ID ${entry.accessKeyId}`;
+      const earlier = firstLine.get(identity);
+      if (earlier !== undefined) refuse(idField, `${what} is also on line ${earlier}`);
+      else if (entry.accessKeyId !== null && taken.has(entry.accessKeyId)) refuse(idField, `${what} is already taken`);
+      else if (entry.tokenDigest !== null && takenDigests.has(entry.tokenDigest)) refuse(idField, 'a key with this sha256 was already imported');
       else if (!owner) refuse('owner', 'no such user in this tenant');
       else if (owner.status !== 'active') refuse('owner', 'the user is disabled');
       else if (owner.role === 'member' && !owner.programmaticAccess) refuse('owner', 'the user has no programmatic access');
@@ -102,7 +108,7 @@ export class KeyImportService {
           accepted.push({ entry, owner, limit });
         }
       }
-      if (earlier === undefined) firstLine.set(entry.accessKeyId, entry.line);
+      if (earlier === undefined) firstLine.set(identity, entry.line);
     }
     if (refused.length > 0) {
       refused.sort((a, b) => a.line - b.line);
@@ -119,15 +125,16 @@ export class KeyImportService {
     try {
       await this.store.transaction(async (tx) => {
         for (const { entry, limit, key } of keys) {
+          // A key known by its token's digest has no secret: its digest stands for the secret's, and an empty envelope says none can be opened.
           const secrets = {
-            secretDigest: sha256Hex(entry.secret),
-            secretEnvelope: sealSecret(this.masterKey, entry.secret, { tenantId: key.tenantId, accessKeyId: key.accessKeyId }),
+            secretDigest: entry.secret === null ? entry.tokenDigest! : sha256Hex(entry.secret),
+            secretEnvelope: entry.secret === null ? NO_SECRET : sealSecret(this.masterKey, entry.secret, { tenantId: key.tenantId, accessKeyId: key.accessKeyId }),
             secretVersion: 1,
             previousSecretDigest: null,
             previousSecretEnvelope: null,
             previousSecretExpiresAt: null,
           };
-          if ((await tx.accessKeys.insertWithinQuota({ key, secrets }, limit)) === 'limit-reached') {
+          if ((await tx.accessKeys.insertWithinQuota({ key, secrets, tokenDigest: entry.tokenDigest }, limit)) === 'limit-reached') {
             throw new AppError('CONFLICT', `Keys were created for ${key.ownerId} while the import ran: line ${entry.line} is now over the key limit. Nothing was imported; try again.`);
           }
           await this.audit.record(
@@ -174,7 +181,7 @@ export class KeyImportService {
 
   private keyOf(actor: Actor, entry: ImportLine, owner: User, now: Date): AccessKey {
     return {
-      accessKeyId: entry.accessKeyId,
+      accessKeyId: entry.accessKeyId ?? generateAccessKeyId(),
       tenantId: actor.tenantId,
       ownerId: owner.id,
       creatorId: actor.user.id,

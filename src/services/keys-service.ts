@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors.js';
 import { buildCopyText, buildToken } from '../core/key-format.js';
+import { NO_SECRET } from '../core/key-import.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
 import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
@@ -350,6 +351,7 @@ export class KeysService {
     // A policy that reveals without a step-up method cannot be saved; refuse one read from older data all the same.
     if (policy.secretReveal !== 'after-step-up' || policy.stepUp === 'none') throw new AppError('REVEAL_NOT_ALLOWED');
     if (key.state === 'deleted') throw new AppError('KEY_ALREADY_DELETED');
+    if (secrets.secretEnvelope === NO_SECRET) throw new AppError('SECRET_NOT_AVAILABLE');
     await this.stepUp.require(actor, policy);
     let secret: string;
     try {

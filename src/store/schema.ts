@@ -192,6 +192,8 @@ export interface AccessKeysTable {
   /** The source address of the attempt that set lastUsedAt. */
   lastUsedIp: string | null;
   deletedAt: number | null;
+  /** Keys imported with only a SHA-256 (hex) of their whole token: how verification finds them (migration 013); null otherwise. */
+  tokenDigest: string | null;
 }
 
 /**

@@ -12,6 +12,7 @@ import { changeSubjectsMigration } from './migrations/006-change-subjects.js';
 import { auditViaMigration } from './migrations/007-audit-via.js';
 import { usageRingsMigration } from './migrations/008-usage-rings.js';
 import { recoveryMigration } from './migrations/009-recovery.js';
+import { importedKeysMigration } from './migrations/013-imported-keys.js';
 import { leaksMigration } from './migrations/014-leaks.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
@@ -116,6 +117,7 @@ export function createStore(options: StoreOptions): Store {
         '007-audit-via': auditViaMigration(),
         '008-usage-rings': usageRingsMigration(dialect),
         '009-recovery': recoveryMigration(),
+        '013-imported-keys': importedKeysMigration(),
         '014-leaks': leaksMigration(),
       }),
       migrationTableName: 'latchkey_migrations',
