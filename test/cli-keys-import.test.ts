@@ -35,7 +35,7 @@ describe.each(DATABASE_KINDS)('latchkey keys import on %s', (kind) => {
     expect(human.stderr).toContain('acting as admin@example.com');
     expect(human.stdout).toContain(`Imported 2 access keys from ${path}.`);
     expect(human.stdout).toMatch(/1\s+LK[A-Z2-7]{18}\s+first\s+usr_\w+\s+enabled\s+bearer, signed/);
-    expect(human.stdout).toMatch(/3\s+LK[A-Z2-7]{18}\s+second\s+usr_\w+\s+disabled/);
+    expect(human.stdout).toMatch(/3\s+LK[A-Z2-7]{18}\s+second\s+usr_\w+\s+disabled\s+bearer, signed/);
     expect(human.stdout).not.toContain(first.slice(25));
     const listed = (await world.json(['keys', 'list', ...t])).items.map((k: { name: string; state: string }) => [k.name, k.state]);
     expect(listed).toEqual(

@@ -49,10 +49,10 @@ describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
     ]);
     expect(res.status).toBe(201);
     expect(res.body.imported).toBe(3);
-    expect(res.body.keys.map((k: any) => [k.line, k.name, k.state, k.bearer])).toEqual([
-      [1, 'from old latchkey', 'enabled', true],
-      [2, 'parked', 'disabled', true],
-      [3, 'aws style', 'enabled', false],
+    expect(res.body.keys.map((k: any) => [k.line, k.name, k.state, k.bearer, k.signed])).toEqual([
+      [1, 'from old latchkey', 'enabled', true, true],
+      [2, 'parked', 'disabled', true, true],
+      [3, 'aws style', 'enabled', false, true],
     ]);
     expect(res.text).not.toContain(AWS_SECRET);
 
@@ -152,7 +152,7 @@ describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
     const res = await importKeys([line({ secret: undefined, sha256: hex, name: 'from unkey' }), line({ secret: undefined, sha256: b64, name: 'base64 digest', state: 'disabled' })]);
     expect(res.status).toBe(201);
     const [fromUnkey, parked] = res.body.keys;
-    expect(fromUnkey).toMatchObject({ name: 'from unkey', bearer: true, accessKeyId: expect.stringMatching(/^LK[A-Z2-7]{18}$/) });
+    expect(fromUnkey).toMatchObject({ name: 'from unkey', bearer: true, signed: false, accessKeyId: expect.stringMatching(/^LK[A-Z2-7]{18}$/) });
     expect(await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).toMatchObject({ valid: true, accessKeyId: fromUnkey.accessKeyId, userId: member.id });
     expect((await verify(h, base64Token, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('KEY_DISABLED');
     expect(parked.state).toBe('disabled');
@@ -168,6 +168,14 @@ describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
     // Disabled through the API like any key, it stops verifying at once.
     await h.request({ method: 'POST', url: `/v1/access-keys/${fromUnkey.accessKeyId}/disable`, as: acme.admin });
     expect((await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('KEY_DISABLED');
+
+    // Its secret cannot be shown; rotating gives it a Latchkey secret and the old token stops at once, overlap or not.
+    await h.request({ method: 'POST', url: `/v1/access-keys/${fromUnkey.accessKeyId}/enable`, as: acme.admin });
+    const rotated = await h.request({ method: 'POST', url: `/v1/access-keys/${fromUnkey.accessKeyId}/rotate`, as: acme.admin, body: { overlapSeconds: 3600 } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.previousSecretExpiresAt).toBeNull();
+    expect((await verify(h, rotated.body.token)).valid).toBe(true);
+    expect((await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('MALFORMED');
 
     const again = await importKeys([line({ secret: undefined, sha256: hex }), line({ secret: undefined, sha256: 'abc' }), line({ sha256: hex })]);
     expect(again.body.error.details.refused).toEqual([

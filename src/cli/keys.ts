@@ -286,7 +286,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
             `Imported ${result.imported} access key${result.imported === 1 ? '' : 's'} from ${file}.`,
             table(
               ['line', 'access key id', 'name', 'owner', 'state', 'verifies'],
-              result.keys.map((k) => [String(k.line), k.accessKeyId, k.name, k.ownerId, k.state, k.bearer ? 'bearer, signed' : 'signed only']),
+              result.keys.map((k) => [String(k.line), k.accessKeyId, k.name, k.ownerId, k.state, [k.bearer && 'bearer', k.signed && 'signed'].filter(Boolean).join(', ')]),
             ),
           ].join('\n'),
         );

@@ -18,8 +18,10 @@ export interface ImportedKey {
   name: string;
   ownerId: string;
   state: 'enabled' | 'disabled';
-  /** Whether it also verifies as a bearer token (its secret is in Latchkey's format); otherwise signed requests only. */
+  /** Whether it verifies as a bearer token: its secret is in Latchkey's format, or it was imported by its token's digest. */
   bearer: boolean;
+  /** Whether signed requests (SigV4, TC3) can name it: false for a key imported by its token's digest. */
+  signed: boolean;
 }
 
 export interface ImportResult {
@@ -163,6 +165,7 @@ export class KeyImportService {
         ownerId: key.ownerId,
         state: key.state as 'enabled' | 'disabled',
         bearer: entry.bearer,
+        signed: entry.secret !== null,
       })),
     };
   }

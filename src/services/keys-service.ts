@@ -320,7 +320,8 @@ export class KeysService {
     await this.requireWithinActorKey(actor, key);
     const now = this.clock.now();
     const secret = generateSecret();
-    const previous = overlapSeconds > 0 ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
+    // A key imported by its token's digest has no secret to keep working beside the new one: its old token stops at once.
+    const previous = overlapSeconds > 0 && secrets.secretEnvelope !== NO_SECRET ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
     const next = this.seal(key, secret, secrets.secretVersion + 1, previous);
     await this.store.transaction(async (tx) => {
       if (!(await tx.accessKeys.rotate(actor.tenantId, accessKeyId, secrets.secretVersion, next, now))) {

@@ -1555,11 +1555,13 @@ export interface paths {
                             imported: number;
                             keys: {
                                 accessKeyId: string;
-                                /** @description Also verifies as a bearer token (its secret is in Latchkey format); otherwise signed requests only */
+                                /** @description Verifies as a bearer token: its secret is in Latchkey's format, or it was imported by its token's digest */
                                 bearer: boolean;
                                 line: number;
                                 name: string;
                                 ownerId: string;
+                                /** @description Signed requests (SigV4, TC3) can name it: false for a key imported by its token's digest (SECRET_NOT_AVAILABLE) */
+                                signed: boolean;
                                 state: "enabled" | "disabled";
                             }[];
                         };

@@ -25,7 +25,8 @@ const ImportAnswer = Type.Object({
       name: Type.String(),
       ownerId: Type.String(),
       state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]),
-      bearer: Type.Boolean({ description: 'Also verifies as a bearer token (its secret is in Latchkey format); otherwise signed requests only' }),
+      bearer: Type.Boolean({ description: "Verifies as a bearer token: its secret is in Latchkey's format, or it was imported by its token's digest" }),
+      signed: Type.Boolean({ description: "Signed requests (SigV4, TC3) can name it: false for a key imported by its token's digest (SECRET_NOT_AVAILABLE)" }),
     }),
   ),
 });
