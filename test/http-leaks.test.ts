@@ -55,7 +55,26 @@ describe.each(DATABASE_KINDS)('leak response on %s', (kind) => {
     globex = await h.bootstrap();
     member = await h.createUser(acme.admin, { name: 'Mo Member', programmaticAccess: true });
     await setPolicy(h, acme.admin, { memberKeyLimit: null });
-    reporter = await reporterFor(acme);
+    reporter = await h.createKey(acme.admin, { name: 'secret scanner', leakReporter: true, neverExpires: true });
+  });
+
+  it("makes leak reporter keys as verifier keys are made: an api key narrowed to the tenant's Leak reporter role, made once", async () => {
+    const role = (await h.request({ method: 'GET', url: '/v1/roles', as: acme.admin })).body.items.find((r: any) => r.name === 'Leak reporter');
+    expect(role.permissions).toEqual(['latchkey:report-leaks']);
+    expect(reporter).toMatchObject({ type: 'api', roleIds: [role.id], groupIds: [] });
+    const second = await h.createKey(acme.admin, { name: 'second scanner', leakReporter: true });
+    expect(second.roleIds).toEqual([role.id]);
+    const both = await h.request({ method: 'POST', url: '/v1/access-keys', as: acme.admin, body: { leakReporter: true, verifier: true } });
+    expect([both.status, both.body.error.details.field]).toEqual([400, 'leakReporter']);
+    const access = await h.request({ method: 'POST', url: '/v1/access-keys', as: acme.admin, body: { leakReporter: true, type: 'access' } });
+    expect(access.status).toBe(400);
+    // A member without the permission cannot hold one.
+    const refused = await h.request({ method: 'POST', url: '/v1/access-keys', as: member.session, body: { leakReporter: true } });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    // Any key whose roles grant latchkey:report-leaks reports too.
+    const custom = await reporterFor(acme);
+    const key = await memberKey('custom reported');
+    expect((await report([found(key.token)], custom)).body[0].label).toBe('true_positive');
   });
 
   afterAll(async () => {

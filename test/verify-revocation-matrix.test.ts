@@ -128,7 +128,7 @@ const INTERNAL = new Set([
   'keys.seal',
   'keys.issued',
   'keys.checkRefs',
-  'keys.verifierRoleFor',
+  'keys.narrowedRoleFor',
   'keys.markVerifiers',
   'keys.markLeaks',
   'leaks.reporter',

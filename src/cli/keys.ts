@@ -121,7 +121,7 @@ function stateAction(act: AdminActions, action: 'enable' | 'disable' | 'delete',
 }
 
 type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number };
-type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean };
+type CreateOptions = AdminOptions & ExpiryOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean; leakReporter?: boolean };
 type UpdateOptions = AdminOptions & ExpiryOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
 
 export function keyCommands(program: Command, act: AdminActions): void {
@@ -175,6 +175,14 @@ export function keyCommands(program: Command, act: AdminActions): void {
         'group',
       ]),
     )
+    .addOption(
+      new Option('--leak-reporter', "a leak reporter key: may only report found tokens to POST /v1/leaks (the tenant's Leak reporter role, made on first use)").conflicts([
+        'verifier',
+        'type',
+        'role',
+        'group',
+      ]),
+    )
     .action(
       act.change<CreateOptions>(async (cx) => {
         const o = cx.opts;
@@ -187,6 +195,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
             ...(o.role !== undefined && { roleIds: o.role }),
             ...(o.group !== undefined && { groupIds: o.group }),
             ...(o.verifier === true && { verifier: true }),
+            ...(o.leakReporter === true && { leakReporter: true }),
             ...expiryOf(o),
           }),
         );

@@ -114,6 +114,12 @@ export const CreateKeyBody = Type.Object(
           "A verifier key: an api key narrowed to the tenant's Verifier role (only latchkey:verify, the role is created on first use), for an API or gateway that asks /v1/verify or /v1/authorize. Not with type access, roleIds or groupIds.",
       }),
     ),
+    leakReporter: Type.Optional(
+      Type.Boolean({
+        description:
+          "A leak reporter key: an api key narrowed to the tenant's Leak reporter role (only latchkey:report-leaks, created on first use), for a secret scanner that posts to /v1/leaks. Not with verifier, type access, roleIds or groupIds.",
+      }),
+    ),
     ...ExpiryFields,
   },
   strict,

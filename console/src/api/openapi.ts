@@ -246,6 +246,8 @@ export interface paths {
                         expiresAt?: string;
                         expiresInDays?: number;
                         groupIds?: string[];
+                        /** @description A leak reporter key: an api key narrowed to the tenant's Leak reporter role (only latchkey:report-leaks, created on first use), for a secret scanner that posts to /v1/leaks. Not with verifier, type access, roleIds or groupIds. */
+                        leakReporter?: boolean;
                         name?: string;
                         neverExpires?: boolean;
                         roleIds?: string[];
