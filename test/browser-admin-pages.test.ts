@@ -140,6 +140,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
       stepUpMinutes: 'One verification lasts (minutes)',
       expiryReminderDays: 'Expiry reminder (days before)',
       replayProtection: 'Refuse replayed signed requests',
+      leakResponse: 'A key reported leaked is',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);

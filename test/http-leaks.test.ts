@@ -240,6 +240,10 @@ describe.each(DATABASE_KINDS)('leak response on %s', (kind) => {
       await expect.poll(() => smtp.to(member.email).filter((m) => m.subject === note.title).length, { timeout: 10_000 }).toBe(1);
       const again = await selfRevoke(key.token);
       expect(again.body).toEqual({ accessKeyId: key.accessKeyId, state: 'disabled' });
+      // A deleted key's token is answered as it is, and nothing more is written.
+      await h.request({ method: 'DELETE', url: `/v1/access-keys/${key.accessKeyId}`, as: member.session });
+      expect((await selfRevoke(key.token)).body).toEqual({ accessKeyId: key.accessKeyId, state: 'deleted' });
+      expect((await events(acme, 'access_key.self_revoke')).filter((e: any) => e.targetId === key.accessKeyId)).toHaveLength(2);
     } finally {
       await setPolicy(h, acme.admin, { leakResponse: 'disable' });
     }
