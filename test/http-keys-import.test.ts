@@ -177,6 +177,17 @@ describe.each(DATABASE_KINDS)('key import on %s', (kind) => {
     expect((await verify(h, rotated.body.token)).valid).toBe(true);
     expect((await verify(h, unkeyToken, undefined, await verifierFor(h.services, acme.tenantId))).code).toBe('MALFORMED');
 
+    // Its secret cannot be shown even where the policy reveals secrets; and importing asks for step-up as creating does.
+    await setPolicy(h, acme.admin, { stepUp: 'totp', secretReveal: 'after-step-up' });
+    try {
+      const parkedReveal = await h.request({ method: 'POST', url: `/v1/access-keys/${parked.accessKeyId}/reveal`, as: acme.admin });
+      expect([parkedReveal.status, parkedReveal.body.error.code]).toEqual([409, 'SECRET_NOT_AVAILABLE']);
+      const stepUpFirst = await importKeys([line()]);
+      expect([stepUpFirst.status, stepUpFirst.body.error.code]).toEqual([403, 'STEP_UP_REQUIRED']);
+    } finally {
+      await setPolicy(h, acme.admin, { stepUp: 'none', secretReveal: 'never' });
+    }
+
     const again = await importKeys([line({ secret: undefined, sha256: hex }), line({ secret: undefined, sha256: 'abc' }), line({ sha256: hex })]);
     expect(again.body.error.details.refused).toEqual([
       { line: 1, field: 'sha256', reason: 'a key with this sha256 was already imported' },

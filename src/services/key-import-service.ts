@@ -8,6 +8,7 @@ import { generateAccessKeyId } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
 import { requireAdmin, type Actor, type Clock } from './actor.js';
 import type { AuditService } from './audit-service.js';
+import type { StepUpService } from './step-up-service.js';
 
 /** One line of an import file: what JSON.parse gave, or why it could not parse it. */
 export type ImportItem = { line: number; value: unknown } | { line: number; notJson: string };
@@ -44,8 +45,10 @@ export class KeyImportService {
   private readonly clock: Clock;
   private readonly audit: AuditService;
   private readonly masterKey: Buffer;
+  private readonly stepUp: StepUpService;
 
-  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: Buffer }) {
+  constructor(options: { store: Store; clock: Clock; audit: AuditService; masterKey: Buffer; stepUp: StepUpService }) {
+    this.stepUp = options.stepUp;
     this.store = options.store;
     this.clock = options.clock;
     this.audit = options.audit;
@@ -76,6 +79,8 @@ export class KeyImportService {
     const tenant = await this.store.tenants.findById(actor.tenantId);
     if (!tenant) throw new AppError('NOT_FOUND');
     const policy = tenant.policy;
+    // Importing makes working keys as creating does: a console session proves itself again first, when the policy asks it to.
+    await this.stepUp.require(actor, policy);
     const owners = await this.owners(actor.tenantId, entries);
     const taken = await this.store.accessKeys.takenIds(entries.flatMap((e) => (e.accessKeyId === null ? [] : [e.accessKeyId])));
     const takenDigests = await this.store.accessKeys.takenTokenDigests(entries.flatMap((e) => (e.tokenDigest === null ? [] : [e.tokenDigest])));

@@ -203,7 +203,7 @@ export function createServices(options: ServicesOptions): Services {
     usage: new UsageService({ store, clock, keys }),
     verification,
     leaks,
-    keyImport: new KeyImportService({ store, clock, audit, masterKey }),
+    keyImport: new KeyImportService({ store, clock, audit, masterKey, stepUp }),
     async start() {
       await keyCache.start();
       const poll = setInterval(() => {
