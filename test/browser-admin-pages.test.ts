@@ -145,6 +145,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
       disableUnusedAfterDays: 'Disable keys unused for (days)',
       defaultRatelimits: 'Default rate limits per key type (JSON)',
       defaultIpAllowlist: 'Default IP allowlist (one CIDR block per line)',
+      leakResponse: 'A key reported leaked is',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);

@@ -22,6 +22,8 @@ import { passwordRecoveryRoutes } from './routes/password-recovery.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { keyImportRoutes } from './routes/key-import.js';
+import { leakRoutes } from './routes/leaks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { policyRoutes } from './routes/policy.js';
 import { identityRoutes } from './routes/identities.js';
@@ -261,6 +263,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stepUpRoutes(api, deps);
     totpRoutes(api, deps);
     notificationRoutes(api, deps);
+    leakRoutes(api, deps);
+    keyImportRoutes(api, deps);
     if (options.consoleDir) await registerConsole(api, { distDir: options.consoleDir });
   });
   return app;
