@@ -145,6 +145,7 @@ describe('administration pages', { timeout: 60_000 }, () => {
       disableUnusedAfterDays: 'Disable keys unused for (days)',
       defaultRatelimits: 'Default rate limits per key type (JSON)',
       defaultIpAllowlist: 'Default IP allowlist (one CIDR block per line)',
+      leakResponse: 'A key reported leaked is',
     };
     for (const field of Object.keys(policy)) {
       await expect.poll(() => page.getByLabel(labels[field] ?? field).count(), { message: field }).toBeGreaterThan(0);
@@ -184,7 +185,10 @@ describe('administration pages', { timeout: 60_000 }, () => {
     // The action is chosen from the list of actions, by its label; free text is not an action.
     await page.getByRole('combobox', { name: 'Action' }).fill('key created');
     await page.getByRole('option', { name: 'Access key created' }).click();
+    // Wait for the filtered page itself: the unfiltered first page may hold only key creations too.
+    const filtered = page.waitForResponse((r) => r.url().includes('/v1/audit-events?') && r.url().includes('action=access_key.create'));
     await page.getByRole('button', { name: 'Apply filters' }).click();
+    await filtered;
     await expect.poll(async () => (await table.locator('tbody tr').allInnerTexts()).every((t) => t.includes('Access key created') && t.includes('access_key.create'))).toBe(true);
     // Names beside the IDs: the actor's email and the key's name.
     expect(await table.innerText()).toContain(tenant.adminEmail);
@@ -193,6 +197,8 @@ describe('administration pages', { timeout: 60_000 }, () => {
     const firstPage = await table.locator('tbody tr').allInnerTexts();
     await page.getByRole('button', { name: 'Next page' }).click();
     await expect.poll(() => page.getByText('Page 2').count()).toBe(1);
+    // The previous rows stay on screen while the next page loads: wait for the new ones.
+    await expect.poll(() => table.locator('tbody tr').allInnerTexts()).not.toEqual(firstPage);
     const secondPage = await table.locator('tbody tr').allInnerTexts();
     const creations = (await h.request({ method: 'GET', url: '/v1/audit-events?action=access_key.create&limit=100', as: tenant.admin })).body.items.length;
     expect(creations).toBeGreaterThan(20);

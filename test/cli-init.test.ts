@@ -31,6 +31,8 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
         '010-usage-controls',
         '012-unused-keys',
         '013-ratelimit-windows',
+        '014-imported-keys',
+        '015-leaks',
       ],
     });
     expect(await world.json(['migrate'])).toEqual({ database: kind, applied: [] });

@@ -13,6 +13,7 @@ const KEY_FIELDS = [
   'groupIds',
   'lastUsedAt',
   'lastUsedIp',
+  'leak',
   'name',
   'ownerId',
   'previousSecretExpiresAt',

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../src/core/policy.js';
 import { openHttp, PASSWORD, routeTable, type Harness, type Session, type Tenant } from './support/http.js';
 
-/** Routes that take no session at all (sign-in, forgot password, verification, and the gateway's authorize check for every method). */
+/** Routes that take no session at all (sign-in, forgot password, verification, the gateway's authorize check for every method, and leak reports and self-revoke, which authenticate by the token they carry). */
 const OPEN_ROUTES = new Set([
   'POST /v1/auth/login',
+  'POST /v1/leaks',
+  'POST /v1/access-keys/self-revoke',
   'POST /v1/auth/password-reset',
   'POST /v1/auth/password-reset/complete',
   'POST /v1/verify',
@@ -56,6 +58,9 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'DELETE /v1/groups/:groupId': undefined,
     'PUT /v1/policy': { ...DEFAULT_POLICY, memberKeyLimit: null },
     'POST /v1/access-keys': { name: 'csrf' },
+    'POST /v1/access-keys/import': {
+      keys: [{ owner: 'admin@example.test', name: 'csrf', state: 'enabled', expiresAt: null, secret: 'lk_LKAAAAAAAAAAAAAAAAAA_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123000000' }],
+    },
     'PATCH /v1/access-keys/:accessKeyId': { name: 'csrf' },
     'DELETE /v1/access-keys/:accessKeyId': undefined,
     'POST /v1/access-keys/:accessKeyId/disable': undefined,

@@ -37,6 +37,7 @@ describe('HTTP policy (sqlite)', () => {
       disableUnusedAfterDays: null,
       defaultRatelimits: { access: [], api: [] },
       defaultIpAllowlist: [],
+      leakResponse: 'disable',
     });
   });
 
@@ -82,6 +83,7 @@ describe('HTTP policy (sqlite)', () => {
       disableUnusedAfterDays: 180,
       defaultRatelimits: { access: [{ name: 'requests', limit: 10, durationMs: 1_000 }], api: [] },
       defaultIpAllowlist: ['198.51.100.0/24'],
+      leakResponse: 'flag',
     };
     const res = await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: next });
     expect(res.status).toBe(200);

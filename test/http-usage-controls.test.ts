@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/databases.js';
-import { bearer, type CreatedUser, type Harness, openHttp, readAllPages, TEST_EPOCH, type Tenant, verify } from './support/http.js';
+import { bearer, type CreatedUser, type Harness, openHttp, readAllPages, TEST_EPOCH, type Tenant, verifierForText, verify } from './support/http.js';
 
 const REQUESTS = { name: 'requests', limit: 100, durationMs: 10_000 };
 const NONE = { ratelimits: null, ipAllowlist: null, meta: null, externalId: null, credits: null };
@@ -230,8 +230,13 @@ describe.each(DATABASE_KINDS)('HTTP usage controls (%s)', (kind) => {
     // A client that does not know the rules leaves them as they are.
     const { defaultRatelimits: _r, defaultIpAllowlist: _i, ...older } = put.body;
     expect((await h.request({ method: 'PUT', url: '/v1/policy', as: acme.admin, body: older })).body.defaultIpAllowlist).toEqual(['192.0.2.0/24']);
-    expect((await verify(h, key.token)).valid).toBe(true);
+    // The key names no IP rule of its own, so the tenant's default applies: the test's loopback address is outside it…
+    expect(await verify(h, key.token)).toMatchObject({ valid: false, code: 'IP_NOT_ALLOWED' });
     expect((await h.services.keyCache.get(key.accessKeyId))?.controls).toMatchObject({ ratelimits: [REQUESTS], ipAllowlist: ['192.0.2.0/24'] });
+    // …and an end client inside it (given by the verifier) is let through.
+    const verifier = await verifierForText(h.services, h.store, key.token);
+    const inside = await h.request({ method: 'POST', url: '/v1/verify', as: verifier, body: { token: key.token, context: { sourceIp: '192.0.2.77' } } });
+    expect(inside.body).toMatchObject({ valid: true });
 
     const rules = (await h.request({ method: 'GET', url: '/v1/policy/rules', as: acme.admin })).body.rules;
     expect(rules.find((r: { name: string }) => r.name === 'defaultRatelimits')).toEqual({ name: 'defaultRatelimits', kind: 'ratelimits', maximum: 16, default: { access: [], api: [] } });

@@ -17,7 +17,7 @@ describe('first start', () => {
     world = null;
   });
 
-  it('creates the first admin, prints a one-time password that signs in and must be changed first', async () => {
+  it('creates the first admin, prints a one-time password that signs in and must be changed first', { timeout: 60_000 }, async () => {
     world = await createCliWorld('sqlite');
     const server = await startServerProcess(world.env);
     const output = server.output();

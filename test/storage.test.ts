@@ -41,6 +41,8 @@ const ALL_MIGRATIONS = [
   '010-usage-controls',
   '012-unused-keys',
   '013-ratelimit-windows',
+  '014-imported-keys',
+  '015-leaks',
 ];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {
@@ -116,6 +118,7 @@ describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => 
         disableUnusedAfterDays: 180,
         defaultRatelimits: { access: [], api: [{ name: 'requests', limit: 100, durationMs: 10_000 }] },
         defaultIpAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
+        leakResponse: 'flag',
       };
       const tenant = await seedTenant(t.store, { policy });
       expect((await t.store.tenants.findById(tenant.id))?.policy).toEqual(policy);

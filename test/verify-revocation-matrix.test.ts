@@ -10,12 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildToken } from '../src/core/key-format.js';
+import { generateAccessKeyId, generateSecret } from '../src/crypto/random.js';
 import type { Actor } from '../src/services/actor.js';
 import type { VerifyOutcome } from '../src/services/verification-service.js';
 import { eventually, PASSWORD, type Runtime, openPostgresPair, type PostgresPair } from './support/verify-cluster.js';
 
 const REVOCATION_BOUND_MS = 1_000;
 const context = { sourceIp: '203.0.113.9', userAgent: 'revocation-matrix' };
+const leakCaller = { ip: context.sourceIp, userAgent: context.userAgent };
 
 /** What a case sets up through A: the token B verifies and the permission it asks for. */
 interface Subject {
@@ -34,7 +37,23 @@ interface Case {
 }
 
 /** Methods of these services are enumerated; every one is a case, cannot change an answer, or is internal. */
-const ENUMERATED = ['keys', 'users', 'roles', 'tenants', 'auth', 'totp', 'stepUp', 'notifications', 'audit', 'reminders', 'unusedKeys', 'recovery', 'usageControls'] as const;
+const ENUMERATED = [
+  'keys',
+  'users',
+  'roles',
+  'tenants',
+  'auth',
+  'totp',
+  'stepUp',
+  'notifications',
+  'audit',
+  'reminders',
+  'unusedKeys',
+  'recovery',
+  'usageControls',
+  'leaks',
+  'keyImport',
+] as const;
 
 /** Writes that cannot change any verification answer of an existing key, and why. */
 const NO_ANSWER_CHANGES: Record<string, string> = {
@@ -131,12 +150,19 @@ const INTERNAL = new Set([
   'keys.seal',
   'keys.issued',
   'keys.checkRefs',
-  'keys.verifierRoleFor',
+  'keys.narrowedRoleFor',
   'keys.markVerifiers',
   'keys.usageOf',
   'usageControls.writeIdentity',
   'usageControls.removeIdentity',
   'usageControls.changeCredits',
+  'keys.markLeaks',
+  'leaks.reporter',
+  'leaks.reportOne',
+  'leaks.apply',
+  'keyImport.run',
+  'keyImport.owners',
+  'keyImport.keyOf',
   'users.createUser',
   'users.updateUser',
   'users.checkRoles',
@@ -210,6 +236,29 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
       },
       write: async (s) => void (await a.services.keys.enable(admin, id(s, 'keyId'))),
       after: (o) => o.valid,
+    },
+    'keyImport.importKeys': {
+      // B has answered KEY_NOT_FOUND for the token (and cached the key ID as unknown) before the import.
+      setup: async () => {
+        const keyId = generateAccessKeyId();
+        return { token: buildToken(keyId, generateSecret()), keyId };
+      },
+      write: async (s) =>
+        void (await a.services.keyImport.importKeys(admin, [{ line: 1, value: { owner: admin.user.id, name: 'imported', state: 'enabled', expiresAt: null, secret: s!.token } }])),
+      after: (o) => o.valid,
+    },
+    'leaks.report': {
+      setup: () => adminKey(),
+      write: async (s) => {
+        const reporter = await a.services.keys.create(admin, { name: 'leak reporter' });
+        await a.services.leaks.report({ tenantId: admin.tenantId, accessKeyId: reporter.key.accessKeyId }, [{ token: s!.token, type: 'latchkey', url: 'https://example.test/leak' }], leakCaller);
+      },
+      after: refused('KEY_DISABLED'),
+    },
+    'leaks.selfRevoke': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.leaks.selfRevoke(s!.token, leakCaller)),
+      after: refused('KEY_DISABLED'),
     },
     'keys.disable': {
       setup: () => adminKey(),

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import type { KeyState } from '../core/key-state.js';
 import type { KeyType } from '../core/model.js';
 import type { ExpiryInput } from '../core/policy.js';
+import type { ImportRefusal } from '../core/key-import.js';
+import type { ImportItem, ImportResult } from '../services/key-import-service.js';
 import { MAX_OVERLAP_SECONDS, type IssuedKey } from '../services/keys-service.js';
 import { accessKeyView, accessRecordView, issuedKeyView, keyPermissionsView, pageView, storedCreditsView, type AccessKeyJson } from '../views/views.js';
 import {
@@ -23,6 +26,24 @@ import {
 } from './admin-command.js';
 import { details, list, more, table, when } from './render.js';
 import { creditsArg, usageInputOf, usageLines, withUsageOptions, type UsageOptions } from './usage-options.js';
+
+/** The lines of an import file (blank lines skipped, numbered as in the file); a file that cannot be read is one clear error. */
+async function importItems(file: string): Promise<ImportItem[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Nothing was imported.`);
+  }
+  return text.split(/\r?\n/).flatMap((line, i): ImportItem[] => {
+    if (line.trim() === '') return [];
+    try {
+      return [{ line: i + 1, value: JSON.parse(line) as unknown }];
+    } catch (error) {
+      return [{ line: i + 1, notJson: (error as Error).message }];
+    }
+  });
+}
 
 interface ExpiryOptions {
   days?: number;
@@ -103,7 +124,7 @@ function stateAction(act: AdminActions, action: 'enable' | 'disable' | 'delete',
 }
 
 type ListOptions = AdminOptions & PagingOptions & { user?: string; state?: KeyState; type?: KeyType; expiringWithinDays?: number; externalId?: string };
-type CreateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean };
+type CreateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: string; type?: KeyType; user?: string; role?: string[]; group?: string[]; verifier?: boolean; leakReporter?: boolean };
 type UpdateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: string; role?: string[]; group?: string[]; roles?: boolean; groups?: boolean };
 
 export function keyCommands(program: Command, act: AdminActions): void {
@@ -159,6 +180,14 @@ export function keyCommands(program: Command, act: AdminActions): void {
         'group',
       ]),
     )
+    .addOption(
+      new Option('--leak-reporter', "a leak reporter key: may only report found tokens to POST /v1/leaks (the tenant's Leak reporter role, made on first use)").conflicts([
+        'verifier',
+        'type',
+        'role',
+        'group',
+      ]),
+    )
     .action(
       act.change<CreateOptions>(async (cx) => {
         const o = cx.opts;
@@ -171,6 +200,7 @@ export function keyCommands(program: Command, act: AdminActions): void {
             ...(o.role !== undefined && { roleIds: o.role }),
             ...(o.group !== undefined && { groupIds: o.group }),
             ...(o.verifier === true && { verifier: true }),
+            ...(o.leakReporter === true && { leakReporter: true }),
             ...expiryOf(o),
             ...usageInputOf(o),
           }),
@@ -266,6 +296,32 @@ export function keyCommands(program: Command, act: AdminActions): void {
         if (o.add === undefined && o.set === undefined) throw new AppError('BAD_REQUEST', 'Give --add N or --set N.');
         const credits = storedCreditsView(await cx.services.usageControls.changeKeyCredits(cx.actor, accessKeyId!, o.add !== undefined ? { add: o.add } : { set: o.set }));
         cx.print(credits, () => `Access key ${accessKeyId} has ${credits.remaining} credits left.`);
+      }),
+    );
+
+  adminCommand(keys, 'import', 'Import keys from another system, all or nothing: a JSON-lines file, one key per line (see the README)')
+    .argument('<file>', 'the .jsonl file: {owner, name, state, expiresAt, createdAt?, lastUsedAt?, secret, accessKeyId?} per line')
+    .action(
+      act.change(async (cx, file) => {
+        const items = await importItems(file!);
+        let result: ImportResult;
+        try {
+          result = await cx.services.keyImport.importKeys(cx.actor, items);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== 'IMPORT_REFUSED') throw error;
+          const refused = (error.details?.refused ?? []) as ImportRefusal[];
+          const lines = refused.map((r) => `line ${r.line}${r.field === null ? '' : ` (${r.field})`}: ${r.reason}`).join('; ');
+          throw new AppError('IMPORT_REFUSED', `${error.message} ${lines}`, error.details);
+        }
+        cx.print(result, () =>
+          [
+            `Imported ${result.imported} access key${result.imported === 1 ? '' : 's'} from ${file}.`,
+            table(
+              ['line', 'access key id', 'name', 'owner', 'state', 'verifies'],
+              result.keys.map((k) => [String(k.line), k.accessKeyId, k.name, k.ownerId, k.state, [k.bearer && 'bearer', k.signed && 'signed'].filter(Boolean).join(', ')]),
+            ),
+          ].join('\n'),
+        );
       }),
     );
 

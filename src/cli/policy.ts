@@ -42,6 +42,7 @@ function describe(p: TenantPolicy): string {
     ['expiry reminder', p.expiryReminderDays === 0 ? 'off' : `${p.expiryReminderDays} days before`],
     ['signed requests replayed', p.replayProtection ? 'refused (each signature accepted once)' : 'not checked'],
     ['unused keys', p.disableUnusedAfterDays === null ? 'kept' : `disabled after ${p.disableUnusedAfterDays} days unused (reminder 7 days before)`],
+    ['a key reported leaked', p.leakResponse === 'disable' ? 'disabled at once' : 'flagged only'],
   ]);
 }
 
@@ -72,6 +73,7 @@ export function policyCommands(program: Command, act: AdminActions): void {
     .option('--expiry-reminder-days <n>', 'days before expiry to remind admins, creator and owner (0: no reminder)', wholeNumber)
     .option('--replay-protection <true|false>', 'refuse a signed request (SigV4, TC3) whose signature was already accepted', yesNo)
     .option('--disable-unused-after-days <n|never>', 'disable keys unused this many days (7 to 3650), reminding 7 days before', numberOr('never'))
+    .option('--leak-response <disable|flag>', 'what a key reported leaked (POST /v1/leaks) undergoes', oneOf('disable', 'flag'))
     .action(
       act.change<SetOptions>(async (cx) => {
         const changes = Object.fromEntries(

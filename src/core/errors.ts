@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   INVALID_EXPIRY: { status: 400, message: 'The expiry is not valid.' },
   INVALID_PERMISSION: { status: 400, message: 'A permission string is not valid.' },
   INVALID_POLICY: { status: 400, message: 'The policy is not valid.' },
+  IMPORT_REFUSED: { status: 400, message: 'Some lines of the import were refused (see details.refused); nothing was imported.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in or send a valid access key.' },
@@ -24,6 +25,13 @@ export const ERROR_CATALOG = {
   },
   VERIFIER_INVALID: { status: 401, message: 'The verifier credential is not a valid, enabled access key.' },
   VERIFIER_FORBIDDEN: { status: 403, message: 'The verifier key does not hold the permission latchkey:verify.' },
+  REPORTER_REQUIRED: {
+    status: 401,
+    message: 'Only leak reporters may report found tokens: send the token of an access key holding latchkey:report-leaks as Authorization: Bearer.',
+  },
+  REPORTER_INVALID: { status: 401, message: 'The reporter credential is not a valid, enabled access key.' },
+  REPORTER_FORBIDDEN: { status: 403, message: 'The reporter key does not hold the permission latchkey:report-leaks.' },
+  TOKEN_NOT_VALID: { status: 401, message: 'The token is not a valid access key token (malformed, unknown or wrong secret): nothing was revoked.' },
   CSRF_TOKEN_INVALID: { status: 403, message: 'The X-CSRF-Token header is missing or wrong.' },
   CROSS_SITE_REQUEST: {
     status: 403,
@@ -52,6 +60,10 @@ export const ERROR_CATALOG = {
   KEY_NOT_DISABLED: { status: 409, message: 'Disable the access key before deleting it (tenant policy).' },
   KEY_ALREADY_DELETED: { status: 409, message: 'The access key is deleted and cannot be changed.' },
   NEVER_EXPIRES_NOT_ALLOWED: { status: 409, message: 'The tenant policy does not allow keys that never expire.' },
+  SECRET_NOT_AVAILABLE: {
+    status: 409,
+    message: 'This key was imported with only a digest of its token: Latchkey never had its secret, so it cannot be shown or sign requests. Rotate it for a Latchkey secret.',
+  },
   SECRET_UNREADABLE: {
     status: 409,
     message: "This key's stored secret cannot be opened: its record was altered or given another key's secret. Rotate the key to get a new secret.",

@@ -79,6 +79,7 @@ export const ID_PREFIXES = {
   auditEvent: 'aud',
   notification: 'ntf',
   mail: 'mal',
+  keyLeak: 'lek',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 export const OBJECT_ID_RANDOM_LENGTH = 16;

@@ -73,6 +73,22 @@ export interface AccessKey {
   usage?: KeyUsageFields;
   /** Narrowed to the tenant's Verifier role (set by the keys service when it answers; absent: not known to be). */
   verifier?: boolean;
+  /** The latest report that its token leaked (set by the keys service when it answers; absent or null: none). */
+  leak?: KeyLeak | null;
+}
+
+/** A report that a key's token was found in the wild: where (never the token), by whom, and what it did. */
+export interface KeyLeak {
+  id: string;
+  tenantId: string;
+  accessKeyId: string;
+  reportedAt: Date;
+  reportedBy: 'scanner' | 'holder';
+  reporterKeyId: string | null;
+  tokenType: string | null;
+  url: string | null;
+  source: string | null;
+  action: 'disabled' | 'flagged';
 }
 
 /** The stored secret material of a key: digests for bearer checks, envelopes for signatures. */

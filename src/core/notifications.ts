@@ -5,9 +5,17 @@
  *
  * No text built here ever holds a secret or a code: only names, IDs, states and dates.
  */
-export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack' | 'key.unused';
+export type NotificationKind = 'key.expiring' | 'key.assignments_changed' | 'user.roles_changed' | 'key.changed_by_admin' | 'key.under_attack' | 'key.unused' | 'key.leaked';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['key.expiring', 'key.assignments_changed', 'user.roles_changed', 'key.changed_by_admin', 'key.under_attack', 'key.unused'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'key.expiring',
+  'key.assignments_changed',
+  'user.roles_changed',
+  'key.changed_by_admin',
+  'key.under_attack',
+  'key.unused',
+  'key.leaked',
+];
 
 export interface NotificationContent {
   kind: NotificationKind;

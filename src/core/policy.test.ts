@@ -37,6 +37,7 @@ describe('DEFAULT_POLICY', () => {
       disableUnusedAfterDays: null,
       defaultRatelimits: { access: [], api: [] },
       defaultIpAllowlist: [],
+      leakResponse: 'disable',
     });
     expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
   });
@@ -119,6 +120,11 @@ describe('validatePolicy', () => {
     for (const value of [0, -1, MAX_STEP_UP_MINUTES + 1, 1.5]) expect(fields(policy({ stepUpMinutes: value }))).toEqual(['stepUpMinutes']);
     for (const value of [0, 2, MAX_REMINDER_DAYS]) expect(fields(policy({ expiryReminderDays: value }))).toEqual([]);
     for (const value of [-1, MAX_REMINDER_DAYS + 1, 0.5]) expect(fields(policy({ expiryReminderDays: value }))).toEqual(['expiryReminderDays']);
+  });
+
+  it('takes leakResponse as disable or flag only', () => {
+    for (const value of ['disable', 'flag'] as const) expect(fields(policy({ leakResponse: value }))).toEqual([]);
+    for (const value of ['revoke', '', null]) expect(fields(policy({ leakResponse: value as never }))).toEqual(['leakResponse']);
   });
 
   it('takes replayProtection as true or false only', () => {

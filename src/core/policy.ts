@@ -43,6 +43,8 @@ export interface TenantPolicy {
   defaultRatelimits: DefaultRatelimits;
   /** CIDRs a key's clients must come from when the key names none of its own (empty: any address). */
   defaultIpAllowlist: string[];
+  /** What a leaked key reported to /v1/leaks undergoes: disabled at once, or only flagged (see core/leaks.ts). */
+  leakResponse: LeakResponse;
 }
 
 export interface DefaultRatelimits {
@@ -50,13 +52,14 @@ export interface DefaultRatelimits {
   api: RateLimitSpec[];
 }
 
-/** A policy as a PUT gives it: rules added after the first API version may be left out (unchanged). */
+export type LeakResponse = 'disable' | 'flag';
+export const LEAK_RESPONSES: readonly LeakResponse[] = ['disable', 'flag'];
+
+/** Rules added after the first API version: a client may leave them out of a PUT, and they keep their values. */
+export const LATER_RULES = ['disableUnusedAfterDays', 'defaultRatelimits', 'defaultIpAllowlist', 'leakResponse'] as const;
+
 /** A policy as a client sends it: rules added after the first version may be left out (they then keep their values). */
-export type PolicyInput = Omit<TenantPolicy, 'disableUnusedAfterDays' | 'defaultRatelimits' | 'defaultIpAllowlist'> & {
-  disableUnusedAfterDays?: number | null | undefined;
-  defaultRatelimits?: TenantPolicy['defaultRatelimits'] | undefined;
-  defaultIpAllowlist?: TenantPolicy['defaultIpAllowlist'] | undefined;
-};
+export type PolicyInput = Omit<TenantPolicy, (typeof LATER_RULES)[number]> & { [K in (typeof LATER_RULES)[number]]?: TenantPolicy[K] | undefined };
 
 export type SecretReveal = 'never' | 'after-step-up';
 export type StepUpMethod = 'none' | 'email' | 'totp';
@@ -80,6 +83,7 @@ export const DEFAULT_POLICY: Readonly<TenantPolicy> = Object.freeze({
   // Frozen: the default is shared, never changed in place.
   defaultRatelimits: Object.freeze({ access: Object.freeze([]) as unknown as RateLimitSpec[], api: Object.freeze([]) as unknown as RateLimitSpec[] }),
   defaultIpAllowlist: Object.freeze([]) as unknown as string[],
+  leakResponse: 'disable',
 });
 
 /** The names of the policy's rules, in the order of DEFAULT_POLICY. */
@@ -129,6 +133,7 @@ export const POLICY_RULE_SPECS = Object.freeze({
   disableUnusedAfterDays: { kind: 'integer', nullable: true, minimum: MIN_UNUSED_DAYS, maximum: MAX_UNUSED_DAYS },
   defaultRatelimits: { kind: 'ratelimits', maximum: RATELIMITS_MAX_PER_KEY },
   defaultIpAllowlist: { kind: 'cidrs', maximum: IP_ALLOWLIST_MAX },
+  leakResponse: { kind: 'choice', choices: LEAK_RESPONSES },
 } as const satisfies Record<keyof TenantPolicy, PolicyRuleSpec>);
 
 /** A rule as the API lists it: its name and secure default with what it accepts. */
@@ -202,6 +207,9 @@ export function validatePolicy(policy: TenantPolicy): PolicyProblem[] {
     problems.push({ field: 'disableUnusedAfterDays', message: `disableUnusedAfterDays must be null (never) or an integer from ${MIN_UNUSED_DAYS} to ${MAX_UNUSED_DAYS}` });
   }
   problems.push(...usageControlProblems(policy));
+  if (!LEAK_RESPONSES.includes(policy.leakResponse)) {
+    problems.push({ field: 'leakResponse', message: `leakResponse must be one of ${LEAK_RESPONSES.join(', ')}` });
+  }
   return problems;
 }
 

@@ -19,6 +19,7 @@ export const VERIFY_CODES = [
   'RATE_LIMITED',
   'IP_NOT_ALLOWED',
   'USAGE_EXCEEDED',
+  'SECRET_NOT_AVAILABLE',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 
@@ -80,4 +81,5 @@ export const VERIFY_MESSAGES: Record<VerifyCode, string> = {
   RATE_LIMITED: 'Too many failed attempts; try again later.',
   IP_NOT_ALLOWED: "The client's address is not in the access key's IP allowlist.",
   USAGE_EXCEEDED: 'The access key has no credits left for this request.',
+  SECRET_NOT_AVAILABLE: 'The access key was imported with only a digest of its token: it verifies as a bearer token, and signed requests cannot name it.',
 };

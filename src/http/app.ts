@@ -22,6 +22,8 @@ import { passwordRecoveryRoutes } from './routes/password-recovery.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { keyImportRoutes } from './routes/key-import.js';
+import { leakRoutes } from './routes/leaks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { policyRoutes } from './routes/policy.js';
 import { identityRoutes } from './routes/identities.js';
@@ -122,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     childLoggerFactory: (logger, bindings, childOptions) => new LazyRequestLogger(logger, bindings, childOptions),
     ajv: { customOptions: { ...AJV_OPTIONS } },
     // The longest path parameter is an identity's externalId (the tenant's own customer ID, up to 128).
-    maxParamLength: EXTERNAL_ID_MAX_LENGTH,
+    routerOptions: { maxParamLength: EXTERNAL_ID_MAX_LENGTH },
     // The router's own refusals (a path that does not decode, a path parameter over 128 characters) use the envelope too.
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, request, 'MALFORMED_ID', 'An identifier in the path is too long.');
@@ -261,6 +263,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     stepUpRoutes(api, deps);
     totpRoutes(api, deps);
     notificationRoutes(api, deps);
+    leakRoutes(api, deps);
+    keyImportRoutes(api, deps);
     if (options.consoleDir) await registerConsole(api, { distDir: options.consoleDir });
   });
   return app;

@@ -9,7 +9,8 @@ export function errorEnvelope(code: ErrorCode, requestId: string, message?: stri
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, message?: string, details?: Record<string, unknown>) {
   const status = ERROR_CATALOG[code].status;
-  if ((code === 'TOO_MANY_ATTEMPTS' || code === 'SIGN_IN_BUSY') && typeof details?.retryAfterSeconds === 'number') reply.header('Retry-After', String(details.retryAfterSeconds));
+  if ((code === 'TOO_MANY_ATTEMPTS' || code === 'SIGN_IN_BUSY' || code === 'RATE_LIMITED') && typeof details?.retryAfterSeconds === 'number')
+    reply.header('Retry-After', String(details.retryAfterSeconds));
   return reply
     .code(status)
     .type('application/json; charset=utf-8')

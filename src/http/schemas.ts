@@ -2,7 +2,7 @@
 import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { ACCESS_KEY_ID_PATTERN, objectIdPattern } from '../core/key-format.js';
 import { MAX_PAGE_SIZE } from '../core/cursor.js';
-import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
+import { MAX_VALIDITY_DAYS, POLICY_RULE_SPECS, POLICY_RULES, LEAK_RESPONSES, SECRET_REVEAL_OPTIONS, STEP_UP_METHODS } from '../core/policy.js';
 import { VERIFY_CODES } from '../core/verification.js';
 import { EXTERNAL_ID_PATTERN, RATE_LIMIT_NAME_PATTERN } from '../core/usage-controls-input.js';
 import { IP_ALLOWLIST_MAX, META_MAX_BYTES, RATE_LIMIT_MAX_DURATION_MS, RATE_LIMIT_MIN_DURATION_MS, RATELIMITS_MAX_PER_KEY } from '../core/usage-controls.js';
@@ -92,6 +92,20 @@ const UsageFields = {
   meta: Type.Optional(Nullable(MetaSchema)),
   externalId: Type.Optional(Nullable(ExternalId)),
 };
+/** The latest report that a key's token was found in the wild (POST /v1/leaks, self-revoke). */
+export const KeyLeakSchema = Type.Object(
+  {
+    reportedAt: DateTime,
+    reportedBy: Type.Union([Type.Literal('scanner'), Type.Literal('holder')], { description: 'scanner: POST /v1/leaks; holder: POST /v1/access-keys/self-revoke' }),
+    tokenType: Nullable(Type.String({ description: "The scanner's name for the token type" })),
+    url: Nullable(Type.String({ description: 'Where the token was found, as the scanner said' })),
+    source: Nullable(Type.String({ description: 'What the scanner looked at (content, commit, npm …)' })),
+    action: Type.Union([Type.Literal('disabled'), Type.Literal('flagged')], {
+      description: 'disabled: the report disabled the key; flagged: it was only flagged (policy leakResponse flag, or already disabled)',
+    }),
+  },
+  { $id: 'KeyLeak', description: 'The latest report that the key leaked; null when none' },
+);
 
 export const AccessKeySchema = Type.Object(
   {
@@ -118,6 +132,7 @@ export const AccessKeySchema = Type.Object(
     meta: Nullable(MetaSchema),
     externalId: Nullable(Type.String({ description: 'The identity (customer) whose limits and credits the key shares' })),
     credits: Nullable(CreditsSchema, { description: 'null: unlimited' }),
+    leak: Nullable(KeyLeakSchema),
   },
   { $id: 'AccessKey' },
 );
@@ -151,6 +166,12 @@ export const CreateKeyBody = Type.Object(
       Type.Boolean({
         description:
           "A verifier key: an api key narrowed to the tenant's Verifier role (only latchkey:verify, the role is created on first use), for an API or gateway that asks /v1/verify or /v1/authorize. Not with type access, roleIds or groupIds.",
+      }),
+    ),
+    leakReporter: Type.Optional(
+      Type.Boolean({
+        description:
+          "A leak reporter key: an api key narrowed to the tenant's Leak reporter role (only latchkey:report-leaks, created on first use), for a secret scanner that posts to /v1/leaks. Not with verifier, type access, roleIds or groupIds.",
       }),
     ),
     ...ExpiryFields,
@@ -258,6 +279,11 @@ export const PolicySchema = Type.Object(
         description: "CIDR blocks a key's clients must come from when the key names none of its own (empty: any address); left out of a PUT: unchanged",
       }),
     ),
+    leakResponse: Type.Optional(
+      OneOf(LEAK_RESPONSES, {
+        description: 'A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way; left out of a PUT: unchanged',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'Policy' },
 );
@@ -330,7 +356,7 @@ export const AuditEventSchema = Type.Object(
 export const NotificationSchema = Type.Object(
   {
     id: Type.String(),
-    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack' }),
+    kind: Type.String({ description: 'key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked' }),
     title: Type.String(),
     body: Type.String(),
     data: Type.Record(Type.String(), Type.Unknown(), { description: 'What it is about: accessKeyId, groupId, roleId …' }),

@@ -1,6 +1,8 @@
 import { AppError } from '../core/errors.js';
 import { buildCopyText, buildToken } from '../core/key-format.js';
+import { NO_SECRET } from '../core/key-import.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
+import { REPORT_LEAKS_PERMISSION } from '../core/leaks.js';
 import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, keyExpiryChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
@@ -32,10 +34,24 @@ export interface CreateKeyInput extends ExpiryInput, UsageInput {
   groupIds?: string[];
   /** A verifier key: an api key narrowed to the tenant's Verifier role (latchkey:verify only). */
   verifier?: boolean;
+  /** A leak reporter key: an api key narrowed to the tenant's Leak reporter role (latchkey:report-leaks only), for POST /v1/leaks. */
+  leakReporter?: boolean;
 }
 
 /** The tenant role verifier keys are narrowed to, made on first use. */
 export const VERIFIER_ROLE = { name: 'Verifier', description: "Verifier keys: may ask /v1/verify and /v1/authorize about this tenant's keys, nothing else.", permissions: ['latchkey:verify'] };
+/** The tenant role leak reporter keys are narrowed to, made on first use as the Verifier role is. */
+export const LEAK_REPORTER_ROLE = {
+  name: 'Leak reporter',
+  description: 'Leak reporter keys: may report tokens found in the wild to POST /v1/leaks, nothing else.',
+  permissions: [REPORT_LEAKS_PERMISSION],
+};
+
+type NarrowedRole = { spec: typeof VERIFIER_ROLE; field: 'verifier' | 'leakReporter' };
+const NARROWED: Record<'verifier' | 'leakReporter', NarrowedRole> = {
+  verifier: { spec: VERIFIER_ROLE, field: 'verifier' },
+  leakReporter: { spec: LEAK_REPORTER_ROLE, field: 'leakReporter' },
+};
 
 export interface UpdateKeyInput extends ExpiryInput, UsageInput {
   name?: string;
@@ -106,8 +122,11 @@ export class KeysService {
     const expiry = decideExpiry(input, policy, now);
     if (!expiry.ok) throw new AppError(expiry.code, expiry.message);
     const usage = this.usageOf(actor, input);
-    const verifierRoleId = input.verifier === true ? await this.verifierRoleFor(actor, owner, input) : null;
-    const roleIds = verifierRoleId !== null ? [verifierRoleId] : await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
+    if (input.verifier === true && input.leakReporter === true) throw new AppError('VALIDATION_FAILED', 'A key is a verifier or a leak reporter, not both.', { field: 'leakReporter' });
+    const narrowed = input.verifier === true ? NARROWED.verifier : input.leakReporter === true ? NARROWED.leakReporter : null;
+    const narrowedRoleId = narrowed === null ? null : await this.narrowedRoleFor(actor, owner, input, narrowed);
+    const verifierRoleId = narrowed?.field === 'verifier' ? narrowedRoleId : null;
+    const roleIds = narrowedRoleId !== null ? [narrowedRoleId] : await this.checkRefs(actor.tenantId, 'role', input.roleIds ?? []);
     const groupIds = await this.checkRefs(actor.tenantId, 'group', input.groupIds ?? []);
     await this.requireWithinActorKey(actor, { ownerId: owner.id, roleIds, groupIds }, owner.role);
     const secret = generateSecret();
@@ -156,6 +175,7 @@ export class KeysService {
             groupIds,
             ...(verifierRoleId !== null && { verifier: true }),
             ...usage,
+            ...(narrowed?.field === 'leakReporter' && { leakReporter: true }),
           },
         },
         tx,
@@ -174,32 +194,34 @@ export class KeysService {
   }
 
   /**
-   * The Verifier role a new verifier key is narrowed to: the tenant's role of that name, made
-   * (and audited) on first use. Only for an owner who holds latchkey:verify, as a key never
-   * holds more than its owner.
+   * The role a new verifier (or leak reporter) key is narrowed to: the tenant's role of that name,
+   * made (and audited) on first use. Only for an owner who holds its one permission, as a key
+   * never holds more than its owner.
    */
-  private async verifierRoleFor(actor: Actor, owner: User, input: CreateKeyInput): Promise<string> {
+  private async narrowedRoleFor(actor: Actor, owner: User, input: CreateKeyInput, { spec, field }: NarrowedRole): Promise<string> {
+    const what = field === 'verifier' ? 'verifier' : 'leak reporter';
+    const permission = spec.permissions[0]!;
     if (input.type === 'access' || input.roleIds !== undefined || input.groupIds !== undefined) {
-      throw new AppError('VALIDATION_FAILED', 'A verifier key is an api key narrowed to the Verifier role: give no type access, roleIds or groupIds with verifier.', { field: 'verifier' });
+      throw new AppError('VALIDATION_FAILED', `A ${what} key is an api key narrowed to the ${spec.name} role: give no type access, roleIds or groupIds with ${field}.`, { field });
     }
     const held = owner.role === 'admin' ? ['*'] : await this.store.users.grantedPermissions(owner.id);
-    if (!allows(held, VERIFY_PERMISSION)) {
-      throw new AppError('FORBIDDEN', `${owner.id === actor.user.id ? 'You do' : 'This user does'} not hold ${VERIFY_PERMISSION}, so cannot hold a verifier key.`);
+    if (!allows(held, permission)) {
+      throw new AppError('FORBIDDEN', `${owner.id === actor.user.id ? 'You do' : 'This user does'} not hold ${permission}, so cannot hold a ${what} key.`);
     }
-    const found = await this.store.roles.findByName(actor.tenantId, VERIFIER_ROLE.name);
-    if (found) return usableVerifierRole(found);
+    const found = await this.store.roles.findByName(actor.tenantId, spec.name);
+    if (found) return usableNarrowedRole(found, spec);
     const now = this.clock.now();
-    const role: Role = { id: generateId('role'), tenantId: actor.tenantId, ...VERIFIER_ROLE, permissions: [...VERIFIER_ROLE.permissions], createdAt: now, updatedAt: now };
+    const role: Role = { id: generateId('role'), tenantId: actor.tenantId, ...spec, permissions: [...spec.permissions], createdAt: now, updatedAt: now };
     try {
       await this.store.transaction(async (tx) => {
         await tx.roles.insert(role);
-        await this.audit.record(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions, for: 'verifier key' } }, tx);
+        await this.audit.record(actor, { action: 'role.create', targetType: 'role', targetId: role.id, details: { name: role.name, permissions: role.permissions, for: `${what} key` } }, tx);
       });
       return role.id;
     } catch (error) {
       // Another request made it first.
-      const made = this.store.dialect.isUniqueViolation(error) ? await this.store.roles.findByName(actor.tenantId, VERIFIER_ROLE.name) : null;
-      if (made) return usableVerifierRole(made);
+      const made = this.store.dialect.isUniqueViolation(error) ? await this.store.roles.findByName(actor.tenantId, spec.name) : null;
+      if (made) return usableNarrowedRole(made, spec);
       throw error;
     }
   }
@@ -209,6 +231,15 @@ export class KeysService {
     if (!keys.some((k) => k.roleIds.length === 1 && k.groupIds.length === 0)) return keys;
     const role = await this.store.roles.findByName(tenantId, VERIFIER_ROLE.name);
     return keys.map((k) => ({ ...k, verifier: role !== null && k.roleIds.length === 1 && k.groupIds.length === 0 && k.roleIds[0] === role.id && k.type === 'api' }));
+  }
+
+  /** Adds each key's latest leak report (POST /v1/leaks, self-revoke): one indexed query per answer. */
+  private async markLeaks<K extends AccessKey>(tenantId: string, keys: K[]): Promise<K[]> {
+    const leaks = await this.store.keyLeaks.latestFor(
+      tenantId,
+      keys.map((k) => k.accessKeyId),
+    );
+    return keys.map((k) => ({ ...k, leak: leaks.get(k.accessKeyId) ?? null }));
   }
 
   async list(actor: Actor, query: KeyListQuery): Promise<Page<AccessKey>> {
@@ -230,7 +261,7 @@ export class KeysService {
       cursor: parseCursor(query.cursor),
       limit: query.limit,
     });
-    return { ...page, items: await this.markVerifiers(actor.tenantId, page.items) };
+    return { ...page, items: await this.markLeaks(actor.tenantId, await this.markVerifiers(actor.tenantId, page.items)) };
   }
 
   /** How many keys a user holds (not deleted) against what the policy lets them hold: members ask about themselves only. */
@@ -248,7 +279,7 @@ export class KeysService {
 
   async get(actor: Actor, accessKeyId: string): Promise<AccessKey> {
     requireKeyScope(actor, 'latchkey:keys:read');
-    const [key] = await this.markVerifiers(actor.tenantId, [(await this.load(actor, accessKeyId)).key]);
+    const [key] = await this.markLeaks(actor.tenantId, await this.markVerifiers(actor.tenantId, [(await this.load(actor, accessKeyId)).key]));
     return key!;
   }
 
@@ -329,7 +360,8 @@ export class KeysService {
     await this.requireWithinActorKey(actor, key);
     const now = this.clock.now();
     const secret = generateSecret();
-    const previous = overlapSeconds > 0 ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
+    // A key imported by its token's digest has no secret to keep working beside the new one: its old token stops at once.
+    const previous = overlapSeconds > 0 && secrets.secretEnvelope !== NO_SECRET ? { secrets, until: new Date(now.getTime() + overlapSeconds * 1000) } : null;
     const next = this.seal(key, secret, secrets.secretVersion + 1, previous);
     await this.store.transaction(async (tx) => {
       if (!(await tx.accessKeys.rotate(actor.tenantId, accessKeyId, secrets.secretVersion, next, now))) {
@@ -360,6 +392,7 @@ export class KeysService {
     // A policy that reveals without a step-up method cannot be saved; refuse one read from older data all the same.
     if (policy.secretReveal !== 'after-step-up' || policy.stepUp === 'none') throw new AppError('REVEAL_NOT_ALLOWED');
     if (key.state === 'deleted') throw new AppError('KEY_ALREADY_DELETED');
+    if (secrets.secretEnvelope === NO_SECRET) throw new AppError('SECRET_NOT_AVAILABLE');
     await this.stepUp.require(actor, policy);
     let secret: string;
     try {
@@ -510,12 +543,11 @@ export class KeysService {
   }
 }
 
-function usableVerifierRole(role: Role): string {
-  if (role.permissions.length !== 1 || role.permissions[0] !== VERIFY_PERMISSION) {
-    throw new AppError(
-      'CONFLICT',
-      `The tenant's role "${VERIFIER_ROLE.name}" holds more than ${VERIFY_PERMISSION}; rename it (or set its permissions to ${VERIFY_PERMISSION} alone) to create verifier keys.`,
-    );
+function usableNarrowedRole(role: Role, spec: typeof VERIFIER_ROLE): string {
+  const permission = spec.permissions[0]!;
+  if (role.permissions.length !== 1 || role.permissions[0] !== permission) {
+    const what = spec === VERIFIER_ROLE ? 'verifier' : 'leak reporter';
+    throw new AppError('CONFLICT', `The tenant's role "${spec.name}" holds more than ${permission}; rename it (or set its permissions to ${permission} alone) to create ${what} keys.`);
   }
   return role.id;
 }

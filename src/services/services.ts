@@ -12,6 +12,8 @@ import { UnusedKeys } from './unused-keys.js';
 import { DEFAULT_GUESS_SETTINGS, GuessGuard, type GuessSettings } from './guess-guard.js';
 import { KeyCache, REFRESH_TICK_MS } from './key-cache.js';
 import { KeysService } from './keys-service.js';
+import { KeyImportService } from './key-import-service.js';
+import { LeaksService } from './leaks-service.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailSender } from './mail-sender.js';
 import { purgeExpired } from './maintenance.js';
@@ -122,6 +124,10 @@ export interface Services {
   unusedKeys: UnusedKeys;
   /** Failed verifications counted per source and key ID (RATE_LIMITED). */
   guesses: GuessGuard;
+  /** Keys imported from another system (POST /v1/access-keys/import, latchkey keys import). */
+  keyImport: KeyImportService;
+  /** Leaked tokens reported by scanners (POST /v1/leaks) or revoked by their holders. */
+  leaks: LeaksService;
   /** key.under_attack alerts being written (`settled()` waits for them). */
   underAttack: UnderAttackAlerts;
   /** Null when no SMTP server is configured. */
@@ -199,6 +205,18 @@ export function createServices(options: ServicesOptions): Services {
     spendCredits: new CreditBatcher((spend) => store.credits.spend(spend)).spend,
   });
   const recovery = new PasswordRecoveryService({ store, clock, audit, logger, mail: outbox, publicUrl: mail.publicUrl });
+  const verification = new VerificationService({
+    keys: keyCache,
+    recorder,
+    clock,
+    masterKey,
+    store,
+    signing: options.signing,
+    guesses,
+    onSealBroken: sealBroken,
+    usage: usageGate,
+  });
+  const leaks = new LeaksService({ store, clock, audit, notifications, verification, logger });
   let reminding: Promise<unknown> | null = null;
   const remind = () => {
     reminding ??= reminders
@@ -233,17 +251,9 @@ export function createServices(options: ServicesOptions): Services {
     keys,
     usageControls: new UsageControlsService({ store, clock, audit }),
     usage: new UsageService({ store, clock, keys }),
-    verification: new VerificationService({
-      keys: keyCache,
-      recorder,
-      clock,
-      masterKey,
-      store,
-      signing: options.signing,
-      guesses,
-      onSealBroken: sealBroken,
-      usage: usageGate,
-    }),
+    verification,
+    leaks,
+    keyImport: new KeyImportService({ store, clock, audit, masterKey, stepUp }),
     async start() {
       await keyCache.start();
       await usageGate.limiter.start();

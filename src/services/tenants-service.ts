@@ -104,7 +104,7 @@ export class TenantsService {
     return (await this.get(actor.tenantId)).policy;
   }
 
-  /** Replaces the policy; rules newer than the client (disableUnusedAfterDays, the usage-control defaults) left out keep their values. */
+  /** Replaces the policy; rules newer than the client (LATER_RULES: unused keys, usage-control defaults, leak response) left out keep their values. */
   putPolicy(actor: Actor, policy: PolicyInput): Promise<TenantPolicy> {
     return this.audit.refusable(actor, { action: 'policy.update', targetType: 'policy', targetId: null }, () => this.replacePolicy(actor, policy));
   }
@@ -117,6 +117,7 @@ export class TenantsService {
       disableUnusedAfterDays: input.disableUnusedAfterDays === undefined ? before.disableUnusedAfterDays : input.disableUnusedAfterDays,
       defaultRatelimits: input.defaultRatelimits ?? before.defaultRatelimits,
       defaultIpAllowlist: input.defaultIpAllowlist ?? before.defaultIpAllowlist,
+      leakResponse: input.leakResponse ?? before.leakResponse,
     };
     const problems = validatePolicy(whole);
     if (problems.length > 0) throw new AppError('INVALID_POLICY', problems.map((p) => p.message).join('; '), { problems, field: problems[0]!.field });

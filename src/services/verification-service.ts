@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { parseToken } from '../core/key-format.js';
+import { parseToken, TOKEN_PREFIX } from '../core/key-format.js';
+import { NO_SECRET } from '../core/key-import.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
 import { constantTimeEqualBytes, sha256Bytes } from '../crypto/digest.js';
@@ -115,6 +116,10 @@ export interface VerificationOptions {
  * HMAC under the cached signing key, then the same checks; replay protection last (always on
  * for the management API, by the tenant's policy elsewhere).
  */
+/** Lengths of a bearer token in another system's format that may be an imported key's (shorter or longer ones are MALFORMED without a lookup). */
+const IMPORTED_TOKEN_MIN = 16;
+const IMPORTED_TOKEN_MAX = 512;
+
 /** A key whose sealed secret does not open is reported (audit event, error log) at most this often per process. */
 const SEAL_REPORT_EVERY_MS = 3_600_000;
 
@@ -135,6 +140,9 @@ export class VerificationService {
   /** Cached keys whose broken seal was reported already: a row read again (fixed or not) is a new entry, reported anew. */
   /** Keys whose broken seal was reported, and when: once an hour per key (a reload of the row must not report it again). */
   private readonly brokenSeals = new LRUCache<string, number>({ max: 10_000 });
+  private readonly store: Store;
+  /** Keys imported by their token's digest: digest (hex) → key ID, once found (the mapping never changes; the key's state is the key cache's). */
+  private readonly importedIds = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(options: VerificationOptions) {
     this.keys = options.keys;
@@ -142,6 +150,7 @@ export class VerificationService {
     this.clock = options.clock;
     this.masterKey = options.masterKey;
     this.replay = new ReplayGuard({ store: options.store });
+    this.store = options.store;
     this.tenantRules = signingRules(options.signing, 'by-service');
     this.managementRules = signingRules(options.signing, 'strict');
     this.guesses = options.guesses ?? null;
@@ -180,10 +189,31 @@ export class VerificationService {
 
   private verifyBearer(token: string, context: VerifyContext): VerifyOutcome | Promise<VerifyOutcome> {
     const parsed = parseToken(token);
-    if (!parsed.ok) return MALFORMED;
+    if (!parsed.ok) return token.startsWith(TOKEN_PREFIX) || token.length < IMPORTED_TOKEN_MIN || token.length > IMPORTED_TOKEN_MAX ? MALFORMED : this.verifyImported(token, context);
     const cached = this.keys.peek(parsed.accessKeyId);
     if (cached === undefined) return this.keys.get(parsed.accessKeyId).then((key) => this.checkBearer(key, parsed.accessKeyId, parsed.secret, context));
     return this.checkBearer(cached, parsed.accessKeyId, parsed.secret, context);
+  }
+
+  /**
+   * A token in another system's format: a key imported with only the SHA-256 of its whole token
+   * (Unkey and the like) is found by that digest (an indexed lookup, its key ID then cached as
+   * every key's is) and compared in constant time. A digest no key answers to is MALFORMED, as
+   * before, and counts as a failed guess against its source (RATE_LIMITED past the limit).
+   */
+  private async verifyImported(token: string, context: VerifyContext): Promise<VerifyOutcome> {
+    const digest = sha256Bytes(token);
+    const hex = digest.toString('hex');
+    let accessKeyId = this.importedIds.get(hex);
+    if (accessKeyId === undefined) {
+      accessKeyId = (await this.store.accessKeys.idByTokenDigest(hex)) ?? undefined;
+      if (accessKeyId !== undefined) this.importedIds.set(hex, accessKeyId);
+    }
+    const now = this.clock.now();
+    const found = accessKeyId === undefined ? null : (this.keys.peek(accessKeyId) ?? (await this.keys.get(accessKeyId)));
+    const key = inScope(found, context);
+    if (!key || key.secrets.secretEnvelope !== NO_SECRET) return this.throttled(null, `sha256:${hex.slice(0, 16)}`, 'KEY_NOT_FOUND', 'bearer', context, now) ?? MALFORMED;
+    return this.decide(key, this.secretMatches(key, digest, now) ? null : 'SECRET_MISMATCH', 'bearer', 'bearer', context, now);
   }
 
   /**
@@ -212,6 +242,8 @@ export class VerificationService {
     const key = inScope(found, context);
     if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
     const scheme = schemeName(parsed.scheme);
+    // Imported with only its token's digest: there is no secret to check a signature with.
+    if (key.secrets.secretEnvelope === NO_SECRET) return this.decide(key, 'SECRET_NOT_AVAILABLE', scheme, claimed, context, now);
     let matched: boolean;
     try {
       matched = signatureMatches(key, parsed, this.masterKey, now);

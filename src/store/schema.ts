@@ -115,6 +115,23 @@ export interface UnusedKeyRemindersTable {
   remindedAt: number;
 }
 
+/** Reports that a key's token was found in the wild (migration 015): where, by whom, and what was done. */
+export interface KeyLeaksTable {
+  id: string;
+  tenantId: string;
+  accessKeyId: string;
+  reportedAt: number;
+  /** 'scanner' (POST /v1/leaks) or 'holder' (POST /v1/access-keys/self-revoke). */
+  reportedBy: 'scanner' | 'holder';
+  /** The scanner's credential, when it was one. */
+  reporterKeyId: string | null;
+  tokenType: string | null;
+  url: string | null;
+  source: string | null;
+  /** What the report did to the key: 'disabled', 'flagged' (policy leakResponse flag, or already disabled). */
+  action: 'disabled' | 'flagged';
+}
+
 export interface LoginFailuresTable {
   subject: string;
   failures: number;
@@ -185,6 +202,8 @@ export interface AccessKeysTable {
   deletedAt: number | null;
   /** When an administrator last re-enabled the key (migration 012); null if never. */
   enabledAt: number | null;
+  /** Keys imported with only a SHA-256 (hex) of their whole token: how verification finds them (migration 014); null otherwise. */
+  tokenDigest: string | null;
   /** Usage controls (migration 010): JSON text, null for none (see core/usage-controls.ts). */
   ratelimits: string | null;
   ipAllowlist: string | null;
@@ -323,4 +342,5 @@ export interface Database {
   seenSignatures: SeenSignaturesTable;
   identities: IdentitiesTable;
   ratelimitWindows: RatelimitWindowsTable;
+  keyLeaks: KeyLeaksTable;
 }

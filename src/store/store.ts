@@ -15,6 +15,8 @@ import { recoveryMigration } from './migrations/009-recovery.js';
 import { unusedKeysMigration } from './migrations/012-unused-keys.js';
 import { usageControlsMigration } from './migrations/010-usage-controls.js';
 import { ratelimitWindowsMigration } from './migrations/013-ratelimit-windows.js';
+import { importedKeysMigration } from './migrations/014-imported-keys.js';
+import { leaksMigration } from './migrations/015-leaks.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -23,6 +25,7 @@ import { ChangesRepo, type Change, type ChangeRecorder } from './repos/changes-r
 import { CreditsRepo } from './repos/credits-repo.js';
 import { IdentitiesRepo } from './repos/identities-repo.js';
 import { ExpiryRemindersRepo } from './repos/expiry-reminders-repo.js';
+import { KeyLeaksRepo } from './repos/key-leaks-repo.js';
 import { GroupsRepo } from './repos/groups-repo.js';
 import { LoginFailuresRepo } from './repos/login-failures-repo.js';
 import { MailOutboxRepo } from './repos/mail-outbox-repo.js';
@@ -76,6 +79,7 @@ export interface Repos {
   readonly credits: CreditsRepo;
   readonly identities: IdentitiesRepo;
   readonly ratelimitWindows: RatelimitWindowsRepo;
+  readonly keyLeaks: KeyLeaksRepo;
 }
 
 /** The repositories of one transaction (see Store.transaction). */
@@ -117,6 +121,8 @@ const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
   '010-usage-controls': usageControlsMigration,
   '012-unused-keys': unusedKeysMigration,
   '013-ratelimit-windows': ratelimitWindowsMigration,
+  '014-imported-keys': importedKeysMigration,
+  '015-leaks': leaksMigration,
 };
 
 /** The names of this build's migrations, oldest first. */
@@ -230,5 +236,6 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     credits: new CreditsRepo({ db, dialect, changes }),
     identities: new IdentitiesRepo({ db, changes }),
     ratelimitWindows: new RatelimitWindowsRepo(db),
+    keyLeaks: new KeyLeaksRepo(db),
   };
 }

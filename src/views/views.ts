@@ -3,7 +3,7 @@
  * notifications. HTTP answers and the CLI's --json output both come from here, so a field
  * added or renamed changes both at once (the HTTP schemas in http/schemas.ts describe them).
  */
-import type { AccessKey, AccessRecord, Group, Notification, Page, Role } from '../core/model.js';
+import type { AccessKey, AccessRecord, Group, KeyLeak, Notification, Page, Role } from '../core/model.js';
 import { type Identity, type KeyUsageFields, NO_USAGE_FIELDS } from '../core/key-controls.js';
 import type { CreditRefill } from '../core/usage-controls.js';
 import type { NamedAuditEvent } from '../services/audit-service.js';
@@ -40,6 +40,7 @@ export function accessKeyView(key: AccessKey, now: Date) {
     roleIds: key.roleIds,
     groupIds: key.groupIds,
     verifier: key.verifier ?? false,
+    leak: key.leak ? leakView(key.leak) : null,
     ...usageFieldsView(key.usage ?? NO_USAGE_FIELDS),
   };
 }
@@ -76,6 +77,11 @@ export function identityView(identity: Identity) {
     createdAt: identity.createdAt.toISOString(),
     updatedAt: identity.updatedAt.toISOString(),
   };
+}
+
+/** A key's latest leak report: where it was found (never the token) and what it did. */
+export function leakView(leak: KeyLeak) {
+  return { reportedAt: leak.reportedAt.toISOString(), reportedBy: leak.reportedBy, tokenType: leak.tokenType, url: leak.url, source: leak.source, action: leak.action };
 }
 
 export type AccessKeyJson = ReturnType<typeof accessKeyView>;

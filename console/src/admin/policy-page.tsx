@@ -86,6 +86,12 @@ const WORDING: Partial<Record<RuleName, Wording>> = {
     description:
       'A request signed with AWS Signature V4 or Tencent TC3 is accepted once: the same signature sent again within its validity window fails with SIGNATURE_REPLAYED. A presigned URL then works only once.',
   },
+  leakResponse: {
+    block: 'Secrets and verification',
+    label: 'A key reported leaked is',
+    description: 'Reported by a secret scanner (POST /v1/leaks). The owner and administrators get a bell notification and an email saying where it was found either way.',
+    choiceLabels: { disable: 'Disabled at once', flag: 'Only flagged (stays usable)' },
+  },
   deleteRequiresDisabled: { block: 'Deleting and records', label: 'Only a disabled key can be deleted', description: 'Deleting then takes two steps: disable, then delete.' },
   accessRecordRetentionDays: { block: 'Deleting and records', label: 'Access records are kept for (days)' },
   accessRecordsPerKey: {

@@ -261,6 +261,8 @@ export interface paths {
                         externalId?: string | null;
                         groupIds?: string[];
                         ipAllowlist?: string[] | null;
+                        /** @description A leak reporter key: an api key narrowed to the tenant's Leak reporter role (only latchkey:report-leaks, created on first use), for a secret scanner that posts to /v1/leaks. Not with verifier, type access, roleIds or groupIds. */
+                        leakReporter?: boolean;
                         meta?: {
                             [key: string]: unknown;
                         } | null;
@@ -427,6 +429,7 @@ export interface paths {
                             ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             meta: {
                                 [key: string]: unknown;
                             } | null;
@@ -569,6 +572,7 @@ export interface paths {
                             ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             meta: {
                                 [key: string]: unknown;
                             } | null;
@@ -747,6 +751,7 @@ export interface paths {
                             ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             meta: {
                                 [key: string]: unknown;
                             } | null;
@@ -1133,6 +1138,7 @@ export interface paths {
                             ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             meta: {
                                 [key: string]: unknown;
                             } | null;
@@ -1288,6 +1294,7 @@ export interface paths {
                             ipAllowlist: string[] | null;
                             lastUsedAt: string | null;
                             lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
                             meta: {
                                 [key: string]: unknown;
                             } | null;
@@ -1824,6 +1831,235 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-keys/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import keys from another system with their secrets, all or nothing (admins)
+         * @description 400 IMPORT_REFUSED with details.refused [{line, field, reason}] when any line is refused: nothing is written then. Owners must be active users allowed to hold keys; the tenant policy key limits and expiry rules apply.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The lines of the import file as objects, line N being keys[N-1]: {owner, name, state, expiresAt, createdAt?, lastUsedAt?, secret, accessKeyId?}. Each is checked here, so a refusal names its line and field. */
+                        keys: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            keys: {
+                                accessKeyId: string;
+                                /** @description Verifies as a bearer token: its secret is in Latchkey's format, or it was imported by its token's digest */
+                                bearer: boolean;
+                                line: number;
+                                name: string;
+                                ownerId: string;
+                                /** @description Signed requests (SigV4, TC3) can name it: false for a key imported by its token's digest (SECRET_NOT_AVAILABLE) */
+                                signed: boolean;
+                                state: "enabled" | "disabled";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-keys/self-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable the key of the token presented (Authorization: Bearer <token>), no other sign-in needed
+         * @description For whoever holds a token that must stop working (as GitHub credential revocation): the key is disabled whatever the policy, its owner and the admins are told. Failed attempts are throttled as failed verifications are.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            state: "enabled" | "disabled" | "deleted";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2714,7 +2950,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -2871,7 +3107,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -3028,7 +3264,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -3185,7 +3421,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -3342,7 +3578,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -3500,7 +3736,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -4505,6 +4741,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report tokens found in the wild (GitHub secret scanning's partner format); answers each in GitHub's expected shape
+         * @description Authorization: Bearer <token of a key holding latchkey:report-leaks>. Each reported token that is a key's (its secret matches) disables the key, or only flags it, as that key's tenant policy leakResponse says; the owner and admins get a bell notification and a mail saying where it was found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What was scanned: content, commit, pull_request_description, npm … */
+                        source?: string;
+                        /** @description The token as found */
+                        token: string;
+                        /** @description The scanner's name for the token type, answered back as token_type */
+                        type?: string;
+                        /** @description Where it was found */
+                        url?: string;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description true_positive: a key of the reporter's tenant, now disabled or flagged; false_positive: anything else (no such key, a wrong secret, a deleted key, or another tenant's key) */
+                            label: "true_positive" | "false_positive";
+                            /** @description SHA-256 of the token as sent, lower-case hex */
+                            token_hash: string;
+                            token_type: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -5323,7 +5697,7 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             id: string;
-                            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
+                            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked */
                             kind: string;
                             readAt: string | null;
                             title: string;
@@ -5527,6 +5901,8 @@ export interface paths {
                             disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
+                            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way; left out of a PUT: unchanged */
+                            leakResponse?: "disable" | "flag";
                             memberKeyLimit: number | null;
                             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                             replayProtection: boolean;
@@ -5583,6 +5959,8 @@ export interface paths {
                         disableUnusedAfterDays?: number | null;
                         /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                         expiryReminderDays: number;
+                        /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way; left out of a PUT: unchanged */
+                        leakResponse?: "disable" | "flag";
                         memberKeyLimit: number | null;
                         /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                         replayProtection: boolean;
@@ -5634,6 +6012,8 @@ export interface paths {
                             disableUnusedAfterDays?: number | null;
                             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
                             expiryReminderDays: number;
+                            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way; left out of a PUT: unchanged */
+                            leakResponse?: "disable" | "flag";
                             memberKeyLimit: number | null;
                             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
                             replayProtection: boolean;
@@ -6657,7 +7037,7 @@ export interface paths {
                             /** @enum {boolean} */
                             valid: true;
                         } | {
-                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                            /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                             code: string;
                             /** @description Credits left after this request (keys with credits only) */
                             credits?: {
@@ -6849,7 +7229,7 @@ export interface paths {
                                 /** @enum {boolean} */
                                 valid: true;
                             } | {
-                                /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED */
+                                /** @description One of MALFORMED, KEY_NOT_FOUND, SECRET_MISMATCH, SIGNATURE_MISMATCH, REQUEST_TIME_SKEWED, KEY_DISABLED, KEY_DELETED, KEY_EXPIRED, USER_DISABLED, PROGRAMMATIC_ACCESS_REVOKED, TENANT_DISABLED, PERMISSION_DENIED, SIGNATURE_REPLAYED, RATE_LIMITED, IP_NOT_ALLOWED, USAGE_EXCEEDED, SECRET_NOT_AVAILABLE */
                                 code: string;
                                 /** @description Credits left after this request (keys with credits only) */
                                 credits?: {
@@ -6982,6 +7362,7 @@ export interface components {
             ipAllowlist: string[] | null;
             lastUsedAt: string | null;
             lastUsedIp: string | null;
+            leak: components["schemas"]["KeyLeak"] | null;
             meta: {
                 [key: string]: unknown;
             } | null;
@@ -7086,6 +7467,18 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description The latest report that the key leaked; null when none */
+        KeyLeak: {
+            /** @description disabled: the report disabled the key; flagged: it was only flagged (policy leakResponse flag, or already disabled) */
+            action: "disabled" | "flagged";
+            /** Format: date-time */
+            reportedAt: string;
+            /** @description scanner: POST /v1/leaks; holder: POST /v1/access-keys/self-revoke */
+            reportedBy: "scanner" | "holder";
+            source: string | null;
+            tokenType: string | null;
+            url: string | null;
+        };
         Notification: {
             body: string;
             /** Format: date-time */
@@ -7095,7 +7488,7 @@ export interface components {
                 [key: string]: unknown;
             };
             id: string;
-            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin or key.under_attack */
+            /** @description key.expiring, key.assignments_changed, user.roles_changed, key.changed_by_admin, key.under_attack or key.leaked */
             kind: string;
             readAt: string | null;
             title: string;
@@ -7132,6 +7525,8 @@ export interface components {
             disableUnusedAfterDays?: number | null;
             /** @description Days before expiry to remind admins, the creator and the owner; 0 = no reminder */
             expiryReminderDays: number;
+            /** @description A key whose token is reported leaked (POST /v1/leaks): disable it at once, or only flag it; the owner and admins are told either way; left out of a PUT: unchanged */
+            leakResponse?: "disable" | "flag";
             memberKeyLimit: number | null;
             /** @description Refuse a signed request (SigV4, TC3) whose signature was already accepted inside its validity window (SIGNATURE_REPLAYED); a presigned URL then works once */
             replayProtection: boolean;
@@ -7148,19 +7543,19 @@ export interface components {
             kind: "integer";
             maximum: number;
             minimum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist" | "leakResponse";
             nullable: boolean;
         } | {
             default: boolean;
             /** @enum {string} */
             kind: "boolean";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist" | "leakResponse";
         } | {
             choices: string[];
             default: string;
             /** @enum {string} */
             kind: "choice";
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist" | "leakResponse";
         } | {
             default: {
                 access: {
@@ -7183,13 +7578,13 @@ export interface components {
             /** @enum {string} */
             kind: "ratelimits";
             maximum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist" | "leakResponse";
         } | {
             default: string[];
             /** @enum {string} */
             kind: "cidrs";
             maximum: number;
-            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist";
+            name: "memberKeyLimit" | "adminKeyLimit" | "defaultValidityDays" | "allowNeverExpires" | "deleteRequiresDisabled" | "accessRecordRetentionDays" | "accessRecordsPerKey" | "secretReveal" | "stepUp" | "stepUpMinutes" | "expiryReminderDays" | "replayProtection" | "disableUnusedAfterDays" | "defaultRatelimits" | "defaultIpAllowlist" | "leakResponse";
         };
         Role: {
             /** Format: date-time */

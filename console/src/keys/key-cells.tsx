@@ -64,9 +64,20 @@ export function StateBadges({ accessKey }: { accessKey: AccessKey }) {
             Expired
           </Badge>
         )}
+        <LeakBadge accessKey={accessKey} />
       </Group>
       <OwnerBlockNote accessKey={accessKey} />
     </Stack>
+  );
+}
+
+/** A key whose token was reported found in the wild (POST /v1/leaks, or revoked by its holder): a warning until it is rotated or deleted. */
+export function LeakBadge({ accessKey }: { accessKey: AccessKey }) {
+  if (!accessKey.leak || accessKey.state === 'deleted') return null;
+  return (
+    <Badge color="red" variant="filled" title={accessKey.leak.url ? `Found at ${accessKey.leak.url}` : 'Reported leaked'}>
+      Leaked
+    </Badge>
   );
 }
 
@@ -91,6 +102,7 @@ export function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
             Expired
           </Badge>
         )}
+        <LeakBadge accessKey={accessKey} />
       </Group>
       <OwnerBlockNote accessKey={accessKey} />
     </Stack>

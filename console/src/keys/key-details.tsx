@@ -398,6 +398,7 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
           </Field>
         )}
       </SimpleGrid>
+      {accessKey.leak && !deleted && <LeakAlert leak={accessKey.leak} />}
       <Group gap="xs" aria-label="Key actions" role="group">
         <CopyDetails accessKey={accessKey} issued={issued} />
         <KeyPaneActions accessKey={accessKey} />
@@ -461,5 +462,22 @@ export function KeyDetailsDrawer({ issued, onIssuedClosed, showOwner = false }: 
         </>
       )}
     </Drawer>
+  );
+}
+
+/** Where the key's token was reported found (never the token), what the report did, and what to do now. */
+function LeakAlert({ leak }: { leak: NonNullable<AccessKey['leak']> }) {
+  const by = leak.reportedBy === 'holder' ? 'Revoked by someone holding its token' : 'Reported found by a secret scanner';
+  const where = leak.url ? ` at ${leak.url}` : '';
+  const source = leak.source ? ` (${leak.source})` : '';
+  return (
+    <Alert color="red" variant="light" title="This key's token leaked">
+      <Text size="sm">
+        {by}
+        {where}
+        {source} on <DateTime value={leak.reportedAt} />. {leak.action === 'disabled' ? 'The key was disabled.' : 'The key was only flagged (tenant policy): if it is enabled it still works.'}{' '}
+        Rotate or delete it, and remove the token from where it was found.
+      </Text>
+    </Alert>
   );
 }

@@ -13,6 +13,8 @@ import type { ChangeRecorder } from './changes-repo.js';
 export interface NewAccessKey {
   key: AccessKey;
   secrets: KeySecrets;
+  /** An imported key known only by the SHA-256 (hex) of its whole token. */
+  tokenDigest?: string | null;
 }
 
 export interface KeyPatch {
@@ -200,14 +202,44 @@ export class AccessKeysRepo {
         createdAt: k.createdAt.getTime(),
         updatedAt: k.updatedAt.getTime(),
         expiresAt: k.expiresAt?.getTime() ?? null,
-        lastUsedAt: null,
+        lastUsedAt: k.lastUsedAt?.getTime() ?? null,
         deletedAt: null,
         // Only what is set (null is every column's default): keys are also seeded before migration 010.
         ...(k.usage && Object.fromEntries(Object.entries(usageColumns(k.usage, k.createdAt.getTime())).filter(([, v]) => v !== null))),
+        // Only an imported key has one (and older schemas, as migration tests build them, have no such column).
+        ...(input.tokenDigest != null && { tokenDigest: input.tokenDigest }),
       })
       .execute();
     await this.replaceAssignments(k.accessKeyId, k.roleIds, k.groupIds);
     return 'inserted';
+  }
+
+  /** The key of an imported token by the SHA-256 (hex) of the whole token, in any tenant: its ID, or null. */
+  async idByTokenDigest(tokenDigest: string): Promise<string | null> {
+    const row = await this.db.selectFrom('accessKeys').select('id').where('tokenDigest', '=', tokenDigest).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Which of these token digests some key already answers to. */
+  async takenTokenDigests(digests: readonly string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('accessKeys')
+      .select('tokenDigest')
+      .where('tokenDigest', 'in', [...digests])
+      .execute();
+    return new Set(rows.flatMap((r) => (r.tokenDigest === null ? [] : [r.tokenDigest])));
+  }
+
+  /** Which of these key IDs exist, in any tenant (key IDs are unique across tenants): an import must not reuse one. */
+  async takenIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('accessKeys')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

@@ -44,7 +44,8 @@ export class SealedValuesRepo {
   private where(place: Place) {
     const col = sql.ref(place.column);
     const onlyPrefix = place.prefix === undefined ? sql`` : sql` and substr(${sql.ref(place.key)}, 1, ${place.prefix.length}) = ${place.prefix}`;
-    return sql`${col} is not null${onlyPrefix}`;
+    // An empty envelope seals nothing: a key imported with only a digest of its token has no secret (core/key-import.ts NO_SECRET).
+    return sql`${col} is not null and ${col} <> ''${onlyPrefix}`;
   }
 
   /** How many values of the kind each master key ID seals; null stands for the first format (no key ID). */
