@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors.js';
 import { buildCopyText, buildToken } from '../core/key-format.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
+import { parseKeySearch } from '../core/key-search.js';
 import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, keyExpiryChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
@@ -57,6 +58,8 @@ export interface KeyListQuery {
   type?: KeyType;
   /** Only the keys of this identity. */
   externalId?: string;
+  /** A search box's text: a key's ID (or its start, or a whole bearer token) or part of its name. */
+  q?: string;
   expiringWithinDays?: number;
   cursor?: string;
   limit: number;
@@ -225,6 +228,7 @@ export class KeysService {
       state: query.state,
       type: query.type,
       externalId: query.externalId,
+      search: query.q === undefined ? undefined : parseKeySearch(query.q),
       expiringBefore: query.expiringWithinDays === undefined ? undefined : new Date(now.getTime() + query.expiringWithinDays * DAY_MS),
       now,
       cursor: parseCursor(query.cursor),

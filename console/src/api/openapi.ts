@@ -144,6 +144,8 @@ export interface paths {
                     externalId?: string;
                     /** @description Page size, 1–100 (default 20) */
                     limit?: string;
+                    /** @description An access key ID or its start (a pasted bearer token is read for its ID), or part of the key's name; any case */
+                    q?: string;
                     state?: "enabled" | "disabled" | "deleted";
                     type?: "access" | "api";
                     userId?: string;

@@ -1,5 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
+import { ACCESS_KEY_ID_PREFIX, ACCESS_KEY_ID_RANDOM_LENGTH } from '../../core/key-format.js';
+import type { KeySearch } from '../../core/key-search.js';
 import type { KeyState } from '../../core/key-state.js';
 import type { AccessKey, KeySecrets, KeyType, Page } from '../../core/model.js';
 import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
@@ -9,6 +11,8 @@ import type { AccessKeysTable, Database } from '../schema.js';
 import { accessKeyFromRow, keySecretsFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 import type { ChangeRecorder } from './changes-repo.js';
+
+const ACCESS_KEY_ID_LENGTH = ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
 
 export interface NewAccessKey {
   key: AccessKey;
@@ -59,6 +63,8 @@ export interface KeyListFilter {
   state?: KeyState | undefined;
   type?: KeyType | undefined;
   externalId?: string | undefined;
+  /** What a search box asks for (core/key-search.ts): IDs that begin with, or names that contain. */
+  search?: KeySearch | undefined;
   /** Only keys that expire before this time (and have not yet expired at `now`). */
   expiringBefore?: Date | undefined;
   now: Date;
@@ -110,6 +116,24 @@ export class AccessKeysRepo {
     if (filter.state !== undefined) q = q.where('state', '=', filter.state);
     if (filter.type !== undefined) q = q.where('type', '=', filter.type);
     if (filter.externalId !== undefined) q = q.where('externalId', '=', filter.externalId);
+    const search = filter.search;
+    if (search !== undefined && (search.idPrefix !== null || search.nameContains !== null)) {
+      q = q.where((eb) => {
+        const either = [];
+        if (search.idPrefix !== null) {
+          // IDs are 20 characters of A–Z and 2–7: the range lets the primary key's index find the
+          // prefix in any collation; LIKE keeps the match exact.
+          const rest = ACCESS_KEY_ID_LENGTH - search.idPrefix.length;
+          either.push(eb.and([eb('id', '>=', search.idPrefix + '2'.repeat(rest)), eb('id', '<=', search.idPrefix + 'Z'.repeat(rest)), eb('id', 'like', `${search.idPrefix}%`)]));
+        }
+        if (search.nameContains !== null) {
+          // LIKE's own wildcards in the search text are matched literally (as in users-repo).
+          const pattern = `%${search.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          either.push(sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`);
+        }
+        return eb.or(either);
+      });
+    }
     if (filter.expiringBefore !== undefined) {
       q = q.where('expiresAt', 'is not', null).where('expiresAt', '>', filter.now.getTime()).where('expiresAt', '<=', filter.expiringBefore.getTime());
     }
