@@ -10,6 +10,8 @@ export interface KeyFilters {
   state?: KeyState | undefined;
   type?: KeyType | undefined;
   expiringWithinDays?: number | undefined;
+  /** A search box's text: key ID (or its start) or part of the name. */
+  q?: string | undefined;
 }
 
 export interface AuditFilters {
