@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type AliasableExpression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import { ACCESS_KEY_ID_PREFIX, ACCESS_KEY_ID_RANDOM_LENGTH } from '../../core/key-format.js';
-import type { KeySearch } from '../../core/key-search.js';
+import { encodeKeySortCursor, type KeySearch, type KeySort, type KeySortPosition, type SortOrder } from '../../core/key-search.js';
 import type { KeyState } from '../../core/key-state.js';
 import type { AccessKey, KeySecrets, KeyType, Page } from '../../core/model.js';
 import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
@@ -11,6 +11,9 @@ import type { AccessKeysTable, Database } from '../schema.js';
 import { accessKeyFromRow, keySecretsFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 import type { ChangeRecorder } from './changes-repo.js';
+
+/** Past every real expiry: what "never expires" sorts as (the latest time a Date can hold). */
+const NEVER = 8_640_000_000_000_000;
 
 const ACCESS_KEY_ID_LENGTH = ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
 
@@ -65,6 +68,8 @@ export interface KeyListFilter {
   externalId?: string | undefined;
   /** What a search box asks for (core/key-search.ts): IDs that begin with, or names that contain. */
   search?: KeySearch | undefined;
+  /** Another order than newest first; its pages continue from `after` (not from `cursor`). */
+  sort?: { by: KeySort; order: SortOrder; after: KeySortPosition | null } | undefined;
   /** Only keys that expire before this time (and have not yet expired at `now`). */
   expiringBefore?: Date | undefined;
   now: Date;
@@ -137,6 +142,7 @@ export class AccessKeysRepo {
     if (filter.expiringBefore !== undefined) {
       q = q.where('expiresAt', 'is not', null).where('expiresAt', '>', filter.now.getTime()).where('expiresAt', '<=', filter.expiringBefore.getTime());
     }
+    if (filter.sort !== undefined) return this.listSorted(q, filter.sort, filter.limit);
     const c = filter.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
     const rows = await q
@@ -151,6 +157,46 @@ export class AccessKeysRepo {
       (k) => ({ at: k.createdAt.getTime(), id: k.accessKeyId }),
       (k) => k,
     );
+  }
+
+  /**
+   * A page in another order (keyset on the sort value, then the ID). Names sort ignoring case; a
+   * key never used counts as used longest ago, and one that never expires as expiring last.
+   */
+  private async listSorted(
+    base: SelectQueryBuilder<Database, 'accessKeys', Selectable<AccessKeysTable>>,
+    sort: { by: KeySort; order: SortOrder; after: KeySortPosition | null },
+    limit: number,
+  ): Promise<Page<AccessKey>> {
+    const value = (eb: ExpressionBuilder<Database, 'accessKeys'>): AliasableExpression<string | number> => {
+      switch (sort.by) {
+        case 'name':
+          return sql<string>`lower(${eb.ref('name')})`;
+        case 'lastUsed':
+          return eb.fn.coalesce('lastUsedAt', sql.lit(0));
+        case 'expires':
+          return eb.fn.coalesce('expiresAt', sql.lit(NEVER));
+        default:
+          return eb.ref('createdAt');
+      }
+    };
+    const after = sort.after;
+    const beyond = sort.order === 'asc' ? '>' : '<';
+    let q = base.select((eb) => value(eb).as('sortValue'));
+    if (after) q = q.where((eb) => eb.or([eb(value(eb), beyond, after.value), eb.and([eb(value(eb), '=', after.value), eb('id', beyond, after.id)])]));
+    const rows = await q
+      .orderBy((eb) => value(eb), sort.order)
+      .orderBy('id', sort.order)
+      .limit(limit + 1)
+      .execute();
+    const hasMore = rows.length > limit;
+    const pageRows = hasMore ? rows.slice(0, limit) : rows;
+    const last = pageRows[pageRows.length - 1];
+    return {
+      items: await this.withAssignments(pageRows),
+      nextCursor:
+        hasMore && last !== undefined ? encodeKeySortCursor({ sort: sort.by, order: sort.order, value: sort.by === 'name' ? String(last.sortValue) : Number(last.sortValue), id: last.id }) : null,
+    };
   }
 
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */
