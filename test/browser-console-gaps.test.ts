@@ -114,6 +114,43 @@ describe('issue 12: console gaps', { timeout: 90_000 }, () => {
     }
   });
 
+  it('gap 1: the column headers sort the keys on the server, kept in the URL; at 390 px a Sort by list does', async () => {
+    const page = await signedIn(t.adminEmail, TENANT_KEYS);
+    const inOrder = async () => {
+      await settled(page);
+      return page.locator('tr[data-key-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key-id')));
+    };
+    const byName = page.getByRole('columnheader', { name: /^Key/ });
+    await byName.getByRole('button').click();
+    await expect.poll(inOrder).toEqual([billing.accessKeyId, deploy.accessKeyId, report.accessKeyId]);
+    expect(await byName.getAttribute('aria-sort')).toBe('ascending');
+    expect(page.url()).toContain('sort=name');
+    await byName.getByRole('button').click();
+    await expect.poll(inOrder).toEqual([report.accessKeyId, deploy.accessKeyId, billing.accessKeyId]);
+    expect(await byName.getAttribute('aria-sort')).toBe('descending');
+    await page.reload();
+    await expect.poll(inOrder).toEqual([report.accessKeyId, deploy.accessKeyId, billing.accessKeyId]);
+    expect(await page.getByRole('columnheader', { name: /^Key/ }).getAttribute('aria-sort')).toBe('descending');
+    // Last used: the one key used comes first (the others were never used).
+    await h.testStore.store.accessKeys.touchLastUsed([{ accessKeyId: billing.accessKeyId, at: h.clock.now() }]);
+    await page
+      .getByRole('columnheader', { name: /^Last Used/ })
+      .getByRole('button')
+      .click();
+    await expect.poll(async () => (await inOrder())[0]).toBe(billing.accessKeyId);
+    expect(await page.getByRole('columnheader', { name: /^Last Used/ }).getAttribute('aria-sort')).toBe('descending');
+    expectCleanPage(h, page);
+
+    const phone = await signedIn(t.adminEmail, TENANT_KEYS, PHONE);
+    await phone.getByRole('combobox', { name: 'Sort by' }).click();
+    await phone.getByRole('option', { name: 'Name, A to Z' }).click();
+    await expect
+      .poll(async () => phone.getByRole('listitem', { name: /\(LK/ }).evaluateAll((c) => c.map((e) => e.getAttribute('aria-label'))))
+      .toEqual([`billing export (${billing.accessKeyId})`, `Deploy Bot (${deploy.accessKeyId})`, `Nightly report (${report.accessKeyId})`]);
+    expect(phone.url()).toContain('sort=name&order=asc');
+    expectCleanPage(h, phone);
+  });
+
   it('gap 1: "Copy link" on the details pane copies the ?key= link, which opens the same pane', async () => {
     const page = await signedIn(t.adminEmail, `${TENANT_KEYS}?key=${report.accessKeyId}`);
     const pane = page.getByRole('dialog', { name: 'Key details: Nightly report' });

@@ -12,6 +12,8 @@ export interface KeyFilters {
   expiringWithinDays?: number | undefined;
   /** A search box's text: key ID (or its start) or part of the name. */
   q?: string | undefined;
+  sort?: 'name' | 'created' | 'lastUsed' | 'expires' | undefined;
+  order?: 'asc' | 'desc' | undefined;
 }
 
 export interface AuditFilters {

@@ -120,16 +120,20 @@ export function KeyTypeText({ accessKey }: { accessKey: AccessKey }) {
 
 export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
   return (
+    // The name first and prominent; the ID beneath in monospace, with its copy button.
     <div>
+      <Group gap={6} wrap="nowrap">
+        <Text size="sm" fw={600} truncate maw={260} title={accessKey.name}>
+          {accessKey.name}
+        </Text>
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+          {accessKey.type === 'access' ? 'Access' : 'API'} key
+        </Text>
+        <VerifierBadge accessKey={accessKey} />
+      </Group>
       <Group gap={2} wrap="nowrap">
         <Code>{accessKey.accessKeyId}</Code>
         <CopyAction label={`Access Key ID ${accessKey.accessKeyId}`} value={accessKey.accessKeyId} />
-      </Group>
-      <Group gap={6} wrap="nowrap">
-        <Text size="xs" c="dimmed" truncate maw={260}>
-          {accessKey.name} · {accessKey.type === 'access' ? 'Access' : 'API'} key
-        </Text>
-        <VerifierBadge accessKey={accessKey} />
       </Group>
     </div>
   );

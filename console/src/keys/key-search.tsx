@@ -22,17 +22,20 @@ export function withoutSecret(text: string): string {
 export function useUrlFilters<Name extends string>(names: readonly Name[]) {
   const [params, setParams] = useSearchParams();
   const values = Object.fromEntries(names.map((n) => [n, params.get(n)])) as Record<Name, string | null>;
-  const set = (name: Name, value: string | null) =>
+  const setAll = (patch: Partial<Record<Name, string | null>>) =>
     setParams(
       (p) => {
         const next = new URLSearchParams(p);
-        if (value === null || value === '') next.delete(name);
-        else next.set(name, value);
+        for (const [name, value] of Object.entries(patch) as [Name, string | null][]) {
+          if (value === null || value === '') next.delete(name);
+          else next.set(name, value);
+        }
         return next;
       },
       { replace: true },
     );
-  return { values, set };
+  const set = (name: Name, value: string | null) => setAll({ [name]: value } as Partial<Record<Name, string | null>>);
+  return { values, set, setAll };
 }
 
 export function KeySearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {

@@ -3,9 +3,9 @@
  * cards on narrow ones. "own" rows carry buttons (seeds 000, 003, 004); "tenant" rows carry an
  * Actions menu (seed 001) and the owner.
  */
-import { ActionIcon, Button, Card, Group, Menu, Stack, Table, Text } from '@mantine/core';
+import { ActionIcon, Button, Card, Group, Menu, Select, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconDotsVertical } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronUp, IconDotsVertical, IconSelector } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useKeyList, type KeyFilters } from '../api/queries';
@@ -15,6 +15,7 @@ import { ErrorAlert } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';
 import { Loading } from '../ui/loading';
 import { useKeyActions } from './key-actions';
+import { useUrlFilters } from './key-search';
 import { ExpiresCell, KeyIdCell, OwnerCell, SecretCell, StateSwitch } from './key-cells';
 
 export type KeySection = 'details' | 'usage' | 'permissions' | 'records' | 'assignments' | 'expiry';
@@ -118,8 +119,49 @@ export interface KeyTableProps {
   label: string;
 }
 
+type SortColumn = 'name' | 'created' | 'lastUsed' | 'expires';
+const SORTS: readonly SortColumn[] = ['name', 'created', 'lastUsed', 'expires'];
+
+/** The list's order, kept in the URL (?sort=…&order=…) beside the filters; newest first by default. */
+export function useKeySort() {
+  const url = useUrlFilters(['sort', 'order'] as const);
+  const by = SORTS.includes(url.values.sort as SortColumn) ? (url.values.sort as SortColumn) : 'created';
+  const order: 'asc' | 'desc' = url.values.order === 'asc' || url.values.order === 'desc' ? url.values.order : by === 'name' ? 'asc' : 'desc';
+  return {
+    by,
+    order,
+    /** Asked of the server only when it is not the default. */
+    params: by === 'created' && order === 'desc' ? {} : { sort: by, order },
+    toggle(column: SortColumn) {
+      const next = column === by ? (order === 'asc' ? 'desc' : 'asc') : column === 'name' ? 'asc' : 'desc';
+      const plain = column === 'created' && next === 'desc';
+      url.setAll({ sort: plain ? null : column, order: plain ? null : next });
+    },
+    set(column: SortColumn, order: 'asc' | 'desc') {
+      const plain = column === 'created' && order === 'desc';
+      url.setAll({ sort: plain ? null : column, order: plain ? null : order });
+    },
+  };
+}
+
+function SortHeader({ column, children, sort }: { column: SortColumn; children: ReactNode; sort: ReturnType<typeof useKeySort> }) {
+  const active = sort.by === column;
+  const Icon = !active ? IconSelector : sort.order === 'asc' ? IconChevronUp : IconChevronDown;
+  return (
+    <Table.Th aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton onClick={() => sort.toggle(column)} style={{ fontWeight: 'inherit', fontSize: 'inherit', whiteSpace: 'nowrap' }}>
+        <Group gap={4} wrap="nowrap">
+          {children}
+          <Icon size={14} aria-hidden />
+        </Group>
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
 export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
-  const list = useKeyList(filters);
+  const sort = useKeySort();
+  const list = useKeyList({ ...filters, ...sort.params });
   const narrow = useMediaQuery('(max-width: 48em)');
   if (list.isPending) return <Loading label="Loading access keys…" />;
   if (list.isError) return <ErrorAlert error={list.error} title="The access keys could not be loaded" onRetry={() => void list.refetch()} />;
@@ -129,32 +171,56 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
 
   if (narrow) {
     return (
-      <Stack gap="sm" aria-label={label} role="list">
-        {keys.map((k) => (
-          <Card key={k.accessKeyId} withBorder padding="sm" role="listitem" aria-label={`${k.name} (${k.accessKeyId})`}>
-            <Stack gap={6}>
-              <KeyIdCell accessKey={k} />
-              {variant === 'tenant' && (
-                <Text size="xs">
-                  Owner: <OwnerCell userId={k.ownerId} />
+      <Stack gap="sm">
+        <Select
+          label="Sort by"
+          size="xs"
+          w={220}
+          allowDeselect={false}
+          value={`${sort.by}:${sort.order}`}
+          onChange={(v) => {
+            if (!v) return;
+            const [column, order] = v.split(':') as [SortColumn, 'asc' | 'desc'];
+            sort.set(column, order);
+          }}
+          data={[
+            { value: 'created:desc', label: 'Newest first' },
+            { value: 'created:asc', label: 'Oldest first' },
+            { value: 'name:asc', label: 'Name, A to Z' },
+            { value: 'name:desc', label: 'Name, Z to A' },
+            { value: 'lastUsed:desc', label: 'Last used, latest first' },
+            { value: 'lastUsed:asc', label: 'Last used, longest ago first' },
+            { value: 'expires:asc', label: 'Expires, soonest first' },
+            { value: 'expires:desc', label: 'Expires, latest first' },
+          ]}
+        />
+        <Stack gap="sm" aria-label={label} role="list">
+          {keys.map((k) => (
+            <Card key={k.accessKeyId} withBorder padding="sm" role="listitem" aria-label={`${k.name} (${k.accessKeyId})`}>
+              <Stack gap={6}>
+                <KeyIdCell accessKey={k} />
+                {variant === 'tenant' && (
+                  <Text size="xs">
+                    Owner: <OwnerCell userId={k.ownerId} />
+                  </Text>
+                )}
+                {variant === 'own' && <SecretCell accessKey={k} />}
+                <StateSwitch accessKey={k} />
+                <Text size="xs" c="dimmed">
+                  Created <DateTime value={k.createdAt} /> · Expires <ExpiresCell accessKey={k} /> · Last used <DateTime value={k.lastUsedAt} empty="never" />
                 </Text>
-              )}
-              {variant === 'own' && <SecretCell accessKey={k} />}
-              <StateSwitch accessKey={k} />
-              <Text size="xs" c="dimmed">
-                Created <DateTime value={k.createdAt} /> · Expires <ExpiresCell accessKey={k} /> · Last used <DateTime value={k.lastUsedAt} empty="never" />
-              </Text>
-              {variant === 'own' ? (
-                <OwnActions accessKey={k} />
-              ) : (
-                <Group justify="flex-end">
-                  <TenantActions accessKey={k} />
-                </Group>
-              )}
-            </Stack>
-          </Card>
-        ))}
-        {more}
+                {variant === 'own' ? (
+                  <OwnActions accessKey={k} />
+                ) : (
+                  <Group justify="flex-end">
+                    <TenantActions accessKey={k} />
+                  </Group>
+                )}
+              </Stack>
+            </Card>
+          ))}
+          {more}
+        </Stack>
       </Stack>
     );
   }
@@ -165,12 +231,20 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
         <Table striped highlightOnHover verticalSpacing="xs" aria-label={label}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{variant === 'own' ? 'Access Key ID' : 'Key'}</Table.Th>
+              <SortHeader column="name" sort={sort}>
+                {variant === 'own' ? 'Name and Access Key ID' : 'Key'}
+              </SortHeader>
               {variant === 'own' ? <Table.Th>Access Key Secret</Table.Th> : <Table.Th>Owner</Table.Th>}
               <Table.Th>State</Table.Th>
-              <Table.Th>Created At</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Last Used</Table.Th>
+              <SortHeader column="created" sort={sort}>
+                Created At
+              </SortHeader>
+              <SortHeader column="expires" sort={sort}>
+                Expires
+              </SortHeader>
+              <SortHeader column="lastUsed" sort={sort}>
+                Last Used
+              </SortHeader>
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -184,13 +258,13 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
                 <Table.Td>
                   <StateSwitch accessKey={k} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <DateTime value={k.createdAt} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <ExpiresCell accessKey={k} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <DateTime value={k.lastUsedAt} empty="Never used" />
                 </Table.Td>
                 <Table.Td>{variant === 'own' ? <OwnActions accessKey={k} /> : <TenantActions accessKey={k} />}</Table.Td>
