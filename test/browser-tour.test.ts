@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
-import { expectCleanPage, keyRow, openConsole, PHONE, settled, TIME_ZONE, totpCode, type ConsoleHarness, type IssuedKey, type Session } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, PHONE, settled, TIME_ZONE, totpCode, type ConsoleHarness, type IssuedKey, type Session, keyAction } from './support/browser.js';
 
 const INTERACTIVE = 'button|link|textbox|combobox|checkbox|switch|tab|radio|searchbox|spinbutton|menuitem|slider|option';
 const UNNAMED = new RegExp(`^\\s*- (${INTERACTIVE})(?! ")(\\s|:|$)`);
@@ -148,11 +148,11 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     await page.keyboard.press('Escape');
 
     // The row actions work on the card as on the table.
-    await card.getByRole('button', { name: /^Disable warehouse-sync/ }).click();
+    await keyAction(card, 'Disable');
     await page.getByRole('dialog', { name: 'Disable access key?' }).getByRole('button', { name: 'Disable' }).click();
     await expect.poll(async () => (await h.verify(miaKey.token)).code).toBe('KEY_DISABLED');
 
-    await card.getByRole('button', { name: /^More Access Records/ }).click();
+    await keyAction(card, 'More Access Records');
     await page.getByRole('heading', { name: 'Key Access Records' }).waitFor();
     expect(await noSidewaysScroll(page)).toBe(true);
     await h.screenshot(page, 'phone-key-details');

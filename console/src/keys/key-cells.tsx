@@ -123,7 +123,7 @@ export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
     // The name first and prominent; the ID beneath in monospace, with its copy button.
     <div>
       <Group gap={6} wrap="nowrap">
-        <Text size="sm" fw={600} truncate maw={260} title={accessKey.name}>
+        <Text size="sm" fw={600} truncate maw={200} title={accessKey.name}>
           {accessKey.name}
         </Text>
         <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
@@ -178,7 +178,7 @@ export function SecretCell({ accessKey, hideAfterMs = REVEAL_VISIBLE_MS }: { acc
     <div>
       <Group gap={4} wrap="nowrap">
         {/* A fixed width: a revealed secret wraps inside it instead of widening the column. */}
-        <Code data-testid="secret-value" w={150} style={{ flexShrink: 0, whiteSpace: 'normal', wordBreak: 'break-all' }}>
+        <Code data-testid="secret-value" w={140} style={{ flexShrink: 0, whiteSpace: 'normal', wordBreak: 'break-all' }}>
           {revealed ? revealed.secret : MASK}
         </Code>
         {revealed && <CopyAction label="Access Key Secret" value={revealed.secret} />}
@@ -213,8 +213,8 @@ export function SecretCell({ accessKey, hideAfterMs = REVEAL_VISIBLE_MS }: { acc
   );
 }
 
-export function ExpiresCell({ accessKey }: { accessKey: AccessKey }) {
-  return <DateTime value={accessKey.expiresAt} empty="Never" c={accessKey.expired ? 'orange' : undefined} />;
+export function ExpiresCell({ accessKey, dateOnly = false }: { accessKey: AccessKey; dateOnly?: boolean }) {
+  return <DateTime value={accessKey.expiresAt} empty="Never" dateOnly={dateOnly} c={accessKey.expired ? 'orange' : undefined} />;
 }
 
 export function OwnerCell({ userId }: { userId: string }) {

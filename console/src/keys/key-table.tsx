@@ -1,9 +1,9 @@
 /**
  * A page of keys from the server with "Load more" (cursor paging): a table on wide screens,
- * cards on narrow ones. "own" rows carry buttons (seeds 000, 003, 004); "tenant" rows carry an
- * Actions menu (seed 001) and the owner.
+ * cards on narrow ones, sorted on the server by the column headers. Every row carries one ⋮
+ * menu of actions; "tenant" rows also name the owner, "own" rows the secret.
  */
-import { ActionIcon, Button, Card, Group, Menu, Select, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Card, Group, Menu, Select, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconChevronDown, IconChevronUp, IconDotsVertical, IconSelector } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -46,47 +46,16 @@ export function useKeyPane() {
   };
 }
 
-function OwnActions({ accessKey }: { accessKey: AccessKey }) {
-  const actions = useKeyActions();
-  const pane = useKeyPane();
-  const label = `${accessKey.name} (${accessKey.accessKeyId})`;
-  const live = accessKey.state !== 'deleted';
-  return (
-    <Group gap={4} wrap="wrap">
-      {accessKey.state === 'enabled' && (
-        <Button size="compact-xs" variant="light" color="gray" onClick={() => actions.run('disable', accessKey)} aria-label={`Disable ${label}`}>
-          Disable
-        </Button>
-      )}
-      {accessKey.state === 'disabled' && (
-        <Button size="compact-xs" variant="light" color="teal" onClick={() => actions.run('enable', accessKey)} aria-label={`Enable ${label}`}>
-          Enable
-        </Button>
-      )}
-      {live && (
-        <Button size="compact-xs" variant="light" onClick={() => actions.run('regenerate', accessKey)} aria-label={`Regenerate ${label}`}>
-          Regenerate
-        </Button>
-      )}
-      {live && (
-        <Button size="compact-xs" variant="light" color="red" onClick={() => actions.run('delete', accessKey)} aria-label={`Delete ${label}`}>
-          Delete
-        </Button>
-      )}
-      <Button size="compact-xs" variant="subtle" onClick={() => pane.open(accessKey.accessKeyId, 'records')} aria-label={`More Access Records of ${label}`}>
-        More Access Records
-      </Button>
-      <Button size="compact-xs" variant="subtle" onClick={() => pane.open(accessKey.accessKeyId)} aria-label={`Details of ${label}`}>
-        Details
-      </Button>
-    </Group>
-  );
-}
-
-function TenantActions({ accessKey }: { accessKey: AccessKey }) {
+/**
+ * One ⋮ menu per key, in the personal and the tenant views alike. Its items are named as the
+ * seeds name them: the personal view as seeds 000, 003 and 004 (Disable, Regenerate, More Access
+ * Records), the tenant view as seed 001 (Mark as inactive, Generate new secret key).
+ */
+function KeyActionsMenu({ accessKey, variant }: { accessKey: AccessKey; variant: 'own' | 'tenant' }) {
   const actions = useKeyActions();
   const pane = useKeyPane();
   const live = accessKey.state !== 'deleted';
+  const own = variant === 'own';
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -96,11 +65,12 @@ function TenantActions({ accessKey }: { accessKey: AccessKey }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Item onClick={() => pane.open(accessKey.accessKeyId)}>Key details</Menu.Item>
-        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'permissions')}>View permissions</Menu.Item>
-        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'records')}>Access records</Menu.Item>
-        {live && <Menu.Item onClick={() => actions.run('regenerate', accessKey)}>Generate new secret key</Menu.Item>}
-        {accessKey.state === 'enabled' && <Menu.Item onClick={() => actions.run('disable', accessKey)}>Mark as inactive</Menu.Item>}
-        {accessKey.state === 'disabled' && <Menu.Item onClick={() => actions.run('enable', accessKey)}>Mark as active</Menu.Item>}
+        {!own && <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'permissions')}>View permissions</Menu.Item>}
+        <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'records')}>{own ? 'More Access Records' : 'Access records'}</Menu.Item>
+        {live && <Menu.Divider />}
+        {live && <Menu.Item onClick={() => actions.run('regenerate', accessKey)}>{own ? 'Regenerate' : 'Generate new secret key'}</Menu.Item>}
+        {accessKey.state === 'enabled' && <Menu.Item onClick={() => actions.run('disable', accessKey)}>{own ? 'Disable' : 'Mark as inactive'}</Menu.Item>}
+        {accessKey.state === 'disabled' && <Menu.Item onClick={() => actions.run('enable', accessKey)}>{own ? 'Enable' : 'Mark as active'}</Menu.Item>}
         {live && (
           <Menu.Item color="red" onClick={() => actions.run('delete', accessKey)}>
             Delete
@@ -150,9 +120,9 @@ function SortHeader({ column, children, sort }: { column: SortColumn; children: 
   return (
     <Table.Th aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <UnstyledButton onClick={() => sort.toggle(column)} style={{ fontWeight: 'inherit', fontSize: 'inherit', whiteSpace: 'nowrap' }}>
-        <Group gap={4} wrap="nowrap">
+        <Group gap={2} wrap="nowrap">
           {children}
-          <Icon size={14} aria-hidden />
+          <Icon size={12} aria-hidden />
         </Group>
       </UnstyledButton>
     </Table.Th>
@@ -209,13 +179,9 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
                 <Text size="xs" c="dimmed">
                   Created <DateTime value={k.createdAt} /> · Expires <ExpiresCell accessKey={k} /> · Last used <DateTime value={k.lastUsedAt} empty="never" />
                 </Text>
-                {variant === 'own' ? (
-                  <OwnActions accessKey={k} />
-                ) : (
-                  <Group justify="flex-end">
-                    <TenantActions accessKey={k} />
-                  </Group>
-                )}
+                <Group justify="flex-end">
+                  <KeyActionsMenu accessKey={k} variant={variant} />
+                </Group>
               </Stack>
             </Card>
           ))}
@@ -227,12 +193,12 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
 
   return (
     <>
-      <Table.ScrollContainer minWidth={variant === 'own' ? 940 : 900}>
+      <Table.ScrollContainer minWidth={variant === 'own' ? 820 : 760}>
         <Table striped highlightOnHover verticalSpacing="xs" aria-label={label}>
           <Table.Thead>
             <Table.Tr>
               <SortHeader column="name" sort={sort}>
-                {variant === 'own' ? 'Name and Access Key ID' : 'Key'}
+                {variant === 'own' ? 'Access Key ID' : 'Key'}
               </SortHeader>
               {variant === 'own' ? <Table.Th>Access Key Secret</Table.Th> : <Table.Th>Owner</Table.Th>}
               <Table.Th>State</Table.Th>
@@ -259,15 +225,18 @@ export function KeyTable({ filters, variant, empty, label }: KeyTableProps) {
                   <StateSwitch accessKey={k} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <DateTime value={k.createdAt} />
+                  {/* Beside the secret, the day only: the minute is in the details pane (UTC on hover). */}
+                  <DateTime value={k.createdAt} dateOnly={variant === 'own'} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <ExpiresCell accessKey={k} />
+                  <ExpiresCell accessKey={k} dateOnly={variant === 'own'} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <DateTime value={k.lastUsedAt} empty="Never used" />
+                  <DateTime value={k.lastUsedAt} empty="Never used" dateOnly={variant === 'own'} />
                 </Table.Td>
-                <Table.Td>{variant === 'own' ? <OwnActions accessKey={k} /> : <TenantActions accessKey={k} />}</Table.Td>
+                <Table.Td>
+                  <KeyActionsMenu accessKey={k} variant={variant} />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
