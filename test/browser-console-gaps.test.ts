@@ -10,6 +10,9 @@ import { clipboard, DESKTOP, expectCleanPage, keyRow, openConsole, PHONE, settle
 
 const TENANT_KEYS = '/access/users-and-keys/access-keys';
 
+/** The page's getComputedStyle, typed (the test project has no DOM types). */
+type Styled = { getComputedStyle(e: unknown): { fontWeight: string; fontFamily: string } };
+
 describe('issue 12: console gaps', { timeout: 90_000 }, () => {
   let h: ConsoleHarness;
   let t: { tenantId: string; slug: string; adminEmail: string; admin: Session };
@@ -148,6 +151,61 @@ describe('issue 12: console gaps', { timeout: 90_000 }, () => {
       .poll(async () => phone.getByRole('listitem', { name: /\(LK/ }).evaluateAll((c) => c.map((e) => e.getAttribute('aria-label'))))
       .toEqual([`billing export (${billing.accessKeyId})`, `Deploy Bot (${deploy.accessKeyId})`, `Nightly report (${report.accessKeyId})`]);
     expect(phone.url()).toContain('sort=name&order=asc');
+    expectCleanPage(h, phone);
+  });
+
+  it('gap 2: a calm key table: the name above the ID, dates on one line, one ⋮ menu in both views; cards at 390 px keep status and actions', async () => {
+    for (const [who, path] of [
+      [member.email, '/settings/access-keys'],
+      [t.adminEmail, TENANT_KEYS],
+    ] as const) {
+      const page = await signedIn(who, path);
+      const row = keyRow(page, deploy.accessKeyId);
+      const cell = row.locator('td').first();
+      const name = cell.getByText('Deploy Bot', { exact: true });
+      const id = cell.locator('code');
+      // The name first, bold; the ID beneath it in a monospace font.
+      expect((await name.boundingBox())!.y).toBeLessThan((await id.boundingBox())!.y);
+      expect(Number(await name.evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).fontWeight))).toBeGreaterThanOrEqual(600);
+      expect(await id.evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).fontFamily)).toMatch(/mono/i);
+      // Every date sits on one line.
+      for (const time of await row.locator('time').all()) {
+        const lines = await time.evaluate((el) => el.getClientRects().length);
+        expect(lines, await time.innerText()).toBe(1);
+      }
+      // No row of buttons: one ⋮ menu holds the actions.
+      expect(
+        await row
+          .getByRole('button')
+          .filter({ hasText: /^(Disable|Regenerate|Delete|Details)$/ })
+          .count(),
+      ).toBe(0);
+      await row.getByRole('button', { name: /^Actions for / }).click();
+      const items = await page.getByRole('menuitem').allInnerTexts();
+      expect(items).toEqual(
+        who === member.email
+          ? ['Key details', 'More Access Records', 'Regenerate', 'Disable', 'Delete']
+          : ['Key details', 'View permissions', 'Access records', 'Generate new secret key', 'Mark as inactive', 'Delete'],
+      );
+      await page.keyboard.press('Escape');
+      expectCleanPage(h, page);
+    }
+
+    // At 390 px: keys and users are cards, with their state, status and actions, and nothing scrolls sideways.
+    const phone = await signedIn(t.adminEmail, TENANT_KEYS, PHONE);
+    const card = phone.getByRole('listitem', { name: `Deploy Bot (${deploy.accessKeyId})` });
+    await card.getByRole('switch', { name: / is enabled$/ }).waitFor();
+    await card.getByRole('button', { name: /^Actions for Deploy Bot/ }).waitFor();
+    expect(await phone.getByRole('table').count()).toBe(0);
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await phone.goto('/access/users-and-keys/users');
+    const nora = phone.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: member.email });
+    await nora.getByText('Active', { exact: true }).waitFor();
+    await nora.getByText('Member', { exact: true }).waitFor();
+    await nora.getByRole('button', { name: `Disable ${member.email}` }).waitFor();
+    await nora.getByRole('link', { name: `API keys of ${member.email}` }).waitFor();
+    expect(await phone.getByRole('table').count()).toBe(0);
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expectCleanPage(h, phone);
   });
 
