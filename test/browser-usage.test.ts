@@ -249,7 +249,7 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'I saved it, close' }).click();
 
     // The list and the details show it as a verifier key; the server says so too.
-    await expect.poll(() => keyRow(page, verifierId).innerText()).toMatch(/edge-gateway · API key\s+Verifier/i);
+    await expect.poll(() => keyRow(page, verifierId).innerText()).toMatch(/edge-gateway\s+API key\s+Verifier/i);
     const stored = (await h.request({ method: 'GET', url: `/v1/access-keys/${verifierId}`, as: tenant.admin })).body;
     expect(stored).toMatchObject({ name: 'edge-gateway', type: 'api', verifier: true });
     await keyAction(keyRow(page, verifierId), 'Key details');
