@@ -174,10 +174,19 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     const page = await h.newPage();
     await h.signIn(page, { tenant: tenant.slug, email: mia.email });
     await page.goto('/settings/access-keys');
-    const created = keyRow(page, miaKey.accessKeyId).locator('time').first();
-    await created.waitFor();
+    const day = keyRow(page, miaKey.accessKeyId).locator('time').first();
+    await day.waitFor();
     const key = (await h.request({ method: 'GET', url: `/v1/access-keys/${miaKey.accessKeyId}`, as: tenant.admin })).body;
     const at = new Date(key.createdAt);
+    // The row, beside the secret, shows the day in the browser's zone; the pane the minute.
+    expect(await day.innerText()).toBe(new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, dateStyle: 'medium' }).format(at));
+    expect(await day.getAttribute('title')).toBe(`${key.createdAt.slice(0, 19).replace('T', ' ')} UTC`);
+    await keyAction(keyRow(page, miaKey.accessKeyId), 'Key details');
+    const created = page
+      .getByRole('dialog', { name: /^Key details/ })
+      .locator('time')
+      .first();
+    await created.waitFor();
     expect(await created.getAttribute('datetime')).toBe(key.createdAt);
     expect(await created.innerText()).toBe(new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(at));
     expect(await created.getAttribute('title')).toBe(`${key.createdAt.slice(0, 19).replace('T', ' ')} UTC`);
