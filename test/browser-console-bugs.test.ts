@@ -8,7 +8,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DESKTOP, expectCleanPage, keyRow, openConsole, openMailbox, PASSWORD, PHONE, settled, totpCode, type ConsoleHarness, type Mailbox, type Session } from './support/browser.js';
+import { DESKTOP, expectCleanPage, keyRow, openConsole, openMailbox, PASSWORD, PHONE, settled, totpCode, type ConsoleHarness, type Mailbox, type Session, keyAction } from './support/browser.js';
 
 const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1];
 
@@ -233,7 +233,7 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
       }
       await expect.poll(() => secret.innerText()).toBe(key.secret);
       // The layout holds: nothing scrolls sideways, the actions stay inside the window.
-      const actions = viewport === DESKTOP ? row.getByRole('button', { name: /^Details of / }) : row.getByRole('button', { name: /^Delete / });
+      const actions = row.getByRole('button', { name: /^Actions for / });
       const a = await box(actions);
       expect(a.x + a.width).toBeLessThanOrEqual(viewport.width);
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
@@ -252,7 +252,7 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
       await row.getByRole('button', { name: `Show the secret of ${key.accessKeyId}` }).click();
       await expect.poll(() => secret.innerText()).toBe(key.secret);
       if (viewport === DESKTOP) {
-        await row.getByRole('button', { name: /^Details of / }).click();
+        await keyAction(row, 'Key details');
         await page.getByRole('button', { name: 'Close key details' }).click();
       } else {
         await page.getByRole('tab', { name: 'Security' }).click();
@@ -300,22 +300,21 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await expect.poll(() => focused(page)).toBe('button:New');
 
-    // A row's Disable → Escape: back on that Disable.
-    const disable = keyRow(page, accessKeyId).getByRole('button', { name: /^Disable / });
-    await disable.click();
+    // A row's ⋮ → Disable → Escape: back on that ⋮ button.
+    const rowMenu = keyRow(page, accessKeyId).getByRole('button', { name: /^Actions for / });
+    await keyAction(keyRow(page, accessKeyId), 'Disable');
     await page.getByRole('dialog', { name: 'Disable access key?' }).waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    await expect.poll(() => disable.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => rowMenu.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
-    // Regenerate → Get New Key → the new secret → "I saved it, close": back on Regenerate.
-    const regenerate = keyRow(page, accessKeyId).getByRole('button', { name: /^Regenerate / });
-    await regenerate.click();
+    // ⋮ → Regenerate → Get New Key → the new secret → "I saved it, close": back on the ⋮ button.
+    await keyAction(keyRow(page, accessKeyId), 'Regenerate');
     await page.getByRole('dialog', { name: 'Regenerate the secret?' }).getByRole('button', { name: 'Get New Key' }).click();
     await page.getByRole('dialog', { name: 'Your new secret' }).getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'I saved it, close' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    await expect.poll(() => regenerate.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => rowMenu.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     // The administrator's ⋮ menu → Delete → Escape: back on the ⋮ button.
     const admin = await adminPage();
@@ -336,9 +335,7 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
     const m = await newMember();
     const key = await h.createKey(m.session, { name: 'only-one' });
     const page = await memberPage(m.email);
-    await keyRow(page, key.accessKeyId)
-      .getByRole('button', { name: /^Delete / })
-      .click();
+    await keyAction(keyRow(page, key.accessKeyId), 'Delete');
     await page.getByRole('dialog', { name: 'Delete access key?' }).getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Generate New Key' }).waitFor();
     // Seed 004: the page is reset to show "Generate New Key"; no table of deleted keys under it.

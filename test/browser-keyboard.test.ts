@@ -65,8 +65,11 @@ describe('keyboard only', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 
-    // Disable: Tab to the row's Disable, Enter, Tab to the dialog's Disable, Enter.
-    await pressUntilFocused(page, 'Tab', page.getByRole('button', { name: /^Disable typed-key/ }), 60);
+    // Disable: Tab to the row's ⋮, Enter, arrows to Disable, Enter, Tab to the dialog's Disable, Enter.
+    const menu = page.getByRole('button', { name: /^Actions for typed-key/ });
+    await pressUntilFocused(page, 'Tab', menu, 60);
+    await page.keyboard.press('Enter');
+    await pressUntilFocused(page, 'ArrowDown', page.getByRole('menuitem', { name: 'Disable', exact: true }));
     await page.keyboard.press('Enter');
     const disable = page.getByRole('dialog', { name: 'Disable access key?' });
     await pressUntilFocused(page, 'Tab', disable.getByRole('button', { name: 'Disable', exact: true }));
@@ -74,7 +77,9 @@ describe('keyboard only', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await h.verify(token)).code).toBe('KEY_DISABLED');
 
     // Escape closes a confirmation and changes nothing.
-    await pressUntilFocused(page, 'Tab', page.getByRole('button', { name: /^Delete typed-key/ }), 60);
+    await pressUntilFocused(page, 'Tab', menu, 60);
+    await page.keyboard.press('Enter');
+    await pressUntilFocused(page, 'ArrowDown', page.getByRole('menuitem', { name: 'Delete', exact: true }));
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('dialog', { name: 'Delete access key?' }).count()).toBe(1);
     await page.keyboard.press('Escape');

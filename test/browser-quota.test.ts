@@ -4,7 +4,7 @@
  * deleted key frees a place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanPage, keyRow, openConsole, type ConsoleHarness, type Session } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, type ConsoleHarness, type Session, keyAction } from './support/browser.js';
 
 describe('quota reached', { timeout: 60_000 }, () => {
   let h: ConsoleHarness;
@@ -50,9 +50,7 @@ describe('quota reached', { timeout: 60_000 }, () => {
     expect(await adminPage.getByRole('note').innerText()).toContain('Quinn Quota holds 2 of the 2 access keys');
 
     // Deleting one (disable, then delete) makes New available again.
-    await keyRow(page, first.accessKeyId)
-      .getByRole('button', { name: /^Delete / })
-      .click();
+    await keyAction(keyRow(page, first.accessKeyId), 'Delete');
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     await del.getByRole('button', { name: 'Disable key' }).click();
     await del.getByRole('button', { name: 'Delete', exact: true }).click();

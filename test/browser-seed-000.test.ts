@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipboard, expectCleanPage, keyRow, openConsole, type ConsoleHarness } from './support/browser.js';
+import { clipboard, expectCleanPage, keyRow, openConsole, type ConsoleHarness, keyAction } from './support/browser.js';
 
 describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, () => {
   let h: ConsoleHarness;
@@ -77,7 +77,7 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
     expect(await row.getByRole('switch').isChecked()).toBe(true);
 
     // Disable: a confirmation dialog says tasks using the key will fail.
-    await row.getByRole('button', { name: /^Disable / }).click();
+    await keyAction(row, 'Disable');
     const disable = page.getByRole('dialog', { name: 'Disable access key?' });
     expect(await disable.innerText()).toContain('will fail');
     await disable.getByRole('button', { name: 'Disable' }).click();
@@ -85,13 +85,13 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
     expect(await h.verify(token)).toMatchObject({ valid: false, code: 'KEY_DISABLED' });
 
     // Enable.
-    await row.getByRole('button', { name: /^Enable / }).click();
+    await keyAction(row, 'Enable');
     await page.getByRole('dialog', { name: 'Activate access key?' }).getByRole('button', { name: 'Activate' }).click();
     await expect.poll(() => row.getByRole('switch').isChecked()).toBe(true);
     expect(await h.verify(token)).toMatchObject({ valid: true });
 
     // Delete: the tenant policy (default) deletes only disabled keys, so the dialog disables first.
-    await row.getByRole('button', { name: /^Delete / }).click();
+    await keyAction(row, 'Delete');
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     expect(await del.innerText()).toContain('allows deleting only a disabled key');
     await del.getByRole('button', { name: 'Disable key' }).click();
@@ -115,7 +115,7 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
     await h.signIn(page, { tenant, email: member.email });
     await page.goto('/settings/access-keys');
     const row = keyRow(page, key.accessKeyId);
-    await row.getByRole('button', { name: /^Regenerate / }).click();
+    await keyAction(row, 'Regenerate');
     const dialog = page.getByRole('dialog', { name: 'Regenerate the secret?' });
     await dialog.getByRole('radio', { name: /^In 1 hour/ }).check();
     expect(await dialog.innerText()).toContain('keeps working for the overlap you chose');
@@ -127,7 +127,7 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
 
     expect(await h.verify(key.token)).toMatchObject({ valid: true });
     expect(await h.verify(token)).toMatchObject({ valid: true });
-    await row.getByRole('button', { name: /^Details of / }).click();
+    await keyAction(row, 'Key details');
     await expect.poll(() => page.getByRole('dialog', { name: 'Key details: rolling' }).innerText()).toContain('Previous secret works until');
 
     h.clock.advance(61 * 60_000);

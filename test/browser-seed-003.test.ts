@@ -5,7 +5,7 @@
  */
 import { buildToken } from '../src/core/key-format.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipboard, expectCleanPage, keyRow, openConsole, type ConsoleHarness, type Session } from './support/browser.js';
+import { clipboard, expectCleanPage, keyRow, openConsole, type ConsoleHarness, type Session, keyAction } from './support/browser.js';
 
 describe('seed 003: an administrator manages the API keys of a sub-user', { timeout: 60_000 }, () => {
   let h: ConsoleHarness;
@@ -64,22 +64,22 @@ describe('seed 003: an administrator manages the API keys of a sub-user', { time
     expect(await page.getByRole('note').innerText()).toContain('Sam Sub holds 2 of the 2 access keys');
 
     // Disabling: click Disable, confirm; every request that uses the key is blocked.
-    await row.getByRole('button', { name: /^Disable / }).click();
+    await keyAction(row, 'Disable');
     const disable = page.getByRole('dialog', { name: 'Disable access key?' });
     expect(await disable.innerText()).toContain('Requests that use this key will fail');
     await disable.getByRole('button', { name: 'Disable' }).click();
     await expect.poll(async () => (await h.verify(token)).code).toBe('KEY_DISABLED');
 
     // Enabling again.
-    await row.getByRole('button', { name: /^Enable / }).click();
+    await keyAction(row, 'Enable');
     await page.getByRole('dialog', { name: 'Activate access key?' }).getByRole('button', { name: 'Activate' }).click();
     await expect.poll(async () => (await h.verify(token)).valid).toBe(true);
 
     // Deleting: 2. Disable, 3. Confirm, 4. Delete. Deleted keys cannot be recovered.
-    await row.getByRole('button', { name: /^Disable / }).click();
+    await keyAction(row, 'Disable');
     await page.getByRole('dialog', { name: 'Disable access key?' }).getByRole('button', { name: 'Disable' }).click();
-    await expect.poll(() => row.getByRole('button', { name: /^Enable / }).count()).toBe(1);
-    await row.getByRole('button', { name: /^Delete / }).click();
+    await expect.poll(() => row.getByRole('switch', { name: / is disabled$/ }).count()).toBe(1);
+    await keyAction(row, 'Delete');
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     expect(await del.innerText()).toContain('cannot be recovered');
     await del.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -107,9 +107,7 @@ describe('seed 003: an administrator manages the API keys of a sub-user', { time
     const page = await h.newPage();
     await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
     await page.goto(`/access/users/${sub.id}/api-keys`);
-    await keyRow(page, key.accessKeyId)
-      .getByRole('button', { name: /^More Access Records/ })
-      .click();
+    await keyAction(keyRow(page, key.accessKeyId), 'More Access Records');
 
     const pane = page.getByRole('dialog', { name: 'Key details: records-demo' });
     const drawerBox = (await pane.boundingBox())!;

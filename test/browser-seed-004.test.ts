@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanPage, keyRow, openConsole, totpCode, type ConsoleHarness, type Session } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, totpCode, type ConsoleHarness, type Session, keyAction } from './support/browser.js';
 
 const DAY = 86_400_000;
 
@@ -87,11 +87,11 @@ describe('seed 004: one API key, its slider, regenerate and delete', { timeout: 
     expect(await h.verify(first.token)).toMatchObject({ valid: true });
 
     // Regenerate: Cancel keeps the old secret; "Get New Key" replaces it.
-    await row.getByRole('button', { name: /^Regenerate / }).click();
+    await keyAction(row, 'Regenerate');
     const regenerate = page.getByRole('dialog', { name: 'Regenerate the secret?' });
     await regenerate.getByRole('button', { name: 'Cancel' }).click();
     expect(await h.verify(first.token)).toMatchObject({ valid: true });
-    await row.getByRole('button', { name: /^Regenerate / }).click();
+    await keyAction(row, 'Regenerate');
     await regenerate.getByRole('button', { name: 'Get New Key' }).click();
     const second = await readSecretDialog(page, 'Your new secret');
     expect(second.accessKeyId).toBe(first.accessKeyId);
@@ -99,11 +99,11 @@ describe('seed 004: one API key, its slider, regenerate and delete', { timeout: 
     expect(await h.verify(second.token)).toMatchObject({ valid: true });
 
     // Delete, at any time here (Cancel first); then the page shows "Generate New Key" again.
-    await row.getByRole('button', { name: /^Delete / }).click();
+    await keyAction(row, 'Delete');
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     await del.getByRole('button', { name: 'Cancel' }).click();
     expect(await h.verify(second.token)).toMatchObject({ valid: true });
-    await row.getByRole('button', { name: /^Delete / }).click();
+    await keyAction(row, 'Delete');
     expect(await del.innerText()).not.toContain('Disable the key first');
     await del.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Generate New Key' }).count()).toBe(1);

@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
-import { expectCleanPage, keyRow, openConsole, PHONE, settled, TIME_ZONE, totpCode, type ConsoleHarness, type IssuedKey, type Session } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, PHONE, settled, TIME_ZONE, totpCode, type ConsoleHarness, type IssuedKey, type Session, keyAction } from './support/browser.js';
 
 const INTERACTIVE = 'button|link|textbox|combobox|checkbox|switch|tab|radio|searchbox|spinbutton|menuitem|slider|option';
 const UNNAMED = new RegExp(`^\\s*- (${INTERACTIVE})(?! ")(\\s|:|$)`);
@@ -148,11 +148,11 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     await page.keyboard.press('Escape');
 
     // The row actions work on the card as on the table.
-    await card.getByRole('button', { name: /^Disable warehouse-sync/ }).click();
+    await keyAction(card, 'Disable');
     await page.getByRole('dialog', { name: 'Disable access key?' }).getByRole('button', { name: 'Disable' }).click();
     await expect.poll(async () => (await h.verify(miaKey.token)).code).toBe('KEY_DISABLED');
 
-    await card.getByRole('button', { name: /^More Access Records/ }).click();
+    await keyAction(card, 'More Access Records');
     await page.getByRole('heading', { name: 'Key Access Records' }).waitFor();
     expect(await noSidewaysScroll(page)).toBe(true);
     await h.screenshot(page, 'phone-key-details');
@@ -174,10 +174,19 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     const page = await h.newPage();
     await h.signIn(page, { tenant: tenant.slug, email: mia.email });
     await page.goto('/settings/access-keys');
-    const created = keyRow(page, miaKey.accessKeyId).locator('time').first();
-    await created.waitFor();
+    const day = keyRow(page, miaKey.accessKeyId).locator('time').first();
+    await day.waitFor();
     const key = (await h.request({ method: 'GET', url: `/v1/access-keys/${miaKey.accessKeyId}`, as: tenant.admin })).body;
     const at = new Date(key.createdAt);
+    // The row, beside the secret, shows the day in the browser's zone; the pane the minute.
+    expect(await day.innerText()).toBe(new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, dateStyle: 'medium' }).format(at));
+    expect(await day.getAttribute('title')).toBe(`${key.createdAt.slice(0, 19).replace('T', ' ')} UTC`);
+    await keyAction(keyRow(page, miaKey.accessKeyId), 'Key details');
+    const created = page
+      .getByRole('dialog', { name: /^Key details/ })
+      .locator('time')
+      .first();
+    await created.waitFor();
     expect(await created.getAttribute('datetime')).toBe(key.createdAt);
     expect(await created.innerText()).toBe(new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(at));
     expect(await created.getAttribute('title')).toBe(`${key.createdAt.slice(0, 19).replace('T', ' ')} UTC`);

@@ -7,7 +7,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildToken } from '../src/core/key-format.js';
-import { expectCleanPage, keyRow, openConsole, PHONE, settled, type ConsoleHarness, type IssuedKey } from './support/browser.js';
+import { expectCleanPage, keyRow, openConsole, PHONE, settled, type ConsoleHarness, type IssuedKey, keyAction } from './support/browser.js';
 
 const DAY_MS = 86_400_000;
 const INTERACTIVE = 'button|link|textbox|combobox|checkbox|switch|tab|radio|searchbox|spinbutton|menuitem|slider|option';
@@ -65,9 +65,7 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Usage' }).count()).toBe(0);
 
     // A key never verified: the pane says so instead of drawing an empty chart.
-    await keyRow(page, key.accessKeyId)
-      .getByRole('button', { name: /^Details of / })
-      .click();
+    await keyAction(keyRow(page, key.accessKeyId), 'Key details');
     const pane = page.getByRole('dialog', { name: 'Key details: chart-demo' });
     const section = pane.getByRole('region', { name: 'Verifications' });
     await expect.poll(() => section.innerText()).toContain('No verifications in the last 24 hours.');
@@ -86,9 +84,7 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     for (let i = 0; i < 5; i++) expect((await check(key.token, '198.51.100.7')).valid).toBe(true);
     await h.flushRecords();
 
-    await keyRow(page, key.accessKeyId)
-      .getByRole('button', { name: /^Details of / })
-      .click();
+    await keyAction(keyRow(page, key.accessKeyId), 'Key details');
     await settled(page);
     // The last 24 hours: only today's attempts.
     await expect.poll(() => figure(section, 'Verifications').getAttribute('aria-label')).toBe('Verifications: 8');
@@ -253,12 +249,10 @@ describe('usage pictures and verifier keys', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'I saved it, close' }).click();
 
     // The list and the details show it as a verifier key; the server says so too.
-    await expect.poll(() => keyRow(page, verifierId).innerText()).toMatch(/edge-gateway · API key\s+Verifier/i);
+    await expect.poll(() => keyRow(page, verifierId).innerText()).toMatch(/edge-gateway\s+API key\s+Verifier/i);
     const stored = (await h.request({ method: 'GET', url: `/v1/access-keys/${verifierId}`, as: tenant.admin })).body;
     expect(stored).toMatchObject({ name: 'edge-gateway', type: 'api', verifier: true });
-    await keyRow(page, verifierId)
-      .getByRole('button', { name: /^Details of / })
-      .click();
+    await keyAction(keyRow(page, verifierId), 'Key details');
     const pane = page.getByRole('dialog', { name: 'Key details: edge-gateway' });
     await expect.poll(() => pane.innerText()).toMatch(/Key type\s+API\s+Verifier/i);
 

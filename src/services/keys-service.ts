@@ -3,6 +3,7 @@ import { buildCopyText, buildToken } from '../core/key-format.js';
 import { NO_SECRET } from '../core/key-import.js';
 import { decideTransition, type KeyAction, type KeyState } from '../core/key-state.js';
 import { REPORT_LEAKS_PERMISSION } from '../core/leaks.js';
+import { decodeKeySortCursor, parseKeySearch, type KeySort, type KeySortPosition, type SortOrder } from '../core/key-search.js';
 import type { AccessKey, AccessRecord, KeySecrets, KeyType, Page, Role, User } from '../core/model.js';
 import { allows } from '../core/permissions.js';
 import { assignmentsChangedRecipients, changedByAdminRecipients, keyAssignmentsChanged, keyChangedByAdmin, keyExpiryChangedByAdmin, sameSet, type AdminKeyAction } from '../core/notifications.js';
@@ -73,9 +74,24 @@ export interface KeyListQuery {
   type?: KeyType;
   /** Only the keys of this identity. */
   externalId?: string;
+  /** A search box's text: a key's ID (or its start, or a whole bearer token) or part of its name. */
+  q?: string;
+  /** Another order than newest first (`order` defaults to asc for name, desc otherwise). */
+  sort?: KeySort;
+  order?: SortOrder;
   expiringWithinDays?: number;
   cursor?: string;
   limit: number;
+}
+
+/** The list's order when asked for one; a cursor of another order is INVALID_CURSOR. */
+function sortOf(query: KeyListQuery): { by: KeySort; order: SortOrder; after: KeySortPosition | null } | undefined {
+  if (query.sort === undefined) return undefined;
+  const order = query.order ?? (query.sort === 'name' ? 'asc' : 'desc');
+  if (query.cursor === undefined) return { by: query.sort, order, after: null };
+  const after = decodeKeySortCursor(query.cursor, query.sort, order);
+  if (!after) throw new AppError('INVALID_CURSOR');
+  return { by: query.sort, order, after };
 }
 
 /** Access keys and their whole lifecycle, as the owner or a tenant admin asks for it. */
@@ -256,9 +272,11 @@ export class KeysService {
       state: query.state,
       type: query.type,
       externalId: query.externalId,
+      search: query.q === undefined ? undefined : parseKeySearch(query.q),
+      sort: sortOf(query),
       expiringBefore: query.expiringWithinDays === undefined ? undefined : new Date(now.getTime() + query.expiringWithinDays * DAY_MS),
       now,
-      cursor: parseCursor(query.cursor),
+      cursor: query.sort === undefined ? parseCursor(query.cursor) : null,
       limit: query.limit,
     });
     return { ...page, items: await this.markLeaks(actor.tenantId, await this.markVerifiers(actor.tenantId, page.items)) };

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { generateSync } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -286,4 +286,10 @@ export async function openMailbox(): Promise<Mailbox> {
 /** The 6-digit code of a TOTP secret at the server's time (the test clock). */
 export function totpCode(secret: string, at: Date): string {
   return generateSync({ secret: secret.replace(/\s+/g, ''), epoch: Math.floor(at.getTime() / 1000) });
+}
+
+/** Opens a key's ⋮ menu (in its row or card) and picks one of its items. */
+export async function keyAction(row: Locator, item: string): Promise<void> {
+  await row.getByRole('button', { name: /^Actions for / }).click();
+  await row.page().getByRole('menuitem', { name: item, exact: true }).click();
 }

@@ -1,5 +1,5 @@
-import { Alert, Anchor, Badge, Button, Checkbox, Group, Modal, PasswordInput, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, Radio, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -150,7 +150,63 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
   );
 }
 
+function UserCell({ user: u }: { user: User }) {
+  return (
+    <div>
+      <Anchor component={Link} to={`/access/users/${encodeURIComponent(u.id)}`} size="sm" fw={600}>
+        {u.name}
+      </Anchor>
+      <Text size="xs" c="dimmed">
+        {u.email}
+      </Text>
+    </div>
+  );
+}
+
+function RoleBadge({ user: u }: { user: User }) {
+  return (
+    <Badge variant="light" color={u.role === 'admin' ? 'grape' : 'blue'}>
+      {u.role === 'admin' ? 'Administrator' : 'Member'}
+    </Badge>
+  );
+}
+
+function StatusBadge({ user: u }: { user: User }) {
+  return (
+    <div>
+      <Badge variant="light" color={u.status === 'active' ? 'teal' : 'gray'}>
+        {u.status === 'active' ? 'Active' : 'Disabled'}
+      </Badge>
+      {u.mustChangePassword && (
+        <Text size="xs" c="dimmed">
+          One-time password not changed yet
+        </Text>
+      )}
+    </div>
+  );
+}
+
+function UserRowActions({ user: u, onStatus }: { user: User; onStatus: (u: User) => void }) {
+  return (
+    <Group gap={4}>
+      <Button component={Link} to={`/access/users/${encodeURIComponent(u.id)}/api-keys`} size="compact-xs" variant="light" aria-label={`API keys of ${u.email}`}>
+        API Keys
+      </Button>
+      <Button
+        size="compact-xs"
+        variant="light"
+        color={u.status === 'active' ? 'red' : 'teal'}
+        onClick={() => onStatus(u)}
+        aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}
+      >
+        {u.status === 'active' ? 'Disable' : 'Enable'}
+      </Button>
+    </Group>
+  );
+}
+
 export function UsersTab() {
+  const narrow = useMediaQuery('(max-width: 48em)');
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 300);
   const list = useUserList(debounced);
@@ -173,73 +229,68 @@ export function UsersTab() {
         </Button>
       </Group>
       <ListState query={list} items={users} loading="Loading users…" failed="The users could not be loaded" empty={debounced ? 'No user matches the search.' : 'No users yet.'}>
-        {(items) => (
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped highlightOnHover aria-label="Users">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Programmatic access</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Created At</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((u) => (
-                  <Table.Tr key={u.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/access/users/${encodeURIComponent(u.id)}`} size="sm" fw={600}>
-                        {u.name}
-                      </Anchor>
-                      <Text size="xs" c="dimmed">
-                        {u.email}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={u.role === 'admin' ? 'grape' : 'blue'}>
-                        {u.role === 'admin' ? 'Administrator' : 'Member'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <ProgrammaticAccessSwitch user={u} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={u.status === 'active' ? 'teal' : 'gray'}>
-                        {u.status === 'active' ? 'Active' : 'Disabled'}
-                      </Badge>
-                      {u.mustChangePassword && (
-                        <Text size="xs" c="dimmed">
-                          One-time password not changed yet
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTime value={u.createdAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        <Button component={Link} to={`/access/users/${encodeURIComponent(u.id)}/api-keys`} size="compact-xs" variant="light" aria-label={`API keys of ${u.email}`}>
-                          API Keys
-                        </Button>
-                        <Button
-                          size="compact-xs"
-                          variant="light"
-                          color={u.status === 'active' ? 'red' : 'teal'}
-                          onClick={() => setStatusOf(u)}
-                          aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}
-                        >
-                          {u.status === 'active' ? 'Disable' : 'Enable'}
-                        </Button>
-                      </Group>
-                    </Table.Td>
+        {(items) =>
+          narrow ? (
+            // At phone width each user is a card: name, email, role, access, status and actions all stay.
+            <Stack gap="sm" role="list" aria-label="Users">
+              {items.map((u) => (
+                <Card key={u.id} withBorder padding="sm" role="listitem" aria-label={u.email}>
+                  <Stack gap={6}>
+                    <UserCell user={u} />
+                    <Group gap={6} wrap="wrap">
+                      <RoleBadge user={u} />
+                      <StatusBadge user={u} />
+                    </Group>
+                    <ProgrammaticAccessSwitch user={u} />
+                    <Text size="xs" c="dimmed">
+                      Created <DateTime value={u.createdAt} />
+                    </Text>
+                    <UserRowActions user={u} onStatus={setStatusOf} />
+                  </Stack>
+                </Card>
+              ))}
+            </Stack>
+          ) : (
+            <Table.ScrollContainer minWidth={820}>
+              <Table striped highlightOnHover aria-label="Users">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>User</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Programmatic access</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Created At</Table.Th>
+                    <Table.Th>Actions</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((u) => (
+                    <Table.Tr key={u.id}>
+                      <Table.Td>
+                        <UserCell user={u} />
+                      </Table.Td>
+                      <Table.Td>
+                        <RoleBadge user={u} />
+                      </Table.Td>
+                      <Table.Td>
+                        <ProgrammaticAccessSwitch user={u} />
+                      </Table.Td>
+                      <Table.Td>
+                        <StatusBadge user={u} />
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        <DateTime value={u.createdAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <UserRowActions user={u} onStatus={setStatusOf} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )
+        }
       </ListState>
       <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} label="Load more users" />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />

@@ -144,6 +144,12 @@ export interface paths {
                     externalId?: string;
                     /** @description Page size, 1–100 (default 20) */
                     limit?: string;
+                    /** @description Default asc for name, desc otherwise */
+                    order?: "asc" | "desc";
+                    /** @description An access key ID or its start (a pasted bearer token is read for its ID), or part of the key's name; any case */
+                    q?: string;
+                    /** @description Order by (default created, newest first). Names ignore case; never used sorts as longest ago, never expires as last */
+                    sort?: "created" | "name" | "lastUsed" | "expires";
                     state?: "enabled" | "disabled" | "deleted";
                     type?: "access" | "api";
                     userId?: string;

@@ -10,6 +10,10 @@ export interface KeyFilters {
   state?: KeyState | undefined;
   type?: KeyType | undefined;
   expiringWithinDays?: number | undefined;
+  /** A search box's text: key ID (or its start) or part of the name. */
+  q?: string | undefined;
+  sort?: 'name' | 'created' | 'lastUsed' | 'expires' | undefined;
+  order?: 'asc' | 'desc' | undefined;
 }
 
 export interface AuditFilters {

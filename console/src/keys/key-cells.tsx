@@ -132,16 +132,20 @@ export function KeyTypeText({ accessKey }: { accessKey: AccessKey }) {
 
 export function KeyIdCell({ accessKey }: { accessKey: AccessKey }) {
   return (
+    // The name first and prominent; the ID beneath in monospace, with its copy button.
     <div>
+      <Group gap={6} wrap="nowrap">
+        <Text size="sm" fw={600} truncate maw={200} title={accessKey.name}>
+          {accessKey.name}
+        </Text>
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+          {accessKey.type === 'access' ? 'Access' : 'API'} key
+        </Text>
+        <VerifierBadge accessKey={accessKey} />
+      </Group>
       <Group gap={2} wrap="nowrap">
         <Code>{accessKey.accessKeyId}</Code>
         <CopyAction label={`Access Key ID ${accessKey.accessKeyId}`} value={accessKey.accessKeyId} />
-      </Group>
-      <Group gap={6} wrap="nowrap">
-        <Text size="xs" c="dimmed" truncate maw={260}>
-          {accessKey.name} · {accessKey.type === 'access' ? 'Access' : 'API'} key
-        </Text>
-        <VerifierBadge accessKey={accessKey} />
       </Group>
     </div>
   );
@@ -186,7 +190,7 @@ export function SecretCell({ accessKey, hideAfterMs = REVEAL_VISIBLE_MS }: { acc
     <div>
       <Group gap={4} wrap="nowrap">
         {/* A fixed width: a revealed secret wraps inside it instead of widening the column. */}
-        <Code data-testid="secret-value" w={150} style={{ flexShrink: 0, whiteSpace: 'normal', wordBreak: 'break-all' }}>
+        <Code data-testid="secret-value" w={140} style={{ flexShrink: 0, whiteSpace: 'normal', wordBreak: 'break-all' }}>
           {revealed ? revealed.secret : MASK}
         </Code>
         {revealed && <CopyAction label="Access Key Secret" value={revealed.secret} />}
@@ -221,8 +225,8 @@ export function SecretCell({ accessKey, hideAfterMs = REVEAL_VISIBLE_MS }: { acc
   );
 }
 
-export function ExpiresCell({ accessKey }: { accessKey: AccessKey }) {
-  return <DateTime value={accessKey.expiresAt} empty="Never" c={accessKey.expired ? 'orange' : undefined} />;
+export function ExpiresCell({ accessKey, dateOnly = false }: { accessKey: AccessKey; dateOnly?: boolean }) {
+  return <DateTime value={accessKey.expiresAt} empty="Never" dateOnly={dateOnly} c={accessKey.expired ? 'orange' : undefined} />;
 }
 
 export function OwnerCell({ userId }: { userId: string }) {

@@ -5,12 +5,13 @@
  */
 import { Alert, Badge, Button, Code, Divider, Drawer, Group, MultiSelect, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { IconLink } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRevealKey, useUpdateKey } from '../api/mutations';
-import { invalidateKeys, useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession } from '../api/queries';
-import type { AccessKey, IssuedAccessKey, IssuedKey } from '../api/wire';
+import { invalidateKeys, useAccessRecords, useGroups, useKey, useKeyPermissions, useRoles, useSession, useUser } from '../api/queries';
+import type { AccessKey, IssuedAccessKey, IssuedKey, KeyPermissions } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert, errorMessage } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';
@@ -172,17 +173,35 @@ function AssignmentsForm({ accessKey }: { accessKey: AccessKey }) {
   );
 }
 
-function Permissions({ accessKey }: { accessKey: AccessKey }) {
+/**
+ * Why a key may do nothing: its permissions are its roles' grants narrowed to its owner's, so an
+ * empty result has one of three causes, said in plain words with the names involved.
+ */
+function emptyPermissionsReason(perms: KeyPermissions, owner: string, own: boolean): string {
+  const holds = own ? 'You hold' : `The owner, ${owner}, holds`;
+  if (perms.ownerPermissions.length === 0) {
+    return `${holds} no role that grants a permission (directly or through a group), so the key has none to act with. ${own ? 'An administrator can give you' : `Give ${owner}`} a role under User access → Users and keys.`;
+  }
+  if (perms.keyGrants !== null && perms.keyGrants.length === 0) {
+    return "The key's roles and groups grant no permission. Assign a role that grants one, or remove them all so the key acts with its owner's permissions.";
+  }
+  const asked = (perms.keyGrants ?? []).join(', ');
+  return `The key's roles grant ${asked}, but ${own ? 'you hold' : `the owner, ${owner}, holds`} no role that grants ${perms.keyGrants && perms.keyGrants.length > 1 ? 'any of them' : 'it'} (${own ? 'you hold' : 'they hold'} ${perms.ownerPermissions.join(', ')}). A key never goes beyond its owner.`;
+}
+
+function Permissions({ accessKey, showOwner }: { accessKey: AccessKey; showOwner: boolean }) {
   const perms = useKeyPermissions(accessKey.accessKeyId);
+  const owner = useUser(showOwner ? accessKey.ownerId : null);
   if (perms.isPending) return <Loading label="Loading permissions…" />;
   if (perms.isError) return <ErrorAlert error={perms.error} title="Permissions could not be loaded" />;
+  const ownerName = owner.data ? owner.data.name || owner.data.email : 'this user';
   return (
     <Stack gap="xs">
       <Text size="sm">{perms.data.actsAsOwner ? "This key acts with its owner's permissions." : "This key is narrowed to its roles and groups, within its owner's permissions."}</Text>
       {perms.data.permissions.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No permissions: requests that ask for a permission are refused.
-        </Text>
+        <Alert color="orange" variant="light" title="No permissions: every request that asks for a permission is refused">
+          <Text size="sm">{emptyPermissionsReason(perms.data, ownerName, !showOwner)}</Text>
+        </Alert>
       ) : (
         <Group gap={6} aria-label="Effective permissions" role="list">
           {perms.data.permissions.map((p) => (
@@ -290,6 +309,24 @@ function CopyDetails({ accessKey, issued }: { accessKey: AccessKey; issued: Issu
   );
 }
 
+/** The pane's own address (?key=…): what "Copy link" puts on the clipboard, to share or bookmark. */
+export function keyLink(accessKeyId: string): string {
+  return `${window.location.origin}${window.location.pathname}?key=${encodeURIComponent(accessKeyId)}`;
+}
+
+function CopyLink({ accessKey }: { accessKey: AccessKey }) {
+  const copy = useMutation({
+    mutationFn: () => navigator.clipboard.writeText(keyLink(accessKey.accessKeyId)),
+    onSuccess: () => notifications.show({ message: 'Link to this key copied. It opens these details for whoever may see the key.', color: 'teal' }),
+    onError: (e) => notifications.show({ message: `Nothing was copied: ${errorMessage(e)}`, color: 'red' }),
+  });
+  return (
+    <Button variant="default" leftSection={<IconLink size={16} aria-hidden />} onClick={() => copy.mutate()} title={keyLink(accessKey.accessKeyId)}>
+      Copy link
+    </Button>
+  );
+}
+
 function KeyPaneActions({ accessKey }: { accessKey: AccessKey }) {
   const actions = useKeyActions();
   if (accessKey.state === 'deleted') return null;
@@ -354,7 +391,7 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
         </Suspense>
       ),
     },
-    { id: 'permissions', title: 'Effective permissions', body: <Permissions accessKey={accessKey} /> },
+    { id: 'permissions', title: 'Effective permissions', body: <Permissions accessKey={accessKey} showOwner={showOwner} /> },
     { id: 'records', title: 'Key Access Records', body: <AccessRecords accessKey={accessKey} /> },
   ];
   // Opened for one section ("More Access Records", "View permissions"): that section comes first.
@@ -401,6 +438,7 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
       {accessKey.leak && !deleted && <LeakAlert leak={accessKey.leak} />}
       <Group gap="xs" aria-label="Key actions" role="group">
         <CopyDetails accessKey={accessKey} issued={issued} />
+        <CopyLink accessKey={accessKey} />
         <KeyPaneActions accessKey={accessKey} />
       </Group>
       {deleted && (

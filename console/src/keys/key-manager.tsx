@@ -13,6 +13,7 @@ import { CreateKeyModal } from './create-key-modal';
 import { IssuedKeyModal } from './issued-key';
 import { KeyActionsProvider } from './key-actions';
 import { KeyDetailsDrawer } from './key-details';
+import { KeySearchBox, useUrlFilters } from './key-search';
 import { KeyTable } from './key-table';
 
 export interface KeyManagerProps {
@@ -30,7 +31,10 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
   const quota = useKeyQuota(subject.id, !self);
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
-  const [state, setState] = useState<KeyState | 'all'>('all');
+  // The filter and the search live in the URL: a reload, a link and Back keep them.
+  const url = useUrlFilters(['state', 'q'] as const);
+  const state = (['enabled', 'disabled', 'deleted'].includes(url.values.state ?? '') ? url.values.state : 'all') as KeyState | 'all';
+  const search = url.values.q ?? '';
   // New (or "Generate New Key") gets the focus back once the form or the one-time secret closes.
   const opener = useRef<HTMLElement | null>(null);
   const newRef = useRef<HTMLButtonElement>(null);
@@ -88,11 +92,12 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
         )}
         {/* The filter first; then the keys, or (seed 004) only "Generate New Key" once no key is
             left: deleted keys are not listed under it, they are one explicit filter away. */}
-        <Group justify="space-between">
+        <Group justify="space-between" wrap="wrap" gap="sm">
+          <KeySearchBox value={search} onChange={(q) => url.set('q', q)} />
           <SegmentedControl
             size="xs"
             value={state}
-            onChange={(v) => setState(v as KeyState | 'all')}
+            onChange={(v) => url.set('state', v === 'all' ? null : v)}
             aria-label="Show keys by state"
             data={[
               { value: 'all', label: 'All' },
@@ -102,7 +107,7 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
             ]}
           />
         </Group>
-        {!hasLiveKeys && state === 'all' ? (
+        {!hasLiveKeys && state === 'all' && search === '' ? (
           <EmptyState
             icon={<IconKey size={28} aria-hidden />}
             title={self ? 'You have no access keys' : `${subject.name} has no access keys`}
@@ -114,10 +119,10 @@ export function KeyManager({ owner, title, newLabel }: KeyManagerProps) {
           <KeyTable
             variant="own"
             label={self ? 'My access keys' : `Access keys of ${subject.name}`}
-            filters={{ userId: subject.id, ...(state !== 'all' && { state }) }}
+            filters={{ userId: subject.id, ...(state !== 'all' && { state }), ...(search !== '' && { q: search }) }}
             empty={
               <Text size="sm" c="dimmed" ta="center" py="md">
-                {state === 'all' ? 'No keys yet.' : `No ${state} keys.`}
+                {search !== '' ? `No ${state === 'all' ? '' : `${state} `}key matches “${search}”.` : state === 'all' ? 'No keys yet.' : `No ${state} keys.`}
               </Text>
             }
           />

@@ -61,6 +61,15 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
             state: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('deleted')])),
             type: Type.Optional(Type.Union([Type.Literal('access'), Type.Literal('api')])),
             externalId: Type.Optional(ExternalId),
+            q: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, description: "An access key ID or its start (a pasted bearer token is read for its ID), or part of the key's name; any case" }),
+            ),
+            sort: Type.Optional(
+              Type.Union([Type.Literal('created'), Type.Literal('name'), Type.Literal('lastUsed'), Type.Literal('expires')], {
+                description: 'Order by (default created, newest first). Names ignore case; never used sorts as longest ago, never expires as last',
+              }),
+            ),
+            order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'Default asc for name, desc otherwise' })),
             expiringWithinDays: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)$' })),
             ...Paging,
           },
@@ -76,6 +85,9 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
         ...(q.state !== undefined && { state: q.state }),
         ...(q.type !== undefined && { type: q.type }),
         ...(q.externalId !== undefined && { externalId: q.externalId }),
+        ...(q.q !== undefined && { q: q.q }),
+        ...((q.sort !== undefined || q.order !== undefined) && { sort: q.sort ?? 'created' }),
+        ...(q.order !== undefined && { order: q.order }),
         ...(q.expiringWithinDays !== undefined && { expiringWithinDays: Number(q.expiringWithinDays) }),
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         limit: limitOf(q.limit),

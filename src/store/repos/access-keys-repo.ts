@@ -1,5 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type AliasableExpression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
+import { ACCESS_KEY_ID_PREFIX, ACCESS_KEY_ID_RANDOM_LENGTH } from '../../core/key-format.js';
+import { encodeKeySortCursor, type KeySearch, type KeySort, type KeySortPosition, type SortOrder } from '../../core/key-search.js';
 import type { KeyState } from '../../core/key-state.js';
 import type { AccessKey, KeySecrets, KeyType, Page } from '../../core/model.js';
 import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
@@ -9,6 +11,11 @@ import type { AccessKeysTable, Database } from '../schema.js';
 import { accessKeyFromRow, keySecretsFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 import type { ChangeRecorder } from './changes-repo.js';
+
+/** Past every real expiry: what "never expires" sorts as (the latest time a Date can hold). */
+const NEVER = 8_640_000_000_000_000;
+
+const ACCESS_KEY_ID_LENGTH = ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
 
 export interface NewAccessKey {
   key: AccessKey;
@@ -61,6 +68,10 @@ export interface KeyListFilter {
   state?: KeyState | undefined;
   type?: KeyType | undefined;
   externalId?: string | undefined;
+  /** What a search box asks for (core/key-search.ts): IDs that begin with, or names that contain. */
+  search?: KeySearch | undefined;
+  /** Another order than newest first; its pages continue from `after` (not from `cursor`). */
+  sort?: { by: KeySort; order: SortOrder; after: KeySortPosition | null } | undefined;
   /** Only keys that expire before this time (and have not yet expired at `now`). */
   expiringBefore?: Date | undefined;
   now: Date;
@@ -112,9 +123,28 @@ export class AccessKeysRepo {
     if (filter.state !== undefined) q = q.where('state', '=', filter.state);
     if (filter.type !== undefined) q = q.where('type', '=', filter.type);
     if (filter.externalId !== undefined) q = q.where('externalId', '=', filter.externalId);
+    const search = filter.search;
+    if (search !== undefined && (search.idPrefix !== null || search.nameContains !== null)) {
+      q = q.where((eb) => {
+        const either = [];
+        if (search.idPrefix !== null) {
+          // IDs are 20 characters of A–Z and 2–7: the range lets the primary key's index find the
+          // prefix in any collation; LIKE keeps the match exact.
+          const rest = ACCESS_KEY_ID_LENGTH - search.idPrefix.length;
+          either.push(eb.and([eb('id', '>=', search.idPrefix + '2'.repeat(rest)), eb('id', '<=', search.idPrefix + 'Z'.repeat(rest)), eb('id', 'like', `${search.idPrefix}%`)]));
+        }
+        if (search.nameContains !== null) {
+          // LIKE's own wildcards in the search text are matched literally (as in users-repo).
+          const pattern = `%${search.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          either.push(sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`);
+        }
+        return eb.or(either);
+      });
+    }
     if (filter.expiringBefore !== undefined) {
       q = q.where('expiresAt', 'is not', null).where('expiresAt', '>', filter.now.getTime()).where('expiresAt', '<=', filter.expiringBefore.getTime());
     }
+    if (filter.sort !== undefined) return this.listSorted(q, filter.sort, filter.limit);
     const c = filter.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
     const rows = await q
@@ -129,6 +159,46 @@ export class AccessKeysRepo {
       (k) => ({ at: k.createdAt.getTime(), id: k.accessKeyId }),
       (k) => k,
     );
+  }
+
+  /**
+   * A page in another order (keyset on the sort value, then the ID). Names sort ignoring case; a
+   * key never used counts as used longest ago, and one that never expires as expiring last.
+   */
+  private async listSorted(
+    base: SelectQueryBuilder<Database, 'accessKeys', Selectable<AccessKeysTable>>,
+    sort: { by: KeySort; order: SortOrder; after: KeySortPosition | null },
+    limit: number,
+  ): Promise<Page<AccessKey>> {
+    const value = (eb: ExpressionBuilder<Database, 'accessKeys'>): AliasableExpression<string | number> => {
+      switch (sort.by) {
+        case 'name':
+          return sql<string>`lower(${eb.ref('name')})`;
+        case 'lastUsed':
+          return eb.fn.coalesce('lastUsedAt', sql.lit(0));
+        case 'expires':
+          return eb.fn.coalesce('expiresAt', sql.lit(NEVER));
+        default:
+          return eb.ref('createdAt');
+      }
+    };
+    const after = sort.after;
+    const beyond = sort.order === 'asc' ? '>' : '<';
+    let q = base.select((eb) => value(eb).as('sortValue'));
+    if (after) q = q.where((eb) => eb.or([eb(value(eb), beyond, after.value), eb.and([eb(value(eb), '=', after.value), eb('id', beyond, after.id)])]));
+    const rows = await q
+      .orderBy((eb) => value(eb), sort.order)
+      .orderBy('id', sort.order)
+      .limit(limit + 1)
+      .execute();
+    const hasMore = rows.length > limit;
+    const pageRows = hasMore ? rows.slice(0, limit) : rows;
+    const last = pageRows[pageRows.length - 1];
+    return {
+      items: await this.withAssignments(pageRows),
+      nextCursor:
+        hasMore && last !== undefined ? encodeKeySortCursor({ sort: sort.by, order: sort.order, value: sort.by === 'name' ? String(last.sortValue) : Number(last.sortValue), id: last.id }) : null,
+    };
   }
 
   /** Last-used times arrive in batches from the recorder; a time never moves backwards. */

@@ -1,0 +1,62 @@
+/**
+ * Finding a key: the search box over key ID and name, and the list's filters kept in the URL
+ * (?q=…&state=…), so a reload, a shared link and Back after the details pane keep them. A pasted
+ * bearer token (`lk_<id>_<secret>…`) is cut down to its access key ID at once: the secret part
+ * never reaches the URL, the history or the server.
+ */
+import { TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+const TOKEN = /^\s*lk_(LK[A-Z2-7]{0,18})(?:_|$)/i;
+
+/** The access key ID inside a pasted token; any other text as it is. */
+export function withoutSecret(text: string): string {
+  const token = TOKEN.exec(text);
+  return token ? token[1]!.toUpperCase() : text;
+}
+
+/** Search parameters of the page as filters: read, and replaced without a new history entry. */
+export function useUrlFilters<Name extends string>(names: readonly Name[]) {
+  const [params, setParams] = useSearchParams();
+  const values = Object.fromEntries(names.map((n) => [n, params.get(n)])) as Record<Name, string | null>;
+  const setAll = (patch: Partial<Record<Name, string | null>>) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        for (const [name, value] of Object.entries(patch) as [Name, string | null][]) {
+          if (value === null || value === '') next.delete(name);
+          else next.set(name, value);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  const set = (name: Name, value: string | null) => setAll({ [name]: value } as Partial<Record<Name, string | null>>);
+  return { values, set, setAll };
+}
+
+export function KeySearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const [debounced] = useDebouncedValue(text.trim(), 300);
+  // What the URL says wins when it changes from outside (Back, a link).
+  useEffect(() => setText((t) => (t.trim() === value ? t : value)), [value]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only what was typed (after the pause) moves the URL.
+  useEffect(() => {
+    if (debounced !== value) onChange(debounced);
+  }, [debounced]);
+  return (
+    <TextInput
+      aria-label="Search keys"
+      placeholder="Search by key ID, pasted token or name"
+      leftSection={<IconSearch size={16} aria-hidden />}
+      value={text}
+      onChange={(e) => setText(withoutSecret(e.currentTarget.value))}
+      style={{ flex: 1, minWidth: 220, maxWidth: 420 }}
+      autoComplete="off"
+      spellCheck={false}
+    />
+  );
+}
