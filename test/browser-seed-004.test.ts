@@ -101,7 +101,7 @@ describe('seed 004: one API key, its slider, regenerate and delete', { timeout: 
     // The old key, eliminated: deleted (Cancel first below, on the new one).
     await keyAction(row, 'Delete');
     await page.getByRole('dialog', { name: 'Delete access key?' }).getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(async () => (await h.verify(first.token)).code).toBe('KEY_DELETED');
     const newRow = keyRow(page, second.accessKeyId);
 
     // Delete, at any time here (Cancel first); then the page shows "Generate New Key" again.
