@@ -113,6 +113,14 @@ describe.each(DATABASE_KINDS)('HTTP replace and end-overlap on %s', (kind) => {
     await h.request({ method: 'DELETE', url: `/v1/access-keys/${k.accessKeyId}`, as: acme.admin });
     const res = await act(k.accessKeyId, 'replace');
     expect([res.status, res.body.error.code]).toEqual([409, 'KEY_ALREADY_DELETED']);
+
+    // An expired key's successor would be born expired: 409, and the key stays as it was.
+    const short = await h.createKey(acme.admin, { expiresInDays: 1 });
+    h.clock.advance(86_400_000);
+    const expired = await act(short.accessKeyId, 'replace');
+    expect([expired.status, expired.body.error.code]).toEqual([409, 'CONFLICT']);
+    expect(expired.body.error.message).toContain('expired');
+    expect((await get(short.accessKeyId)).body.state).toBe('enabled');
   });
 
   it('ends an overlap now: the old secret stops at once, the new one works, audited; 409 without an overlap', async () => {

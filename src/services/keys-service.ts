@@ -418,6 +418,8 @@ export class KeysService {
     if (owner.status !== 'active') throw new AppError('USER_DISABLED', 'Keys cannot be created for a disabled user.');
     if (owner.role === 'member' && !owner.programmaticAccess) throw new AppError('PROGRAMMATIC_ACCESS_REQUIRED');
     const now = this.clock.now();
+    // Its successor would keep the expiry, so be born expired.
+    if (old.expiresAt !== null && old.expiresAt.getTime() <= now.getTime()) throw new AppError('CONFLICT', 'This key has expired: extend its expiry first, or create a new key.');
     const secret = generateSecret();
     const credits = old.usage?.credits ?? null;
     const key: AccessKey = {
