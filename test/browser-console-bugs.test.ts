@@ -308,9 +308,9 @@ describe('issue 12: console bugs', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await expect.poll(() => rowMenu.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
-    // ⋮ → Regenerate → Get New Key → the new secret → "I saved it, close": back on the ⋮ button.
-    await keyAction(keyRow(page, accessKeyId), 'Regenerate');
-    await page.getByRole('dialog', { name: 'Regenerate the secret?' }).getByRole('button', { name: 'Get New Key' }).click();
+    // ⋮ → Generate new secret key → confirm → the new secret → "I saved it, close": back on the ⋮ button.
+    await keyAction(keyRow(page, accessKeyId), 'Generate new secret key');
+    await page.getByRole('dialog', { name: 'Generate a new secret key?' }).getByRole('button', { name: 'Generate new secret key' }).click();
     await page.getByRole('dialog', { name: 'Your new secret' }).getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'I saved it, close' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);

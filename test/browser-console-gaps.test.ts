@@ -184,8 +184,8 @@ describe('issue 12: console gaps', { timeout: 90_000 }, () => {
       const items = await page.getByRole('menuitem').allInnerTexts();
       expect(items).toEqual(
         who === member.email
-          ? ['Key details', 'More Access Records', 'Regenerate', 'Disable', 'Delete']
-          : ['Key details', 'View permissions', 'Access records', 'Generate new secret key', 'Mark as inactive', 'Delete'],
+          ? ['Key details', 'More Access Records', 'Generate new secret key', 'Regenerate', 'Disable', 'Delete']
+          : ['Key details', 'View permissions', 'Access records', 'Generate new secret key', 'Regenerate', 'Mark as inactive', 'Delete'],
       );
       await page.keyboard.press('Escape');
       expectCleanPage(h, page);

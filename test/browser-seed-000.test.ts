@@ -108,18 +108,18 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
     expectCleanPage(h, page);
   });
 
-  it('Regenerate with an overlap: the old secret keeps working for the hour chosen, then stops', async () => {
+  it('Generate new secret key with an overlap: the old secret keeps working for the hour chosen, then stops', async () => {
     const session = await h.apiLogin(tenant, member.email);
     const key = await h.createKey(session, { name: 'rolling' });
     const page = await h.newPage();
     await h.signIn(page, { tenant, email: member.email });
     await page.goto('/settings/access-keys');
     const row = keyRow(page, key.accessKeyId);
-    await keyAction(row, 'Regenerate');
-    const dialog = page.getByRole('dialog', { name: 'Regenerate the secret?' });
+    await keyAction(row, 'Generate new secret key');
+    const dialog = page.getByRole('dialog', { name: 'Generate a new secret key?' });
     await dialog.getByRole('radio', { name: /^In 1 hour/ }).check();
     expect(await dialog.innerText()).toContain('keeps working for the overlap you chose');
-    await dialog.getByRole('button', { name: 'Get New Key' }).click();
+    await dialog.getByRole('button', { name: 'Generate new secret key' }).click();
     const fresh = page.getByRole('dialog', { name: 'Your new secret' });
     const token = await fresh.getByRole('textbox', { name: 'Bearer token', exact: true }).inputValue();
     await fresh.getByRole('button', { name: 'Done' }).click();
@@ -128,7 +128,7 @@ describe('seed 000: access keys under Personal Settings', { timeout: 60_000 }, (
     expect(await h.verify(key.token)).toMatchObject({ valid: true });
     expect(await h.verify(token)).toMatchObject({ valid: true });
     await keyAction(row, 'Key details');
-    await expect.poll(() => page.getByRole('dialog', { name: 'Key details: rolling' }).innerText()).toContain('Previous secret works until');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Key details: rolling' }).innerText()).toContain('Old secret valid until');
 
     h.clock.advance(61 * 60_000);
     expect(await h.verify(key.token)).toMatchObject({ valid: false });

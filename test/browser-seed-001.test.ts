@@ -114,7 +114,7 @@ describe('seed 001: access keys of the tenant, managed by an administrator', { t
 
     // Generate a new secret key: the old secret stops, the new one is shown once.
     await pane.getByRole('button', { name: 'Generate new secret key' }).click();
-    await page.getByRole('dialog', { name: 'Regenerate the secret?' }).getByRole('button', { name: 'Get New Key' }).click();
+    await page.getByRole('dialog', { name: 'Generate a new secret key?' }).getByRole('button', { name: 'Generate new secret key' }).click();
     const fresh = page.getByRole('dialog', { name: 'Your new secret' });
     const newToken = await fresh.getByRole('textbox', { name: 'Bearer token', exact: true }).inputValue();
     expect(newToken).not.toBe(token);

@@ -86,24 +86,30 @@ describe('seed 004: one API key, its slider, regenerate and delete', { timeout: 
     await expect.poll(() => slider.isChecked()).toBe(true);
     expect(await h.verify(first.token)).toMatchObject({ valid: true });
 
-    // Regenerate: Cancel keeps the old secret; "Get New Key" replaces it.
+    // Regenerate: Cancel keeps the key; "Get New Key" makes a new key and retires the old one.
     await keyAction(row, 'Regenerate');
-    const regenerate = page.getByRole('dialog', { name: 'Regenerate the secret?' });
+    const regenerate = page.getByRole('dialog', { name: 'Regenerate the key?' });
     await regenerate.getByRole('button', { name: 'Cancel' }).click();
     expect(await h.verify(first.token)).toMatchObject({ valid: true });
     await keyAction(row, 'Regenerate');
     await regenerate.getByRole('button', { name: 'Get New Key' }).click();
     const second = await readSecretDialog(page, 'Your new secret');
-    expect(second.accessKeyId).toBe(first.accessKeyId);
-    expect(await h.verify(first.token)).toMatchObject({ valid: false });
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    expect(await h.verify(first.token)).toMatchObject({ valid: false, code: 'KEY_DISABLED' });
     expect(await h.verify(second.token)).toMatchObject({ valid: true });
+    await expect.poll(() => slider.isChecked()).toBe(false);
+    // The old key, eliminated: deleted (Cancel first below, on the new one).
+    await keyAction(row, 'Delete');
+    await page.getByRole('dialog', { name: 'Delete access key?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(async () => (await h.verify(first.token)).code).toBe('KEY_DELETED');
+    const newRow = keyRow(page, second.accessKeyId);
 
     // Delete, at any time here (Cancel first); then the page shows "Generate New Key" again.
-    await keyAction(row, 'Delete');
+    await keyAction(newRow, 'Delete');
     const del = page.getByRole('dialog', { name: 'Delete access key?' });
     await del.getByRole('button', { name: 'Cancel' }).click();
     expect(await h.verify(second.token)).toMatchObject({ valid: true });
-    await keyAction(row, 'Delete');
+    await keyAction(newRow, 'Delete');
     expect(await del.innerText()).not.toContain('Disable the key first');
     await del.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Generate New Key' }).count()).toBe(1);

@@ -4,7 +4,7 @@ import { assertBuilt, NO_RUNTIME, runCli, runInProcess } from './support/cli.js'
 
 const GROUPS: Record<string, string[]> = {
   users: ['list', 'create', 'get', 'grant-access', 'revoke-access', 'disable', 'enable', 'totp-reset', 'reset-password', 'set-role', 'update'],
-  keys: ['list', 'create', 'get', 'update', 'rename', 'disable', 'enable', 'delete', 'rotate', 'credits', 'import', 'permissions', 'access-records'],
+  keys: ['list', 'create', 'get', 'update', 'rename', 'disable', 'enable', 'delete', 'rotate', 'replace', 'end-overlap', 'credits', 'import', 'permissions', 'access-records'],
   identities: ['list', 'show', 'set', 'delete', 'credits'],
   roles: ['list', 'create', 'get', 'update', 'delete'],
   groups: ['list', 'create', 'get', 'update', 'delete'],

@@ -88,6 +88,26 @@ describe.each(DATABASE_KINDS)('latchkey keys on %s', (kind) => {
     expect(await world.fails(['keys', 'rotate', ...t, id, '--overlap-seconds', '90000'])).toMatch(/^latchkey: VALIDATION_FAILED: .*86400/);
   });
 
+  it('ends an overlap now, and replaces a key by a new one (the old disabled), printing the new secret once', async () => {
+    const id = keys[1]!.accessKeyId;
+    const rotated = await world.json(['keys', 'rotate', ...t, id, '--overlap-seconds', '600']);
+    secrets.push(rotated.secret, rotated.token);
+    expect(rotated.previousSecretExpiresAt).not.toBeNull();
+    expect(await out(['keys', 'end-overlap', id])).toBe(`Ended the overlap of access key ${id}: its old secret has stopped working.\n`);
+    expect(await world.fails(['keys', 'end-overlap', ...t, id])).toMatch(/^latchkey: CONFLICT: .*no overlap/);
+
+    const replaced = await world.json(['keys', 'replace', ...t, id]);
+    secrets.push(replaced.secret, replaced.token);
+    expect(replaced).toMatchObject({ replacedKeyId: id, name: 'beta', state: 'enabled' });
+    expect(replaced.accessKeyId).not.toBe(id);
+    expect(replaced.copyText).toBe(`key:${replaced.accessKeyId}::${replaced.secret},tenant id: ${admin.tenantId}`);
+    expect((await out(['keys', 'get', id, '--json'])).state).toBe('disabled');
+    const human = await world.run(['keys', 'replace', ...t, replaced.accessKeyId]);
+    expect(human.stdout).toMatch(new RegExp(`^Replaced access key ${replaced.accessKeyId} with LK\\w+; ${replaced.accessKeyId} is now disabled\\.`));
+    secrets.push(/^secret:\s+(\S+)$/m.exec(human.stdout)![1]!);
+    expect(await world.fails(['keys', 'replace', ...t, 'LKnope'])).toMatch(/not an access key ID/);
+  });
+
   it('shows effective permissions and access records in the API shapes', async () => {
     const id = keys[0]!.accessKeyId;
     expect(await out(['keys', 'permissions', id, '--json'])).toEqual({ permissions: ['*'], ownerPermissions: ['*'], keyGrants: null, actsAsOwner: true });

@@ -66,6 +66,8 @@ describe('HTTP CSRF protection (sqlite)', () => {
     'POST /v1/access-keys/:accessKeyId/disable': undefined,
     'POST /v1/access-keys/:accessKeyId/enable': undefined,
     'POST /v1/access-keys/:accessKeyId/rotate': {},
+    'POST /v1/access-keys/:accessKeyId/replace': undefined,
+    'POST /v1/access-keys/:accessKeyId/end-overlap': undefined,
     'POST /v1/access-keys/:accessKeyId/reveal': undefined,
     'POST /v1/access-keys/:accessKeyId/credits': { set: 5 },
     'PUT /v1/identities/:externalId': { meta: { a: 1 } },

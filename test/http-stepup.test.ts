@@ -79,7 +79,7 @@ describe('HTTP step-up verification by email (sqlite)', () => {
     // 20 minutes later the verification has lapsed (the test clock moves; nothing else does).
     h.clock.advance(20 * MINUTE);
     expect((await create(member.session)).body.error.code).toBe('STEP_UP_REQUIRED');
-    for (const action of ['rotate', 'enable'] as const) {
+    for (const action of ['rotate', 'replace', 'enable'] as const) {
       if (action === 'enable') await h.request({ method: 'POST', url: `/v1/access-keys/${id}/disable`, as: member.session });
       const res = await h.request({ method: 'POST', url: `/v1/access-keys/${id}/${action}`, as: member.session });
       expect(res.status, action).toBe(403);

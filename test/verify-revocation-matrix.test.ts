@@ -137,6 +137,8 @@ const INTERNAL = new Set([
   'keys.createKey',
   'keys.updateKey',
   'keys.rotateKey',
+  'keys.replaceKey',
+  'keys.endKeyOverlap',
   'keys.revealKey',
   'keys.changeState',
   'keys.applyState',
@@ -277,6 +279,21 @@ describe('revocation across two processes sharing PostgreSQL, for every writing 
     'keys.rotate': {
       setup: () => adminKey(),
       write: async (s) => void (await a.services.keys.rotate(admin, id(s, 'keyId'))),
+      after: denied,
+    },
+    'keys.replace': {
+      setup: () => adminKey(),
+      write: async (s) => void (await a.services.keys.replace(admin, id(s, 'keyId'))),
+      after: refused('KEY_DISABLED'),
+    },
+    'keys.endOverlap': {
+      // The subject is the old token, still valid during a one-hour overlap.
+      setup: async () => {
+        const s = await adminKey();
+        await a.services.keys.rotate(admin, id(s, 'keyId'), 3600);
+        return s;
+      },
+      write: async (s) => void (await a.services.keys.endOverlap(admin, id(s, 'keyId'))),
       after: denied,
     },
     'users.update: status': {

@@ -130,10 +130,10 @@ type UpdateOptions = AdminOptions & ExpiryOptions & UsageOptions & { name?: stri
 export function keyCommands(program: Command, act: AdminActions): void {
   const keys = program
     .command('keys')
-    .description('Access keys: list, create, rotate, disable, enable, delete, see permissions and access records')
+    .description('Access keys: list, create, rotate, replace, end an overlap, disable, enable, delete, see permissions and access records')
     .addHelpText(
       'after',
-      '\nKeys are named by their access key ID (LK…). Every command takes --tenant and acts as an administrator of it.\nOnly `keys create` and `keys rotate` ever print a secret.',
+      '\nKeys are named by their access key ID (LK…). Every command takes --tenant and acts as an administrator of it.\nOnly `keys create`, `keys rotate` and `keys replace` ever print a secret.',
     );
 
   withPaging(adminCommand(keys, 'list', 'List access keys, newest first'))
@@ -283,6 +283,25 @@ export function keyCommands(program: Command, act: AdminActions): void {
             secretBlock(issued),
           ].join('\n'),
         );
+      }),
+    );
+
+  adminCommand(keys, 'replace', 'Regenerate: a new key (new ID, secret printed once) with the same owner, name, roles, expiry and controls; the old key is disabled')
+    .addArgument(accessKeyIdArgument())
+    .action(
+      act.change(async (cx, accessKeyId) => {
+        const replaced = await cx.services.keys.replace(cx.actor, accessKeyId!);
+        const issued = { ...issuedJson(cx, replaced), replacedKeyId: replaced.replacedKeyId };
+        cx.print(issued, () => [`Replaced access key ${replaced.replacedKeyId} with ${issued.accessKeyId}; ${replaced.replacedKeyId} is now disabled.`, '', secretBlock(issued)].join('\n'));
+      }),
+    );
+
+  adminCommand(keys, 'end-overlap', "End a rotation's overlap now: the old secret stops working at once")
+    .addArgument(accessKeyIdArgument())
+    .action(
+      act.change(async (cx, accessKeyId) => {
+        const key = accessKeyView(await cx.services.keys.endOverlap(cx.actor, accessKeyId!), cx.services.clock.now());
+        cx.print(key, () => `Ended the overlap of access key ${key.accessKeyId}: its old secret has stopped working.`);
       }),
     );
 

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = {
   'access_key.disable': 'Access key disabled',
   'access_key.delete': 'Access key deleted',
   'access_key.rotate': 'Access key secret rotated',
+  'access_key.replace': 'Access key replaced by a new key',
+  'access_key.end_overlap': 'Old secret ended early',
   'access_key.reveal': 'Access key secret shown',
   'access_key.secret_unreadable': 'Access key secret found altered',
   'access_key.disabled_unused': 'Access key disabled as unused',

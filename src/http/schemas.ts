@@ -149,6 +149,20 @@ export const IssuedKeySchema = Type.Intersect(
   { $id: 'IssuedAccessKey' },
 );
 
+/** Regenerate's answer: the new key as creation answers it, and the ID of the key it replaced (now disabled). */
+export const ReplacedKeySchema = Type.Intersect(
+  [
+    AccessKeySchema,
+    Type.Object({
+      secret: Type.String({ description: 'Shown in this response only, never again' }),
+      token: Type.String({ description: 'Bearer token carrying the key ID and secret' }),
+      copyText: Type.String({ description: 'key:<access key>::<secret key>,tenant id: <tenant ID>' }),
+      replacedKeyId: Type.String({ description: 'The key this one replaces, now disabled' }),
+    }),
+  ],
+  { $id: 'ReplacedAccessKey' },
+);
+
 export const ExpiryFields = {
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VALIDITY_DAYS })),
   expiresAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date-time with zone' })),

@@ -396,6 +396,117 @@ export class KeysService {
   }
 
   /**
+   * Regenerate (seed 004's "Get New Key"): a new key, with a new ID and secret (returned once),
+   * the same owner, name, type, roles, groups, expiry and usage controls; the old key is disabled
+   * in the same transaction. The quota is checked as creation checks it: a disabled key still
+   * counts, so an owner at the limit deletes a key first. Step-up as create and rotate.
+   */
+  replace(actor: Actor, accessKeyId: string): Promise<IssuedKey & { replacedKeyId: string }> {
+    return this.audit.refusable(actor, { action: 'access_key.replace', targetType: 'access_key', targetId: accessKeyId }, () => this.replaceKey(actor, accessKeyId));
+  }
+
+  private async replaceKey(actor: Actor, accessKeyId: string): Promise<IssuedKey & { replacedKeyId: string }> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    const { key: old } = await this.load(actor, accessKeyId);
+    this.transition(old.state, 'rotate');
+    const policy = await this.policyOf(actor);
+    await this.stepUp.require(actor, policy);
+    // The new secret is handed to the caller: it must not unlock more than the caller holds.
+    await this.requireWithinActorKey(actor, old);
+    const owner = await this.store.users.find(actor.tenantId, old.ownerId);
+    if (!owner) throw new AppError('NOT_FOUND', 'No such access key.');
+    if (owner.status !== 'active') throw new AppError('USER_DISABLED', 'Keys cannot be created for a disabled user.');
+    if (owner.role === 'member' && !owner.programmaticAccess) throw new AppError('PROGRAMMATIC_ACCESS_REQUIRED');
+    const now = this.clock.now();
+    // Its successor would keep the expiry, so be born expired.
+    if (old.expiresAt !== null && old.expiresAt.getTime() <= now.getTime()) throw new AppError('CONFLICT', 'This key has expired: extend its expiry first, or create a new key.');
+    const secret = generateSecret();
+    const credits = old.usage?.credits ?? null;
+    const key: AccessKey = {
+      accessKeyId: generateAccessKeyId(),
+      tenantId: actor.tenantId,
+      ownerId: old.ownerId,
+      creatorId: actor.user.id,
+      name: old.name,
+      type: old.type,
+      state: 'enabled',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: old.expiresAt,
+      lastUsedAt: null,
+      deletedAt: null,
+      previousSecretExpiresAt: null,
+      roleIds: [...old.roleIds],
+      groupIds: [...old.groupIds],
+      usage: {
+        ratelimits: old.usage?.ratelimits ?? null,
+        ipAllowlist: old.usage?.ipAllowlist ?? null,
+        meta: old.usage?.meta ?? null,
+        externalId: old.usage?.externalId ?? null,
+        credits: credits ? { ...credits, lastRefillAt: credits.refill ? now : null } : null,
+      },
+    };
+    const secrets = this.seal(key, secret, 1, null);
+    const limit = keyLimitFor(owner.role, policy);
+    await this.store
+      .transaction(async (tx) => {
+        if (old.state === 'enabled' && !(await tx.accessKeys.update(actor.tenantId, accessKeyId, 'enabled', { state: 'disabled' }, now))) {
+          throw new AppError('CONFLICT', 'The key changed while it was being replaced; reload and try again.');
+        }
+        const inserted = await tx.accessKeys.insertWithinQuota({ key, secrets }, limit);
+        // Rolls the disable back with it.
+        if (inserted === 'limit-reached')
+          throw new AppError(
+            'KEY_LIMIT_REACHED',
+            `${owner.id === actor.user.id ? 'You already hold' : 'This user already holds'} ${limit} access keys, the most the tenant policy allows (a disabled key still counts). Delete one first.`,
+            { limit },
+          );
+        if (old.state === 'enabled') await this.tellOwner(tx, actor, old, 'disable');
+        await this.audit.record(
+          actor,
+          { action: 'access_key.create', targetType: 'access_key', targetId: key.accessKeyId, details: { name: key.name, type: key.type, ownerId: key.ownerId, replaces: accessKeyId } },
+          tx,
+        );
+        await this.audit.record(
+          actor,
+          { action: 'access_key.replace', targetType: 'access_key', targetId: accessKeyId, details: { replacedBy: key.accessKeyId, from: old.state, to: 'disabled' } },
+          tx,
+        );
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof AppError && error.code === 'KEY_LIMIT_REACHED') {
+          await this.audit.record(actor, { action: 'access_key.replace', targetType: 'access_key', targetId: accessKeyId, result: 'failure', details: { reason: 'KEY_LIMIT_REACHED', limit } });
+        }
+        throw error;
+      });
+    const [made] = await this.markVerifiers(actor.tenantId, [key]);
+    return { ...this.issued(made!, secret), replacedKeyId: accessKeyId };
+  }
+
+  /** Ends a rotation's overlap now: the previous secret stops working at once (409 when there is no overlap). */
+  endOverlap(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    return this.audit.refusable(actor, { action: 'access_key.end_overlap', targetType: 'access_key', targetId: accessKeyId }, () => this.endKeyOverlap(actor, accessKeyId));
+  }
+
+  private async endKeyOverlap(actor: Actor, accessKeyId: string): Promise<AccessKey> {
+    requireKeyScope(actor, 'latchkey:keys:write');
+    const { key } = await this.load(actor, accessKeyId);
+    this.transition(key.state, 'update');
+    const now = this.clock.now();
+    const until = key.previousSecretExpiresAt;
+    if (until === null || until.getTime() <= now.getTime()) throw new AppError('CONFLICT', 'This key has no old secret still valid: there is no overlap to end.');
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.accessKeys.endOverlap(actor.tenantId, accessKeyId, now))) throw new AppError('CONFLICT', 'This key has no old secret still valid: there is no overlap to end.');
+      await this.audit.record(
+        actor,
+        { action: 'access_key.end_overlap', targetType: 'access_key', targetId: accessKeyId, details: { previousSecretExpiresAt: until.toISOString(), endedAt: now.toISOString() } },
+        tx,
+      );
+    });
+    return this.get(actor, accessKeyId);
+  }
+
+  /**
    * The secret again, when the tenant policy allows it: only in a console session (never to a
    * program holding a key), only after step-up verification, audited. Members: their own keys.
    */

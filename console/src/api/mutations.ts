@@ -68,6 +68,25 @@ export function useRotateKey(accessKeyId: string) {
   });
 }
 
+/** Regenerate (seed 004): a new key with a new ID and secret; the old key is disabled. */
+export function useReplaceKey(accessKeyId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    ...SECRET,
+    mutationFn: () => api<ResponseOf<'/v1/access-keys/{accessKeyId}/replace', 'post', 201>>('POST', keyPath(accessKeyId, 'replace')),
+    onSuccess: () => invalidateKeys(client, accessKeyId),
+  });
+}
+
+/** Ends a rotation's overlap now: the old secret stops working at once. */
+export function useEndOverlap(accessKeyId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<AccessKey>('POST', keyPath(accessKeyId, 'end-overlap')),
+    onSuccess: () => invalidateKeys(client, accessKeyId),
+  });
+}
+
 /** The secret again, after step-up: nothing is cached, the answer lives only in the page that asked. */
 export function useRevealKey() {
   return useMutation({ ...SECRET, mutationFn: (accessKeyId: string) => api<IssuedKey>('POST', keyPath(accessKeyId, 'reveal')) });

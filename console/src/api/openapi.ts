@@ -1399,6 +1399,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/access-keys/{accessKeyId}/end-overlap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a rotation's overlap now: the old secret stops working at once (409 when there is no overlap) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Access key ID */
+                    accessKeyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            creatorId: string;
+                            /** @description null: unlimited */
+                            credits: {
+                                lastRefillAt: string | null;
+                                refill: {
+                                    /** @description remaining is set to this at each refill */
+                                    amount: number;
+                                    /** @description daily: at 00:00 UTC; monthly: on refillDay at 00:00 UTC */
+                                    interval: "daily" | "monthly";
+                                    /** @description Monthly only (default 1); past the month end means its last day */
+                                    refillDay?: number;
+                                } | null;
+                                /** @description Units left (as stored: a refill due since is applied by the next spend) */
+                                remaining: number;
+                            } | null;
+                            deletedAt: string | null;
+                            /** @description True when expiresAt has passed (expiry is not a state) */
+                            expired: boolean;
+                            expiresAt: string | null;
+                            externalId: string | null;
+                            groupIds: string[];
+                            /** @description CIDR blocks its clients must come from; null: the tenant's default */
+                            ipAllowlist: string[] | null;
+                            lastUsedAt: string | null;
+                            lastUsedIp: string | null;
+                            leak: components["schemas"]["KeyLeak"] | null;
+                            meta: {
+                                [key: string]: unknown;
+                            } | null;
+                            name: string;
+                            ownerId: string;
+                            previousSecretExpiresAt: string | null;
+                            /** @description The key's named rate limits; null: the tenant's default for its type */
+                            ratelimits: {
+                                /** @description Window, 1 s to 30 days */
+                                durationMs: number;
+                                /** @description Units of cost allowed per window */
+                                limit: number;
+                                /** @description Unique per key: 1–64 of a-z 0-9 _ . - */
+                                name: string;
+                            }[] | null;
+                            roleIds: string[];
+                            state: "enabled" | "disabled" | "deleted";
+                            tenantId: string;
+                            type: "access" | "api";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description A verifier key: narrowed to the tenant's Verifier role (latchkey:verify only), for the APIs and gateways that call /v1/verify and /v1/authorize */
+                            verifier: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/access-keys/{accessKeyId}/permissions": {
         parameters: {
             query?: never;
@@ -1501,6 +1657,118 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-keys/{accessKeyId}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Regenerate: a new key (new ID and secret, returned once) with the same owner, name, type, roles, groups, expiry and usage controls; the old key is disabled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Access key ID */
+                    accessKeyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessKey"] & {
+                            /** @description key:<access key>::<secret key>,tenant id: <tenant ID> */
+                            copyText: string;
+                            /** @description The key this one replaces, now disabled */
+                            replacedKeyId: string;
+                            /** @description Shown in this response only, never again */
+                            secret: string;
+                            /** @description Bearer token carrying the key ID and secret */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,19 +1,22 @@
 /**
- * Disable, enable, regenerate and delete, each behind a dialog that says what will break.
+ * Disable, enable, generate a new secret (rotate), regenerate (a new key), end an overlap and
+ * delete, each behind a dialog that says what will break.
  * A page wraps its key views in <KeyActionsProvider>; tables, switches and the details pane
  * call `useKeyActions().run(kind, key)`.
  */
 import { Alert, Code, Radio, Stack, Text } from '@mantine/core';
+import { DateTime } from '../ui/date-time';
 import { notifications } from '@mantine/notifications';
 import { createContext, use, useRef, useState, type ReactNode } from 'react';
-import { useChangeKeyState, useRotateKey, type KeyStateAction } from '../api/mutations';
+import { useChangeKeyState, useEndOverlap, useReplaceKey, useRotateKey, type KeyStateAction } from '../api/mutations';
 import { useSession } from '../api/queries';
 import type { AccessKey, IssuedAccessKey } from '../api/wire';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { currentOpener, returnFocus } from '../ui/focus-return';
 import { IssuedKeyModal } from './issued-key';
 
-export type KeyActionKind = 'disable' | 'enable' | 'delete' | 'regenerate';
+/** rotate: "Generate new secret key" (same ID); regenerate: seed 004's "Regenerate" (a new key, the old one disabled). */
+export type KeyActionKind = 'disable' | 'enable' | 'delete' | 'rotate' | 'regenerate' | 'end-overlap';
 
 interface KeyActions {
   run(kind: KeyActionKind, key: AccessKey): void;
@@ -37,7 +40,7 @@ function KeyLine({ accessKey }: { accessKey: AccessKey }) {
 
 export function KeyActionsProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<{ kind: KeyActionKind; key: AccessKey } | null>(null);
-  const [issued, setIssued] = useState<IssuedAccessKey | null>(null);
+  const [issued, setIssued] = useState<(IssuedAccessKey & { replacedKeyId?: string }) | null>(null);
   // The button or ⋮ menu that opened the dialog gets the focus back when it closes.
   const opener = useRef<HTMLElement | null>(null);
   const run = (kind: KeyActionKind, key: AccessKey) => {
@@ -66,7 +69,15 @@ export function KeyActionsProvider({ children }: { children: ReactNode }) {
         intro={
           issued && (
             <Text size="sm">
-              The access key <Code>{issued.accessKeyId}</Code> has a new secret.
+              {issued.replacedKeyId ? (
+                <>
+                  A new access key <Code>{issued.accessKeyId}</Code> replaces <Code>{issued.replacedKeyId}</Code>, which is now disabled.
+                </>
+              ) : (
+                <>
+                  The access key <Code>{issued.accessKeyId}</Code> has a new secret.
+                </>
+              )}
             </Text>
           )
         }
@@ -80,10 +91,12 @@ export function KeyActionsProvider({ children }: { children: ReactNode }) {
 }
 
 /** `onDone` closes the dialog, with the new secret when one was generated. */
-function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; accessKey: AccessKey; onDone: (issued?: IssuedAccessKey) => void }) {
+function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; accessKey: AccessKey; onDone: (issued?: IssuedAccessKey & { replacedKeyId?: string }) => void }) {
   const me = useSession();
   const changeState = useChangeKeyState();
   const rotate = useRotateKey(accessKey.accessKeyId);
+  const replace = useReplaceKey(accessKey.accessKeyId);
+  const endOverlap = useEndOverlap(accessKey.accessKeyId);
   const [key, setKey] = useState(accessKey);
   const [overlap, setOverlap] = useState('0');
   const stepUpNote = me.policy.stepUp && me.policy.stepUp !== 'none' ? ' You may be asked to verify your identity first.' : '';
@@ -134,13 +147,13 @@ function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; access
     );
   }
 
-  if (kind === 'regenerate') {
+  if (kind === 'rotate') {
     const seconds = Number(overlap);
     return (
       <ConfirmModal
         opened
-        title="Regenerate the secret?"
-        confirmLabel="Get New Key"
+        title="Generate a new secret key?"
+        confirmLabel="Generate new secret key"
         confirmColor="blue"
         onClose={() => onDone()}
         onConfirm={async () => {
@@ -149,10 +162,10 @@ function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; access
       >
         <KeyLine accessKey={key} />
         <Text size="sm">
-          A new secret is generated for this key and shown once.{' '}
+          The key keeps its ID; a new secret is generated and shown once.{' '}
           {seconds === 0
             ? 'The current secret stops working at once: requests that use it will fail.'
-            : 'The current secret keeps working for the overlap you chose, then requests that use it will fail.'}
+            : 'The current secret keeps working for the overlap you chose (you can end it early), then requests that use it will fail.'}
           {stepUpNote}
         </Text>
         <Radio.Group label="When should the current secret stop working?" value={overlap} onChange={setOverlap}>
@@ -162,6 +175,50 @@ function ActionDialog({ kind, accessKey, onDone }: { kind: KeyActionKind; access
             <Radio value="86400" label="In 24 hours" />
           </Stack>
         </Radio.Group>
+      </ConfirmModal>
+    );
+  }
+
+  if (kind === 'regenerate') {
+    return (
+      <ConfirmModal
+        opened
+        title="Regenerate the key?"
+        confirmLabel="Get New Key"
+        confirmColor="blue"
+        onClose={() => onDone()}
+        onConfirm={async () => {
+          const made = await replace.mutateAsync();
+          notifications.show({ message: `Access key ${key.accessKeyId} is disabled; ${made.accessKeyId} replaces it.`, color: 'gray' });
+          onDone(made);
+        }}
+      >
+        <KeyLine accessKey={key} />
+        <Text size="sm">
+          A new access key and secret are generated, with the same name, owner, roles, expiry and usage controls; the secret is shown once. This key is disabled at once: requests that use it will
+          fail.{stepUpNote}
+        </Text>
+      </ConfirmModal>
+    );
+  }
+
+  if (kind === 'end-overlap') {
+    return (
+      <ConfirmModal
+        opened
+        title="End the overlap now?"
+        confirmLabel="End overlap now"
+        onClose={() => onDone()}
+        onConfirm={async () => {
+          await endOverlap.mutateAsync();
+          notifications.show({ message: `The old secret of ${key.accessKeyId} has stopped working.`, color: 'gray' });
+          onDone();
+        }}
+      >
+        <KeyLine accessKey={key} />
+        <Text size="sm">
+          The old secret would work until <DateTime value={key.previousSecretExpiresAt} />. Requests that still use it will fail from the moment you confirm; the new secret keeps working.
+        </Text>
       </ConfirmModal>
     );
   }

@@ -327,13 +327,37 @@ function CopyLink({ accessKey }: { accessKey: AccessKey }) {
   );
 }
 
+/** During a rotation's overlap: until when the old secret works, when the key was last used, and a way to end it now. */
+function OverlapNotice({ accessKey }: { accessKey: AccessKey }) {
+  const actions = useKeyActions();
+  const until = accessKey.previousSecretExpiresAt;
+  if (until === null || Date.parse(until) <= Date.now()) return null;
+  return (
+    <Alert color="yellow" variant="light" title="Old secret still works">
+      <Stack gap={6} role="region" aria-label="Secret overlap">
+        <Text size="sm">
+          Old secret valid until <DateTime value={until} />. Last used: <DateTime value={accessKey.lastUsedAt} empty="never" /> (by either secret).
+        </Text>
+        <Group>
+          <Button size="xs" variant="light" color="orange" onClick={() => actions.run('end-overlap', accessKey)}>
+            End overlap now
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
 function KeyPaneActions({ accessKey }: { accessKey: AccessKey }) {
   const actions = useKeyActions();
   if (accessKey.state === 'deleted') return null;
   return (
     <>
-      <Button variant="light" onClick={() => actions.run('regenerate', accessKey)}>
+      <Button variant="light" onClick={() => actions.run('rotate', accessKey)}>
         Generate new secret key
+      </Button>
+      <Button variant="light" onClick={() => actions.run('regenerate', accessKey)}>
+        Regenerate
       </Button>
       {accessKey.state === 'enabled' ? (
         <Button variant="light" color="gray" onClick={() => actions.run('disable', accessKey)}>
@@ -424,17 +448,13 @@ function KeyPaneBody({ accessKey, issued, showOwner }: { accessKey: AccessKey; i
         <Field label="Last Used">
           <DateTime value={accessKey.lastUsedAt} empty="Never used" />
         </Field>
-        {accessKey.previousSecretExpiresAt && (
-          <Field label="Previous secret works until">
-            <DateTime value={accessKey.previousSecretExpiresAt} />
-          </Field>
-        )}
         {deleted && (
           <Field label="Deleted At">
             <DateTime value={accessKey.deletedAt} />
           </Field>
         )}
       </SimpleGrid>
+      {!deleted && <OverlapNotice accessKey={accessKey} />}
       {accessKey.leak && !deleted && <LeakAlert leak={accessKey.leak} />}
       <Group gap="xs" aria-label="Key actions" role="group">
         <CopyDetails accessKey={accessKey} issued={issued} />

@@ -48,8 +48,9 @@ export function useKeyPane() {
 
 /**
  * One ⋮ menu per key, in the personal and the tenant views alike. Its items are named as the
- * seeds name them: the personal view as seeds 000, 003 and 004 (Disable, Regenerate, More Access
- * Records), the tenant view as seed 001 (Mark as inactive, Generate new secret key).
+ * seeds name them: the personal view as seeds 000, 003 and 004 (Disable, More Access Records), the
+ * tenant view as seed 001 (Mark as inactive); both offer seed 001's "Generate new secret key" (a new
+ * secret, same ID) and seed 004's "Regenerate" (a new key, the old one disabled).
  */
 function KeyActionsMenu({ accessKey, variant }: { accessKey: AccessKey; variant: 'own' | 'tenant' }) {
   const actions = useKeyActions();
@@ -68,7 +69,8 @@ function KeyActionsMenu({ accessKey, variant }: { accessKey: AccessKey; variant:
         {!own && <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'permissions')}>View permissions</Menu.Item>}
         <Menu.Item onClick={() => pane.open(accessKey.accessKeyId, 'records')}>{own ? 'More Access Records' : 'Access records'}</Menu.Item>
         {live && <Menu.Divider />}
-        {live && <Menu.Item onClick={() => actions.run('regenerate', accessKey)}>{own ? 'Regenerate' : 'Generate new secret key'}</Menu.Item>}
+        {live && <Menu.Item onClick={() => actions.run('rotate', accessKey)}>Generate new secret key</Menu.Item>}
+        {live && <Menu.Item onClick={() => actions.run('regenerate', accessKey)}>Regenerate</Menu.Item>}
         {accessKey.state === 'enabled' && <Menu.Item onClick={() => actions.run('disable', accessKey)}>{own ? 'Disable' : 'Mark as inactive'}</Menu.Item>}
         {accessKey.state === 'disabled' && <Menu.Item onClick={() => actions.run('enable', accessKey)}>{own ? 'Enable' : 'Mark as active'}</Menu.Item>}
         {live && (

@@ -12,6 +12,7 @@ import {
   IssuedKeySchema,
   pageOf,
   Paging,
+  ReplacedKeySchema,
   RotateBody,
   UpdateKeyBody,
   UserIdParam,
@@ -168,6 +169,38 @@ export function accessKeyRoutes(app: App, { services }: RouteDeps): void {
       reply.header('Cache-Control', 'no-store');
       return issued(await services.keys.rotate(actorOf(request), request.params.accessKeyId, request.body.overlapSeconds ?? 0));
     },
+  );
+
+  app.post(
+    '/v1/access-keys/:accessKeyId/replace',
+    {
+      config: { ...auth },
+      schema: {
+        tags: ['access keys'],
+        summary: 'Regenerate: a new key (new ID and secret, returned once) with the same owner, name, type, roles, groups, expiry and usage controls; the old key is disabled',
+        params: Params,
+        response: { 201: ReplacedKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      const replaced = await services.keys.replace(actorOf(request), request.params.accessKeyId);
+      return reply.code(201).send({ ...issued(replaced), replacedKeyId: replaced.replacedKeyId });
+    },
+  );
+
+  app.post(
+    '/v1/access-keys/:accessKeyId/end-overlap',
+    {
+      config: { ...auth },
+      schema: {
+        tags: ['access keys'],
+        summary: "End a rotation's overlap now: the old secret stops working at once (409 when there is no overlap)",
+        params: Params,
+        response: { 200: AccessKeySchema, ...errors },
+      },
+    },
+    async (request) => view(await services.keys.endOverlap(actorOf(request), request.params.accessKeyId)),
   );
 
   app.post(

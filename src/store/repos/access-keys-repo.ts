@@ -365,4 +365,18 @@ export class AccessKeysRepo {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  /** Ends a rotation's overlap: the previous secret is cleared, if it was still valid at `now`. */
+  async endOverlap(tenantId: string, accessKeyId: string, now: Date): Promise<boolean> {
+    await this.changes.record({ tenantId, accessKeyId });
+    const result = await this.db
+      .updateTable('accessKeys')
+      .set({ previousSecretDigest: null, previousSecretEnvelope: null, previousSecretExpiresAt: now.getTime(), updatedAt: now.getTime() })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', accessKeyId)
+      .where('previousSecretExpiresAt', '>', now.getTime())
+      .where('state', '!=', 'deleted')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }
