@@ -22,6 +22,7 @@ import { ExpiresCell, KeyTypeText, MASK, OwnerCell, StateBadges } from './key-ce
 import { useKeyPane, type KeySection } from './key-table';
 import { IssuedSecretFields, SavedSecretCheck } from './issued-key';
 import { AddCreditsForm, UsageControlsForm, UsageControlsView } from './usage-controls';
+import { Field } from '../ui/field';
 
 // The charts library is large: it loads when a key's pane first opens, not with the console.
 const KeyUsage = lazy(() => import('../usage/key-usage').then((m) => ({ default: m.KeyUsage })));
@@ -34,19 +35,6 @@ function Section({ id, title, children }: { id: KeySection; title: string; child
       </Title>
       {children}
     </section>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
   );
 }
 

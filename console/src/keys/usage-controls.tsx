@@ -9,12 +9,13 @@ import { ActionIcon, Badge, Button, Checkbox, Code, Group, NumberInput, Select, 
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { useUpdateKey } from '../api/mutations';
 import type { AccessKey, BodyOf } from '../api/wire';
 import { DateTime } from '../ui/date-time';
 import { ErrorAlert } from '../ui/error-alert';
+import { Field } from '../ui/field';
 
 // The API's own limits (src/core/usage-controls.ts and usage-controls-input.ts).
 const MIN_DURATION_MS = 1_000;
@@ -545,19 +546,6 @@ export function AddCreditsForm({ path, hasCredits, onChanged }: { path: string; 
   );
 }
 
-function ReadOnlyField({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
-
 function describeRefill(refill: Refill): string {
   if (refill.interval === 'daily') return `refilled to ${refill.amount} daily at 00:00 UTC`;
   return `refilled to ${refill.amount} monthly on day ${refill.refillDay ?? 1} at 00:00 UTC`;
@@ -570,7 +558,7 @@ export function UsageControlsView({ accessKey }: { accessKey: AccessKey }) {
       <Text size="xs" c="dimmed">
         Set by the tenant's administrators.
       </Text>
-      <ReadOnlyField label="Rate limits">
+      <Field label="Rate limits">
         {accessKey.ratelimits === null || accessKey.ratelimits.length === 0 ? (
           accessKey.ratelimits === null ? (
             "The tenant's default for this key type"
@@ -597,8 +585,8 @@ export function UsageControlsView({ accessKey }: { accessKey: AccessKey }) {
             </Table.Tbody>
           </Table>
         )}
-      </ReadOnlyField>
-      <ReadOnlyField label="Credits">
+      </Field>
+      <Field label="Credits">
         {accessKey.credits === null ? (
           'Unlimited'
         ) : (
@@ -612,8 +600,8 @@ export function UsageControlsView({ accessKey }: { accessKey: AccessKey }) {
             )}
           </>
         )}
-      </ReadOnlyField>
-      <ReadOnlyField label="IP allowlist">
+      </Field>
+      <Field label="IP allowlist">
         {accessKey.ipAllowlist === null ? (
           "The tenant's default"
         ) : accessKey.ipAllowlist.length === 0 ? (
@@ -627,9 +615,9 @@ export function UsageControlsView({ accessKey }: { accessKey: AccessKey }) {
             ))}
           </Group>
         )}
-      </ReadOnlyField>
-      <ReadOnlyField label="Metadata">{accessKey.meta === null ? 'None' : <Code block>{JSON.stringify(accessKey.meta, null, 2)}</Code>}</ReadOnlyField>
-      <ReadOnlyField label="External ID">{accessKey.externalId ?? 'None'}</ReadOnlyField>
+      </Field>
+      <Field label="Metadata">{accessKey.meta === null ? 'None' : <Code block>{JSON.stringify(accessKey.meta, null, 2)}</Code>}</Field>
+      <Field label="External ID">{accessKey.externalId ?? 'None'}</Field>
     </Stack>
   );
 }
