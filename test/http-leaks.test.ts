@@ -167,7 +167,7 @@ describe.each(DATABASE_KINDS)('leak response on %s', (kind) => {
     await h.request({ method: 'POST', url: `/v1/access-keys/${gone.accessKeyId}/disable`, as: member.session });
     await h.request({ method: 'DELETE', url: `/v1/access-keys/${gone.accessKeyId}`, as: member.session });
     const wrongSecret = buildToken(key.accessKeyId, generateSecret());
-    const res = await report([found('not a token at all'), found(wrongSecret), found(`${key.token.slice(0, -1)}x`), found(gone.token)]);
+    const res = await report([found('not a token at all'), found(wrongSecret), found(`${key.token.slice(0, -1)}${key.token.endsWith('x') ? 'y' : 'x'}`), found(gone.token)]);
     expect(res.body.map((a: any) => a.label)).toEqual(['false_positive', 'false_positive', 'false_positive', 'false_positive']);
     expect(res.body[0]).toEqual({ token_hash: sha256('not a token at all'), token_type: 'latchkey_access_key_token', label: 'false_positive' });
     expect((await verify(h, key.token)).valid).toBe(true);
