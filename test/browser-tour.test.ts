@@ -28,6 +28,7 @@ describe('tour of the console', { timeout: 60_000 }, () => {
   let tenant: { tenantId: string; slug: string; adminEmail: string; admin: Session };
   let mia: { id: string; email: string };
   let miaKey: IssuedKey;
+  let deployBot: IssuedKey;
 
   beforeAll(async () => {
     h = await openConsole();
@@ -54,7 +55,9 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     const other = await h.createKey(miaSession, { name: 'events-ingest', type: 'api', expiresInDays: 30 });
     await h.request({ method: 'POST', url: `/v1/access-keys/${other.accessKeyId}/disable`, as: miaSession });
     await h.createKey(await h.apiLogin(tenant.slug, raj.email), { name: 'raj-laptop', type: 'access', expiresInDays: 90 });
-    await h.createKey(admin, { name: 'deploy-bot', type: 'access', neverExpires: true });
+    deployBot = await h.createKey(admin, { name: 'deploy-bot', type: 'access', neverExpires: true });
+    // A rotation in its overlap, for the picture of the rotation state: the old secret still works for a day.
+    await h.request({ method: 'POST', url: `/v1/access-keys/${deployBot.accessKeyId}/rotate`, as: admin, body: { overlapSeconds: 86_400 } });
     for (let i = 0; i < 6; i++) await h.verify(miaKey.token, 'storage:read');
     await h.verify(miaKey.token, 'billing:read');
     await h.verify(buildToken(miaKey.accessKeyId, 'x'.repeat(miaKey.secret.length)));
@@ -87,6 +90,17 @@ describe('tour of the console', { timeout: 60_000 }, () => {
     await page.keyboard.press('Escape');
 
     await visit(page, `/access/users-and-keys/access-keys?key=${miaKey.accessKeyId}&section=records`, 'Key Access Records', 'key-details');
+    // Finding a key: a search typed in; and a key in a rotation overlap, with the time its old secret ends.
+    await page.goto('/access/users-and-keys/access-keys');
+    await page.getByRole('textbox', { name: 'Search keys' }).fill('warehouse');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await settled(page);
+    await h.screenshot(page, 'key-search');
+    await page.goto(`/access/users-and-keys/access-keys?key=${deployBot.accessKeyId}`);
+    await expect.poll(() => page.getByText('Old secret valid until').count()).toBeGreaterThan(0);
+    await settled(page);
+    expect(await unnamedControls(page)).toEqual([]);
+    await h.screenshot(page, 'key-rotation');
     await visit(page, `/access/users/${mia.id}/api-keys`, 'API Keys', 'user-api-keys');
     await visit(page, '/access/roles', 'Roles', 'roles');
     await visit(page, '/access/groups', 'Groups', 'groups');
