@@ -181,6 +181,8 @@ describe('issue 12: console gaps', { timeout: 90_000 }, () => {
           .count(),
       ).toBe(0);
       await row.getByRole('button', { name: /^Actions for / }).click();
+      // The menu opens on the next frame: read its items once they are there.
+      await page.getByRole('menuitem').first().waitFor();
       const items = await page.getByRole('menuitem').allInnerTexts();
       expect(items).toEqual(
         who === member.email
