@@ -35,6 +35,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a user would wait for (a page that loads, a mail that arrives):
+    // vitest's default of 1 s once ran out in a full CI run at load ~10 while a details pane
+    // was still loading. A poll that passes returns at once; only a real failure waits the 10 s.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // Most suites spend their time waiting on PostgreSQL, Chromium or a child process rather than
     // computing, so on 2 cores three suites at a time finish sooner than vitest's default (one
