@@ -8,7 +8,7 @@ import { TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useLocation, useSearchParams } from 'react-router';
 
 const TOKEN = /^\s*lk_(LK[A-Z2-7]{0,18})(?:_|$)/i;
 
@@ -18,19 +18,40 @@ export function withoutSecret(text: string): string {
   return token ? token[1]!.toUpperCase() : text;
 }
 
+/**
+ * The search parameters last written and not yet rendered. React Router's setSearchParams starts
+ * from the parameters of the render its callback came from, so a second change made before the
+ * first is rendered (a filter picked while the typed search is being written) would drop the
+ * first. Every change starts from this instead while it is set; the page it was for clears it
+ * when it renders it (or when the page is another).
+ */
+let unrendered: { path: string; search: string } | null = null;
+
+/** The page's search parameters, and a change to them that keeps every change made before it, rendered or not. */
+export function useSearchChange() {
+  const [params, setParams] = useSearchParams();
+  const { pathname } = useLocation();
+  if (unrendered !== null && (unrendered.path !== pathname || unrendered.search === params.toString())) unrendered = null;
+  const change = (edit: (next: URLSearchParams) => void, options?: { replace?: boolean }) => {
+    const next = new URLSearchParams(unrendered?.path === pathname ? unrendered.search : params);
+    edit(next);
+    unrendered = { path: pathname, search: next.toString() };
+    setParams(next, options);
+  };
+  return { params, change };
+}
+
 /** Search parameters of the page as filters: read, and replaced without a new history entry. */
 export function useUrlFilters<Name extends string>(names: readonly Name[]) {
-  const [params, setParams] = useSearchParams();
+  const { params, change } = useSearchChange();
   const values = Object.fromEntries(names.map((n) => [n, params.get(n)])) as Record<Name, string | null>;
   const setAll = (patch: Partial<Record<Name, string | null>>) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
+    change(
+      (next) => {
         for (const [name, value] of Object.entries(patch) as [Name, string | null][]) {
           if (value === null || value === '') next.delete(name);
           else next.set(name, value);
         }
-        return next;
       },
       { replace: true },
     );

@@ -7,7 +7,6 @@ import { ActionIcon, Card, Group, Menu, Select, Stack, Table, Text, UnstyledButt
 import { useMediaQuery } from '@mantine/hooks';
 import { IconChevronDown, IconChevronUp, IconDotsVertical, IconSelector } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { useKeyList, type KeyFilters } from '../api/queries';
 import type { AccessKey } from '../api/wire';
 import { DateTime } from '../ui/date-time';
@@ -15,32 +14,28 @@ import { ErrorAlert } from '../ui/error-alert';
 import { LoadMore } from '../ui/load-more';
 import { Loading } from '../ui/loading';
 import { useKeyActions } from './key-actions';
-import { useUrlFilters } from './key-search';
+import { useSearchChange, useUrlFilters } from './key-search';
 import { ExpiresCell, KeyIdCell, OwnerCell, SecretCell, StateSwitch } from './key-cells';
 
 export type KeySection = 'details' | 'usage' | 'permissions' | 'records' | 'assignments' | 'expiry' | 'controls';
 
 /** The key details pane lives in the URL (?key=…&section=…), so Back closes it and links open it. */
 export function useKeyPane() {
-  const [params, setParams] = useSearchParams();
+  const { params, change } = useSearchChange();
   return {
     keyId: params.get('key'),
     section: (params.get('section') as KeySection | null) ?? 'details',
     open(accessKeyId: string, section: KeySection = 'details') {
-      setParams((p) => {
-        const next = new URLSearchParams(p);
+      change((next) => {
         next.set('key', accessKeyId);
         if (section === 'details') next.delete('section');
         else next.set('section', section);
-        return next;
       });
     },
     close() {
-      setParams((p) => {
-        const next = new URLSearchParams(p);
+      change((next) => {
         next.delete('key');
         next.delete('section');
-        return next;
       });
     },
   };
