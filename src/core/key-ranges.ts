@@ -21,28 +21,42 @@ function bucketOf(id: string): number {
  * one pass to bucket by the ID's first characters and a sort of each chunk, never a sort of the
  * whole write (100,000 keys took ~100 ms of the event loop to sort at once).
  */
-export function inKeyRanges<T>(items: readonly T[], idOf: (item: T) => string, size: number): T[][] {
-  const buckets = new Map<number, T[]>();
-  for (const item of items) {
-    const b = bucketOf(idOf(item));
-    const bucket = buckets.get(b);
-    if (bucket === undefined) buckets.set(b, [item]);
+export function inKeyRanges<T>(items: Iterable<T>, idOf: (item: T) => string, size: number): T[][] {
+  const ranges = new KeyRanges(idOf);
+  for (const item of items) ranges.add(item);
+  return ranges.chunks(size);
+}
+
+/** inKeyRanges one item at a time, so a caller can spread a large set over several turns of the event loop. */
+export class KeyRanges<T> {
+  private readonly buckets = new Map<number, T[]>();
+
+  constructor(private readonly idOf: (item: T) => string) {}
+
+  add(item: T): void {
+    const b = bucketOf(this.idOf(item));
+    const bucket = this.buckets.get(b);
+    if (bucket === undefined) this.buckets.set(b, [item]);
     else bucket.push(item);
   }
-  const order = [...buckets.keys()].sort((x, y) => x - y);
-  const chunks: T[][] = [];
-  let chunk: T[] = [];
-  for (const b of order) {
-    for (const item of buckets.get(b)!) {
-      chunk.push(item);
-      if (chunk.length === size) {
-        chunks.push(chunk);
-        chunk = [];
+
+  /** The items added so far, in chunks of at most `size`, each from one narrow range of key IDs. */
+  chunks(size: number): T[][] {
+    const order = [...this.buckets.keys()].sort((x, y) => x - y);
+    const chunks: T[][] = [];
+    let chunk: T[] = [];
+    for (const b of order) {
+      for (const item of this.buckets.get(b)!) {
+        chunk.push(item);
+        if (chunk.length === size) {
+          chunks.push(chunk);
+          chunk = [];
+        }
       }
     }
+    if (chunk.length > 0) chunks.push(chunk);
+    return chunks;
   }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
 }
 
 /** Orders one write's keys (each write is one transaction), so concurrent writers lock rows in one order. */

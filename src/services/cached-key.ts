@@ -128,6 +128,11 @@ export class CachedKey implements UsableKeyFacts {
   readonly permissions: string[];
   private readonly deps: KeyDependencies;
   private rare: Rare | null;
+  /**
+   * Its success answer of POST /v1/verify as JSON, made at its first success (see verify.ts): it
+   * depends only on facts of this entry, which is replaced, never changed, when the key changes.
+   */
+  successText: string | undefined = undefined;
 
   constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts, controls: KeyControls | null = null) {
     this.accessKeyId = row.id;

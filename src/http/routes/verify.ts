@@ -80,9 +80,23 @@ export function answerOf(result: VerifyOutcome): Answer {
   return { valid: false, code: usage.code, message: USAGE_MESSAGES[usage.code], ...usageFields(result.key?.controls ?? null, usage) };
 }
 
-/** The answers above are turned into text once; anything else still goes through JSON.stringify. */
-function serializeAnswer(answer: Answer): string {
-  return answerText.get(answer) ?? JSON.stringify(answer);
+const failureTexts = Object.fromEntries(VERIFY_CODES.map((code) => [code, answerText.get(failureAnswers[code])!])) as Record<VerifyCode, string>;
+
+/**
+ * The answer to an outcome as JSON text: a key's plain success is turned into text once and kept
+ * on its cache entry (a field, where a WeakMap lookup per request cost ~2 µs), a plain refusal is
+ * one of a fixed set, anything else goes through JSON.stringify.
+ */
+function answerTextOf(result: VerifyOutcome): string {
+  if (result.valid) {
+    if (result.usage === undefined || (result.usage.ratelimits === null && result.usage.credits === null)) {
+      result.key.successText ??= JSON.stringify(successOf(result.key, undefined));
+      return result.key.successText;
+    }
+    return JSON.stringify(successOf(result.key, result.usage));
+  }
+  if (result.usage === undefined || result.usage.code === null) return failureTexts[result.code];
+  return JSON.stringify(answerOf(result));
 }
 
 /** The headers every management answer gets from its onRequest hook, set here in one go (the verification context has no hooks). */
@@ -151,12 +165,12 @@ export function verifyRunners({ services, metrics, config }: Pick<RouteDeps, 'se
     (result: VerifyOutcome): string => {
       metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
       metrics.countAnswer(route, 200);
-      return serializeAnswer(answerOf(result));
+      return answerTextOf(result);
     };
   const answer = answerFor('/v1/verify');
   const itemAnswer = (result: VerifyOutcome): string => {
     metrics.countVerification(result.scheme, result.valid ? 'VALID' : result.code);
-    return serializeAnswer(answerOf(result));
+    return answerTextOf(result);
   };
 
   /** Verifies the credential once the caller is known (`scope` null: open mode, no verifier given). */
