@@ -18,10 +18,15 @@ export interface ServerChild {
  * BENCH_CPU_PROFILE=<dir> makes every server process write V8 CPU profiles there: the whole life of
  * every thread when it stops (--cpu-prof), and its main thread during the first measured round after
  * the warm-up alone (`<name>-steady.cpuprofile`, see child-protocol.ts), which is the steady state.
+ * Every server process runs with the Node flags `npm start` gives the server (SERVER_NODE_FLAGS),
+ * the bare one too; BENCH_SERVER_NODE_FLAGS="--flag …" replaces them ("" for none) to compare a flag's effect.
  */
+export const SERVER_NODE_FLAGS = '--max-semi-space-size=64';
+
 function execArgv(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? SERVER_NODE_FLAGS).trim().split(/\s+/).filter(Boolean);
+  return [...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), ...flags];
 }
 
 export async function startChild(name: string, script: URL, env: NodeJS.ProcessEnv): Promise<ServerChild> {
