@@ -301,4 +301,39 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     await expect.poll(async () => (await verify(second.token)).valid).toBe(true);
     expectCleanPage(h, page);
   });
+
+  it('searches identities by external ID with the search kept in the URL, and "New identity" with the ID of one not shown opens it with its settings', async () => {
+    const tenant = await h.bootstrap();
+    const put = (id: string, body: unknown) => h.request({ method: 'PUT', url: `/v1/identities/${id}`, as: tenant.admin, body });
+    expect((await put('alpha-co', { meta: { tier: 'gold' }, credits: { remaining: 7 } })).status).toBe(201);
+    expect((await put('beta-co', {})).status).toBe(201);
+    expect((await put('gamma_co', {})).status).toBe(201);
+
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+    await page.goto('/access/identities');
+    const table = page.getByRole('table', { name: 'Identities' });
+    const shown = async () => (await table.locator('tbody tr td:first-child').allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).sort();
+    await expect.poll(shown).toEqual(['alpha-co', 'beta-co', 'gamma_co']);
+
+    const search = page.getByRole('textbox', { name: 'Search identities' });
+    await search.fill('BETA');
+    await expect.poll(shown).toEqual(['beta-co']);
+    await expect.poll(() => page.url()).toMatch(/[?&]q=BETA(&|$)/);
+    await page.reload();
+    await expect.poll(shown).toEqual(['beta-co']);
+    expect(await page.getByRole('textbox', { name: 'Search identities' }).inputValue()).toBe('BETA');
+    await page.getByRole('textbox', { name: 'Search identities' }).fill('zzz');
+    await expect.poll(() => page.getByText('No identity matches “zzz”.').count()).toBe(1);
+
+    // alpha-co is on no list shown: "New identity" reads it, so saving cannot wipe its settings.
+    const create = page.getByRole('form', { name: 'New identity' });
+    await create.getByRole('textbox', { name: 'External ID' }).fill('alpha-co');
+    await create.getByRole('button', { name: 'New identity' }).click();
+    const form = page.getByRole('dialog', { name: 'Identity: alpha-co' }).getByRole('form', { name: 'Identity controls' });
+    await form.getByRole('button', { name: 'Save identity' }).waitFor();
+    expect(await form.getByRole('textbox', { name: 'Credits remaining' }).inputValue()).toBe('7');
+    expect(JSON.parse(await form.getByRole('textbox', { name: 'Metadata (JSON object)' }).inputValue())).toEqual({ tier: 'gold' });
+    expectCleanPage(h, page);
+  });
 });

@@ -91,6 +91,8 @@ describe.each(DATABASE_KINDS)('latchkey usage controls on %s', (kind) => {
     });
     expect((await world.run(['identities', 'show', 'acme-co', ...t])).stdout).toMatch(/^credits:\s+100 \(refill to 100 daily at 00:00 UTC\)$/m);
     expect((await world.json(['identities', 'list', ...t])).items.map((i: { externalId: string }) => i.externalId)).toEqual(['acme-co']);
+    expect((await world.json(['identities', 'list', ...t, '--search', 'ACME'])).items.map((i: { externalId: string }) => i.externalId)).toEqual(['acme-co']);
+    expect((await world.json(['identities', 'list', ...t, '--search', 'globex'])).items).toEqual([]);
     expect(await world.json(['identities', 'credits', 'acme-co', ...t, '--add', '-30'])).toMatchObject({ remaining: 70 });
     const replaced = await world.json(['identities', 'set', 'acme-co', ...t]);
     expect(replaced).toMatchObject({ ratelimits: null, credits: null, meta: null });

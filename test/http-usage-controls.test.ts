@@ -192,6 +192,22 @@ describe.each(DATABASE_KINDS)('HTTP usage controls (%s)', (kind) => {
     expect((await h.request({ method: 'DELETE', url: '/v1/identities/acme-corp', as: acme.admin })).status).toBe(404);
   });
 
+  it('finds identities by a part of their external ID (q): any case, LIKE wildcards taken literally, paged, only the tenant’s own', async () => {
+    for (const id of ['Acme_EU', 'acmeXeu', 'globex-1']) expect((await h.request({ method: 'PUT', url: `/v1/identities/${id}`, as: acme.admin, body: {} })).status).toBe(201);
+    const found = async (q: string, as = acme.admin) => (await readAllPages(h, as, `/v1/identities?q=${encodeURIComponent(q)}`, 1)).items.map((i: { externalId: string }) => i.externalId).sort();
+    expect(await found('ACME')).toEqual(['Acme_EU', 'acmeXeu']);
+    // "_" is one character of LIKE: here it is only itself, so "acmeXeu" does not match "e_e".
+    expect(await found('e_e')).toEqual(['Acme_EU']);
+    expect(await found('%')).toEqual([]);
+    expect(await found('  globex  ')).toEqual(['globex-1']);
+    // No search: every identity of the tenant (earlier tests of this file made some too).
+    expect(await found('')).toEqual(expect.arrayContaining(['Acme_EU', 'acmeXeu', 'globex-1']));
+    expect(await found('acme', globex.admin)).toEqual([]);
+    const tooLong = await h.request({ method: 'GET', url: `/v1/identities?q=${'a'.repeat(129)}`, as: acme.admin });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details.field).toBe('q');
+  });
+
   it('an identity change evicts the cached keys with its externalId, and they load its controls', async () => {
     const key = await h.createKey(acme.admin, { name: 'of an identity', externalId: 'shared-co' });
     const bystander = await h.createKey(acme.admin, { name: 'bystander', externalId: 'else-co' });

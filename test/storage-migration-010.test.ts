@@ -87,6 +87,6 @@ describe.each(DATABASE_KINDS)('migration 010 on %s', (kind) => {
     const cached = await cache.get('LKOLDKEYAAAAAAAAAAAA');
     expect(cached?.controls).toBeNull();
     expect(await store.credits.spend({ tenantId: tenant.id, accessKeyId: 'LKOLDKEYAAAAAAAAAAAA', cost: 1, now: at, dueRefillAt: null })).toEqual({ ok: true, remaining: null });
-    expect(await store.identities.list(tenant.id, { cursor: null, limit: 10 })).toEqual({ items: [], nextCursor: null });
+    expect(await store.identities.list(tenant.id, { cursor: null, limit: 10, contains: null })).toEqual({ items: [], nextCursor: null });
   });
 });

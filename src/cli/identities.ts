@@ -24,19 +24,22 @@ export function identityCommands(program: Command, act: AdminActions): void {
     .description("Identities: the tenant's customers (by externalId), whose rate limits and credits every key with that externalId shares")
     .addHelpText('after', '\nA key joins an identity with `keys create|update --external-id ID`.');
 
-  withPaging(adminCommand(identities, 'list', 'List identities, newest first')).action(
-    act.read<AdminOptions & PagingOptions>(async (cx) => {
-      const { items, nextCursor } = pageView(await cx.services.usageControls.listIdentities(cx.actor, pagingOf(cx.opts)), identityView);
-      cx.print(
-        { items, nextCursor },
-        () =>
-          table(
-            ['EXTERNAL ID', 'RATE LIMITS', 'CREDITS', 'UPDATED'],
-            items.map((i) => [i.externalId, ratelimitsText(i.ratelimits), creditsText(i.credits), when(i.updatedAt)]),
-          ) + more(nextCursor),
-      );
-    }),
-  );
+  withPaging(adminCommand(identities, 'list', 'List identities, newest first'))
+    .option('--search <text>', 'only identities whose external ID contains this text (any case)')
+    .action(
+      act.read<AdminOptions & PagingOptions & { search?: string }>(async (cx) => {
+        const query = { ...pagingOf(cx.opts), ...(cx.opts.search !== undefined && { q: cx.opts.search }) };
+        const { items, nextCursor } = pageView(await cx.services.usageControls.listIdentities(cx.actor, query), identityView);
+        cx.print(
+          { items, nextCursor },
+          () =>
+            table(
+              ['EXTERNAL ID', 'RATE LIMITS', 'CREDITS', 'UPDATED'],
+              items.map((i) => [i.externalId, ratelimitsText(i.ratelimits), creditsText(i.credits), when(i.updatedAt)]),
+            ) + more(nextCursor),
+        );
+      }),
+    );
 
   adminCommand(identities, 'show', 'Show one identity')
     .argument('<externalId>', "the tenant's ID of the customer")

@@ -36,9 +36,10 @@ export class UsageControlsService {
     this.audit = options.audit;
   }
 
-  async listIdentities(actor: Actor, query: { cursor?: string; limit: number }): Promise<Page<Identity>> {
+  async listIdentities(actor: Actor, query: { cursor?: string; limit: number; q?: string }): Promise<Page<Identity>> {
     requireAdmin(actor, 'latchkey:identities:read');
-    return this.store.identities.list(actor.tenantId, { cursor: parseCursor(query.cursor), limit: query.limit });
+    const contains = query.q?.trim().toLowerCase() ?? '';
+    return this.store.identities.list(actor.tenantId, { cursor: parseCursor(query.cursor), limit: query.limit, contains: contains === '' ? null : contains });
   }
 
   async getIdentity(actor: Actor, externalId: string): Promise<Identity> {

@@ -13,6 +13,7 @@ import { api, ApiError, query } from '../api/client';
 import { PAGE_SIZE } from '../api/queries';
 import { queryKeys } from '../api/query-keys';
 import type { BodyOf, Identity, Page } from '../api/wire';
+import { SearchBox, useUrlFilters } from '../keys/key-search';
 import { AddCreditsForm, apiErrors, CreditsFields, creditsOf, describeWindow, type Errors, type FormState, limitsOf, MetaField, metaOf, RateLimitRows, rowOf } from '../keys/usage-controls';
 import { ConfirmModal } from '../ui/confirm-modal';
 import { DateTime } from '../ui/date-time';
@@ -23,11 +24,11 @@ import { LoadMore } from '../ui/load-more';
 const EXTERNAL_ID_RE = /^[A-Za-z0-9_.:@|+-]{1,128}$/;
 const identityPath = (externalId: string) => `/v1/identities/${encodeURIComponent(externalId)}`;
 
-function useIdentities() {
+function useIdentities(q: string) {
   return useInfiniteQuery({
-    queryKey: queryKeys.identities.list(),
+    queryKey: queryKeys.identities.list(q),
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => api<Page<Identity>>('GET', `/v1/identities${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api<Page<Identity>>('GET', `/v1/identities${query({ limit: PAGE_SIZE, cursor: pageParam, q: q === '' ? undefined : q })}`),
     getNextPageParam: (last) => last.nextCursor,
   });
 }
@@ -182,10 +183,27 @@ function limitsText(identity: Identity): string {
   return identity.ratelimits.map((r) => `${r.name}: ${r.limit} per ${describeWindow(r.durationMs)}`).join(', ');
 }
 
+/**
+ * The identity named in "New identity", read from the server: the one that exists (it may be on
+ * no page loaded, or left out by the search) opens with its settings, so saving never replaces
+ * them with empty ones; 404 opens a new one.
+ */
+async function identityNamed(externalId: string): Promise<Identity | null> {
+  try {
+    return await api<Identity>('GET', identityPath(externalId));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 export function IdentitiesPage() {
-  const list = useIdentities();
+  const url = useUrlFilters(['q'] as const);
+  const q = url.values.q ?? '';
+  const list = useIdentities(q);
   const [newId, setNewId] = useState('');
   const [newIdError, setNewIdError] = useState<string | undefined>();
+  const [opening, setOpening] = useState(false);
   const [open, setOpen] = useState<{ externalId: string; identity: Identity | null } | null>(null);
   const items = list.data?.pages.flatMap((p) => p.items);
   return (
@@ -209,19 +227,25 @@ export function IdentitiesPage() {
             return;
           }
           setNewIdError(undefined);
-          const existing = items?.find((i) => i.externalId === id) ?? null;
-          setOpen({ externalId: id, identity: existing });
-          setNewId('');
+          setOpening(true);
+          identityNamed(id)
+            .then((existing) => {
+              setOpen({ externalId: id, identity: existing });
+              setNewId('');
+            })
+            .catch((error: unknown) => setNewIdError(error instanceof Error ? `Could not check that identity: ${error.message}` : 'Could not check that identity.'))
+            .finally(() => setOpening(false));
         }}
       >
         <Group align="flex-start" gap="sm">
           <TextInput label="External ID" value={newId} onChange={(e) => setNewId(e.currentTarget.value)} error={newIdError} maxLength={128} w={320} />
-          <Button type="submit" variant="light" mt={25}>
+          <Button type="submit" variant="light" mt={25} loading={opening}>
             New identity
           </Button>
         </Group>
       </form>
-      <ListState query={list} items={items} loading="Loading identities…" failed="Identities could not be loaded" empty="No identities yet.">
+      <SearchBox value={q} onChange={(text) => url.set('q', text)} label="Search identities" placeholder="Search by external ID" width={320} />
+      <ListState query={list} items={items} loading="Loading identities…" failed="Identities could not be loaded" empty={q === '' ? 'No identities yet.' : `No identity matches “${q}”.`}>
         {(rows) => (
           <>
             <Table.ScrollContainer minWidth={640}>

@@ -4383,13 +4383,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List identities, newest first (admins) */
+        /** List identities, newest first (admins); q finds those whose external ID contains it */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
                     /** @description Page size, 1–100 (default 20) */
                     limit?: string;
+                    /** @description Only identities whose external ID contains this text (any case). */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

@@ -49,7 +49,7 @@ export const queryKeys = {
   roles: { all: ['roles'] as const },
   identities: {
     all: ['identities'] as const,
-    list: () => [...queryKeys.identities.all, 'list'] as const,
+    list: (q = '') => [...queryKeys.identities.all, 'list', q] as const,
   },
   groups: { all: ['groups'] as const },
   policy: {

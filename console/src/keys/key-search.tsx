@@ -59,7 +59,25 @@ export function useUrlFilters<Name extends string>(names: readonly Name[]) {
   return { values, set, setAll };
 }
 
-export function KeySearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+/**
+ * A list's search box: what is typed moves `value` (the URL's) after a pause; a change of `value`
+ * from outside (Back, a link) shows in the box. `clean` rewrites what is typed or pasted first.
+ */
+export function SearchBox({
+  value,
+  onChange,
+  label,
+  placeholder,
+  clean = (text) => text,
+  width,
+}: {
+  value: string;
+  onChange: (q: string) => void;
+  label: string;
+  placeholder: string;
+  clean?: (text: string) => string;
+  width?: number;
+}) {
   const [text, setText] = useState(value);
   const [debounced] = useDebouncedValue(text.trim(), 300);
   // What the URL says wins when it changes from outside (Back, a link).
@@ -70,14 +88,18 @@ export function KeySearchBox({ value, onChange }: { value: string; onChange: (q:
   }, [debounced]);
   return (
     <TextInput
-      aria-label="Search keys"
-      placeholder="Search by key ID, pasted token or name"
+      aria-label={label}
+      placeholder={placeholder}
       leftSection={<IconSearch size={16} aria-hidden />}
       value={text}
-      onChange={(e) => setText(withoutSecret(e.currentTarget.value))}
-      style={{ flex: 1, minWidth: 220, maxWidth: 420 }}
+      onChange={(e) => setText(clean(e.currentTarget.value))}
+      style={width === undefined ? { flex: 1, minWidth: 220, maxWidth: 420 } : { width }}
       autoComplete="off"
       spellCheck={false}
     />
   );
+}
+
+export function KeySearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+  return <SearchBox value={value} onChange={onChange} label="Search keys" placeholder="Search by key ID, pasted token or name" clean={withoutSecret} />;
 }

@@ -22,14 +22,24 @@ export function identityRoutes(app: App, { services }: RouteDeps): void {
       config: auth,
       schema: {
         tags,
-        summary: 'List identities, newest first (admins)',
-        querystring: Type.Object({ ...Paging }, { additionalProperties: false }),
+        summary: 'List identities, newest first (admins); q finds those whose external ID contains it',
+        querystring: Type.Object(
+          {
+            ...Paging,
+            q: Type.Optional(Type.String({ maxLength: 128, description: 'Only identities whose external ID contains this text (any case).' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: pageOf(IdentitySchema), ...errors },
       },
     },
     async (request) => {
       const q = request.query;
-      const page = await services.usageControls.listIdentities(actorOf(request), { ...(q.cursor !== undefined && { cursor: q.cursor }), limit: limitOf(q.limit) });
+      const page = await services.usageControls.listIdentities(actorOf(request), {
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+        ...(q.q !== undefined && { q: q.q }),
+        limit: limitOf(q.limit),
+      });
       return pageView(page, identityView);
     },
   );

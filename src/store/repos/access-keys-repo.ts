@@ -10,6 +10,7 @@ import type { KeyLookupRow } from '../dialects/key-lookup.js';
 import type { AccessKeysTable, Database } from '../schema.js';
 import { accessKeyFromRow, keySecretsFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
+import { containsText } from '../like.js';
 import type { ChangeRecorder } from './changes-repo.js';
 
 /** Past every real expiry: what "never expires" sorts as (the latest time a Date can hold). */
@@ -134,9 +135,7 @@ export class AccessKeysRepo {
           either.push(eb.and([eb('id', '>=', search.idPrefix + '2'.repeat(rest)), eb('id', '<=', search.idPrefix + 'Z'.repeat(rest)), eb('id', 'like', `${search.idPrefix}%`)]));
         }
         if (search.nameContains !== null) {
-          // LIKE's own wildcards in the search text are matched literally (as in users-repo).
-          const pattern = `%${search.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-          either.push(sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`);
+          either.push(containsText(eb.ref('name'), search.nameContains));
         }
         return eb.or(either);
       });

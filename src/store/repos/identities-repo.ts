@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
+import { containsText } from '../like.js';
 import type { Identity } from '../../core/key-controls.js';
 import type { Page } from '../../core/model.js';
 import type { CreditRefill, RateLimitSpec } from '../../core/usage-controls.js';
@@ -33,8 +34,13 @@ export class IdentitiesRepo {
     return row ? identityFromRow(row) : null;
   }
 
-  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number }): Promise<Page<Identity>> {
+  /** A page of the tenant's identities, newest first; `contains`: only those whose external ID contains it (lower case given, any case matched). */
+  async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number; contains: string | null }): Promise<Page<Identity>> {
     let q = this.db.selectFrom('identities').selectAll().where('tenantId', '=', tenantId);
+    if (options.contains !== null) {
+      const contains = options.contains;
+      q = q.where((eb) => containsText(eb.ref('externalId'), contains));
+    }
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('externalId', '<', c.id)])]));
     const rows = await q

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { containsText } from '../like.js';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { Page, User } from '../../core/model.js';
 import type { Database } from '../schema.js';
@@ -92,10 +93,8 @@ export class UsersRepo {
   async list(tenantId: string, options: { cursor: CursorPosition | null; limit: number; q?: string | undefined }): Promise<Page<User>> {
     let q = this.db.selectFrom('users').selectAll().where('tenantId', '=', tenantId);
     if (options.q !== undefined && options.q !== '') {
-      // LIKE's own wildcards in the search text are matched literally; the escape character is
-      // spelled out because SQLite has none by default.
-      const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([sql<boolean>`lower(${eb.ref('email')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`]));
+      const text = options.q.toLowerCase();
+      q = q.where((eb) => eb.or([containsText(eb.ref('email'), text), containsText(eb.ref('name'), text)]));
     }
     const c = options.cursor;
     if (c) q = q.where((eb) => eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]));
