@@ -89,11 +89,15 @@ const failureTexts = Object.fromEntries(VERIFY_CODES.map((code) => [code, answer
  */
 function answerTextOf(result: VerifyOutcome): string {
   if (result.valid) {
-    if (result.usage === undefined || (result.usage.ratelimits === null && result.usage.credits === null)) {
-      result.key.successText ??= JSON.stringify(successOf(result.key, undefined));
-      return result.key.successText;
-    }
-    return JSON.stringify(successOf(result.key, result.usage));
+    result.key.successText ??= JSON.stringify(successOf(result.key, undefined));
+    const usage = result.usage;
+    if (usage === undefined || (usage.ratelimits === null && usage.credits === null)) return result.key.successText;
+    // The same text as JSON.stringify(successOf(key, usage)): the limits' states and the credits
+    // left come last, after the fields of the key's plain success.
+    const base = result.key.successText;
+    const limits = usage.ratelimits === null ? '' : `,"ratelimits":${JSON.stringify(usage.ratelimits)}`;
+    const credits = usage.credits === null ? '' : `,"credits":{"remaining":${usage.credits}}`;
+    return `${base.slice(0, -1)}${limits}${credits}}`;
   }
   if (result.usage === undefined || result.usage.code === null) return failureTexts[result.code];
   return JSON.stringify(answerOf(result));

@@ -30,6 +30,10 @@ describe('UsageGate', () => {
     expect(gate.check(key, c, '2001:db9::1', 1, NOW)).toMatchObject({ code: 'IP_NOT_ALLOWED' });
     expect(gate.check(key, c, null, 1, NOW)).toMatchObject({ code: 'IP_NOT_ALLOWED' });
     expect(gate.check(key, c, 'not-an-ip', 1, NOW)).toMatchObject({ code: 'IP_NOT_ALLOWED' });
+    // Addresses are parsed once and remembered: asked again, the same verdicts.
+    expect(gate.check(key, c, '203.0.113.9', 1, NOW)).toMatchObject({ code: null });
+    expect(gate.check(key, c, '198.51.100.1', 1, NOW)).toMatchObject({ code: 'IP_NOT_ALLOWED' });
+    expect(gate.check(key, c, 'not-an-ip', 1, NOW)).toMatchObject({ code: 'IP_NOT_ALLOWED' });
   });
 
   it("counts a key's limits per key and an identity's limits across all its keys", () => {

@@ -121,10 +121,30 @@ export class UsageGate {
   }
 }
 
+/** Addresses parsed lately (null: not an address): a gateway sees the same clients again and again. */
+const parsedAddresses = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+const PARSED_ADDRESSES_MAX = 10_000;
+
+/** The address (an IPv4-mapped IPv6 address as its IPv4 address), parsed once, or null when the text is none. */
+function addressOf(sourceIp: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  let address = parsedAddresses.get(sourceIp);
+  if (address === undefined) {
+    try {
+      address = ipaddr.process(sourceIp);
+    } catch {
+      address = null;
+    }
+    // Bounded: when full it starts over (one parse per address again), never grows.
+    if (parsedAddresses.size >= PARSED_ADDRESSES_MAX) parsedAddresses.clear();
+    parsedAddresses.set(sourceIp, address);
+  }
+  return address;
+}
+
 /** Whether the address falls in one of the ranges (an IPv4-mapped IPv6 address counts as its IPv4 address). */
 function allowed(cidrs: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][], sourceIp: string | null): boolean {
-  if (sourceIp === null || !ipaddr.isValid(sourceIp)) return false;
-  const address = ipaddr.process(sourceIp);
+  const address = sourceIp === null ? null : addressOf(sourceIp);
+  if (address === null) return false;
   for (const range of cidrs) if (address.kind() === range[0].kind() && address.match(range)) return true;
   return false;
 }
