@@ -61,6 +61,7 @@ describe('authenticator QR code, recovery codes and admin removal in the console
     expect((await page.getByRole('textbox', { name: 'Secret key' }).inputValue()).replace(/\s+/g, '')).toBe(secret);
 
     const list = page.getByRole('list', { name: 'Recovery codes' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(10);
     const codes = (await list.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
     expect(codes).toHaveLength(10);
     for (const code of codes) expect(code).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
@@ -90,6 +91,8 @@ describe('authenticator QR code, recovery codes and admin removal in the console
     h.clock.advance(30_000);
     await page.getByRole('textbox', { name: 'Current code for new recovery codes' }).fill(totpCode(secret, h.clock.now()));
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    // The new codes come with the server's answer: wait for them before reading.
+    await expect.poll(() => page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
     const fresh = (await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allInnerTexts()).map((c) => c.trim());
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => codes.includes(c))).toBe(false);
