@@ -193,6 +193,23 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     await chunked.close().catch(() => {});
   });
 
+  it('bounds a write by its records too: keys with many records each go in transactions of their own, a failed one keeps itself and the ones after it', async () => {
+    const at = Date.UTC(2030, 3, 3);
+    const keys = (await Promise.all([keyIn(), keyIn(), keyIn()])).sort((a, b) => (a.key.accessKeyId < b.key.accessKeyId ? -1 : 1));
+    const [first, second, last] = keys as [(typeof keys)[0], (typeof keys)[0], (typeof keys)[0]];
+    // Every key's three records (and its counters) weigh 4: at most 4 a write, so one key a write though 2,000 keys would fit.
+    const bounded = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 60_000, recordsPerWrite: 4 });
+    for (const { tenant, key } of [first, second]) for (let i = 0; i < 3; i++) bounded.record(record(tenant.id, key.accessKeyId, at + i * 1000), true);
+    for (let i = 0; i < 2; i++) bounded.record(record(last.tenant.id, last.key.accessKeyId, at + i * 1000), true);
+    bounded.record(record(last.tenant.id, last.key.accessKeyId, at + 5000, { scheme: null as unknown as string }), true);
+    await bounded.flush();
+    expect(await list(first.tenant.id, first.key.accessKeyId)).toHaveLength(3);
+    expect(await list(second.tenant.id, second.key.accessKeyId)).toHaveLength(3);
+    expect(await list(last.tenant.id, last.key.accessKeyId)).toEqual([]);
+    expect(bounded.pending).toBe(3);
+    await bounded.close().catch(() => {});
+  });
+
   it('raises last-used times with their source address and never lowers them', async () => {
     const { tenant, key: a } = await keyIn();
     const owner = await seedUser(t.store, tenant.id);

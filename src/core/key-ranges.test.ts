@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateAccessKeyId } from '../crypto/random.js';
-import { byKeyId, inKeyRanges } from './key-ranges.js';
+import { byKeyId, byWeight, inKeyRanges } from './key-ranges.js';
 
 describe('inKeyRanges', () => {
   const ids = Array.from({ length: 10_000 }, () => generateAccessKeyId());
@@ -44,5 +44,15 @@ describe('inKeyRanges', () => {
         .sort(),
     ).toEqual([...odd].sort());
     expect(inKeyRanges([], (id: string) => id, 3)).toEqual([]);
+  });
+});
+
+describe('byWeight', () => {
+  it('cuts items in order into runs weighing at most the maximum, a heavier item alone', () => {
+    const weights = [3, 1, 2, 6, 1, 1, 4];
+    const runs = byWeight(weights, (w) => w, 4);
+    expect(runs).toEqual([[3, 1], [2], [6], [1, 1], [4]]);
+    expect(runs.flat()).toEqual(weights);
+    expect(byWeight([], (w: number) => w, 4)).toEqual([]);
   });
 });

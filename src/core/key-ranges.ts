@@ -59,5 +59,27 @@ export class KeyRanges<T> {
   }
 }
 
+/**
+ * Cuts `items` (in the order given) into runs whose weights add up to at most `max`; an item
+ * heavier than `max` makes a run of its own. Used to bound the records of one usage write.
+ */
+export function byWeight<T>(items: readonly T[], weight: (item: T) => number, max: number): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const w = weight(item);
+    if (run.length > 0 && total + w > max) {
+      runs.push(run);
+      run = [];
+      total = 0;
+    }
+    run.push(item);
+    total += w;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 /** Orders one write's keys (each write is one transaction), so concurrent writers lock rows in one order. */
 export const byKeyId = (a: { accessKeyId: string }, b: { accessKeyId: string }): number => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0);

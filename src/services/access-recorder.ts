@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { byKeyId, KeyRanges } from '../core/key-ranges.js';
+import { byKeyId, byWeight, KeyRanges } from '../core/key-ranges.js';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
 import type { CounterRow } from '../core/usage.js';
@@ -17,6 +17,12 @@ export const MAX_BUFFERED_RECORDS = 500_000;
 export const EARLY_WRITE_RECORDS = 250_000;
 /** Keys per usage write (one transaction each): see writeUsage. */
 export const KEYS_PER_WRITE = 2_000;
+/**
+ * Detailed records per usage write at most (besides KEYS_PER_WRITE): a few keys asked many times
+ * a second each bring up to their ring size per write, and 1,000 such keys in one chunk (100,000
+ * records) held the event loop 112 ms (SQLite) to 334 ms (PostgreSQL) while the write was built.
+ */
+export const RECORDS_PER_WRITE = 5_000;
 /** A key in steady use has its last-used time written at most this often (see LastUsedBuffer). */
 export const LAST_USED_INTERVAL_MS = 60_000;
 /**
@@ -57,6 +63,7 @@ export class AccessRecorder {
   /** Attempts in the write in progress (a failed write puts them back in the buffer). */
   private writingAttempts = 0;
   private readonly keysPerWrite: number;
+  private readonly recordsPerWrite: number;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
   /** The current wait between timed writes (ms). */
@@ -71,9 +78,11 @@ export class AccessRecorder {
     accessLog?: AccessLogStream | null;
     now?: () => number;
     keysPerWrite?: number;
+    recordsPerWrite?: number;
   }) {
     this.store = options.store;
     this.keysPerWrite = options.keysPerWrite ?? KEYS_PER_WRITE;
+    this.recordsPerWrite = options.recordsPerWrite ?? RECORDS_PER_WRITE;
     this.logger = options.logger;
     this.accessLog = options.accessLog ?? null;
     this.now = options.now ?? Date.now;
@@ -180,23 +189,27 @@ export class AccessRecorder {
   }
 
   /**
-   * Writes in chunks of at most KEYS_PER_WRITE keys, each chunk one transaction (its keys' ring
+   * Writes in chunks of at most KEYS_PER_WRITE keys and about RECORDS_PER_WRITE records, each chunk one transaction (its keys' ring
    * records and counters together), so one statement stays far inside the database's time limit
    * however large the backlog, and the work of building it is spread over turns of the event
    * loop. Each chunk covers one narrow range of key IDs (inKeyRanges), so it touches neighbouring
    * pages of the usage tables. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
   private async writeUsage(usages: KeyUsage[]): Promise<void> {
-    const chunks = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite);
+    let chunks = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite);
     let written = 0;
     try {
       const sizes = await this.ringSizesOf(new Set(usages.map((u) => u.tenantId)));
+      const sizeOf = (usage: KeyUsage) => sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
+      // The records a key brings (what its rings keep of them), plus one for its counter rows.
+      const weight = (usage: KeyUsage) => Math.min(usage.failures.length, sizeOf(usage)) + Math.min(usage.successes.length, sizeOf(usage)) + 1;
+      chunks = chunks.flatMap((chunk) => byWeight(chunk.sort(byKeyId), weight, this.recordsPerWrite));
       for (; written < chunks.length; written++) {
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
         const hours: CounterRow[] = [];
-        for (const usage of chunks[written]!.sort(byKeyId)) {
-          const size = sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
+        for (const usage of chunks[written]!) {
+          const size = sizeOf(usage);
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
           const rows = counterRows(usage);
