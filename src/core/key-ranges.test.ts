@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { generateAccessKeyId } from '../crypto/random.js';
-import { byKeyId, byWeight, inKeyRanges } from './key-ranges.js';
+import { byKeyId, byWeight, KeyRanges } from './key-ranges.js';
 
-describe('inKeyRanges', () => {
+/** Every item added to KeyRanges, then its chunks. */
+function inKeyRanges<T>(items: readonly T[], idOf: (item: T) => string, size: number): T[][] {
+  const ranges = new KeyRanges(idOf);
+  for (const item of items) ranges.add(item);
+  return ranges.chunks(size);
+}
+
+describe('KeyRanges', () => {
   const ids = Array.from({ length: 10_000 }, () => generateAccessKeyId());
 
   it('keeps every item once, in chunks of at most the size', () => {

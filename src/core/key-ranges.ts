@@ -12,7 +12,8 @@ function bucketOf(id: string): number {
 }
 
 /**
- * Splits items into chunks of at most `size` that each cover a narrow, contiguous range of key
+ * Splits items, added one at a time (so a caller can spread a large set over several turns of
+ * the event loop), into chunks of at most `size` that each cover a narrow, contiguous range of key
  * IDs (unsorted within: sort each with `byKeyId` when it is written, so a large write never
  * sorts all its chunks in one turn of the event loop). The usage tables are stored in key order (WITHOUT ROWID on
  * SQLite), so a write of keys from one range touches a few neighbouring pages where a write of
@@ -21,13 +22,6 @@ function bucketOf(id: string): number {
  * one pass to bucket by the ID's first characters and a sort of each chunk, never a sort of the
  * whole write (100,000 keys took ~100 ms of the event loop to sort at once).
  */
-export function inKeyRanges<T>(items: Iterable<T>, idOf: (item: T) => string, size: number): T[][] {
-  const ranges = new KeyRanges(idOf);
-  for (const item of items) ranges.add(item);
-  return ranges.chunks(size);
-}
-
-/** inKeyRanges one item at a time, so a caller can spread a large set over several turns of the event loop. */
 export class KeyRanges<T> {
   private readonly buckets = new Map<number, T[]>();
 

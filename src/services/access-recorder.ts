@@ -192,7 +192,7 @@ export class AccessRecorder {
    * Writes in chunks of at most KEYS_PER_WRITE keys and about RECORDS_PER_WRITE records, each chunk one transaction (its keys' ring
    * records and counters together), so one statement stays far inside the database's time limit
    * however large the backlog, and the work of building it is spread over turns of the event
-   * loop. Each chunk covers one narrow range of key IDs (inKeyRanges), so it touches neighbouring
+   * loop. Each chunk covers one narrow range of key IDs (KeyRanges), so it touches neighbouring
    * pages of the usage tables. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
   private async writeUsage(usages: KeyUsage[]): Promise<void> {
@@ -266,7 +266,7 @@ const keyIdOf = (item: { accessKeyId: string }): string => item.accessKeyId;
 /** Items bucketed per turn of the event loop: a write of 100,000 keys bucketed in one turn held it ~11 ms. */
 const SPREAD_SLICE = 1_024;
 
-/** inKeyRanges over `items` (each made into what is written by `make`), yielding the event loop between slices. */
+/** KeyRanges over `items` (each made into what is written by `make`), yielding the event loop between slices. */
 async function inKeyRangesSpread<I, T extends { accessKeyId: string }>(items: Iterable<I>, make: (item: I) => T, size: number): Promise<T[][]> {
   const ranges = new KeyRanges<T>(keyIdOf);
   let inSlice = 0;

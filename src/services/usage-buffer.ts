@@ -69,7 +69,7 @@ export class UsageBuffer {
     return this.keys.size;
   }
 
-  /** Hands over everything held (in no particular order: the recorder orders each write, see inKeyRanges) and starts empty. */
+  /** Hands over everything held (in no particular order: the recorder orders each write, see KeyRanges) and starts empty. */
   take(): KeyUsage[] {
     const taken = [...this.keys.values()];
     this.keys = new Map();

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { latestRefillAt } from '../../core/credit-refill.js';
+import { parseAddress } from '../../core/source-address.js';
 import type { KeyControls, RateLimitState } from '../../core/usage-controls.js';
 import type { LimitRef, RateLimiter, RateVerdict } from './rate-limiter.js';
 
@@ -129,11 +130,7 @@ const PARSED_ADDRESSES_MAX = 10_000;
 function addressOf(sourceIp: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   let address = parsedAddresses.get(sourceIp);
   if (address === undefined) {
-    try {
-      address = ipaddr.process(sourceIp);
-    } catch {
-      address = null;
-    }
+    address = parseAddress(sourceIp);
     // Bounded: when full it starts over (one parse per address again), never grows.
     if (parsedAddresses.size >= PARSED_ADDRESSES_MAX) parsedAddresses.clear();
     parsedAddresses.set(sourceIp, address);
