@@ -118,6 +118,12 @@ describe('accessibility of every console page (axe-core: no serious or critical 
         const create = page.getByRole('dialog', { name: 'New access key' });
         await create.getByRole('textbox', { name: 'Name' }).fill('ci-pipeline');
         await expectAccessible(page, 'the new-key dialog');
+        // Its usage controls, opened, with a limit added.
+        await create.getByRole('button', { name: 'Usage controls' }).click();
+        await create.getByRole('group', { name: 'Usage controls of the new key' }).getByRole('button', { name: 'Add rate limit' }).click();
+        await create.getByRole('textbox', { name: 'Limit of limit 1' }).waitFor();
+        await page.mouse.move(0, 0);
+        await expectAccessible(page, 'the new-key dialog with its usage controls open');
         await create.getByRole('button', { name: 'Create' }).click();
         await page.getByRole('dialog', { name: 'Access key created' }).waitFor();
         await expectAccessible(page, 'the dialog showing the new secret');

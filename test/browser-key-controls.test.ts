@@ -184,6 +184,98 @@ describe('usage controls in the key details pane', { timeout: 120_000 }, () => {
     expectCleanPage(h, phone);
   });
 
+  it('an administrator sets usage controls in the new-key dialog: a refused field is marked with no key created, and the key is metered from its first verification', async () => {
+    const tenant = await h.bootstrap();
+    const gateway = await h.createKey(tenant.admin, { name: 'gateway', verifier: true });
+    const keyCount = async () => ((await h.request({ method: 'GET', url: '/v1/access-keys', as: tenant.admin })).body.items as unknown[]).length;
+    const before = await keyCount();
+
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: tenant.adminEmail });
+    await page.goto('/settings/access-keys');
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New access key' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('metered-from-birth');
+    // The section starts closed, saying what leaving it means.
+    const toggle = dialog.getByRole('button', { name: 'Usage controls' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await dialog.innerText()).toContain("Optional: without them the key has the tenant's defaults.");
+    await toggle.click();
+    const controls = dialog.getByRole('group', { name: 'Usage controls of the new key' });
+    await controls.getByRole('button', { name: 'Add rate limit' }).click();
+    await controls.getByRole('textbox', { name: 'Limit of limit 1' }).fill('1');
+    await controls.getByRole('switch', { name: 'Limit usage with credits' }).check();
+    await controls.getByRole('textbox', { name: 'Credits remaining' }).fill('10');
+    const ips = controls.getByRole('textbox', { name: 'IP allowlist' });
+    await ips.fill('192.0.2.0/24\n2001:db8::/129');
+    await controls.getByRole('textbox', { name: 'Metadata (JSON object)' }).fill('{"plan": "free"}');
+    await controls.getByRole('textbox', { name: 'External ID' }).fill('cust_new');
+    expect(await dialog.innerText()).toContain('5 set');
+
+    // The API refuses the second block (ipAllowlist.1): marked at the allowlist, naming it; no key made.
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await expectMarked(ips, /"2001:db8::\/129" is not an IPv4 or IPv6 address or CIDR block/);
+    expect(await dialog.getByRole('alert').filter({ hasText: 'The key was not created' }).count()).toBe(1);
+    expect(await keyCount()).toBe(before);
+
+    // Metadata that is not an object: the form refuses it before sending.
+    await ips.fill('192.0.2.0/24\n2001:db8::/32');
+    const meta = controls.getByRole('textbox', { name: 'Metadata (JSON object)' });
+    await meta.fill('["free"]');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await expectMarked(meta, /must be a JSON object/);
+    expect(await keyCount()).toBe(before);
+
+    await meta.fill('{"plan": "free"}');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const shown = page.getByRole('dialog', { name: 'Access key created' });
+    const token = await shown.getByRole('textbox', { name: 'Bearer token', exact: true }).inputValue();
+    expect(await keyCount()).toBe(before + 1);
+    const items = (await h.request({ method: 'GET', url: '/v1/access-keys?externalId=cust_new', as: tenant.admin })).body.items as Record<string, unknown>[];
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      name: 'metered-from-birth',
+      ratelimits: [{ name: 'requests', limit: 1, durationMs: 60_000 }],
+      credits: { remaining: 10, refill: null },
+      ipAllowlist: ['192.0.2.0/24', '2001:db8::/32'],
+      meta: { plan: 'free' },
+      externalId: 'cust_new',
+    });
+
+    // Its first verification is already metered; the second is over the limit; another address is refused.
+    const verify = async (sourceIp: string) => {
+      const res = await h.request({ method: 'POST', url: '/v1/verify', as: { kind: 'bearer', token: gateway.token }, body: { token, context: { sourceIp } } });
+      expect(res.status).toBe(200);
+      return res.body as Record<string, unknown>;
+    };
+    expect(await verify('192.0.2.5')).toMatchObject({ valid: true, externalId: 'cust_new', meta: { plan: 'free' }, credits: { remaining: 9 }, ratelimits: [{ name: 'requests', remaining: 0 }] });
+    expect(await verify('192.0.2.5')).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+    expect(await verify('2001:db9::1')).toMatchObject({ valid: false, code: 'IP_NOT_ALLOWED' });
+    expectCleanPage(h, page);
+
+    // A verifier key only asks about other keys: the section is not offered for it.
+    await page.reload();
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Usage controls' }).waitFor();
+    await pick(page, dialog.getByLabel('Key type', { exact: true }), 'Verifier key');
+    await expect.poll(() => dialog.getByRole('button', { name: 'Usage controls' }).count()).toBe(0);
+  });
+
+  it('a member creating a key is not offered usage controls (only administrators set them)', async () => {
+    const tenant = await h.bootstrap();
+    const member = await h.addUser(tenant.admin, { role: 'member', programmaticAccess: true, name: 'Max Member' });
+    const page = await h.newPage();
+    await h.signIn(page, { tenant: tenant.slug, email: member.email });
+    await page.goto('/settings/access-keys');
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New access key' });
+    await dialog.getByRole('textbox', { name: 'Name' }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Usage controls' }).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('dialog', { name: 'Access key created' }).waitFor();
+    expectCleanPage(h, page);
+  });
+
   it("a member sees their key's usage controls read-only", async () => {
     const tenant = await h.bootstrap();
     const member = await h.addUser(tenant.admin, { role: 'member', programmaticAccess: true, name: 'Mia Member' });

@@ -1,12 +1,20 @@
-/** New key (seeds 000, 001, 003, 004): a name, a type, a validity; the secret comes back once. */
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+/**
+ * New key (seeds 000, 001, 003, 004): a name, a type, a validity; the secret comes back once.
+ * Administrators may also set the key's usage controls (issue 11) here, in a section that starts
+ * closed: rate limits, credits, IP allowlist, metadata and externalId, checked as in the key's
+ * details, so a metered key never serves a request unmetered between its creation and a later edit.
+ */
+import { Alert, Button, Collapse, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
+import { useEffect, useId, useState } from 'react';
+import { ApiError } from '../api/client';
 import { useCreateKey } from '../api/mutations';
 import { useSession } from '../api/queries';
 import type { IssuedAccessKey, KeyType, User } from '../api/wire';
 import { ErrorAlert } from '../ui/error-alert';
 import { UserPicker } from '../ui/user-picker';
 import { defaultExpiry, ExpiryInput, expiryFields, isExpiryComplete, type ExpiryChoice } from './expiry';
+import { apiErrors, createControlsOf, type Errors, type FormState, isControlsField, newKeyControls, UsageControlsFields } from './usage-controls';
 
 /** The key types, plus the verifier key: an API key that may only ask Latchkey to verify keys. */
 type KeyChoice = KeyType | 'verifier';
@@ -38,6 +46,10 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
   const [type, setType] = useState<KeyChoice>('access');
   const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiry(me.policy));
   const [pickedOwner, setPickedOwner] = useState<User | null>(null);
+  const [controlsOpen, setControlsOpen] = useState(false);
+  const [controls, setControls] = useState<FormState>(newKeyControls);
+  const [controlErrors, setControlErrors] = useState<Errors>({});
+  const controlsId = useId();
 
   useEffect(() => {
     if (!opened) return;
@@ -45,11 +57,22 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
     setType('access');
     setExpiry(defaultExpiry(me.policy));
     setPickedOwner(null);
+    setControlsOpen(false);
+    setControls(newKeyControls());
+    setControlErrors({});
     reset();
   }, [opened, me.policy, reset]);
 
+  // Usage controls are the administrators' (the API refuses them to members); a verifier key only asks about other keys.
+  const withControls = me.user.role === 'admin' && type !== 'verifier';
   const ownerId = owner?.id ?? pickedOwner?.id ?? me.user.id;
-  const submit = () =>
+  const submit = () => {
+    const draft = withControls ? createControlsOf(controls) : { fields: {}, errors: {} };
+    setControlErrors(draft.errors);
+    if (Object.keys(draft.errors).length > 0) {
+      setControlsOpen(true);
+      return;
+    }
     create.mutate(
       {
         ...(name.trim() !== '' && { name: name.trim() }),
@@ -57,9 +80,22 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
         ...(type === 'verifier' ? { verifier: true } : { type }),
         ...(ownerId !== me.user.id && { userId: ownerId }),
         ...expiryFields(expiry),
+        ...draft.fields,
       },
-      { onSuccess: onCreated },
+      {
+        onSuccess: onCreated,
+        onError: (error) => {
+          const refused = apiErrors(error, controls.ips);
+          if (refused && error instanceof ApiError && isControlsField(error.details?.field)) {
+            setControlErrors(refused);
+            setControlsOpen(true);
+          }
+        },
+      },
     );
+  };
+  const shownAtField = create.error instanceof ApiError && create.error.status === 400 && isControlsField(create.error.details?.field);
+  const controlsSet = Object.keys(createControlsOf(controls).fields).length;
 
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={title} size="lg" centered>
@@ -103,7 +139,37 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
             </Alert>
           )}
           <ExpiryInput value={expiry} onChange={setExpiry} policy={me.policy} />
-          {create.error !== null && <ErrorAlert error={create.error} title="The key was not created" />}
+          {withControls && (
+            <Stack gap="xs">
+              <Group gap="xs">
+                <Button
+                  variant="subtle"
+                  size="compact-sm"
+                  px={0}
+                  aria-expanded={controlsOpen}
+                  aria-controls={controlsId}
+                  leftSection={controlsOpen ? <IconChevronDown size={16} aria-hidden /> : <IconChevronRight size={16} aria-hidden />}
+                  onClick={() => setControlsOpen((o) => !o)}
+                >
+                  Usage controls
+                </Button>
+                <Text size="xs" c="dimmed">
+                  {controlsSet === 0 ? "Optional: without them the key has the tenant's defaults." : `${controlsSet} set`}
+                </Text>
+              </Group>
+              <Collapse expanded={controlsOpen} id={controlsId}>
+                <Stack gap="md" role="group" aria-label="Usage controls of the new key">
+                  <UsageControlsFields state={controls} set={(patch) => setControls((s) => ({ ...s, ...patch }))} fieldError={(field) => controlErrors[field]} />
+                </Stack>
+              </Collapse>
+            </Stack>
+          )}
+          {create.error !== null && !shownAtField && <ErrorAlert error={create.error} title="The key was not created" />}
+          {create.error !== null && shownAtField && (
+            <Text size="sm" c="red.8" role="alert">
+              The key was not created: {create.error.message}
+            </Text>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={busy}>
               Cancel

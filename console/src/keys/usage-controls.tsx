@@ -174,18 +174,60 @@ function patchOf(key: AccessKey, s: FormState): { patch: Patch; errors: Errors }
   if (!same(ratelimits, key.ratelimits)) patch.ratelimits = ratelimits;
   const credits = creditsOf(s, errors);
   if (!same(credits, key.credits === null ? null : { remaining: key.credits.remaining, refill: key.credits.refill })) patch.credits = credits;
+  const ipAllowlist = ipsOf(s);
+  if (!same(ipAllowlist, key.ipAllowlist)) patch.ipAllowlist = ipAllowlist;
+  const meta = metaOf(s, errors);
+  if (!('meta' in errors) && !same(meta, key.meta)) patch.meta = meta;
+  const externalId = externalIdOf(s, errors);
+  if (externalId !== key.externalId) patch.externalId = externalId;
+  return { patch, errors };
+}
+
+/** The allowlist of the form: its lines, or with none `[]` (any address) or `null` (the tenant's default). */
+function ipsOf(s: Pick<FormState, 'ips' | 'noDefaultIps'>): string[] | null {
   const ips = s.ips
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-  const ipAllowlist = ips.length === 0 ? (s.noDefaultIps ? [] : null) : ips;
-  if (!same(ipAllowlist, key.ipAllowlist)) patch.ipAllowlist = ipAllowlist;
-  const meta = metaOf(s, errors);
-  if (!('meta' in errors) && !same(meta, key.meta)) patch.meta = meta;
+  return ips.length === 0 ? (s.noDefaultIps ? [] : null) : ips;
+}
+
+/** The externalId of the form (null: none), noting its problem in `errors`. */
+function externalIdOf(s: Pick<FormState, 'externalId'>, errors: Errors): string | null {
   const externalId = s.externalId.trim();
   if (externalId !== '' && !EXTERNAL_ID_RE.test(externalId)) errors.externalId = '1 to 128 letters, digits and _ . : @ | + -.';
-  if ((externalId === '' ? null : externalId) !== key.externalId) patch.externalId = externalId === '' ? null : externalId;
-  return { patch, errors };
+  return externalId === '' ? null : externalId;
+}
+
+/** A new key's form: nothing set, so the key has the tenant's defaults. */
+export function newKeyControls(): FormState {
+  return { rows: [], noDefaultLimits: false, noDefaultIps: false, creditsOn: false, remaining: 0, refill: 'none', refillAmount: '', refillDay: 1, ips: '', meta: '', externalId: '' };
+}
+
+type CreateBody = BodyOf<'/v1/access-keys', 'post'>;
+export type CreateControls = Pick<CreateBody, 'ratelimits' | 'credits' | 'ipAllowlist' | 'meta' | 'externalId'>;
+
+/** What a new key's create body says of its controls: only what the form sets (left out: the tenant's defaults), or the problems found. */
+export function createControlsOf(s: FormState): { fields: CreateControls; errors: Errors } {
+  const errors: Errors = {};
+  const ratelimits = limitsOf(s, errors) ?? (s.noDefaultLimits ? [] : null);
+  const credits = creditsOf(s, errors);
+  const ipAllowlist = ipsOf(s);
+  const meta = metaOf(s, errors);
+  const externalId = externalIdOf(s, errors);
+  const fields: CreateControls = {
+    ...(ratelimits !== null && { ratelimits }),
+    ...(credits !== null && { credits }),
+    ...(ipAllowlist !== null && { ipAllowlist }),
+    ...(meta !== null && { meta }),
+    ...(externalId !== null && { externalId }),
+  };
+  return { fields, errors };
+}
+
+/** Whether the API's refusal names one of the controls' fields (shown at that field rather than above the form). */
+export function isControlsField(field: unknown): boolean {
+  return typeof field === 'string' && /^(ratelimits|credits|ipAllowlist|meta|externalId)(\.|$)/.test(field);
 }
 
 /** The form field that shows the API's refusal of `field` (`ratelimits.0.limit`, `ipAllowlist.1`, `meta.password`). */
@@ -416,6 +458,43 @@ export function MetaField({ state, set, fieldError }: FieldsProps) {
   );
 }
 
+/** Every control of a key, as fields: the details pane's form and the new-key dialog show the same. */
+export function UsageControlsFields({ state, set, fieldError }: FieldsProps) {
+  return (
+    <>
+      <RateLimitRows state={state} set={set} fieldError={fieldError} />
+
+      <CreditsFields state={state} set={set} fieldError={fieldError} />
+
+      <Textarea
+        label="IP allowlist"
+        description="One IPv4 or IPv6 address or CIDR block per line (203.0.113.0/24, 2001:db8::/32). Empty: the tenant's default allowlist, if any, else any address."
+        value={state.ips}
+        onChange={(e) => set({ ips: e.currentTarget.value })}
+        error={fieldError('ipAllowlist')}
+        autosize
+        minRows={2}
+        maxRows={8}
+        spellCheck={false}
+        {...MAX_WIDTH}
+      />
+      {state.ips.trim() === '' && (
+        <Checkbox label="Any address, even if the tenant has a default allowlist" checked={state.noDefaultIps} onChange={(e) => set({ noDefaultIps: e.currentTarget.checked })} />
+      )}
+      <MetaField state={state} set={set} fieldError={fieldError} />
+      <TextInput
+        label="External ID"
+        description="Your own ID of the customer (identity) this key belongs to; its keys share the identity's limits and credits."
+        value={state.externalId}
+        onChange={(e) => set({ externalId: e.currentTarget.value })}
+        error={fieldError('externalId')}
+        maxLength={128}
+        {...MAX_WIDTH}
+      />
+    </>
+  );
+}
+
 export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
   const [state, setState] = useState<FormState>(() => initialState(accessKey));
   const [errors, setErrors] = useState<Errors>({});
@@ -451,35 +530,7 @@ export function UsageControlsForm({ accessKey }: { accessKey: AccessKey }) {
       }}
     >
       <Stack gap="md">
-        <RateLimitRows state={state} set={set} fieldError={fieldError} />
-
-        <CreditsFields state={state} set={set} fieldError={fieldError} />
-
-        <Textarea
-          label="IP allowlist"
-          description="One IPv4 or IPv6 address or CIDR block per line (203.0.113.0/24, 2001:db8::/32). Empty: the tenant's default allowlist, if any, else any address."
-          value={state.ips}
-          onChange={(e) => set({ ips: e.currentTarget.value })}
-          error={fieldError('ipAllowlist')}
-          autosize
-          minRows={2}
-          maxRows={8}
-          spellCheck={false}
-          {...MAX_WIDTH}
-        />
-        {state.ips.trim() === '' && (
-          <Checkbox label="Any address, even if the tenant has a default allowlist" checked={state.noDefaultIps} onChange={(e) => set({ noDefaultIps: e.currentTarget.checked })} />
-        )}
-        <MetaField state={state} set={set} fieldError={fieldError} />
-        <TextInput
-          label="External ID"
-          description="Your own ID of the customer (identity) this key belongs to; its keys share the identity's limits and credits."
-          value={state.externalId}
-          onChange={(e) => set({ externalId: e.currentTarget.value })}
-          error={fieldError('externalId')}
-          maxLength={128}
-          {...MAX_WIDTH}
-        />
+        <UsageControlsFields state={state} set={set} fieldError={fieldError} />
         {update.error !== null && !shownElsewhere && <ErrorAlert error={update.error} title="Usage controls not saved" />}
         {update.error !== null && shownElsewhere && (
           <Text size="sm" c="red.8" role="alert">
