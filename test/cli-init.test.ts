@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)('latchkey init and migrate on %s', (kind) => {
         '013-ratelimit-windows',
         '014-imported-keys',
         '015-leaks',
+        '016-hours-from-minutes',
       ],
     });
     expect(await world.json(['migrate'])).toEqual({ database: kind, applied: [] });

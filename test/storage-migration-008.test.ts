@@ -97,7 +97,16 @@ describe.each(DATABASE_KINDS)('migration 008 on %s', (kind) => {
         .values(rows.slice(i, i + 100))
         .execute();
 
-    expect(await store.migrate()).toEqual(['008-usage-rings', '009-recovery', '010-usage-controls', '012-unused-keys', '013-ratelimit-windows', '014-imported-keys', '015-leaks']);
+    expect(await store.migrate()).toEqual([
+      '008-usage-rings',
+      '009-recovery',
+      '010-usage-controls',
+      '012-unused-keys',
+      '013-ratelimit-windows',
+      '014-imported-keys',
+      '015-leaks',
+      '016-hours-from-minutes',
+    ]);
 
     const latest = (outcome: 'success' | 'failure') =>
       old

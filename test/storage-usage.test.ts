@@ -250,6 +250,56 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(await list(tenant.id, key.accessKeyId)).toEqual([]);
   });
 
+  it('rolls minute rows up into hour rows as they age: the hour view counts each attempt once before, during and after, a late write included', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id);
+    const keys = await Promise.all([0, 1, 2].map(async () => (await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id })).key));
+    const day = Date.UTC(2031, 3, 7);
+    // Each key: attempts over 5 hours of the day, successes and two failure codes.
+    for (const [k, key] of keys.entries()) {
+      for (let h = 0; h < 5; h++) {
+        for (let i = 0; i < 3 + k + h; i++) recorder.record(record(tenant.id, key.accessKeyId, day + h * HOUR + i * MINUTE), true, false);
+        recorder.record(record(tenant.id, key.accessKeyId, day + h * HOUR + 30 * MINUTE, failure(h % 2 === 0 ? 'SECRET_MISMATCH' : 'KEY_DISABLED')), false, false);
+      }
+    }
+    await recorder.flush();
+    const hourView = async () => {
+      const byKey: Record<string, Record<string, number[]>> = {};
+      for (const key of keys) {
+        byKey[key.accessKeyId] = Object.fromEntries((await t.store.usage.keyRows(key.accessKeyId, 'hours', day)).map((r) => [r.code, Array.from({ length: 24 }, (_, i) => r.counts[i] ?? 0)]));
+      }
+      return byKey;
+    };
+    const tenantView = async () =>
+      Object.fromEntries(
+        (await t.store.usage.tenantSums(tenant.id, 'hours', day + 2 * HOUR, DAY, HOUR)).map((s) => [`${s.accessKeyId} ${s.code}`, s.count]).sort(([a], [b]) => (a! < b! ? -1 : 1)),
+      );
+    const before = await hourView();
+    const tenantBefore = await tenantView();
+    expect(before[keys[2]!.accessKeyId]!.OK!.slice(0, 6)).toEqual([5, 6, 7, 8, 9, 0]);
+    expect(before[keys[0]!.accessKeyId]!.KEY_DISABLED!.slice(0, 5)).toEqual([0, 1, 0, 1, 0]);
+    expect(tenantBefore[`${keys[1]!.accessKeyId} OK`]).toBe(6 + 7 + 8);
+
+    // The first three hours age out (cutoff 3 h after the day starts), three rows at a time: 3 keys × 3 hours × 2 codes.
+    expect(await t.store.usage.rollUpMinutesBefore(day + 3 * HOUR, 3)).toBe(18);
+    expect((await t.store.usage.keyRows(keys[0]!.accessKeyId, 'minutes', 0)).map((r) => r.start - day).sort((a, b) => a - b)).toEqual([3 * HOUR, 3 * HOUR, 4 * HOUR, 4 * HOUR]);
+    expect(await hourView()).toEqual(before);
+    expect(await tenantView()).toEqual(tenantBefore);
+
+    // A late write into an hour already rolled up: a minute row again, counted once, and rolled up next time.
+    recorder.record(record(tenant.id, keys[0]!.accessKeyId, day + HOUR + 59 * MINUTE), true, false);
+    await recorder.flush();
+    const late = await hourView();
+    expect(late[keys[0]!.accessKeyId]!.OK!.slice(0, 5)).toEqual([3, 5, 5, 6, 7]);
+    // All of it now, and again (nothing left to move); two roll-ups at once move each row once.
+    const [a, b] = await Promise.all([t.store.usage.rollUpMinutesBefore(day + DAY, 2), t.store.usage.rollUpMinutesBefore(day + DAY, 2)]);
+    expect(a + b).toBe(13);
+    expect(await t.store.usage.rollUpMinutesBefore(day + DAY)).toBe(0);
+    expect(await t.store.usage.keyRows(keys[0]!.accessKeyId, 'minutes', 0)).toEqual([]);
+    expect(await hourView()).toEqual(late);
+    expect((await t.store.usage.keyRows(keys[0]!.accessKeyId, 'hours', 0)).map((r) => r.start)).toEqual([day, day, day]);
+  });
+
   it('sends every attempt to the access log, counted-only ones too', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'latchkey-usage-log-'));
     try {

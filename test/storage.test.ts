@@ -43,6 +43,7 @@ const ALL_MIGRATIONS = [
   '013-ratelimit-windows',
   '014-imported-keys',
   '015-leaks',
+  '016-hours-from-minutes',
 ];
 
 describe.each(DATABASE_KINDS)('storage on %s: lifecycle and tenants', (kind) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CounterBuffer, DAY_MS, HOUR_MS, MINUTE_MS, rangeWindow, summarise } from './usage.js';
+import { CounterBuffer, DAY_MS, foldMinuteRows, HOUR_MS, MINUTE_MS, rangeWindow, summarise } from './usage.js';
 
 const T = Date.UTC(2031, 2, 14, 15, 9, 26);
 
@@ -67,5 +67,33 @@ describe('usage windows', () => {
     expect(summary.buckets).toHaveLength(96);
     expect(summary.buckets.slice(0, 4).map((b) => b.success)).toEqual([15, 15, 15, 0]);
     expect(summary.buckets[95]).toMatchObject({ start: Date.UTC(2031, 2, 14, 15), failure: 2 });
+  });
+});
+
+describe('foldMinuteRows', () => {
+  it("puts each minute row's total in its hour's slot of its day, one row per key, day and code, in key order", () => {
+    const day = Date.UTC(2031, 0, 2);
+    const rows = foldMinuteRows([
+      { accessKeyId: 'k2', start: day + 23 * HOUR_MS, code: 'OK', total: 4 },
+      { accessKeyId: 'k1', start: day + 5 * HOUR_MS, code: 'OK', total: 2 },
+      { accessKeyId: 'k1', start: day + 7 * HOUR_MS, code: 'OK', total: 3 },
+      { accessKeyId: 'k1', start: day + DAY_MS, code: 'OK', total: 1 },
+      { accessKeyId: 'k1', start: day, code: 'SECRET_MISMATCH', total: 0 },
+    ]);
+    const hours = (counts: number[]) => counts.flatMap((n, i) => (n > 0 ? [[i, n]] : []));
+    expect(rows.map((r) => ({ key: r.accessKeyId, start: r.start, code: r.code, slots: r.counts.length, hours: hours(r.counts) }))).toEqual([
+      {
+        key: 'k1',
+        start: day,
+        code: 'OK',
+        slots: 24,
+        hours: [
+          [5, 2],
+          [7, 3],
+        ],
+      },
+      { key: 'k1', start: day + DAY_MS, code: 'OK', slots: 24, hours: [[0, 1]] },
+      { key: 'k2', start: day, code: 'OK', slots: 24, hours: [[23, 4]] },
+    ]);
   });
 });

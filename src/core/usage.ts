@@ -3,6 +3,11 @@
  * of a chart. Per key and outcome code, a minute row holds one hour as 60 minute counts (kept
  * 24 hours) and an hour row holds one UTC day as 24 hour counts (kept for the retention period),
  * so a key in steady use costs a bounded number of rows whatever its traffic.
+ *
+ * Writes add to minute rows only. A minute row is one hour slot of its day's hour row: when it
+ * ages out (maintenance, after MINUTES_KEPT_MS) it is moved into that slot, in one transaction
+ * (rollUpMinutes of the usage writer). Until then the hour view of a key is its hour rows plus its
+ * minute rows folded into days (foldMinuteRows); every attempt is in exactly one of the two.
  */
 
 export const MINUTE_MS = 60_000;
@@ -113,6 +118,32 @@ function bump(rows: Map<string, CounterRow>, accessKeyId: string, code: string, 
   }
   const slot = Math.floor((at - start) / slotMs);
   row.counts[slot] = (row.counts[slot] ?? 0) + n;
+}
+
+/**
+ * Adds `n` attempts of one key and code at `atMs` to its minute row (an hour of minute counts),
+ * made when missing: what a usage write adds (hour rows are rolled up from minute rows).
+ */
+export function countMinute(minutes: Map<string, CounterRow>, accessKeyId: string, code: string, atMs: number, n: number): void {
+  bump(minutes, accessKeyId, code, atMs, HOUR_MS, MINUTE_MS, 60, n);
+}
+
+/** A minute row by its total: `start` is the hour it covers. */
+export interface MinuteTotal {
+  accessKeyId: string;
+  start: number;
+  code: string;
+  total: number;
+}
+
+/**
+ * Minute rows as hour-row counts: each row's total in the slot of its hour, one row per key, day
+ * and code (24 slots), in order of key, start and code.
+ */
+export function foldMinuteRows(rows: readonly MinuteTotal[]): CounterRow[] {
+  const days = new Map<string, CounterRow>();
+  for (const row of rows) if (row.total !== 0) bump(days, row.accessKeyId, row.code, row.start, DAY_MS, HOUR_MS, 24, row.total);
+  return [...days.values()].sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
 }
 
 /** Adds two stored count arrays slot by slot (a missing slot counts 0). */

@@ -7,7 +7,7 @@ import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
-import { counterRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
+import { minuteRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
 /** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
@@ -207,16 +207,13 @@ export class AccessRecorder {
       for (; written < chunks.length; written++) {
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
-        const hours: CounterRow[] = [];
         for (const usage of chunks[written]!) {
           const size = sizeOf(usage);
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
-          const rows = counterRows(usage);
-          for (const row of rows.minutes) minutes.push(row);
-          for (const row of rows.hours) hours.push(row);
+          for (const row of minuteRows(usage)) minutes.push(row);
         }
-        await this.store.accessRecords.writeUsage({ rings, minutes, hours });
+        await this.store.accessRecords.writeUsage({ rings, minutes });
       }
       if (this.dropped > 0) {
         this.logger.warn({ dropped: this.dropped }, 'verification attempts went uncounted while the database was unreachable');

@@ -11,7 +11,7 @@ const FINISHED_MAIL_KEPT_MS = 7 * DAY_MS;
 
 /**
  * Housekeeping: access records and hour counters past their tenant's retention (and records in
- * ring slots the policy no longer keeps), minute counters older than a day, ended sessions, old
+ * ring slots the policy no longer keeps), minute counters older than a day (rolled up into hours), ended sessions, old
  * change rows, finished mails, reminder markers of expiry dates that have passed and of unused
  * keys' quiet periods that ended, sign-in
  * failure counts a day old, and lapsed password reset links.
@@ -32,7 +32,8 @@ export async function purgeExpired(
 }> {
   const now = clock.now();
   let accessRecords = 0;
-  let usageRows = await store.usage.purgeMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
+  // Minute counts older than a day go into their hour rows (moved, not deleted: the hour view keeps them).
+  let usageRows = await store.usage.rollUpMinutesBefore(now.getTime() - MINUTES_KEPT_MS);
   for (const tenant of await store.tenants.listAll()) {
     const cutoff = now.getTime() - tenant.policy.accessRecordRetentionDays * DAY_MS;
     accessRecords += await store.accessRecords.purge(tenant.id, new Date(cutoff), tenant.policy.accessRecordsPerKey);

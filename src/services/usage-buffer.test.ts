@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
-import { counterRows, UsageBuffer } from './usage-buffer.js';
+import { minuteRows, UsageBuffer } from './usage-buffer.js';
 
 const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
 let serial = 0;
@@ -43,20 +43,17 @@ describe('UsageBuffer', () => {
     expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 0, records: 0, cells: 0, keys: 0 });
   });
 
-  it('turns a key into minute rows (an hour of minute counts) and hour rows (a day of hour counts)', () => {
+  it('turns a key into minute rows (an hour of minute counts), in order of start and code', () => {
     const b = new UsageBuffer();
     b.add(attempt('k1', T0 + 5 * MINUTE_MS), true, 100, 100);
     b.add(attempt('k1', T0 + 5 * MINUTE_MS + 1), true, 100, 100);
     b.add(attempt('k1', T0 + HOUR_MS + 2 * MINUTE_MS, 'KEY_DISABLED'), true, 100, 100);
-    const rows = counterRows(b.take()[0]!);
-    expect(rows.minutes.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
+    b.add(attempt('k1', T0 + HOUR_MS + 3 * MINUTE_MS), true, 100, 100);
+    const rows = minuteRows(b.take()[0]!);
+    expect(rows.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
       { start: T0, code: 'OK', counted: [[5, 2]] },
       { start: T0 + HOUR_MS, code: 'KEY_DISABLED', counted: [[2, 1]] },
-    ]);
-    const day = Date.UTC(2031, 0, 1);
-    expect(rows.hours.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
-      { start: day, code: 'KEY_DISABLED', counted: [[11, 1]] },
-      { start: day, code: 'OK', counted: [[10, 2]] },
+      { start: T0 + HOUR_MS, code: 'OK', counted: [[3, 1]] },
     ]);
   });
 
@@ -89,6 +86,6 @@ describe('UsageBuffer', () => {
     expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 3, records: 3, cells: 2, keys: 2 });
     const k1 = b.take().find((u) => u.accessKeyId === 'k1')!;
     expect(k1.successes.map((r) => r.at.getTime())).toEqual([T0, T0 + 1]);
-    expect(counterRows(k1).minutes[0]!.counts[0]).toBe(2);
+    expect(minuteRows(k1)[0]!.counts[0]).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
-import { codeOf, countInto, MINUTE_MS, type CounterRow } from '../core/usage.js';
+import { codeOf, countMinute, MINUTE_MS, type CounterRow } from '../core/usage.js';
 
 /**
  * One key's usage since its last write: its latest attempts per outcome (oldest first, at most
@@ -127,14 +127,12 @@ function mergeCells(a: readonly (string | number)[], b: readonly (string | numbe
 }
 
 /**
- * A key's counter rows: minute rows (an hour of minute counts) and hour rows (a day of hour
- * counts), each in order of start and code.
+ * A key's minute rows (an hour of minute counts each), in order of start and code: all a write
+ * adds to (hour rows are rolled up from minute rows as they age, see core/usage.ts).
  */
-export function counterRows(usage: KeyUsage): { minutes: CounterRow[]; hours: CounterRow[] } {
+export function minuteRows(usage: KeyUsage): CounterRow[] {
   const minutes = new Map<string, CounterRow>();
-  const hours = new Map<string, CounterRow>();
   const cells = usage.cells;
-  for (let i = 0; i < cells.length; i += 3) countInto(minutes, hours, usage.accessKeyId, cells[i] as string, (cells[i + 1] as number) * MINUTE_MS, cells[i + 2] as number);
-  const order = (a: CounterRow, b: CounterRow) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-  return { minutes: [...minutes.values()].sort(order), hours: [...hours.values()].sort(order) };
+  for (let i = 0; i < cells.length; i += 3) countMinute(minutes, usage.accessKeyId, cells[i] as string, (cells[i + 1] as number) * MINUTE_MS, cells[i + 2] as number);
+  return [...minutes.values()].sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

@@ -17,6 +17,7 @@ import { usageControlsMigration } from './migrations/010-usage-controls.js';
 import { ratelimitWindowsMigration } from './migrations/013-ratelimit-windows.js';
 import { importedKeysMigration } from './migrations/014-imported-keys.js';
 import { leaksMigration } from './migrations/015-leaks.js';
+import { hoursFromMinutesMigration } from './migrations/016-hours-from-minutes.js';
 import type { Database } from './schema.js';
 import { AccessKeysRepo } from './repos/access-keys-repo.js';
 import { AccessRecordsRepo } from './repos/access-records-repo.js';
@@ -123,6 +124,7 @@ const MIGRATIONS: Record<string, (dialect: StoreDialect) => Migration> = {
   '013-ratelimit-windows': ratelimitWindowsMigration,
   '014-imported-keys': importedKeysMigration,
   '015-leaks': leaksMigration,
+  '016-hours-from-minutes': hoursFromMinutesMigration,
 };
 
 /** The names of this build's migrations, oldest first. */
@@ -221,7 +223,7 @@ function repos(db: Kysely<Database>, dialect: StoreDialect, changes: ChangeRecor
     groups: new GroupsRepo({ db, changes }),
     accessKeys: new AccessKeysRepo({ db, dialect, changes, lockUser }),
     accessRecords: new AccessRecordsRepo(db, dialect),
-    usage: new UsageRepo(db),
+    usage: new UsageRepo(db, dialect),
     audit: new AuditRepo(db),
     changes: new ChangesRepo(db),
     meta: new MetaRepo(db),

@@ -63,12 +63,14 @@ export type RingRow = [
 /** Counts to add to one counter row: access_key_id, start, code, total, counts (JSON array). */
 export type CounterDelta = [accessKeyId: string, start: number, code: string, total: number, counts: string];
 
-/** What one flush writes, in one transaction. Counter rows are unique per (key, start, code) and sorted by key. */
+/** What one flush writes, in one transaction. Minute rows are unique per (key, start, code) and sorted by key. */
 export interface UsageBatch {
   records: RingRow[];
   minutes: CounterDelta[];
-  hours: CounterDelta[];
 }
+
+/** A minute row's primary key: where a roll-up goes on from. */
+export type MinuteRowKey = [accessKeyId: string, start: number, code: string];
 
 /**
  * Usage data arrives by the thousand per second, so each database writes it its cheapest way:
@@ -81,4 +83,12 @@ export interface UsageWriter {
   writeUsage(batch: UsageBatch): Promise<void>;
   /** Raises each key's last-used time to `at` (epoch ms) with its source address; never lowers it. */
   touchLastUsed(entries: { accessKeyId: string; at: number; ip: string | null }[]): Promise<void>;
+  /**
+   * Moves up to `limit` minute rows whose hour started at or before `lastStart`, the first ones
+   * after `after` in primary-key order, into their day's hour rows (each row's total added to its
+   * hour's slot) and deletes them, in one transaction: each attempt is counted in exactly one of
+   * the two tables, before and after. Returns how many rows it looked at and the last one's key
+   * (null when none), to go on from there; rows another writer holds are left for a later run.
+   */
+  rollUpMinutes(lastStart: number, after: MinuteRowKey | null, limit: number): Promise<{ rows: number; last: MinuteRowKey | null }>;
 }

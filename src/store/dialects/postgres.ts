@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
-import type { CounterDelta, StoreDialect, UsageBatch, UsageWriter } from './dialect.js';
+import type { CounterDelta, MinuteRowKey, StoreDialect, UsageBatch, UsageWriter } from './dialect.js';
 import { createPostgresKeyLookup } from './postgres-key-lookup.js';
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's safe range.
@@ -150,9 +150,30 @@ const WRITE_USAGE =
   'order by r.access_key_id, r.outcome, r.ord ' +
   'on conflict (access_key_id, outcome, slot) do update set id = excluded.id, at = excluded.at, code = excluded.code, source_ip = excluded.source_ip, ' +
   'user_agent = excluded.user_agent, scheme = excluded.scheme, permission = excluded.permission, detail = excluded.detail returning 1), ' +
-  `m as (${upsertCounters('usage_minutes', 13)}), ` +
-  `h as (${upsertCounters('usage_hours', 18)}) ` +
-  'select (select count(*) from w) + (select count(*) from m) + (select count(*) from h) as written';
+  `m as (${upsertCounters('usage_minutes', 13)}) ` +
+  'select (select count(*) from w) + (select count(*) from m) as written';
+
+/**
+ * A roll-up of aged minute rows, one statement: pick the next rows in key order (skipping rows a
+ * writer holds), delete them, add each one's total to its hour's slot of its day's hour row. The
+ * day's counts are built dense (slots 0 to the last hour moved) and merged like a write's.
+ */
+const rollUp = (after: boolean) =>
+  'with p as (select access_key_id, start, code from usage_minutes where start <= $1' +
+  (after ? ' and (access_key_id, start, code) > ($3::text, $4::int8, $5::text)' : '') +
+  ' order by access_key_id, start, code limit $2 for update skip locked), ' +
+  'd as (delete from usage_minutes as m using p where m.access_key_id = p.access_key_id and m.start = p.start and m.code = p.code ' +
+  'returning m.access_key_id, m.start, m.code, m.total), ' +
+  'c as (select access_key_id, start - start % 86400000 as day, code, ((start % 86400000) / 3600000)::int as slot, sum(total)::int8 as n from d where total <> 0 group by 1, 2, 3, 4), ' +
+  'g as (select access_key_id, day, code, sum(n)::int8 as total, max(slot) as top from c group by 1, 2, 3), ' +
+  'h as (insert into usage_hours as u (access_key_id, start, code, total, counts) ' +
+  "select g.access_key_id, g.day, g.code, g.total, (select '[' || string_agg(coalesce(c.n, 0)::text, ',' order by s) || ']' " +
+  'from generate_series(0, g.top) as s left join c on c.access_key_id = g.access_key_id and c.day = g.day and c.code = g.code and c.slot = s) ' +
+  `from g order by 1, 2, 3 on conflict (access_key_id, start, code) do update set total = u.total + excluded.total, ${mergeCounts('u')} returning 1) ` +
+  'select (select count(*) from p)::int4 as rows, (select count(*) from h)::int4 as days, l.access_key_id, l.start, l.code ' +
+  'from (select 1) as one left join (select * from p order by access_key_id desc, start desc, code desc limit 1) as l on true';
+const ROLL_UP_FIRST = rollUp(false);
+const ROLL_UP_AFTER = rollUp(true);
 
 function columnsOf<T extends readonly unknown[]>(rows: readonly T[], width: number): unknown[][] {
   const columns: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
@@ -190,13 +211,8 @@ function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<vo
     'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
   return {
     async writeUsage(batch: UsageBatch) {
-      if (batch.records.length === 0 && batch.minutes.length === 0 && batch.hours.length === 0) return;
-      const values = [
-        ...columnsOf(batch.records, RING_COLUMN_TYPES.length),
-        ordinals(batch),
-        ...columnsOf<CounterDelta>(batch.minutes, COUNTER_COLUMN_TYPES.length),
-        ...columnsOf<CounterDelta>(batch.hours, COUNTER_COLUMN_TYPES.length),
-      ];
+      if (batch.records.length === 0 && batch.minutes.length === 0) return;
+      const values = [...columnsOf(batch.records, RING_COLUMN_TYPES.length), ordinals(batch), ...columnsOf<CounterDelta>(batch.minutes, COUNTER_COLUMN_TYPES.length)];
       await track(pool.query(WRITE_USAGE, values));
     },
     async touchLastUsed(entries) {
@@ -204,6 +220,14 @@ function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<vo
       // Sorted by key, so concurrent writers (several processes) lock rows in the same order.
       const sorted = [...entries].sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
       await track(pool.query(raiseLastUsed, [sorted.map((e) => e.accessKeyId), sorted.map((e) => e.at), sorted.map((e) => e.ip)]));
+    },
+    async rollUpMinutes(lastStart: number, after: MinuteRowKey | null, limit: number) {
+      const result = await pool.query<{ rows: number; access_key_id: string | null; start: number | null; code: string | null }>(
+        after === null ? ROLL_UP_FIRST : ROLL_UP_AFTER,
+        after === null ? [lastStart, limit] : [lastStart, limit, ...after],
+      );
+      const row = result.rows[0]!;
+      return { rows: row.rows, last: row.access_key_id === null ? null : [row.access_key_id, Number(row.start), row.code as string] };
     },
     /** Waits for the writes already handed over (closing the pool under them would lose them). */
     async drain() {

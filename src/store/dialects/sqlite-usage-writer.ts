@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { UsageBatch, UsageWriter } from './dialect.js';
+import type { MinuteRowKey, UsageBatch, UsageWriter } from './dialect.js';
 
 /** The writer's statements, shared by the worker and the in-thread writer. */
 const STATEMENTS = {
@@ -19,6 +19,9 @@ const STATEMENTS = {
     'insert into usage_hours (access_key_id, start, code, total, counts) values (?,?,?,?,?) ' +
     'on conflict (access_key_id, start, code) do update set total = total + excluded.total, counts = latchkey_add_counts(counts, excluded.counts)',
   raiseLastUsed: 'update access_keys set last_used_at = ?, last_used_ip = ? where id = ? and (last_used_at is null or last_used_at < ?)',
+  agedFirst: 'select access_key_id, start, code, total from usage_minutes where start <= ? order by access_key_id, start, code limit ?',
+  agedAfter: 'select access_key_id, start, code, total from usage_minutes where (access_key_id, start, code) > (?, ?, ?) and start <= ? ' + 'order by access_key_id, start, code limit ?',
+  dropMinute: 'delete from usage_minutes where access_key_id = ? and start = ? and code = ?',
 };
 
 /**
@@ -26,7 +29,8 @@ const STATEMENTS = {
  * the in-thread writer of an in-memory database. A ring write advances the ring's cursor by the
  * records it brings and puts each in slot (sequence mod ring size), overwriting the oldest; a
  * counter row is added to in one upsert, its counts summed slot by slot by a function of this
- * connection's own.
+ * connection's own. A roll-up adds aged minute rows' totals to their hours' slots and deletes
+ * them, in one transaction.
  */
 const WRITER_SOURCE = `
 function usageWriter(db, statements) {
@@ -51,10 +55,32 @@ function usageWriter(db, statements) {
       i = j;
     }
     addCounts(s.addMinutes, batch.minutes);
-    addCounts(s.addHours, batch.hours);
   });
   const raiseAll = db.transaction((entries) => { for (const [id, at, ip] of entries) s.raiseLastUsed.run(at, ip, id, at); });
-  return { writeUsage: (batch) => writeUsage.immediate(batch), touchLastUsed: (entries) => raiseAll.immediate(entries) };
+  const DAY = 86400000, HOUR = 3600000;
+  const rollUp = db.transaction((lastStart, after, limit) => {
+    const rows = after === null ? s.agedFirst.all(lastStart, limit) : s.agedAfter.all(after[0], after[1], after[2], lastStart, limit);
+    const days = new Map();
+    for (const row of rows) {
+      const start = Number(row.start), total = Number(row.total);
+      s.dropMinute.run(row.access_key_id, row.start, row.code);
+      if (total === 0) continue;
+      const day = start - (start % DAY);
+      const id = row.access_key_id + '\\n' + day + '\\n' + row.code;
+      let cell = days.get(id);
+      if (!cell) { cell = [row.access_key_id, day, row.code, 0, new Array(24).fill(0)]; days.set(id, cell); }
+      cell[3] += total;
+      cell[4][Math.floor((start - day) / HOUR)] += total;
+    }
+    for (const cell of days.values()) s.addHours.run(cell[0], cell[1], cell[2], cell[3], JSON.stringify(cell[4]));
+    const end = rows[rows.length - 1];
+    return { rows: rows.length, last: end ? [end.access_key_id, Number(end.start), end.code] : null };
+  });
+  return {
+    writeUsage: (batch) => writeUsage.immediate(batch),
+    touchLastUsed: (entries) => raiseAll.immediate(entries),
+    rollUpMinutes: (lastStart, after, limit) => rollUp.immediate(lastStart, after, limit),
+  };
 }
 `;
 
@@ -76,9 +102,11 @@ const writer = usageWriter(db, workerData.statements);
 parentPort.on('message', (message) => {
   if (message.op === 'close') { db.close(); parentPort.close(); return; }
   try {
+    let result = null;
     if (message.op === 'usage') writer.writeUsage(JSON.parse(message.batch));
+    else if (message.op === 'rollUp') result = writer.rollUpMinutes(message.lastStart, message.after, message.limit);
     else writer.touchLastUsed(JSON.parse(message.entries));
-    parentPort.postMessage({ id: message.id, ok: true });
+    parentPort.postMessage({ id: message.id, ok: true, result });
   } catch (error) {
     parentPort.postMessage({ id: message.id, ok: false, code: error && error.code, message: String(error && error.message) });
   }
@@ -88,9 +116,13 @@ parentPort.on('message', (message) => {
 interface Reply {
   id: number;
   ok: boolean;
+  result?: RollUp | null;
   code?: string;
   message?: string;
 }
+
+type RollUp = { rows: number; last: MinuteRowKey | null };
+type Message = { op: 'usage'; batch: string } | { op: 'lastUsed'; entries: string } | { op: 'rollUp'; lastStart: number; after: MinuteRowKey | null; limit: number };
 
 /** An error from the worker, with the driver's code kept so the dialect can classify it (busy, I/O). */
 export class SqliteWorkerError extends Error {
@@ -115,7 +147,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
   let worker: Worker | null = null;
   let exited: Promise<void> | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: RollUp | null) => void; reject: (error: Error) => void }>();
 
   const failAll = (error: Error) => {
     for (const waiter of pending.values()) waiter.reject(error);
@@ -139,7 +171,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
       if (!waiter) return;
       pending.delete(reply.id);
       if (pending.size === 0) started.unref();
-      if (reply.ok) waiter.resolve();
+      if (reply.ok) waiter.resolve(reply.result ?? null);
       else waiter.reject(new SqliteWorkerError(reply.message ?? 'the SQLite usage writer failed', reply.code));
     });
     started.on('error', (error) => failAll(new SqliteWorkerError(`the SQLite usage writer stopped: ${error.message}`, 'SQLITE_IOERR')));
@@ -154,8 +186,8 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
 
   // Batches travel as one JSON string: copying a string to the worker is one flat copy, where
   // cloning thousands of small arrays stalled the event loop for milliseconds.
-  const send = (message: { op: 'usage'; batch: string } | { op: 'lastUsed'; entries: string }) =>
-    new Promise<void>((resolve, reject) => {
+  const send = (message: Message) =>
+    new Promise<RollUp | null>((resolve, reject) => {
       worker ??= start();
       const id = nextId++;
       pending.set(id, { resolve, reject });
@@ -164,8 +196,13 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
     });
 
   return {
-    writeUsage: (batch) => (isEmpty(batch) ? Promise.resolve() : send({ op: 'usage', batch: JSON.stringify(batch) })),
-    touchLastUsed: (entries) => (entries.length === 0 ? Promise.resolve() : send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at, e.ip])) })),
+    writeUsage: async (batch) => {
+      if (!isEmpty(batch)) await send({ op: 'usage', batch: JSON.stringify(batch) });
+    },
+    touchLastUsed: async (entries) => {
+      if (entries.length > 0) await send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at, e.ip])) });
+    },
+    rollUpMinutes: async (lastStart, after, limit) => (await send({ op: 'rollUp', lastStart, after, limit })) ?? { rows: 0, last: null },
     async close() {
       const running = worker;
       if (!running) return;
@@ -178,11 +215,12 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
   };
 }
 
-const isEmpty = (batch: UsageBatch) => batch.records.length === 0 && batch.minutes.length === 0 && batch.hours.length === 0;
+const isEmpty = (batch: UsageBatch) => batch.records.length === 0 && batch.minutes.length === 0;
 
 interface InThread {
   writeUsage(batch: UsageBatch): void;
   touchLastUsed(entries: [string, number, string | null][]): void;
+  rollUpMinutes(lastStart: number, after: MinuteRowKey | null, limit: number): RollUp;
 }
 
 /** The same writer on the main connection (an in-memory database has no file a worker could open). */
@@ -191,6 +229,7 @@ function inThreadWriter(database: BetterSqlite3.Database): UsageWriter & { close
   return {
     writeUsage: async (batch) => void writer.writeUsage(batch),
     touchLastUsed: async (entries) => void writer.touchLastUsed(entries.map((e) => [e.accessKeyId, e.at, e.ip])),
+    rollUpMinutes: async (lastStart, after, limit) => writer.rollUpMinutes(lastStart, after, limit),
     close: async () => {},
   };
 }

@@ -29,7 +29,7 @@ export class AccessRecordsRepo {
    * One transaction through the dialect's bulk writer: the rings' records (at most `size` each)
    * and the counts to add, all of it or none.
    */
-  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterRow[]; hours: CounterRow[] }): Promise<void> {
+  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterRow[] }): Promise<void> {
     const records: RingRow[] = [];
     for (const ring of batch.rings) {
       for (const r of ring.records.slice(-ring.size)) {
@@ -48,7 +48,7 @@ export class AccessRecordsRepo {
         ]);
       }
     }
-    await this.dialect.usage.writeUsage({ records, minutes: batch.minutes.map(deltaOf), hours: batch.hours.map(deltaOf) });
+    await this.dialect.usage.writeUsage({ records, minutes: batch.minutes.map(deltaOf) });
   }
 
   /** The key's kept attempts, newest first: those inside its ring's current size (`perKey`, default all) and the retention period. */

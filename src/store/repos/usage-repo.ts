@@ -1,6 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { CounterRow } from '../../core/usage.js';
+import { type Kysely, sql } from 'kysely';
+import { addCounts, type CounterRow, foldMinuteRows, HOUR_MS } from '../../core/usage.js';
+import type { MinuteRowKey, StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
+
+/** Minute rows moved into hour rows per transaction of a roll-up. */
+export const ROLL_UP_ROWS = 2_000;
 
 type Table = 'usageMinutes' | 'usageHours';
 const TABLES: Record<'minutes' | 'hours', Table> = { minutes: 'usageMinutes', hours: 'usageHours' };
@@ -14,14 +18,63 @@ export interface KeyCodeSum {
 
 const parseCounts = (counts: string): number[] => JSON.parse(counts) as number[];
 
-/** Reads and purges the per-key attempt counters (the usage writer adds to them). */
+/**
+ * Reads, rolls up and purges the per-key attempt counters (the usage writer adds to minute rows).
+ * The hour view is the hour rows plus the minute rows not yet rolled up: each read of it is one
+ * statement (UNION ALL), so it sees both tables at one moment and a roll-up in between can
+ * neither count an attempt twice nor miss it.
+ */
 export class UsageRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: StoreDialect,
+  ) {}
 
-  /** One key's counter rows whose row starts at or after `fromStart`. */
+  /** One key's counter rows whose row starts at or after `fromStart`; for hours, one row per day and code. */
   async keyRows(accessKeyId: string, table: 'minutes' | 'hours', fromStart: number): Promise<CounterRow[]> {
-    const rows = await this.db.selectFrom(TABLES[table]).select(['accessKeyId', 'start', 'code', 'counts']).where('accessKeyId', '=', accessKeyId).where('start', '>=', fromStart).execute();
-    return rows.map((r) => ({ accessKeyId: r.accessKeyId, start: Number(r.start), code: r.code, counts: parseCounts(r.counts) }));
+    if (table === 'minutes') {
+      const rows = await this.db.selectFrom('usageMinutes').select(['accessKeyId', 'start', 'code', 'counts']).where('accessKeyId', '=', accessKeyId).where('start', '>=', fromStart).execute();
+      return rows.map((r) => ({ accessKeyId: r.accessKeyId, start: Number(r.start), code: r.code, counts: parseCounts(r.counts) }));
+    }
+    const rows = await this.db
+      .selectFrom('usageHours')
+      .select([sql<number>`1`.as('hour'), 'start', 'code', 'total', 'counts'])
+      .where('accessKeyId', '=', accessKeyId)
+      .where('start', '>=', fromStart)
+      .unionAll(
+        this.db
+          .selectFrom('usageMinutes')
+          .select([sql<number>`0`.as('hour'), 'start', 'code', 'total', sql<string>`''`.as('counts')])
+          .where('accessKeyId', '=', accessKeyId)
+          .where('start', '>=', fromStart),
+      )
+      .execute();
+    const days = new Map<string, CounterRow>();
+    const addRow = (row: CounterRow) => {
+      const id = `${row.start}\n${row.code}`;
+      const known = days.get(id);
+      days.set(id, known ? { ...known, counts: addCounts(known.counts, row.counts) } : row);
+    };
+    for (const r of rows) if (Number(r.hour) === 1) addRow({ accessKeyId, start: Number(r.start), code: r.code, counts: parseCounts(r.counts) });
+    const minutes = rows.filter((r) => Number(r.hour) === 0).map((r) => ({ accessKeyId, start: Number(r.start), code: r.code, total: Number(r.total) }));
+    for (const row of foldMinuteRows(minutes)) addRow(row);
+    return [...days.values()];
+  }
+
+  /**
+   * Moves every minute row that ended at or before `cutoff` into its hour row (see
+   * UsageWriter.rollUpMinutes), ROLL_UP_ROWS per transaction, in key order. Returns the rows moved.
+   */
+  async rollUpMinutesBefore(cutoff: number, rowsPerStep = ROLL_UP_ROWS): Promise<number> {
+    const lastStart = cutoff - HOUR_MS;
+    let moved = 0;
+    let after: MinuteRowKey | null = null;
+    for (;;) {
+      const step = await this.dialect.usage.rollUpMinutes(lastStart, after, rowsPerStep);
+      moved += step.rows;
+      if (step.rows < rowsPerStep || step.last === null) return moved;
+      after = step.last;
+    }
   }
 
   /**
@@ -32,13 +85,19 @@ export class UsageRepo {
   async tenantSums(tenantId: string, table: 'minutes' | 'hours', from: number, rowMs: number, slotMs: number): Promise<KeyCodeSum[]> {
     const t = TABLES[table];
     const firstWhole = Math.ceil(from / rowMs) * rowMs;
+    const rowsFrom = (source: Table, start: number) =>
+      this.db
+        .selectFrom(`${source} as u`)
+        .innerJoin('accessKeys as k', 'k.id', 'u.accessKeyId')
+        .select(['u.accessKeyId', 'u.code', 'u.total'])
+        .where('k.tenantId', '=', tenantId)
+        .where('u.start', '>=', start);
+    // Hours: the minute rows not yet rolled up are hour slots of their own; the one holding `from` counts whole, as a straddling row's slot does.
+    const rows = table === 'minutes' ? rowsFrom(t, firstWhole) : rowsFrom(t, firstWhole).unionAll(rowsFrom('usageMinutes', Math.floor(from / slotMs) * slotMs));
     const whole = await this.db
-      .selectFrom(`${t} as u`)
-      .innerJoin('accessKeys as k', 'k.id', 'u.accessKeyId')
-      .select((eb) => ['u.accessKeyId', 'u.code', eb.fn.sum<number | string>('u.total').as('count')])
-      .where('k.tenantId', '=', tenantId)
-      .where('u.start', '>=', firstWhole)
-      .groupBy(['u.accessKeyId', 'u.code'])
+      .selectFrom(rows.as('r'))
+      .select((eb) => ['r.accessKeyId', 'r.code', eb.fn.sum<number | string>('r.total').as('count')])
+      .groupBy(['r.accessKeyId', 'r.code'])
       .execute();
     const sums = new Map<string, KeyCodeSum>();
     for (const r of whole) sums.set(`${r.accessKeyId}\n${r.code}`, { accessKeyId: r.accessKeyId, code: r.code, count: Number(r.count) });
@@ -76,15 +135,6 @@ export class UsageRepo {
       .groupBy('targetId')
       .execute();
     return rows.map((r) => ({ accessKeyId: r.targetId as string, lastAlertAt: Number(r.lastAlertAt) })).sort((a, b) => b.lastAlertAt - a.lastAlertAt);
-  }
-
-  /** Minute rows of every tenant that ended before `cutoff` (they are kept one day). */
-  async purgeMinutesBefore(cutoff: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('usageMinutes')
-      .where('start', '<=', cutoff - 3_600_000)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
   }
 
   /** The tenant's hour rows (one UTC day each) that ended before `cutoff`. */
