@@ -196,24 +196,32 @@ export class AccessRecorder {
    * pages of the usage tables. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
   private async writeUsage(usages: KeyUsage[]): Promise<void> {
-    let chunks = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite);
-    let written = 0;
+    const ranges = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite);
+    // Each key range is sorted and cut by records just before it is written: done for the whole
+    // backlog at once (250,000 keys), that held the event loop 120 ms in a profile under load.
+    let next = 0;
+    let ready: KeyUsage[][] = [];
     try {
       const sizes = await this.ringSizesOf(new Set(usages.map((u) => u.tenantId)));
       const sizeOf = (usage: KeyUsage) => sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
       // The records a key brings (what its rings keep of them), plus one for its counter rows.
       const weight = (usage: KeyUsage) => Math.min(usage.failures.length, sizeOf(usage)) + Math.min(usage.successes.length, sizeOf(usage)) + 1;
-      chunks = chunks.flatMap((chunk) => byWeight(chunk.sort(byKeyId), weight, this.recordsPerWrite));
-      for (; written < chunks.length; written++) {
+      for (;;) {
+        if (ready.length === 0) {
+          if (next === ranges.length) break;
+          ready = byWeight(ranges[next]!.sort(byKeyId), weight, this.recordsPerWrite);
+          next++;
+        }
         const rings: RingWrite[] = [];
         const minutes: CounterRow[] = [];
-        for (const usage of chunks[written]!) {
+        for (const usage of ready[0]!) {
           const size = sizeOf(usage);
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
           for (const row of minuteRows(usage)) minutes.push(row);
         }
         await this.store.accessRecords.writeUsage({ rings, minutes });
+        ready.shift();
       }
       if (this.dropped > 0) {
         this.logger.warn({ dropped: this.dropped }, 'verification attempts went uncounted while the database was unreachable');
@@ -221,7 +229,7 @@ export class AccessRecorder {
       }
     } catch (error) {
       // The unwritten chunks go back in the buffer, so nothing is lost when the database returns.
-      this.usage.restore(chunks.slice(written).flat());
+      this.usage.restore([...ready.flat(), ...ranges.slice(next).flat()]);
       this.logger.error({ err: error, pending: this.usage.attempts }, 'could not write access records; will retry');
     }
   }
