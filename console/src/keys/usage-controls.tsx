@@ -96,10 +96,6 @@ function initialState(key: AccessKey): FormState {
 
 export type Errors = Record<string, string>;
 
-/**
- * The PATCH body from the form: only the fields that changed (credits are sent only when changed,
- * so saving a name change never resets a balance spent meanwhile), or the problems found.
- */
 /** The limits of the form (null: none), noting their problems in `errors`. */
 export function limitsOf(s: Pick<FormState, 'rows'>, errors: Errors): Ratelimit[] | null {
   const names = new Set<string>();
