@@ -66,10 +66,13 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
   // Usage controls are the administrators' (the API refuses them to members); a verifier key only asks about other keys.
   const withControls = me.user.role === 'admin' && type !== 'verifier';
   const ownerId = owner?.id ?? pickedOwner?.id ?? me.user.id;
+  // The controls' fields and problems, once per render: the summary beside the section and the submit read the same.
+  const draft = createControlsOf(controls);
+  const controlsSet = Object.keys(draft.fields).length;
   const submit = () => {
-    const draft = withControls ? createControlsOf(controls) : { fields: {}, errors: {} };
-    setControlErrors(draft.errors);
-    if (Object.keys(draft.errors).length > 0) {
+    const sent = withControls ? draft : { fields: {}, errors: {} };
+    setControlErrors(sent.errors);
+    if (Object.keys(sent.errors).length > 0) {
       setControlsOpen(true);
       return;
     }
@@ -80,7 +83,7 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
         ...(type === 'verifier' ? { verifier: true } : { type }),
         ...(ownerId !== me.user.id && { userId: ownerId }),
         ...expiryFields(expiry),
-        ...draft.fields,
+        ...sent.fields,
       },
       {
         onSuccess: onCreated,
@@ -95,7 +98,6 @@ export function CreateKeyModal({ opened, onClose, onCreated, title, confirmLabel
     );
   };
   const shownAtField = create.error instanceof ApiError && create.error.status === 400 && isControlsField(create.error.details?.field);
-  const controlsSet = Object.keys(createControlsOf(controls).fields).length;
 
   return (
     <Modal opened={opened} onClose={() => !busy && onClose()} title={title} size="lg" centered>

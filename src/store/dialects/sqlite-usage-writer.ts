@@ -20,7 +20,7 @@ const STATEMENTS = {
     'on conflict (access_key_id, start, code) do update set total = total + excluded.total, counts = latchkey_add_counts(counts, excluded.counts)',
   raiseLastUsed: 'update access_keys set last_used_at = ?, last_used_ip = ? where id = ? and (last_used_at is null or last_used_at < ?)',
   agedFirst: 'select access_key_id, start, code, total from usage_minutes where start <= ? order by access_key_id, start, code limit ?',
-  agedAfter: 'select access_key_id, start, code, total from usage_minutes where (access_key_id, start, code) > (?, ?, ?) and start <= ? ' + 'order by access_key_id, start, code limit ?',
+  agedAfter: 'select access_key_id, start, code, total from usage_minutes where (access_key_id, start, code) > (?, ?, ?) and start <= ? order by access_key_id, start, code limit ?',
   dropMinute: 'delete from usage_minutes where access_key_id = ? and start = ? and code = ?',
 };
 
