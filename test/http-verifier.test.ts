@@ -125,6 +125,35 @@ describe('verifier credentials (sqlite)', () => {
     expect(after.body.error).toMatchObject({ code: 'VERIFIER_INVALID', details: { reason: 'KEY_DISABLED' } });
   });
 
+  // The server keeps a verifier's token once it matched (so the next call skips parse and digest):
+  // these are the ways a kept token could wrongly let a caller in, each refused.
+  it('refuses, once a verifier token was taken, another secret under its key ID, and its previous secret after the overlap', async () => {
+    const made = await h.createKey(acme.admin, { name: 'gateway', verifier: true });
+    const k = await h.createKey(acme.admin);
+    for (let i = 0; i < 3; i++) expect((await verifyAs(`Bearer ${made.token}`, { token: k.token })).body.valid).toBe(true);
+    // Same key ID, same length, a valid checksum: only the secret differs.
+    const forged = buildToken(made.accessKeyId, generateSecret());
+    const wrong = await verifyAs(`Bearer ${forged}`, { token: k.token });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toMatchObject({ code: 'VERIFIER_INVALID', details: { reason: 'KEY_NOT_FOUND' } }); // a wrong secret is told as an unknown key
+    // The kept token differs from this one in its last character only.
+    const lastChanged = `${made.token.slice(0, -1)}${made.token.endsWith('A') ? 'B' : 'A'}`;
+    expect((await verifyAs(`Bearer ${lastChanged}`, { token: k.token })).status).toBe(401);
+
+    const rotated = (await h.request({ method: 'POST', url: `/v1/access-keys/${made.accessKeyId}/rotate`, as: acme.admin, body: { overlapSeconds: 60 } })).body;
+    // During the overlap only the previous token is used (it must not be kept as the key's).
+    expect((await verifyAs(`Bearer ${made.token}`, { token: k.token })).body.valid).toBe(true);
+    expect((await verifyAs(`Bearer ${made.token}`, { token: k.token })).body.valid).toBe(true);
+    h.clock.advance(61_000);
+    const expired = await verifyAs(`Bearer ${made.token}`, { token: k.token });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toMatchObject({ code: 'VERIFIER_INVALID', details: { reason: 'KEY_NOT_FOUND' } });
+    expect((await verifyAs(`Bearer ${rotated.token}`, { token: k.token })).body.valid).toBe(true);
+    // And a kept token stops with its key.
+    await h.request({ method: 'POST', url: `/v1/access-keys/${made.accessKeyId}/disable`, as: acme.admin });
+    expect((await verifyAs(`Bearer ${rotated.token}`, { token: k.token })).body.error).toMatchObject({ code: 'VERIFIER_INVALID', details: { reason: 'KEY_DISABLED' } });
+  });
+
   it('creates verifier keys: an api key narrowed to the Verifier role, shown as verifier in the key and the list', async () => {
     const made = await h.createKey(acme.admin, { name: 'edge', verifier: true });
     expect(made).toMatchObject({ type: 'api', verifier: true, roleIds: [expect.any(String)] });

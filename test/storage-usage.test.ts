@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { AccessLogStream } from '../src/services/access-log.js';
 import { AccessRecorder } from '../src/services/access-recorder.js';
 import { purgeExpired } from '../src/services/maintenance.js';
+import { createStore } from '../src/store/store.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
 
 const nextId = timeOrderedIdSource('accessRecord');
@@ -112,6 +113,31 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(await list(tenant.id, key.accessKeyId, 'failure')).toEqual(failures);
     expect((await list(tenant.id, key.accessKeyId))[0]).toEqual(made[made.length - 1]);
     expect(await rowCount(key.accessKeyId)).toBe(20 + failures.length);
+  });
+
+  it('a writer started anew (a restart) goes on from where each ring was: the latest N kept, nothing newer overwritten', async () => {
+    const { tenant, key } = await keyIn(20);
+    const at = Date.UTC(2032, 0, 1);
+    const made: AccessRecord[] = [];
+    const add = (into: AccessRecorder, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const r = record(tenant.id, key.accessKeyId, at + made.length * 1000);
+        made.push(r);
+        into.record(r, true);
+      }
+    };
+    add(recorder, 13);
+    await recorder.flush();
+    // Two more lives of the server on the same database: the first wraps the ring, the second goes round it again.
+    for (const n of [9, 30]) {
+      const again = createStore({ databaseUrl: t.databaseUrl, dataDir: t.dataDir });
+      const restarted = new AccessRecorder({ store: again, logger: createLogger('silent'), flushMs: 60_000 });
+      add(restarted, n);
+      await restarted.close();
+      await again.close();
+      expect(await list(tenant.id, key.accessKeyId, 'success')).toEqual(made.slice(-20).reverse());
+    }
+    expect(await rowCount(key.accessKeyId)).toBe(20);
   });
 
   it('a flood of successes never pushes out the latest failures', async () => {

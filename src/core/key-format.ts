@@ -21,7 +21,7 @@ const CHECKSUM_LENGTH = 6;
 export const ACCESS_KEY_ID_PATTERN = `^${ACCESS_KEY_ID_PREFIX}[A-Z2-7]{${ACCESS_KEY_ID_RANDOM_LENGTH}}$`;
 const ACCESS_KEY_ID_RE = new RegExp(ACCESS_KEY_ID_PATTERN);
 const SECRET_RE = new RegExp(`^[0-9A-Za-z]{${SECRET_LENGTH}}$`);
-const TOKEN_LENGTH = TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
+export const TOKEN_LENGTH = TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
 
 export function isAccessKeyId(value: string): boolean {
   return ACCESS_KEY_ID_RE.test(value);
@@ -48,20 +48,50 @@ export function buildToken(accessKeyId: string, secret: string): string {
 
 export type TokenParse = { ok: true; accessKeyId: string; secret: string } | { ok: false; reason: 'BAD_SHAPE' | 'BAD_CHECKSUM' };
 
-/** Checks shape and checksum only; the database is never asked about a token that fails here. */
+const ID_START = TOKEN_PREFIX.length;
+const ID_END = ID_START + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
+const SECRET_END = ID_END + 1 + SECRET_LENGTH;
+const UNDERSCORE = 95;
+/** Which character codes (below 128) each alphabet has: one table read a character. */
+const alphabetTable = (alphabet: string): Uint8Array => {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = 1;
+  return table;
+};
+const IN_BASE32 = alphabetTable(BASE32_ALPHABET);
+const IN_BASE62 = alphabetTable(BASE62_ALPHABET);
+
+function allIn(table: Uint8Array, text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || table[code] === 0) return false;
+  }
+  return true;
+}
+
+/** Where a token of TOKEN_LENGTH characters has its access key ID; nothing is checked (parseToken checks). */
+export function accessKeyIdOfToken(token: string): string {
+  return token.slice(ID_START, ID_END);
+}
+
+/**
+ * Checks shape and checksum only; the database is never asked about a token that fails here.
+ * One pass over the characters (a table read each), no regular expression: it runs on every
+ * verification.
+ */
 export function parseToken(token: string): TokenParse {
-  if (token.length !== TOKEN_LENGTH || !token.startsWith(TOKEN_PREFIX)) return { ok: false, reason: 'BAD_SHAPE' };
-  const idEnd = TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
-  const accessKeyId = token.slice(TOKEN_PREFIX.length, idEnd);
-  if (token[idEnd] !== '_') return { ok: false, reason: 'BAD_SHAPE' };
-  const secret = token.slice(idEnd + 1, idEnd + 1 + SECRET_LENGTH);
-  const checksum = token.slice(idEnd + 1 + SECRET_LENGTH);
-  if (!isAccessKeyId(accessKeyId) || !isSecret(secret) || !/^[0-9A-Za-z]+$/.test(checksum)) {
+  if (
+    token.length !== TOKEN_LENGTH ||
+    !token.startsWith(TOKEN_PREFIX) ||
+    !token.startsWith(ACCESS_KEY_ID_PREFIX, ID_START) ||
+    token.charCodeAt(ID_END) !== UNDERSCORE ||
+    !allIn(IN_BASE32, token, ID_START + ACCESS_KEY_ID_PREFIX.length, ID_END) ||
+    !allIn(IN_BASE62, token, ID_END + 1, TOKEN_LENGTH)
+  ) {
     return { ok: false, reason: 'BAD_SHAPE' };
   }
-  const body = token.slice(0, idEnd + 1 + SECRET_LENGTH);
-  if (encodeBase62Fixed(crc32(body), CHECKSUM_LENGTH) !== checksum) return { ok: false, reason: 'BAD_CHECKSUM' };
-  return { ok: true, accessKeyId, secret };
+  if (encodeBase62Fixed(crc32(token.slice(0, SECRET_END)), CHECKSUM_LENGTH) !== token.slice(SECRET_END)) return { ok: false, reason: 'BAD_CHECKSUM' };
+  return { ok: true, accessKeyId: token.slice(ID_START, ID_END), secret: token.slice(ID_END + 1, SECRET_END) };
 }
 
 /** The copy format of seed 001. */

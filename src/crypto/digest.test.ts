@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, sha256Hex } from './digest.js';
+import { constantTimeEqual, constantTimeEqualAt, constantTimeEqualText, sha256Hex, sha256Latin1 } from './digest.js';
 
 describe('sha256Hex', () => {
   it('matches the published SHA-256 test vectors', () => {
@@ -21,5 +21,30 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
     expect(constantTimeEqual('', 'a')).toBe(false);
     expect(constantTimeEqual('é', 'e')).toBe(false);
+  });
+});
+
+describe('sha256Latin1, constantTimeEqualAt and constantTimeEqualText', () => {
+  it('gives the digest as 32 one-byte characters, the same bytes as the hex form', () => {
+    const digest = sha256Latin1('abc');
+    expect(digest).toHaveLength(32);
+    expect(Buffer.from(digest, 'latin1').toString('hex')).toBe(sha256Hex('abc'));
+  });
+
+  it('is true only for the same characters, read from the offset given', () => {
+    const digest = sha256Latin1('secret');
+    const material = `${digest}sealed envelope bytes`;
+    expect(constantTimeEqualAt(sha256Latin1('secret'), material, 0)).toBe(true);
+    expect(constantTimeEqualAt(sha256Latin1('secreT'), material, 0)).toBe(false);
+    expect(constantTimeEqualAt(digest, `xx${digest}`, 2)).toBe(true);
+    expect(constantTimeEqualAt(digest, `xx${digest}`, 1)).toBe(false);
+    expect(constantTimeEqualText('aaaa', 'aaab')).toBe(false);
+    expect(constantTimeEqualText('aaab', 'aaab')).toBe(true);
+  });
+
+  it('is false, never throwing, when the lengths do not fit', () => {
+    expect(constantTimeEqualText('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqualText('abcd', 'abc')).toBe(false);
+    expect(constantTimeEqualAt('abc', 'xxab', 2)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import type { KeyControls } from '../core/usage-controls.js';
 import type { UsableKeyFacts } from '../core/verification.js';
 import type { KeyLookupRow } from '../store/dialects/key-lookup.js';
 import type { Dependencies, ResolvedLinks } from './permission-resolver.js';
+import { constantTimeEqualAt, constantTimeEqualText } from '../crypto/digest.js';
 import { SigningKeyMemo } from './signing-keys.js';
 
 /*
@@ -37,7 +38,8 @@ const STATES: readonly KeyState[] = ['enabled', 'disabled', 'deleted'];
 
 /** What a previous secret adds during a rotation overlap. */
 interface PriorSecret {
-  readonly digest: Buffer;
+  /** Its SHA-256 as a one-byte string (see sha256Latin1). */
+  readonly digest: string;
   readonly envelope: string | null;
   readonly expiresAt: Date | null;
 }
@@ -48,6 +50,8 @@ interface Rare {
   memo: SigningKeyMemo | null;
   /** Shared with every key that has the same (see Interned.controls). */
   controls: KeyControls | null;
+  /** A caller credential's token, once it matched the current secret (see rememberCallerToken). */
+  callerToken: string | null;
 }
 
 /**
@@ -154,12 +158,12 @@ export class CachedKey implements UsableKeyFacts {
       row.previousSecretDigest === null
         ? null
         : {
-            digest: Buffer.from(row.previousSecretDigest, 'hex'),
+            digest: Buffer.from(row.previousSecretDigest, 'hex').toString('latin1'),
             envelope: row.previousSecretEnvelope,
             expiresAt: row.previousSecretExpiresAt === null ? null : new Date(row.previousSecretExpiresAt),
           };
     // A key without usage controls (most keys) costs nothing more: no field of its own, no object.
-    this.rare = prior === null && controls === null ? null : { prior, memo: null, controls: controls === null ? null : shared.controls(controls) };
+    this.rare = prior === null && controls === null ? null : { prior, memo: null, controls: controls === null ? null : shared.controls(controls), callerToken: null };
     this.permissions = shared.permissions(resolved.effective);
     const own = resolved.key;
     this.deps = shared.dependencies(own.roleIds.length === 0 && own.groupIds.length === 0 ? null : own, resolved.owner);
@@ -230,14 +234,24 @@ export class CachedKey implements UsableKeyFacts {
   get expiresAt(): Date | null {
     return this.expiresAtMs === null ? null : new Date(this.expiresAtMs);
   }
-  /** The current secret's digest as bytes, made for the comparison (a 32-byte buffer, short-lived). */
-  get current(): Buffer {
-    const digest = Buffer.allocUnsafe(DIGEST_BYTES);
-    digest.write(this.material, 0, DIGEST_BYTES, 'latin1');
-    return digest;
+  /** Whether `digest` (a SHA-256 as sha256Latin1 gives it) is the current secret's, compared in constant time. */
+  matchesCurrent(digest: string): boolean {
+    return constantTimeEqualAt(digest, this.material, 0);
   }
-  get previous(): Buffer | null {
-    return this.rare?.prior?.digest ?? null;
+  /**
+   * Whether `digest` is the previous secret's (a rotation overlap), in constant time; without one
+   * it is compared with the current secret's all the same and is false, so the time is the same.
+   */
+  matchesPrevious(digest: string): boolean {
+    const prior = this.rare?.prior;
+    if (prior === undefined || prior === null) {
+      constantTimeEqualAt(digest, this.material, 0);
+      return false;
+    }
+    return constantTimeEqualText(digest, prior.digest);
+  }
+  get hasPrevious(): boolean {
+    return (this.rare?.prior ?? null) !== null;
   }
   get previousSecretEnvelope(): string | null {
     return this.rare?.prior?.envelope ?? null;
@@ -258,7 +272,7 @@ export class CachedKey implements UsableKeyFacts {
   get usable(): UsableKeyFacts {
     return this;
   }
-  /** The secret digests as bytes: `current`, and `previous` during a rotation overlap. */
+  /** The secret digests: `matchesCurrent`, and `matchesPrevious` during a rotation overlap. */
   get digests(): this {
     return this;
   }
@@ -269,9 +283,26 @@ export class CachedKey implements UsableKeyFacts {
    * this entry, so every eviction drops them.
    */
   get signingKeys(): SigningKeyMemo {
-    this.rare ??= { prior: null, memo: null, controls: null };
+    this.rare ??= { prior: null, memo: null, controls: null, callerToken: null };
     this.rare.memo ??= new SigningKeyMemo();
     return this.rare.memo;
+  }
+
+  /**
+   * The token of a caller credential (a verifier key, a leak reporter's key: checked with every
+   * call its holder makes), kept once it matched this entry's current secret so the next call's
+   * token is compared with it in constant time instead of parsed and digested again (see
+   * VerificationService). Only such keys keep one (a few per tenant): a process that may open
+   * every sealed secret with its master key holds nothing more sensitive by it. It lives and dies
+   * with this entry, which is replaced, never changed, when the key changes (rotation, disable,
+   * delete): a kept token is always the current secret's.
+   */
+  get callerToken(): string | null {
+    return this.rare?.callerToken ?? null;
+  }
+  rememberCallerToken(token: string): void {
+    this.rare ??= { prior: null, memo: null, controls: null, callerToken: null };
+    this.rare.callerToken = token;
   }
 
   /** Whether a fresh read says the same as this entry (the background refresh keeps it then). */
@@ -300,7 +331,7 @@ export class CachedKey implements UsableKeyFacts {
 
 function samePrior(a: PriorSecret | null, b: PriorSecret | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.digest.equals(b.digest) && a.envelope === b.envelope && a.expiresAt?.getTime() === b.expiresAt?.getTime();
+  return a.digest === b.digest && a.envelope === b.envelope && a.expiresAt?.getTime() === b.expiresAt?.getTime();
 }
 
 function sameControls(a: KeyControls | null, b: KeyControls | null): boolean {
