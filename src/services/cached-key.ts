@@ -1,3 +1,4 @@
+import { NO_SECRET } from '../core/key-import.js';
 import type { KeyState } from '../core/key-state.js';
 import type { ActiveStatus, KeyType, UserRole } from '../core/model.js';
 import { DEFAULT_POLICY, type TenantPolicy } from '../core/policy.js';
@@ -25,6 +26,8 @@ const OWNER_DISABLED = 1 << 3;
 const OWNER_ADMIN = 1 << 4;
 const OWNER_PROGRAMMATIC = 1 << 5;
 const OWNER_BITS = OWNER_DISABLED | OWNER_ADMIN | OWNER_PROGRAMMATIC;
+/** Imported with only its token's digest (core/key-import.ts NO_SECRET): no secret to sign with. */
+const NO_SECRET_KEPT = 1 << 6;
 const NARROWED = 1 << 7;
 /** Set on every hit, cleared by the eviction hand (see KeyCache): a key in use is not evicted. */
 export const USED = 1 << 8;
@@ -148,6 +151,7 @@ export class CachedKey implements UsableKeyFacts {
       (row.ownerRole === 'admin' ? OWNER_ADMIN : 0) |
       (row.ownerProgrammaticAccess ? OWNER_PROGRAMMATIC : 0) |
       (resolved.narrowed ? NARROWED : 0) |
+      (row.secretEnvelope === NO_SECRET ? NO_SECRET_KEPT : 0) |
       (Math.min(row.secretVersion, VERSION_MAX) << VERSION_SHIFT);
     // `| 0` keeps both small integers (a double would be boxed, 16 bytes more).
     this.expiresHi = row.expiresAt === null ? -1 : Math.floor(row.expiresAt / EXPIRY_SPLIT) | 0;
@@ -188,6 +192,10 @@ export class CachedKey implements UsableKeyFacts {
   }
   get secretVersion(): number {
     return this.bits >>> VERSION_SHIFT;
+  }
+  /** Whether it has a sealed secret (false: imported with only its token's digest), without rebuilding the envelope. */
+  get hasSecret(): boolean {
+    return (this.bits & NO_SECRET_KEPT) === 0;
   }
   /** Rebuilt from its bytes on each read: only a signing-key derivation reads it. */
   get secretEnvelope(): string {

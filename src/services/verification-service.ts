@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import { accessKeyIdOfToken, parseToken, TOKEN_LENGTH, TOKEN_PREFIX } from '../core/key-format.js';
-import { NO_SECRET } from '../core/key-import.js';
 import type { KeyType } from '../core/model.js';
 import { decidePermission, decideUsable, publicCode, type VerifyCode } from '../core/verification.js';
 import { constantTimeEqualText, sha256Latin1 } from '../crypto/digest.js';
@@ -232,7 +231,7 @@ export class VerificationService {
     const now = this.clock.now();
     const found = accessKeyId === undefined ? null : (this.keys.peek(accessKeyId) ?? (await this.keys.get(accessKeyId)));
     const key = inScope(found, context);
-    if (!key || key.secrets.secretEnvelope !== NO_SECRET) return this.throttled(null, `sha256:${hex.slice(0, 16)}`, 'KEY_NOT_FOUND', 'bearer', context, now) ?? MALFORMED;
+    if (!key || key.secrets.hasSecret) return this.throttled(null, `sha256:${hex.slice(0, 16)}`, 'KEY_NOT_FOUND', 'bearer', context, now) ?? MALFORMED;
     return this.decide(key, this.secretMatches(key, digest, now) ? null : 'SECRET_MISMATCH', 'bearer', 'bearer', context, now);
   }
 
@@ -263,7 +262,7 @@ export class VerificationService {
     if (!key) return this.throttled(null, parsed.accessKeyId, 'KEY_NOT_FOUND', claimed, context, now) ?? SIGNED_KEY_NOT_FOUND[claimed];
     const scheme = schemeName(parsed.scheme);
     // Imported with only its token's digest: there is no secret to check a signature with.
-    if (key.secrets.secretEnvelope === NO_SECRET) return this.decide(key, 'SECRET_NOT_AVAILABLE', scheme, claimed, context, now);
+    if (!key.secrets.hasSecret) return this.decide(key, 'SECRET_NOT_AVAILABLE', scheme, claimed, context, now);
     let matched: boolean;
     try {
       matched = signatureMatches(key, parsed, this.masterKey, now);
