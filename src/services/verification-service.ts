@@ -365,7 +365,7 @@ export class VerificationService {
       },
       true,
     );
-    if (code === null) return { ...this.success(key, claimed), usage } as VerifyOutcome;
+    if (code === null) return this.success(key, claimed, usage);
     return {
       valid: false,
       scheme: claimed,
@@ -404,7 +404,8 @@ export class VerificationService {
     return this.success(key, claimed);
   }
 
-  private success(key: CachedKey, claimed: CredentialScheme): VerifyOutcome {
+  /** `usage`: what usage control checked, for a key that has some (one object shape either way: no spread). */
+  private success(key: CachedKey, claimed: CredentialScheme, usage?: UsageVerdict): VerifyOutcome {
     return {
       valid: true,
       scheme: claimed,
@@ -415,6 +416,7 @@ export class VerificationService {
       permissions: key.permissions,
       expiresAt: key.key.expiresAt,
       key,
+      usage,
     };
   }
 

@@ -1,6 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { latestRefillAt } from '../../core/credit-refill.js';
-import { parseAddress } from '../../core/source-address.js';
+import { inRange, parseAddress, rangeOf, wordsOf, type AddressRange, type AddressWords } from '../../core/source-address.js';
 import type { KeyControls, RateLimitState } from '../../core/usage-controls.js';
 import type { LimitRef, RateLimiter, RateVerdict } from './rate-limiter.js';
 
@@ -40,7 +39,7 @@ export interface ControlledKey {
 
 /** What the checks of one cached key need, made on its first controlled verification: parsed CIDRs and its limits' counter names. */
 interface Plan {
-  readonly cidrs: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  readonly cidrs: readonly AddressRange[];
   readonly limits: readonly LimitRef[];
 }
 
@@ -115,22 +114,23 @@ export class UsageGate {
           });
         }
       }
-      plan = { cidrs: controls.ipAllowlist.map((cidr) => ipaddr.parseCIDR(cidr)), limits };
+      plan = { cidrs: controls.ipAllowlist.map(rangeOf), limits };
       this.plans.set(key, plan);
     }
     return plan;
   }
 }
 
-/** Addresses parsed lately (null: not an address): a gateway sees the same clients again and again. */
-const parsedAddresses = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+/** Addresses parsed lately, as words (null: not an address): a gateway sees the same clients again and again. */
+const parsedAddresses = new Map<string, AddressWords | null>();
 const PARSED_ADDRESSES_MAX = 10_000;
 
-/** The address (an IPv4-mapped IPv6 address as its IPv4 address), parsed once, or null when the text is none. */
-function addressOf(sourceIp: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+/** The address (an IPv4-mapped IPv6 address as its IPv4 address) as words, parsed once, or null when the text is none. */
+function addressOf(sourceIp: string): AddressWords | null {
   let address = parsedAddresses.get(sourceIp);
   if (address === undefined) {
-    address = parseAddress(sourceIp);
+    const parsed = parseAddress(sourceIp);
+    address = parsed === null ? null : wordsOf(parsed);
     // Bounded: when full it starts over (one parse per address again), never grows.
     if (parsedAddresses.size >= PARSED_ADDRESSES_MAX) parsedAddresses.clear();
     parsedAddresses.set(sourceIp, address);
@@ -139,9 +139,9 @@ function addressOf(sourceIp: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 }
 
 /** Whether the address falls in one of the ranges (an IPv4-mapped IPv6 address counts as its IPv4 address). */
-function allowed(cidrs: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][], sourceIp: string | null): boolean {
+function allowed(cidrs: readonly AddressRange[], sourceIp: string | null): boolean {
   const address = sourceIp === null ? null : addressOf(sourceIp);
   if (address === null) return false;
-  for (const range of cidrs) if (address.kind() === range[0].kind() && address.match(range)) return true;
+  for (const range of cidrs) if (inRange(address, range)) return true;
   return false;
 }
