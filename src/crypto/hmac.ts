@@ -11,7 +11,7 @@ import { hash } from 'node:crypto';
 const BLOCK = 64;
 const DIGEST = 32;
 
-/** Each key's padded blocks, made on its first use; they go with the key (signing keys live in their cached entry). */
+/** Each key's padded blocks, made on its first use; they go with the key object (signing keys live in their cached entry and are never changed in place: a key changed in place would keep its old blocks). */
 const pads = new WeakMap<Uint8Array, { inner: Buffer; outer: Buffer }>();
 /** Reused for every call (synchronous, so never shared by two at once). */
 let scratch = Buffer.allocUnsafe(1024);
