@@ -28,7 +28,7 @@ describe.each(DATABASE_KINDS)('revocation from the CLI on %s', (kind) => {
     world = null;
   });
 
-  // Each test starts eight CLI processes and a server: on a loaded machine that alone passed the default 30 s.
+  // Each test starts five to eight CLI processes and a server: on a loaded machine that alone passed the default 30 s.
   it('a running server refuses a key within a second of `keys disable`, and takes it back after `keys enable`', { timeout: 120_000 }, async () => {
     world = await createCliWorld(kind);
     await initTenant(world);
