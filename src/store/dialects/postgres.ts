@@ -68,9 +68,15 @@ export function createPostgresDialect(url: string, options: { poolSize?: number 
     ping: async (db) => {
       await sql`select 1`.execute(db);
     },
-    migrationDialect: () =>
+    migrationDialect: () => {
       // Migrations may rewrite big tables: no request time limits, one connection of their own.
-      new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, keepAlive: true, keepAliveInitialDelayMillis: POSTGRES_TIMEOUTS.keepAliveDelayMs }) }),
+      const migrations = new pg.Pool({ connectionString: url, max: 1, keepAlive: true, keepAliveInitialDelayMillis: POSTGRES_TIMEOUTS.keepAliveDelayMs });
+      // As the main pool: a connection the server ends while idle (a restart, an administrator) is
+      // dropped, not thrown as an uncaught exception (seen once in CI when a test dropped its database).
+      migrations.on('error', () => {});
+      migrations.on('connect', (client) => client.on('error', () => {}));
+      return new PostgresDialect({ pool: migrations });
+    },
     close: async (db) => {
       await usage.drain();
       await db.destroy();
