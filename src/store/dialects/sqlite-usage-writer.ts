@@ -25,20 +25,58 @@ const STATEMENTS = {
 };
 
 /**
+ * A counter row's counts plus a delta's, both the JSON text of an array of non-negative integers
+ * of the same length (a minute row's 60 slots): the slots the delta has at 0 are copied as they
+ * stand, so adding a write's few attempts costs one scan of the two texts instead of two JSON
+ * parses and a JSON stringify (~2 µs of the writer's ~14 µs an attempt, `npm run bench:writer`).
+ * Anything else (lengths that differ, a slot that is not plain digits) is added the long way, as
+ * before: parsed, added and stringified. Its source runs in the worker (see WRITER_SOURCE), so it is one
+ * self-contained function.
+ */
+export function addCountsText(stored: string, added: string): string {
+  const storedEnd = stored.length - 1;
+  const addedEnd = added.length - 1;
+  let out = '';
+  let copied = 0;
+  let s = 1;
+  let a = 1;
+  const arrays = stored.charCodeAt(0) === 91 && added.charCodeAt(0) === 91 && stored.charCodeAt(storedEnd) === 93 && added.charCodeAt(addedEnd) === 93;
+  slots: while (arrays) {
+    // Each slot runs to the next comma and must be plain digits without a leading zero.
+    let se = s;
+    for (let c = stored.charCodeAt(se); se < storedEnd && c !== 44; c = stored.charCodeAt(++se)) if (c < 48 || c > 57) break slots;
+    let ae = a;
+    for (let c = added.charCodeAt(ae); ae < addedEnd && c !== 44; c = added.charCodeAt(++ae)) if (c < 48 || c > 57) break slots;
+    // An empty slot ("[]", "[1,,2]"), a leading zero or arrays of different lengths: the long way.
+    if (se === s || ae === a || (se === storedEnd) !== (ae === addedEnd)) break;
+    if ((se > s + 1 && stored.charCodeAt(s) === 48) || (ae > a + 1 && added.charCodeAt(a) === 48)) break;
+    if (ae !== a + 1 || added.charCodeAt(a) !== 48) {
+      const sum = Number(stored.slice(s, se)) + Number(added.slice(a, ae));
+      if (!Number.isSafeInteger(sum)) break;
+      out += stored.slice(copied, s) + sum;
+      copied = se;
+    }
+    if (se === storedEnd) return copied === 0 ? stored : out + stored.slice(copied);
+    s = se + 1;
+    a = ae + 1;
+  }
+  const sum = JSON.parse(stored) as number[];
+  const delta = JSON.parse(added) as number[];
+  for (let i = 0; i < delta.length; i++) sum[i] = (sum[i] || 0) + (delta[i] as number);
+  return JSON.stringify(sum);
+}
+
+/**
  * The writing itself, as JavaScript source: the worker runs it (see WORKER_SOURCE) and so does
  * the in-thread writer of an in-memory database. A ring write advances the ring's cursor by the
  * records it brings and puts each in slot (sequence mod ring size), overwriting the oldest; a
  * counter row is added to in one upsert, its counts summed slot by slot by a function of this
- * connection's own. A roll-up adds aged minute rows' totals to their hours' slots and deletes
+ * connection's own (addCountsText). A roll-up adds aged minute rows' totals to their hours' slots and deletes
  * them, in one transaction.
  */
 const WRITER_SOURCE = `
 function usageWriter(db, statements) {
-  db.function('latchkey_add_counts', { deterministic: true }, (stored, added) => {
-    const a = JSON.parse(stored), b = JSON.parse(added);
-    for (let i = 0; i < b.length; i++) a[i] = (a[i] || 0) + b[i];
-    return JSON.stringify(a);
-  });
+  db.function('latchkey_add_counts', { deterministic: true }, ${addCountsText.toString()});
   const s = {};
   for (const name of Object.keys(statements)) s[name] = db.prepare(statements[name]);
   const addCounts = (add, rows) => { for (const row of rows) add.run(row); };
