@@ -115,6 +115,25 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(await rowCount(key.accessKeyId)).toBe(20 + failures.length);
   });
 
+  it('keeps awkward fields exactly as given: quotes, backslashes, line breaks and non-Latin text in the agent and the detail, nulls', async () => {
+    const { tenant, key } = await keyIn();
+    // After every hour the roll-up test below moves (it counts the minute rows of the whole table).
+    const at = Date.UTC(2032, 6, 1, 12);
+    const made = [
+      record(tenant.id, key.accessKeyId, at, { userAgent: 'curl/8 "quoted" back\\slash\nnext line\ttab — Łódź 東京 🔑', permission: null, sourceIp: null }),
+      record(tenant.id, key.accessKeyId, at + 1, {
+        ...failure('SIGNATURE_MISMATCH'),
+        scheme: 'sigv4',
+        userAgent: null,
+        detail: { region: 'eu-west-1', service: 's3', signedHeaders: 'host;x-amz-date', quote: '"\\', unicode: 'ü 🔑', empty: '' },
+      }),
+    ];
+    for (const r of made) recorder.record(r, true);
+    await recorder.flush();
+    const kept = [...(await list(tenant.id, key.accessKeyId, 'success')), ...(await list(tenant.id, key.accessKeyId, 'failure'))];
+    expect(kept).toEqual(made);
+  });
+
   it('a writer started anew (a restart) goes on from where each ring was: the latest N kept, nothing newer overwritten', async () => {
     const { tenant, key } = await keyIn(20);
     const at = Date.UTC(2032, 0, 1);

@@ -1,22 +1,29 @@
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { codeOf, countMinute, MINUTE_MS, type CounterRow } from '../core/usage.js';
+import type { RecordText } from '../store/dialects/dialect.js';
+import { recordText } from '../store/repos/access-records-repo.js';
 
 /**
- * One key's usage since its last write: its latest attempts per outcome (oldest first, at most
- * MAX_RECORDS_PER_KEY of each once trimmed: only the latest can reach a ring) and its attempt
- * counts per (outcome code, minute), as flat triples [code, minute, n, code, minute, n, …] since
- * a key rarely has more than one or two cells between writes.
+ * One key's usage since its last write: its latest attempts per outcome as the text the writer
+ * takes (RecordText; oldest first, at most MAX_RECORDS_PER_KEY of each once trimmed: only the
+ * latest can reach a ring) and its attempt counts per (outcome code, minute), as flat triples
+ * [code, minute, n, code, minute, n, …] since a key rarely has more than one or two cells between
+ * writes. Both record lists start as NO_RECORDS (shared, never added to): most keys have one
+ * outcome between writes, and every array kept here waits for the write in the young generation.
  */
 export interface KeyUsage {
   readonly accessKeyId: string;
   readonly tenantId: string;
-  successes: AccessRecord[];
-  failures: AccessRecord[];
+  successes: RecordText[];
+  failures: RecordText[];
   cells: (string | number)[];
   /** Attempts counted in `cells`. */
   attempts: number;
 }
+
+/** The empty record list every key starts with (frozen: the first record makes the key a list of its own). */
+const NO_RECORDS: RecordText[] = Object.freeze([]) as unknown as RecordText[];
 
 /**
  * Usage waiting to be written, held per key: an attempt costs one map lookup, and a write gets
@@ -50,17 +57,23 @@ export class UsageBuffer {
       }
     } else {
       if (this.cells >= maxCells) return false;
-      usage = { accessKeyId: record.accessKeyId, tenantId: record.tenantId, successes: [], failures: [], cells: [code, minute, 1], attempts: 0 };
+      usage = { accessKeyId: record.accessKeyId, tenantId: record.tenantId, successes: NO_RECORDS, failures: NO_RECORDS, cells: [code, minute, 1], attempts: 0 };
       this.keys.set(record.accessKeyId, usage);
       this.cells++;
     }
     usage.attempts++;
     this.attempts++;
     if (stored && this.records < maxRecords) {
-      const ring = record.outcome === 'success' ? usage.successes : usage.failures;
-      ring.push(record);
+      const success = record.outcome === 'success';
+      const ring = success ? usage.successes : usage.failures;
       this.records++;
-      if (ring.length >= 2 * MAX_RECORDS_PER_KEY) this.records -= trim(ring);
+      if (ring === NO_RECORDS) {
+        if (success) usage.successes = [recordText(record)];
+        else usage.failures = [recordText(record)];
+      } else {
+        ring.push(recordText(record));
+        if (ring.length >= 2 * MAX_RECORDS_PER_KEY) this.records -= trim(ring);
+      }
     }
     return true;
   }
@@ -108,7 +121,7 @@ export class UsageBuffer {
 }
 
 /** Keeps the latest MAX_RECORDS_PER_KEY; returns how many it dropped. */
-function trim(ring: AccessRecord[]): number {
+function trim(ring: RecordText[]): number {
   const excess = ring.length - MAX_RECORDS_PER_KEY;
   if (excess <= 0) return 0;
   ring.splice(0, excess);

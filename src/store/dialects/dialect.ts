@@ -42,30 +42,23 @@ export interface StoreDialect {
 }
 
 /**
- * One detailed attempt for a key's ring: access_key_id, outcome, ring size, id, at, code,
- * source_ip, user_agent, scheme, permission, detail. A batch holds at most `ring size` rows per
- * key and outcome, oldest first, grouped by key and outcome.
+ * One detailed attempt as JSON text: [id, at (epoch ms), code, source_ip, user_agent, scheme,
+ * permission, detail (JSON text or null)]. Usage waits in memory as this one flat string per
+ * attempt (see UsageBuffer), not as a record object, its Date and its strings: fewer objects for
+ * the garbage collector to copy while it waits, and nothing to serialize again for the write.
  */
-export type RingRow = [
-  accessKeyId: string,
-  outcome: 'success' | 'failure',
-  ringSize: number,
-  id: string,
-  at: number,
-  code: string | null,
-  sourceIp: string | null,
-  userAgent: string | null,
-  scheme: string,
-  permission: string | null,
-  detail: string | null,
-];
+export type RecordText = string;
+
+/** A key's records for one ring, oldest first, at most `ringSize` of them. */
+export type RingBatch = [accessKeyId: string, outcome: 'success' | 'failure', ringSize: number, records: RecordText[]];
 
 /** Counts to add to one counter row: access_key_id, start, code, total, counts (JSON array). */
 export type CounterDelta = [accessKeyId: string, start: number, code: string, total: number, counts: string];
 
 /** What one flush writes, in one transaction. Minute rows are unique per (key, start, code) and sorted by key. */
 export interface UsageBatch {
-  records: RingRow[];
+  /** At most one ring per key and outcome. */
+  rings: RingBatch[];
   minutes: CounterDelta[];
 }
 

@@ -190,15 +190,20 @@ function columnsOf<T extends readonly unknown[]>(rows: readonly T[], width: numb
   return columns;
 }
 
-/** The position of each record within its key and outcome in the batch (records arrive grouped, oldest first). */
-function ordinals(batch: UsageBatch): number[] {
-  const ords = new Array<number>(batch.records.length);
-  for (let i = 0; i < batch.records.length; i++) {
-    const r = batch.records[i]!;
-    const p = batch.records[i - 1];
-    ords[i] = p && p[0] === r[0] && p[1] === r[1] ? ords[i - 1]! + 1 : 0;
+/**
+ * The rings' records as the statement's columns (RING_COLUMN_TYPES, then each record's position
+ * in its ring's batch): each record's text (RecordText) parsed back into its fields.
+ */
+function ringColumns(batch: UsageBatch): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: RING_COLUMN_TYPES.length + 1 }, () => []);
+  for (const [accessKeyId, outcome, size, records] of batch.rings) {
+    for (let k = 0; k < records.length; k++) {
+      const r = JSON.parse(records[k]!) as unknown[];
+      const row = [accessKeyId, outcome, size, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], k];
+      for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]);
+    }
   }
-  return ords;
+  return columns;
 }
 
 /** PostgreSQL's usage writer: one statement per flush (a transaction of its own). */
@@ -217,8 +222,8 @@ function postgresUsageWriter(pool: pg.Pool): UsageWriter & { drain(): Promise<vo
     'where k.id = v.id and (k.last_used_at is null or k.last_used_at < v.at)';
   return {
     async writeUsage(batch: UsageBatch) {
-      if (batch.records.length === 0 && batch.minutes.length === 0) return;
-      const values = [...columnsOf(batch.records, RING_COLUMN_TYPES.length), ordinals(batch), ...columnsOf<CounterDelta>(batch.minutes, COUNTER_COLUMN_TYPES.length)];
+      if (batch.rings.length === 0 && batch.minutes.length === 0) return;
+      const values = [...ringColumns(batch), ...columnsOf<CounterDelta>(batch.minutes, COUNTER_COLUMN_TYPES.length)];
       await track(pool.query(WRITE_USAGE, values));
     },
     async touchLastUsed(entries) {

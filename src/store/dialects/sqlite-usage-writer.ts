@@ -81,16 +81,14 @@ function usageWriter(db, statements) {
   for (const name of Object.keys(statements)) s[name] = db.prepare(statements[name]);
   const addCounts = (add, rows) => { for (const row of rows) add.run(row); };
   const writeUsage = db.transaction((batch) => {
-    const records = batch.records;
-    for (let i = 0; i < records.length; ) {
-      let j = i;
-      while (j < records.length && records[j][0] === records[i][0] && records[j][1] === records[i][1]) j++;
-      const end = Number(s.advance.get(records[i][0], records[i][1], j - i).next_seq);
-      for (let k = i; k < j; k++) {
+    for (const [accessKeyId, outcome, size, records] of batch.rings) {
+      const n = records.length;
+      if (n === 0) continue;
+      const end = Number(s.advance.get(accessKeyId, outcome, n).next_seq);
+      for (let k = 0; k < n; k++) {
         const r = records[k];
-        s.putRecord.run(r[0], r[1], (end - (j - k)) % r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+        s.putRecord.run(accessKeyId, outcome, (end - (n - k)) % size, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
       }
-      i = j;
     }
     addCounts(s.addMinutes, batch.minutes);
   });
@@ -222,8 +220,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
     return started;
   };
 
-  // Batches travel as one JSON string: copying a string to the worker is one flat copy, where
-  // cloning thousands of small arrays stalled the event loop for milliseconds.
+  // Batches travel as one JSON string (batchText).
   const send = (message: Message) =>
     new Promise<RollUp | null>((resolve, reject) => {
       worker ??= start();
@@ -235,7 +232,7 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
 
   return {
     writeUsage: async (batch) => {
-      if (!isEmpty(batch)) await send({ op: 'usage', batch: JSON.stringify(batch) });
+      if (!isEmpty(batch)) await send({ op: 'usage', batch: batchText(batch) });
     },
     touchLastUsed: async (entries) => {
       if (entries.length > 0) await send({ op: 'lastUsed', entries: JSON.stringify(entries.map((e) => [e.accessKeyId, e.at, e.ip])) });
@@ -253,7 +250,21 @@ export function createSqliteUsageWriter(options: { file: string; database: Bette
   };
 }
 
-const isEmpty = (batch: UsageBatch) => batch.records.length === 0 && batch.minutes.length === 0;
+const isEmpty = (batch: UsageBatch) => batch.rings.length === 0 && batch.minutes.length === 0;
+
+/**
+ * A batch as the JSON text the writer parses: the records are JSON text already (RecordText),
+ * so they are joined, not serialized again. Batches travel to the worker as one string: copying
+ * a string is one flat copy, where cloning thousands of small arrays stalled the event loop for
+ * milliseconds.
+ */
+export function batchText(batch: UsageBatch): string {
+  let rings = '';
+  for (const [accessKeyId, outcome, size, records] of batch.rings) {
+    rings += `${rings === '' ? '' : ','}[${JSON.stringify(accessKeyId)},${JSON.stringify(outcome)},${size},[${records.join(',')}]]`;
+  }
+  return `{"rings":[${rings}],"minutes":${JSON.stringify(batch.minutes)}}`;
+}
 
 interface InThread {
   writeUsage(batch: UsageBatch): void;
@@ -265,7 +276,7 @@ interface InThread {
 function inThreadWriter(database: BetterSqlite3.Database): UsageWriter & { close(): Promise<void> } {
   const writer = new Function('db', 'statements', `${WRITER_SOURCE}; return usageWriter(db, statements);`)(database, STATEMENTS) as InThread;
   return {
-    writeUsage: async (batch) => void writer.writeUsage(batch),
+    writeUsage: async (batch) => void writer.writeUsage(JSON.parse(batchText(batch))),
     touchLastUsed: async (entries) => void writer.touchLastUsed(entries.map((e) => [e.accessKeyId, e.at, e.ip])),
     rollUpMinutes: async (lastStart, after, limit) => writer.rollUpMinutes(lastStart, after, limit),
     close: async () => {},

@@ -3,18 +3,22 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { AccessRecord, Page } from '../../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../../core/policy.js';
 import type { CounterRow } from '../../core/usage.js';
-import type { CounterDelta, RingRow, StoreDialect } from '../dialects/dialect.js';
+import type { CounterDelta, RecordText, RingBatch, StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { accessRecordFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 
-/** A key's latest attempts of one outcome, oldest first, and how many its ring keeps. */
+/** A key's latest attempts of one outcome (recordText), oldest first, and how many its ring keeps. */
 export interface RingWrite {
   accessKeyId: string;
   outcome: 'success' | 'failure';
   size: number;
-  records: AccessRecord[];
+  records: RecordText[];
 }
+
+/** An attempt as its ring's writer takes it (RecordText): made once, when the attempt is counted. */
+export const recordText = (r: AccessRecord): RecordText =>
+  JSON.stringify([r.id, r.at.getTime(), r.code, r.sourceIp, r.userAgent, r.scheme, r.permission, r.detail === null ? null : JSON.stringify(r.detail)]);
 
 const deltaOf = (row: CounterRow): CounterDelta => [row.accessKeyId, row.start, row.code, row.counts.reduce((a, b) => a + b, 0), JSON.stringify(row.counts)];
 
@@ -30,25 +34,11 @@ export class AccessRecordsRepo {
    * and the counts to add, all of it or none.
    */
   async writeUsage(batch: { rings: RingWrite[]; minutes: CounterRow[] }): Promise<void> {
-    const records: RingRow[] = [];
+    const rings: RingBatch[] = [];
     for (const ring of batch.rings) {
-      for (const r of ring.records.slice(-ring.size)) {
-        records.push([
-          ring.accessKeyId,
-          ring.outcome,
-          ring.size,
-          r.id,
-          r.at.getTime(),
-          r.code,
-          r.sourceIp,
-          r.userAgent,
-          r.scheme,
-          r.permission,
-          r.detail === null ? null : JSON.stringify(r.detail),
-        ]);
-      }
+      if (ring.records.length > 0) rings.push([ring.accessKeyId, ring.outcome, ring.size, ring.records.length > ring.size ? ring.records.slice(-ring.size) : ring.records]);
     }
-    await this.dialect.usage.writeUsage({ records, minutes: batch.minutes.map(deltaOf) });
+    await this.dialect.usage.writeUsage({ rings, minutes: batch.minutes.map(deltaOf) });
   }
 
   /** The key's kept attempts, newest first: those inside its ring's current size (`perKey`, default all) and the retention period. */
