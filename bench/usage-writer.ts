@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { AccessRecord } from '../src/core/model.js';
 import { HOUR_MS, MINUTE_MS } from '../src/core/usage.js';
 import { KEYS_PER_WRITE } from '../src/services/access-recorder.js';
-import { recordText, type RingWrite } from '../src/store/repos/access-records-repo.js';
+import { counterDelta, recordText, type RingWrite } from '../src/store/repos/access-records-repo.js';
 import { createStore, type Store } from '../src/store/store.js';
 import { createBenchDatabase, type DatabaseKind } from './databases.js';
 
@@ -57,7 +57,7 @@ async function run(kind: DatabaseKind, perWrite: number): Promise<{ database: Da
         rings.push({ accessKeyId, outcome: 'success', size: 100, records: [recordText(record)] });
         const counts = new Array<number>(60).fill(0);
         counts[Math.floor((at % HOUR_MS) / MINUTE_MS)] = 1;
-        minutes.push({ accessKeyId, start: at - (at % HOUR_MS), code: 'OK', counts });
+        minutes.push(counterDelta({ accessKeyId, start: at - (at % HOUR_MS), code: 'OK', counts }));
       }
       const started = performance.now();
       await store.accessRecords.writeUsage({ rings, minutes });

@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import { byKeyId, byWeight, KeyRanges } from '../core/key-ranges.js';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
-import type { CounterRow } from '../core/usage.js';
+import type { CounterDelta } from '../store/dialects/dialect.js';
 import type { RingWrite } from '../store/repos/access-records-repo.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
-import { minuteRows, UsageBuffer, type KeyUsage } from './usage-buffer.js';
+import { minuteDeltas, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
 /** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
 export const MAX_BUFFERED = 200_000;
@@ -213,12 +213,12 @@ export class AccessRecorder {
           next++;
         }
         const rings: RingWrite[] = [];
-        const minutes: CounterRow[] = [];
+        const minutes: CounterDelta[] = [];
         for (const usage of ready[0]!) {
           const size = sizeOf(usage);
           if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
           if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
-          for (const row of minuteRows(usage)) minutes.push(row);
+          for (const delta of minuteDeltas(usage)) minutes.push(delta);
         }
         await this.store.accessRecords.writeUsage({ rings, minutes });
         ready.shift();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
-import { minuteRows, UsageBuffer } from './usage-buffer.js';
+import { counterDelta } from '../store/repos/access-records-repo.js';
+import { minuteDeltas, minuteRows, UsageBuffer } from './usage-buffer.js';
 
 const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
 /** A kept record's time and code, read from the text the writer takes ([id, at, code, …]). */
@@ -90,5 +91,24 @@ describe('UsageBuffer', () => {
     const k1 = b.take().find((u) => u.accessKeyId === 'k1')!;
     expect(k1.successes.map(atOf)).toEqual([T0, T0 + 1]);
     expect(minuteRows(k1)[0]!.counts[0]).toBe(2);
+  });
+
+  it('gives the writer the same minute rows whether a key has one cell (made straight from it) or several', () => {
+    const b = new UsageBuffer();
+    // Keys with one attempt in every minute slot of an hour, with several in one minute, in two minutes, with two codes, across an hour.
+    for (let m = 0; m < 60; m++) b.add(attempt(`one${m}`, T0 + m * MINUTE_MS + 59_999), true, 10_000, 10_000);
+    for (let i = 0; i < 4; i++) b.add(attempt('same-minute', T0 + 7 * MINUTE_MS + i), true, 10_000, 10_000);
+    b.add(attempt('two-minutes', T0), true, 10_000, 10_000);
+    b.add(attempt('two-minutes', T0 + MINUTE_MS), true, 10_000, 10_000);
+    b.add(attempt('two-codes', T0), true, 10_000, 10_000);
+    b.add(attempt('two-codes', T0, 'SECRET_MISMATCH'), true, 10_000, 10_000);
+    b.add(attempt('two-hours', T0 + HOUR_MS - 1), true, 10_000, 10_000);
+    b.add(attempt('two-hours', T0 + HOUR_MS), true, 10_000, 10_000);
+    const usages = b.take();
+    expect(usages).toHaveLength(64);
+    for (const usage of usages) expect(minuteDeltas(usage), usage.accessKeyId).toEqual(minuteRows(usage).map(counterDelta));
+    const one = minuteDeltas(usages.find((u) => u.accessKeyId === 'one59')!);
+    expect(one).toEqual([['one59', T0, 'OK', 1, JSON.stringify([...new Array(59).fill(0), 1])]]);
+    expect(minuteDeltas(usages.find((u) => u.accessKeyId === 'same-minute')!)[0]![3]).toBe(4);
   });
 });

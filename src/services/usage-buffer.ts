@@ -1,8 +1,8 @@
 import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
-import { codeOf, countMinute, MINUTE_MS, type CounterRow } from '../core/usage.js';
-import type { RecordText } from '../store/dialects/dialect.js';
-import { recordText } from '../store/repos/access-records-repo.js';
+import { codeOf, countMinute, HOUR_MS, MINUTE_MS, type CounterRow } from '../core/usage.js';
+import type { CounterDelta, RecordText } from '../store/dialects/dialect.js';
+import { counterDelta, recordText } from '../store/repos/access-records-repo.js';
 
 /**
  * One key's usage since its last write: its latest attempts per outcome as the text the writer
@@ -148,4 +148,24 @@ export function minuteRows(usage: KeyUsage): CounterRow[] {
   const cells = usage.cells;
   for (let i = 0; i < cells.length; i += 3) countMinute(minutes, usage.accessKeyId, cells[i] as string, (cells[i + 1] as number) * MINUTE_MS, cells[i + 2] as number);
   return [...minutes.values()].sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** "0," × i and ",0" × (59 − i): a minute row's text around its one counted slot. */
+const ZEROS_BEFORE = Array.from({ length: 60 }, (_, i) => '0,'.repeat(i));
+const ZEROS_AFTER = Array.from({ length: 60 }, (_, i) => ',0'.repeat(59 - i));
+
+/**
+ * What a write adds to the key's minute rows: minuteRows as the writer takes them (CounterDelta).
+ * A key asked once or a few times in one minute between writes (the common case when many keys
+ * are in use) has one cell: its row's text is made straight from it, without the row and its
+ * array of 60 counts.
+ */
+export function minuteDeltas(usage: KeyUsage): CounterDelta[] {
+  const cells = usage.cells;
+  if (cells.length !== 3) return minuteRows(usage).map(counterDelta);
+  const at = (cells[1] as number) * MINUTE_MS;
+  const start = at - (at % HOUR_MS);
+  const slot = (at - start) / MINUTE_MS;
+  const n = cells[2] as number;
+  return [[usage.accessKeyId, start, cells[0] as string, n, `[${ZEROS_BEFORE[slot]}${n}${ZEROS_AFTER[slot]}]`]];
 }

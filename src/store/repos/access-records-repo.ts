@@ -28,7 +28,8 @@ export function recordText(r: AccessRecord): RecordText {
   return text;
 }
 
-const deltaOf = (row: CounterRow): CounterDelta => [row.accessKeyId, row.start, row.code, row.counts.reduce((a, b) => a + b, 0), JSON.stringify(row.counts)];
+/** A counter row as the usage writer adds it: key, start, code, total and its counts as JSON text. */
+export const counterDelta = (row: CounterRow): CounterDelta => [row.accessKeyId, row.start, row.code, row.counts.reduce((a, b) => a + b, 0), JSON.stringify(row.counts)];
 
 /** Access records: each key's rings of latest attempts, written with the counters in one transaction. */
 export class AccessRecordsRepo {
@@ -41,12 +42,12 @@ export class AccessRecordsRepo {
    * One transaction through the dialect's bulk writer: the rings' records (at most `size` each)
    * and the counts to add, all of it or none.
    */
-  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterRow[] }): Promise<void> {
+  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterDelta[] }): Promise<void> {
     const rings: RingBatch[] = [];
     for (const ring of batch.rings) {
       if (ring.records.length > 0) rings.push([ring.accessKeyId, ring.outcome, ring.size, ring.records.length > ring.size ? ring.records.slice(-ring.size) : ring.records]);
     }
-    await this.dialect.usage.writeUsage({ rings, minutes: batch.minutes.map(deltaOf) });
+    await this.dialect.usage.writeUsage({ rings, minutes: batch.minutes });
   }
 
   /** The key's kept attempts, newest first: those inside its ring's current size (`perKey`, default all) and the retention period. */
