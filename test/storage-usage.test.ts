@@ -134,6 +134,41 @@ describe.each(DATABASE_KINDS)('storage on %s: usage data', (kind) => {
     expect(kept).toEqual(made);
   });
 
+  it('starts a write without waiting for the interval once enough counter cells or detailed records wait, and counts every attempt', async () => {
+    const tenant = await seedTenant(t.store);
+    const owner = await seedUser(t.store, tenant.id);
+    const keys = await Promise.all(Array.from({ length: 12 }, async () => (await seedKey(t.store, { tenantId: tenant.id, ownerId: owner.id })).key));
+    const at = Date.UTC(2032, 8, 1, 12);
+    const waitWritten = async (early: AccessRecorder) => {
+      for (let i = 0; i < 200 && early.pending > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      return early.pending;
+    };
+    // Cells: 10 keys open 10 cells, the tenth starts the write (the hour-long interval never would).
+    const byCells = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 3_600_000, earlyWrite: { records: 1_000, cells: 10 } });
+    try {
+      for (const key of keys.slice(0, 9)) byCells.record(record(tenant.id, key.accessKeyId, at), true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(byCells.pending).toBe(9);
+      byCells.record(record(tenant.id, keys[9]!.accessKeyId, at), true);
+      expect(await waitWritten(byCells)).toBe(0);
+      for (const key of keys.slice(0, 10)) expect(await list(tenant.id, key.accessKeyId)).toHaveLength(1);
+    } finally {
+      await byCells.close();
+    }
+    // Records: one key (one cell) asked 30 times in a minute, the thirtieth starts the write.
+    const byRecords = new AccessRecorder({ store: t.store, logger: createLogger('silent'), flushMs: 3_600_000, earlyWrite: { records: 30, cells: 1_000 } });
+    try {
+      for (let i = 0; i < 29; i++) byRecords.record(record(tenant.id, keys[10]!.accessKeyId, at + i), true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(byRecords.pending).toBe(29);
+      byRecords.record(record(tenant.id, keys[10]!.accessKeyId, at + 29), true);
+      expect(await waitWritten(byRecords)).toBe(0);
+      expect(await list(tenant.id, keys[10]!.accessKeyId)).toHaveLength(30);
+    } finally {
+      await byRecords.close();
+    }
+  });
+
   it('a writer started anew (a restart) goes on from where each ring was: the latest N kept, nothing newer overwritten', async () => {
     const { tenant, key } = await keyIn(20);
     const at = Date.UTC(2032, 0, 1);

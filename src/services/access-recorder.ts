@@ -9,12 +9,22 @@ import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
 import { minuteDeltas, UsageBuffer, type KeyUsage } from './usage-buffer.js';
 
-/** Counter cells (key × code × minute), and detailed records, held in memory at most while the database is away. */
-export const MAX_BUFFERED = 200_000;
-/** Detailed records held at most (the attempts past it are counted, not kept in detail). */
-export const MAX_BUFFERED_RECORDS = 500_000;
-/** This many detailed records waiting start a write at once, whatever the interval (it bounds memory: about 60 MB). */
-export const EARLY_WRITE_RECORDS = 250_000;
+/**
+ * Counter cells (key × code × minute) held in memory at most: an attempt that would open one more
+ * is not counted (and the loss is logged), which only happens while writes cannot keep up (the
+ * database away or stalled). About 150 bytes a cell with its key's entry: ~60 MB.
+ */
+export const MAX_BUFFERED = 400_000;
+/** Detailed records held at most (the attempts past it are counted, not kept in detail): ~120 MB as the texts they wait as. */
+export const MAX_BUFFERED_RECORDS = 1_000_000;
+/**
+ * A write starts at once, whatever the interval, when this many detailed records or this many
+ * counter cells wait: half of what may be held, so what arrives while it is written still fits.
+ * Under load from many keys this is what paces the writes, and the larger it is the more attempts
+ * per key a write carries (its cost is mostly per key).
+ */
+export const EARLY_WRITE_RECORDS = 500_000;
+export const EARLY_WRITE_CELLS = 200_000;
 /** Keys per usage write (one transaction each): see writeUsage. */
 export const KEYS_PER_WRITE = 2_000;
 /**
@@ -64,6 +74,8 @@ export class AccessRecorder {
   private writingAttempts = 0;
   private readonly keysPerWrite: number;
   private readonly recordsPerWrite: number;
+  private readonly earlyWriteRecords: number;
+  private readonly earlyWriteCells: number;
   private writingLastUsed: Promise<void> | null = null;
   private dropped = 0;
   /** The current wait between timed writes (ms). */
@@ -79,10 +91,14 @@ export class AccessRecorder {
     now?: () => number;
     keysPerWrite?: number;
     recordsPerWrite?: number;
+    /** EARLY_WRITE_RECORDS and EARLY_WRITE_CELLS unless given. */
+    earlyWrite?: { records: number; cells: number };
   }) {
     this.store = options.store;
     this.keysPerWrite = options.keysPerWrite ?? KEYS_PER_WRITE;
     this.recordsPerWrite = options.recordsPerWrite ?? RECORDS_PER_WRITE;
+    this.earlyWriteRecords = options.earlyWrite?.records ?? EARLY_WRITE_RECORDS;
+    this.earlyWriteCells = options.earlyWrite?.cells ?? EARLY_WRITE_CELLS;
     this.logger = options.logger;
     this.accessLog = options.accessLog ?? null;
     this.now = options.now ?? Date.now;
@@ -104,7 +120,7 @@ export class AccessRecorder {
       return;
     }
     if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp);
-    if (this.usage.records >= EARLY_WRITE_RECORDS && this.timer !== null) {
+    if ((this.usage.records >= this.earlyWriteRecords || this.usage.cells >= this.earlyWriteCells) && this.timer !== null) {
       // Memory is the bound now: write without waiting for the interval.
       clearTimeout(this.timer);
       this.timer = null;
