@@ -3,7 +3,7 @@ import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
 import { counterDelta } from '../store/repos/access-records-repo.js';
-import { minuteDeltas, minuteRows, UsageBuffer } from './usage-buffer.js';
+import { cellsOf, minuteDeltas, minuteRows, UsageBuffer } from './usage-buffer.js';
 
 const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
 /** A kept record's time and code, read from the text the writer takes ([id, at, code, …]). */
@@ -91,6 +91,24 @@ describe('UsageBuffer', () => {
     const k1 = b.take().find((u) => u.accessKeyId === 'k1')!;
     expect(k1.successes.map(atOf)).toEqual([T0, T0 + 1]);
     expect(minuteRows(k1)[0]!.counts[0]).toBe(2);
+  });
+
+  it('merges the cells of a failed write with those counted since: the same cell added up, new ones kept', () => {
+    const b = new UsageBuffer();
+    b.add(attempt('k1', T0), true, 100, 100);
+    b.add(attempt('k1', T0 + MINUTE_MS), true, 100, 100);
+    b.add(attempt('k1', T0 + MINUTE_MS, 'SECRET_MISMATCH'), true, 100, 100);
+    const failed = b.take();
+    b.add(attempt('k1', T0 + MINUTE_MS + 1, 'SECRET_MISMATCH'), true, 100, 100);
+    b.add(attempt('k1', T0 + 2 * MINUTE_MS), true, 100, 100);
+    b.restore(failed);
+    expect({ attempts: b.attempts, cells: b.cells, keys: b.size }).toEqual({ attempts: 5, cells: 4, keys: 1 });
+    const [k1] = b.take();
+    expect(cellsOf(k1!)).toEqual(['OK', T0 / MINUTE_MS, 1, 'OK', T0 / MINUTE_MS + 1, 1, 'SECRET_MISMATCH', T0 / MINUTE_MS + 1, 2, 'OK', T0 / MINUTE_MS + 2, 1]);
+    expect(minuteRows(k1!).map((r) => [r.code, r.counts.slice(0, 3)])).toEqual([
+      ['OK', [1, 1, 1]],
+      ['SECRET_MISMATCH', [0, 2, 0]],
+    ]);
   });
 
   it('gives the writer the same minute rows whether a key has one cell (made straight from it) or several', () => {

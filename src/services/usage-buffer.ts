@@ -7,20 +7,31 @@ import { counterDelta, recordText } from '../store/repos/access-records-repo.js'
 /**
  * One key's usage since its last write: its latest attempts per outcome as the text the writer
  * takes (RecordText; oldest first, at most MAX_RECORDS_PER_KEY of each once trimmed: only the
- * latest can reach a ring) and its attempt counts per (outcome code, minute), as flat triples
- * [code, minute, n, code, minute, n, …] since a key rarely has more than one or two cells between
- * writes. Both record lists start as NO_RECORDS (shared, never added to): most keys have one
- * outcome between writes, and every array kept here waits for the write in the young generation.
+ * latest can reach a ring) and its attempt counts per (outcome code, minute). A key rarely has
+ * more than one such cell between writes, so the first is held in the entry's own fields and any
+ * further ones as flat triples [code, minute, n, …] in `more`. Both record lists start as
+ * NO_RECORDS (shared, never added to): most keys have one outcome between writes. Every object
+ * kept here waits for the write in the young generation, where the collector copies it.
  */
 export interface KeyUsage {
   readonly accessKeyId: string;
   readonly tenantId: string;
   successes: RecordText[];
   failures: RecordText[];
-  cells: (string | number)[];
-  /** Attempts counted in `cells`. */
+  /** The first cell: its code, its minute (epoch minutes) and its attempts. */
+  code: string;
+  minute: number;
+  count: number;
+  /** The cells after the first, as flat triples; null while there is one. */
+  more: (string | number)[] | null;
+  /** Attempts counted in the cells. */
   attempts: number;
 }
+
+/** A key's cells as flat triples [code, minute, n, …], the first one first. */
+export const cellsOf = (usage: KeyUsage): (string | number)[] => (usage.more === null ? [usage.code, usage.minute, usage.count] : [usage.code, usage.minute, usage.count, ...usage.more]);
+
+const cellCount = (usage: KeyUsage): number => (usage.more === null ? 1 : 1 + usage.more.length / 3);
 
 /** The empty record list every key starts with (frozen: the first record makes the key a list of its own). */
 const NO_RECORDS: RecordText[] = Object.freeze([]) as unknown as RecordText[];
@@ -46,18 +57,32 @@ export class UsageBuffer {
     const code = codeOf(record.outcome, record.code);
     const minute = Math.floor(record.at.getTime() / MINUTE_MS);
     if (usage !== undefined) {
-      const cells = usage.cells;
-      let i = 0;
-      while (i < cells.length && (cells[i] !== code || cells[i + 1] !== minute)) i += 3;
-      if (i < cells.length) (cells[i + 2] as number)++;
+      if (usage.code === code && usage.minute === minute) usage.count++;
       else {
-        if (this.cells >= maxCells) return false;
-        cells.push(code, minute, 1);
-        this.cells++;
+        const more = usage.more;
+        let i = 0;
+        if (more !== null) while (i < more.length && (more[i] !== code || more[i + 1] !== minute)) i += 3;
+        if (more !== null && i < more.length) (more[i + 2] as number)++;
+        else {
+          if (this.cells >= maxCells) return false;
+          if (more === null) usage.more = [code, minute, 1];
+          else more.push(code, minute, 1);
+          this.cells++;
+        }
       }
     } else {
       if (this.cells >= maxCells) return false;
-      usage = { accessKeyId: record.accessKeyId, tenantId: record.tenantId, successes: NO_RECORDS, failures: NO_RECORDS, cells: [code, minute, 1], attempts: 0 };
+      usage = {
+        accessKeyId: record.accessKeyId,
+        tenantId: record.tenantId,
+        successes: NO_RECORDS,
+        failures: NO_RECORDS,
+        code,
+        minute,
+        count: 1,
+        more: null,
+        attempts: 0,
+      };
       this.keys.set(record.accessKeyId, usage);
       this.cells++;
     }
@@ -99,22 +124,22 @@ export class UsageBuffer {
       const merged: KeyUsage = newer
         ? {
             ...old,
+            ...withCells(mergeCells(cellsOf(old), cellsOf(newer))),
             successes: old.successes.concat(newer.successes),
             failures: old.failures.concat(newer.failures),
-            cells: mergeCells(old.cells, newer.cells),
             attempts: old.attempts + newer.attempts,
           }
         : old;
       if (newer) {
         this.records -= newer.successes.length + newer.failures.length;
-        this.cells -= newer.cells.length / 3;
+        this.cells -= cellCount(newer);
         this.attempts -= newer.attempts;
       }
       trim(merged.successes);
       trim(merged.failures);
       this.keys.set(merged.accessKeyId, merged);
       this.records += merged.successes.length + merged.failures.length;
-      this.cells += merged.cells.length / 3;
+      this.cells += cellCount(merged);
       this.attempts += merged.attempts;
     }
   }
@@ -126,6 +151,11 @@ function trim(ring: RecordText[]): number {
   if (excess <= 0) return 0;
   ring.splice(0, excess);
   return excess;
+}
+
+/** A key's cell fields for flat triples (at least one cell). */
+function withCells(cells: (string | number)[]): Pick<KeyUsage, 'code' | 'minute' | 'count' | 'more'> {
+  return { code: cells[0] as string, minute: cells[1] as number, count: cells[2] as number, more: cells.length > 3 ? cells.slice(3) : null };
 }
 
 function mergeCells(a: readonly (string | number)[], b: readonly (string | number)[]): (string | number)[] {
@@ -145,7 +175,7 @@ function mergeCells(a: readonly (string | number)[], b: readonly (string | numbe
  */
 export function minuteRows(usage: KeyUsage): CounterRow[] {
   const minutes = new Map<string, CounterRow>();
-  const cells = usage.cells;
+  const cells = cellsOf(usage);
   for (let i = 0; i < cells.length; i += 3) countMinute(minutes, usage.accessKeyId, cells[i] as string, (cells[i + 1] as number) * MINUTE_MS, cells[i + 2] as number);
   return [...minutes.values()].sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
@@ -161,11 +191,10 @@ const ZEROS_AFTER = Array.from({ length: 60 }, (_, i) => ',0'.repeat(59 - i));
  * array of 60 counts.
  */
 export function minuteDeltas(usage: KeyUsage): CounterDelta[] {
-  const cells = usage.cells;
-  if (cells.length !== 3) return minuteRows(usage).map(counterDelta);
-  const at = (cells[1] as number) * MINUTE_MS;
+  if (usage.more !== null) return minuteRows(usage).map(counterDelta);
+  const at = usage.minute * MINUTE_MS;
   const start = at - (at % HOUR_MS);
   const slot = (at - start) / MINUTE_MS;
-  const n = cells[2] as number;
-  return [[usage.accessKeyId, start, cells[0] as string, n, `[${ZEROS_BEFORE[slot]}${n}${ZEROS_AFTER[slot]}]`]];
+  const n = usage.count;
+  return [[usage.accessKeyId, start, usage.code, n, `[${ZEROS_BEFORE[slot]}${n}${ZEROS_AFTER[slot]}]`]];
 }
