@@ -105,6 +105,53 @@ describe('issue 12: console gaps', { timeout: 90_000 }, () => {
     expectCleanPage(h, page);
   });
 
+  it('gap 1: a click handled while the search is being rendered keeps the search in the URL', async () => {
+    // The router renders a navigation as a transition, which React pauses (yields) to handle a
+    // click. On a slow machine a click on a column header can land in such a pause, after the page
+    // has read the search's new parameters but before they are on screen: the sort it writes must
+    // still keep the search. The CPU is slowed so the render spans many pauses, and the header is
+    // clicked in each of the first 40 (the scheduler posts a message at each; counted here).
+    const page = await h.newPage();
+    await page.addInitScript(`(() => {
+      const post = MessagePort.prototype.postMessage;
+      window.__pauses = -1;
+      MessagePort.prototype.postMessage = function (...args) {
+        post.apply(this, args);
+        if (window.__pauses >= 0 && window.__pauses < 40) {
+          window.__pauses++;
+          [...document.querySelectorAll('th button')].find((b) => b.textContent.trim() === 'Key')?.click();
+        }
+      };
+    })()`);
+    await h.signIn(page, { tenant: t.slug, email: t.adminEmail });
+    await page.goto(TENANT_KEYS);
+    await settled(page);
+    // Every URL written from the moment the search is: each must keep it.
+    await page.evaluate(`(() => {
+      window.__written = [];
+      const replace = history.replaceState.bind(history);
+      history.replaceState = function (...args) {
+        replace(...args);
+        const url = String(args[2]);
+        if (url.includes('q=o') && window.__pauses < 0) window.__pauses = 0;
+        if (window.__pauses >= 0) window.__written.push(url);
+      };
+    })()`);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 30 });
+    await page.getByRole('textbox', { name: 'Search keys' }).fill('o');
+    await expect.poll(() => page.evaluate('window.__pauses'), { timeout: 30_000 }).toBe(40);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await expect.poll(() => page.url()).toContain('sort=name');
+    await settled(page);
+    const written = (await page.evaluate('window.__written')) as string[];
+    expect(written.length).toBeGreaterThan(10);
+    expect(written.filter((url) => !/[?&]q=o(&|$)/.test(url))).toEqual([]);
+    expect(page.url()).toMatch(/[?&]q=o(&|$)/);
+    expect(await page.getByRole('textbox', { name: 'Search keys' }).inputValue()).toBe('o');
+    expectCleanPage(h, page);
+  });
+
   it('gap 1: a member searches their own keys, the filter kept on reload; another key’s ID finds nothing', async () => {
     for (const viewport of [DESKTOP, PHONE]) {
       const page = await signedIn(member.email, '/settings/access-keys', viewport);

@@ -7,7 +7,7 @@
 import { TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 
 const TOKEN = /^\s*lk_(LK[A-Z2-7]{0,18})(?:_|$)/i;
@@ -19,19 +19,25 @@ export function withoutSecret(text: string): string {
 }
 
 /**
- * The search parameters last written and not yet rendered. React Router's setSearchParams starts
+ * The search parameters last written and not yet shown. React Router's setSearchParams starts
  * from the parameters of the render its callback came from, so a second change made before the
- * first is rendered (a filter picked while the typed search is being written) would drop the
- * first. Every change starts from this instead while it is set; the page it was for clears it
- * when it renders it (or when the page is another).
+ * first is on screen (a filter picked while the typed search is being written) would drop the
+ * first. Every change starts from this instead while it is set. It is cleared once a commit shows
+ * it (or shows another page), never during a render: the router renders a navigation as a
+ * transition, which React may pause to handle a click; a render that has read the new parameters
+ * but is not yet on screen leaves the click's handler with the old ones.
  */
 let unrendered: { path: string; search: string } | null = null;
 
-/** The page's search parameters, and a change to them that keeps every change made before it, rendered or not. */
+/** The page's search parameters, and a change to them that keeps every change made before it, shown or not. */
 export function useSearchChange() {
   const [params, setParams] = useSearchParams();
   const { pathname } = useLocation();
-  if (unrendered !== null && (unrendered.path !== pathname || unrendered.search === params.toString())) unrendered = null;
+  const search = params.toString();
+  // On every commit (a layout effect runs before the browser handles the next event).
+  useLayoutEffect(() => {
+    if (unrendered !== null && (unrendered.path !== pathname || unrendered.search === search)) unrendered = null;
+  });
   const change = (edit: (next: URLSearchParams) => void, options?: { replace?: boolean }) => {
     const next = new URLSearchParams(unrendered?.path === pathname ? unrendered.search : params);
     edit(next);
