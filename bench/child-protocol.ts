@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'flush' } | { type: 'stop' };
 
@@ -18,6 +18,51 @@ export interface ServerStats {
   pendingRecords: number;
   /** Keys held in the verification cache (verify server only). */
   cachedKeys: number;
+  /** The main thread's garbage-collection pauses since the last mark: what sets p99 when the server is not saturated. */
+  gc: { minor: GcPauses; major: GcPauses };
+}
+
+/** Pauses of one kind of collection (ms). */
+export interface GcPauses {
+  count: number;
+  p50: number;
+  max: number;
+  totalMs: number;
+}
+
+/** Young-generation collections (scavenges) and full ones (mark-compact) of the main thread, as Node reports them. */
+class GcWatch {
+  private minor: number[] = [];
+  private major: number[] = [];
+  constructor() {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        // A 'gc' entry's detail names its kind (Node's types do not say so).
+        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+        if (kind === constants.NODE_PERFORMANCE_GC_MINOR) this.minor.push(entry.duration);
+        else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.major.push(entry.duration);
+      }
+    }).observe({ entryTypes: ['gc'] });
+  }
+
+  reset(): void {
+    this.minor = [];
+    this.major = [];
+  }
+
+  stats(): { minor: GcPauses; major: GcPauses } {
+    return { minor: pauses(this.minor), major: pauses(this.major) };
+  }
+}
+
+function pauses(durations: number[]): GcPauses {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!,
+    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
+    totalMs: sorted.reduce((sum, d) => sum + d, 0),
+  };
 }
 
 export type ChildMessage =
@@ -81,6 +126,7 @@ export async function serveChild(options: {
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  const gc = new GcWatch();
   const profile = new SteadyProfile(process.env.BENCH_CPU_PROFILE, options.name);
   process.on('message', async (message: ParentMessage) => {
     if (message.type === 'mark') {
@@ -88,6 +134,7 @@ export async function serveChild(options: {
       cpu = process.cpuUsage();
       elu = performance.eventLoopUtilization();
       delay.reset();
+      gc.reset();
       send({ type: 'marked' });
     } else if (message.type === 'stats') {
       await profile.stats();
@@ -100,6 +147,7 @@ export async function serveChild(options: {
           eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
           rssMb: process.memoryUsage.rss() / 2 ** 20,
           eventLoopDelayMs: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+          gc: gc.stats(),
           ...extra,
         },
       });

@@ -367,6 +367,14 @@ function printSummary(reports: DatabaseReport[]): void {
       `  ${r.database}: attempts counted ${r.accessRecords.written.toLocaleString('en-US')} for ${r.accessRecords.verifyResponses.toLocaleString('en-US')} verify responses; largest backlog at the end of a run ${backlog.toLocaleString('en-US')} (written within ${drain.toFixed(2)} s); ${r.accessRecords.keysWithLastUsed.toLocaleString('en-US')} keys have a last-used time`,
     );
   }
+  log('\nGarbage-collection pauses of the main thread at the fixed rate (scavenges: count, median, longest; mark-compacts: count, longest)');
+  for (const r of reports) {
+    const gc = (run: MeasuredRun) => {
+      const { minor, major } = run.server.gc;
+      return `scavenges ${minor.count} × ${fmt.ms(minor.p50)} ms (longest ${fmt.ms(minor.max)}), mark-compacts ${major.count} (longest ${fmt.ms(major.max)} ms)`;
+    };
+    log(`  ${r.database}: verify ${gc(r.fixedRate.verify)}; bare ${gc(r.fixedRate.bare)}`);
+  }
   log('\nTargets');
   for (const r of reports) {
     log(
