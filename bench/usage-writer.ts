@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import type { AccessRecord } from '../src/core/model.js';
 import { HOUR_MS, MINUTE_MS } from '../src/core/usage.js';
 import { KEYS_PER_WRITE } from '../src/services/access-recorder.js';
-import { counterDelta, recordText, type RingWrite } from '../src/store/repos/access-records-repo.js';
+import type { RingBatch } from '../src/store/dialects/dialect.js';
+import { counterDelta, recordText } from '../src/store/repos/access-records-repo.js';
 import { createStore, type Store } from '../src/store/store.js';
 import { createBenchDatabase, type DatabaseKind } from './databases.js';
 
@@ -37,7 +38,7 @@ async function run(kind: DatabaseKind, perWrite: number): Promise<{ database: Da
     let n = 0;
     const write = async (from: number): Promise<number> => {
       at += 1_000;
-      const rings: RingWrite[] = [];
+      const rings: RingBatch[] = [];
       const minutes = [];
       for (let i = 0; i < perWrite; i++) {
         const accessKeyId = ids[(from + i) % KEYS]!;
@@ -54,7 +55,7 @@ async function run(kind: DatabaseKind, perWrite: number): Promise<{ database: Da
           permission: null,
           detail: null,
         };
-        rings.push({ accessKeyId, outcome: 'success', size: 100, records: [recordText(record)] });
+        rings.push([accessKeyId, 'success', 100, [recordText(record)]]);
         const counts = new Array<number>(60).fill(0);
         counts[Math.floor((at % HOUR_MS) / MINUTE_MS)] = 1;
         minutes.push(counterDelta({ accessKeyId, start: at - (at % HOUR_MS), code: 'OK', counts }));

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import { byKeyId, byWeight, KeyRanges } from '../core/key-ranges.js';
 import type { AccessRecord } from '../core/model.js';
 import { DEFAULT_POLICY } from '../core/policy.js';
-import type { CounterDelta } from '../store/dialects/dialect.js';
-import type { RingWrite } from '../store/repos/access-records-repo.js';
+import type { CounterDelta, RingBatch } from '../store/dialects/dialect.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
@@ -228,12 +227,12 @@ export class AccessRecorder {
           ready = byWeight(ranges[next]!.sort(byKeyId), weight, this.recordsPerWrite);
           next++;
         }
-        const rings: RingWrite[] = [];
+        const rings: RingBatch[] = [];
         const minutes: CounterDelta[] = [];
         for (const usage of ready[0]!) {
           const size = sizeOf(usage);
-          if (usage.failures.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'failure', size, records: usage.failures });
-          if (usage.successes.length > 0) rings.push({ accessKeyId: usage.accessKeyId, outcome: 'success', size, records: usage.successes });
+          if (usage.failures.length > 0) rings.push([usage.accessKeyId, 'failure', size, usage.failures]);
+          if (usage.successes.length > 0) rings.push([usage.accessKeyId, 'success', size, usage.successes]);
           for (const delta of minuteDeltas(usage)) minutes.push(delta);
         }
         await this.store.accessRecords.writeUsage({ rings, minutes });

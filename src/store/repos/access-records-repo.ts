@@ -3,18 +3,10 @@ import type { CursorPosition } from '../../core/cursor.js';
 import type { AccessRecord, Page } from '../../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../../core/policy.js';
 import type { CounterRow } from '../../core/usage.js';
-import type { CounterDelta, RecordText, RingBatch, StoreDialect } from '../dialects/dialect.js';
+import type { CounterDelta, RecordText, RingBatch, StoreDialect, UsageBatch } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { accessRecordFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
-
-/** A key's latest attempts of one outcome (recordText), oldest first, and how many its ring keeps. */
-export interface RingWrite {
-  accessKeyId: string;
-  outcome: 'success' | 'failure';
-  size: number;
-  records: RecordText[];
-}
 
 /**
  * An attempt as its ring's writer takes it (RecordText): made once, when the attempt is counted.
@@ -39,13 +31,13 @@ export class AccessRecordsRepo {
   ) {}
 
   /**
-   * One transaction through the dialect's bulk writer: the rings' records (at most `size` each)
-   * and the counts to add, all of it or none.
+   * One transaction through the dialect's bulk writer: each ring's latest records (at most its
+   * size; a key may bring more) and the counts to add, all of it or none.
    */
-  async writeUsage(batch: { rings: RingWrite[]; minutes: CounterDelta[] }): Promise<void> {
+  async writeUsage(batch: UsageBatch): Promise<void> {
     const rings: RingBatch[] = [];
-    for (const ring of batch.rings) {
-      if (ring.records.length > 0) rings.push([ring.accessKeyId, ring.outcome, ring.size, ring.records.length > ring.size ? ring.records.slice(-ring.size) : ring.records]);
+    for (const [accessKeyId, outcome, size, records] of batch.rings) {
+      if (records.length > 0) rings.push([accessKeyId, outcome, size, records.length > size ? records.slice(-size) : records]);
     }
     await this.dialect.usage.writeUsage({ rings, minutes: batch.minutes });
   }
