@@ -196,11 +196,16 @@ function columnsOf<T extends readonly unknown[]>(rows: readonly T[], width: numb
  */
 function ringColumns(batch: UsageBatch): unknown[][] {
   const columns: unknown[][] = Array.from({ length: RING_COLUMN_TYPES.length + 1 }, () => []);
+  // The ring's three columns, the record's eight fields, its position.
+  const fields = RING_COLUMN_TYPES.length - 3;
   for (const [accessKeyId, outcome, size, records] of batch.rings) {
     for (let k = 0; k < records.length; k++) {
       const r = JSON.parse(records[k]!) as unknown[];
-      const row = [accessKeyId, outcome, size, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], k];
-      for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]);
+      columns[0]!.push(accessKeyId);
+      columns[1]!.push(outcome);
+      columns[2]!.push(size);
+      for (let f = 0; f < fields; f++) columns[3 + f]!.push(r[f]);
+      columns[3 + fields]!.push(k);
     }
   }
   return columns;
