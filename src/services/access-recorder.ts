@@ -6,7 +6,7 @@ import type { CounterDelta, RingBatch } from '../store/dialects/dialect.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
 import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
-import { minuteDeltas, UsageBuffer, type KeyUsage } from './usage-buffer.js';
+import { minuteDeltas, recordsOf, UsageBuffer, type KeyUsage, type TakenUsage } from './usage-buffer.js';
 
 /**
  * Counter cells (key × code × minute) held in memory at most: an attempt that would open one more
@@ -14,7 +14,7 @@ import { minuteDeltas, UsageBuffer, type KeyUsage } from './usage-buffer.js';
  * database away or stalled). About 150 bytes a cell with its key's entry: ~60 MB.
  */
 export const MAX_BUFFERED = 400_000;
-/** Detailed records held at most (the attempts past it are counted, not kept in detail): ~120 MB as the texts they wait as. */
+/** Detailed records held at most (the attempts past it are counted, not kept in detail): ~150 MB of record log (outside V8's heap) at ~150 bytes a record. */
 export const MAX_BUFFERED_RECORDS = 1_000_000;
 /**
  * A write starts at once, whatever the interval, when this many detailed records or this many
@@ -210,8 +210,9 @@ export class AccessRecorder {
    * loop. Each chunk covers one narrow range of key IDs (KeyRanges), so it touches neighbouring
    * pages of the usage tables. A chunk that fails puts itself and every chunk after it back in the buffer.
    */
-  private async writeUsage(usages: KeyUsage[]): Promise<void> {
-    const ranges = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite);
+  private async writeUsage(taken: TakenUsage): Promise<void> {
+    const { usages, log } = taken;
+    const ranges = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite, keyIdOf);
     // Each key range is sorted and cut by records just before it is written: done for the whole
     // backlog at once (250,000 keys), that held the event loop 120 ms in a profile under load.
     let next = 0;
@@ -220,7 +221,7 @@ export class AccessRecorder {
       const sizes = await this.ringSizesOf(new Set(usages.map((u) => u.tenantId)));
       const sizeOf = (usage: KeyUsage) => sizes.get(usage.tenantId) ?? DEFAULT_POLICY.accessRecordsPerKey;
       // The records a key brings (what its rings keep of them), plus one for its counter rows.
-      const weight = (usage: KeyUsage) => Math.min(usage.failures.length, sizeOf(usage)) + Math.min(usage.successes.length, sizeOf(usage)) + 1;
+      const weight = (usage: KeyUsage) => Math.min(usage.failures, sizeOf(usage)) + Math.min(usage.successes, sizeOf(usage)) + 1;
       for (;;) {
         if (ready.length === 0) {
           if (next === ranges.length) break;
@@ -231,8 +232,9 @@ export class AccessRecorder {
         const minutes: CounterDelta[] = [];
         for (const usage of ready[0]!) {
           const size = sizeOf(usage);
-          if (usage.failures.length > 0) rings.push([usage.accessKeyId, 'failure', size, usage.failures]);
-          if (usage.successes.length > 0) rings.push([usage.accessKeyId, 'success', size, usage.successes]);
+          // Each ring's texts are read out of the log here, a chunk at a time, and are garbage once it is written.
+          if (usage.failures > 0) rings.push([usage.accessKeyId, 'failure', size, recordsOf(log, usage, 'failure', size)]);
+          if (usage.successes > 0) rings.push([usage.accessKeyId, 'success', size, recordsOf(log, usage, 'success', size)]);
           for (const delta of minuteDeltas(usage)) minutes.push(delta);
         }
         await this.store.accessRecords.writeUsage({ rings, minutes });
@@ -244,8 +246,10 @@ export class AccessRecorder {
       }
     } catch (error) {
       // The unwritten chunks go back in the buffer, so nothing is lost when the database returns.
-      this.usage.restore([...ready.flat(), ...ranges.slice(next).flat()]);
+      this.usage.restore(taken, [...ready.flat(), ...ranges.slice(next).flat()]);
       this.logger.error({ err: error, pending: this.usage.attempts }, 'could not write access records; will retry');
+    } finally {
+      this.usage.release(taken);
     }
   }
 
@@ -267,28 +271,42 @@ export class AccessRecorder {
   /**
    * In chunks of KEYS_PER_WRITE keys, one statement each: when a hundred thousand keys are first
    * used together, one statement for them all ran past the database's time limit and was retried
-   * whole. A chunk that fails keeps itself and the ones after it.
+   * whole. Each chunk's rows are made just before it is written, so only one chunk's objects wait
+   * for the database (made for every key up front, they outlived several young-generation
+   * collections, each copying them). A chunk that fails keeps itself and the ones after it.
    */
   private async writeLastUsed(uses: LastUses): Promise<void> {
-    const chunks = await inKeyRangesSpread(uses, ([accessKeyId, use]): LastUse => ({ accessKeyId, at: new Date(use.at), ip: use.ip }), this.keysPerWrite);
+    // Ranges of the map's own key strings (its entries would be a new pair each).
+    const chunks = await inKeyRangesSpread(
+      uses.keys(),
+      (accessKeyId) => accessKeyId,
+      this.keysPerWrite,
+      (accessKeyId) => accessKeyId,
+    );
+    const rows = (chunk: string[]): LastUse[] =>
+      chunk.map((accessKeyId) => {
+        const use = uses.get(accessKeyId)!;
+        return { accessKeyId, at: new Date(use.at), ip: use.ip };
+      });
     let written = 0;
     try {
-      for (; written < chunks.length; written++) await this.store.accessKeys.touchLastUsed(chunks[written]!.sort(byKeyId));
+      for (; written < chunks.length; written++) await this.store.accessKeys.touchLastUsed(rows(chunks[written]!.sort(byText)));
     } catch (error) {
-      this.lastUsed.restore(chunks.slice(written).flat());
+      this.lastUsed.restore(chunks.slice(written).flatMap(rows));
       this.logger.error({ err: error }, 'could not write last-used times; will retry');
     }
   }
 }
 
 const keyIdOf = (item: { accessKeyId: string }): string => item.accessKeyId;
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Items bucketed per turn of the event loop: a write of 100,000 keys bucketed in one turn held it ~11 ms. */
 const SPREAD_SLICE = 1_024;
 
 /** KeyRanges over `items` (each made into what is written by `make`), yielding the event loop between slices. */
-async function inKeyRangesSpread<I, T extends { accessKeyId: string }>(items: Iterable<I>, make: (item: I) => T, size: number): Promise<T[][]> {
-  const ranges = new KeyRanges<T>(keyIdOf);
+async function inKeyRangesSpread<I, T>(items: Iterable<I>, make: (item: I) => T, size: number, idOf: (item: T) => string): Promise<T[][]> {
+  const ranges = new KeyRanges<T>(idOf);
   let inSlice = 0;
   for (const item of items) {
     ranges.add(make(item));

@@ -3,7 +3,7 @@ import type { AccessRecord } from '../core/model.js';
 import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { HOUR_MS, MINUTE_MS } from '../core/usage.js';
 import { counterDelta } from '../store/repos/access-records-repo.js';
-import { cellsOf, minuteDeltas, minuteRows, UsageBuffer } from './usage-buffer.js';
+import { cellsOf, minuteDeltas, minuteRows, recordsOf, UsageBuffer } from './usage-buffer.js';
 
 const T0 = Date.UTC(2031, 0, 1, 10, 0, 0);
 /** A kept record's time and code, read from the text the writer takes ([id, at, code, …]). */
@@ -40,9 +40,11 @@ describe('UsageBuffer', () => {
     ] as const)
       expect(b.add(attempt(key, at, code), true, 100, 100)).toBe(true);
     expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 5, records: 5, cells: 4, keys: 2 });
-    const [k1, k2] = b.take().sort((x, y) => (x.accessKeyId < y.accessKeyId ? -1 : 1));
-    expect(k1!.successes.map(atOf)).toEqual([T0, T0 + 10, T0 + MINUTE_MS]);
-    expect(k1!.failures.map(codeOfText)).toEqual(['SECRET_MISMATCH']);
+    const taken = b.take();
+    const [k1, k2] = taken.usages.sort((x, y) => (x.accessKeyId < y.accessKeyId ? -1 : 1));
+    expect(recordsOf(taken.log, k1!, 'success').map(atOf)).toEqual([T0, T0 + 10, T0 + MINUTE_MS]);
+    expect(recordsOf(taken.log, k1!, 'failure').map(codeOfText)).toEqual(['SECRET_MISMATCH']);
+    expect(recordsOf(taken.log, k2!, 'failure')).toEqual([]);
     expect(k2!.attempts).toBe(1);
     expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 0, records: 0, cells: 0, keys: 0 });
   });
@@ -53,7 +55,7 @@ describe('UsageBuffer', () => {
     b.add(attempt('k1', T0 + 5 * MINUTE_MS + 1), true, 100, 100);
     b.add(attempt('k1', T0 + HOUR_MS + 2 * MINUTE_MS, 'KEY_DISABLED'), true, 100, 100);
     b.add(attempt('k1', T0 + HOUR_MS + 3 * MINUTE_MS), true, 100, 100);
-    const rows = minuteRows(b.take()[0]!);
+    const rows = minuteRows(b.take().usages[0]!);
     expect(rows.map((r) => ({ start: r.start, code: r.code, counted: r.counts.flatMap((n, i) => (n > 0 ? [[i, n]] : [])) }))).toEqual([
       { start: T0, code: 'OK', counted: [[5, 2]] },
       { start: T0 + HOUR_MS, code: 'KEY_DISABLED', counted: [[2, 1]] },
@@ -61,15 +63,42 @@ describe('UsageBuffer', () => {
     ]);
   });
 
-  it('keeps only the latest MAX_RECORDS_PER_KEY of a key in detail, counting every attempt', () => {
+  it('gives the writer only the latest records of a key (its ring size, at most MAX_RECORDS_PER_KEY), counting every attempt', () => {
     const b = new UsageBuffer();
     const n = 2 * MAX_RECORDS_PER_KEY + 5;
     for (let i = 0; i < n; i++) b.add(attempt('k1', T0 + i), true, 100, 1_000_000);
     expect(b.attempts).toBe(n);
-    expect(b.records).toBeLessThanOrEqual(2 * MAX_RECORDS_PER_KEY);
-    const ring = b.take()[0]!.successes;
-    expect(atOf(ring.at(-1)!)).toBe(T0 + n - 1);
-    expect(ring.length).toBeGreaterThanOrEqual(MAX_RECORDS_PER_KEY);
+    const taken = b.take();
+    const k1 = taken.usages[0]!;
+    expect(k1.successes).toBe(n);
+    const ring = recordsOf(taken.log, k1, 'success');
+    expect(ring.map(atOf)).toEqual(Array.from({ length: MAX_RECORDS_PER_KEY }, (_, i) => T0 + n - MAX_RECORDS_PER_KEY + i));
+    expect(recordsOf(taken.log, k1, 'success', 20).map(atOf)).toEqual(Array.from({ length: 20 }, (_, i) => T0 + n - 20 + i));
+  });
+
+  it('keeps record texts as they were given: non-ASCII user agents and details, and records spread over several log segments', () => {
+    const b = new UsageBuffer();
+    const odd = { ...attempt('k1', T0), userAgent: 'agent/1 ünïcode — 日本語 😀', detail: { target: 'GET /ä?q=€' } };
+    b.add(odd, true, 100, 1_000_000);
+    // ~1,300 bytes a record: 2,000 of them fill more than two 1 MiB segments.
+    const long = 'x'.repeat(1_200);
+    for (let i = 0; i < 2_000; i++) b.add({ ...attempt(`k${2 + (i % 3)}`, T0 + i), userAgent: `${long}${i}` }, true, 100, 1_000_000);
+    expect(b.logBytes).toBeGreaterThan(2 * 1024 * 1024);
+    const taken = b.take();
+    const byId = new Map(taken.usages.map((u) => [u.accessKeyId, u]));
+    const [text] = recordsOf(taken.log, byId.get('k1')!, 'success');
+    expect(JSON.parse(text!)[4]).toBe(odd.userAgent);
+    expect(JSON.parse(JSON.parse(text!)[7])).toEqual(odd.detail);
+    for (const [k, first] of [
+      ['k2', 0],
+      ['k3', 1],
+      ['k4', 2],
+    ] as const) {
+      const ring = recordsOf(taken.log, byId.get(k)!, 'success', 10_000).map((t) => JSON.parse(t));
+      const expected = Array.from({ length: 2_000 }, (_, i) => i).filter((i) => i % 3 === first);
+      expect(ring.map((r) => r[1] - T0)).toEqual(expected);
+      expect(ring.map((r) => r[4])).toEqual(expected.map((i) => `${long}${i}`));
+    }
   });
 
   it('refuses a new counter cell past maxCells (counting nothing) and counts without detail past maxRecords', () => {
@@ -84,12 +113,21 @@ describe('UsageBuffer', () => {
     const b = new UsageBuffer();
     b.add(attempt('k1', T0), true, 100, 100);
     b.add(attempt('k2', T0), true, 100, 100);
+    b.add(attempt('k1', T0, 'SECRET_MISMATCH'), true, 100, 100);
     const failed = b.take();
     b.add(attempt('k1', T0 + 1), true, 100, 100);
     b.restore(failed);
-    expect({ attempts: b.attempts, records: b.records, cells: b.cells, keys: b.size }).toEqual({ attempts: 3, records: 3, cells: 2, keys: 2 });
-    const k1 = b.take().find((u) => u.accessKeyId === 'k1')!;
-    expect(k1.successes.map(atOf)).toEqual([T0, T0 + 1]);
+    b.release(failed);
+    expect({ attempts: b.attempts, cells: b.cells, keys: b.size }).toEqual({ attempts: 4, cells: 3, keys: 2 });
+    // The newer key's first entry stays in the log, unread, beside the merged chain of three and k2's one.
+    expect(b.records).toBe(5);
+    // Read after the failed write's segment is reused by the next log (written over from its start): the records were copied out of it.
+    const taken = b.take();
+    b.add({ ...attempt('k3', T0 + 2), userAgent: 'x'.repeat(500) }, true, 100, 100);
+    const k1 = taken.usages.find((u) => u.accessKeyId === 'k1')!;
+    expect(recordsOf(taken.log, k1, 'success').map(atOf)).toEqual([T0, T0 + 1]);
+    expect(recordsOf(taken.log, k1, 'failure').map(codeOfText)).toEqual(['SECRET_MISMATCH']);
+    expect(recordsOf(taken.log, taken.usages.find((u) => u.accessKeyId === 'k2')!, 'success').map(atOf)).toEqual([T0]);
     expect(minuteRows(k1)[0]!.counts[0]).toBe(2);
   });
 
@@ -103,7 +141,7 @@ describe('UsageBuffer', () => {
     b.add(attempt('k1', T0 + 2 * MINUTE_MS), true, 100, 100);
     b.restore(failed);
     expect({ attempts: b.attempts, cells: b.cells, keys: b.size }).toEqual({ attempts: 5, cells: 4, keys: 1 });
-    const [k1] = b.take();
+    const [k1] = b.take().usages;
     expect(cellsOf(k1!)).toEqual(['OK', T0 / MINUTE_MS, 1, 'OK', T0 / MINUTE_MS + 1, 1, 'SECRET_MISMATCH', T0 / MINUTE_MS + 1, 2, 'OK', T0 / MINUTE_MS + 2, 1]);
     expect(minuteRows(k1!).map((r) => [r.code, r.counts.slice(0, 3)])).toEqual([
       ['OK', [1, 1, 1]],
@@ -122,7 +160,7 @@ describe('UsageBuffer', () => {
     b.add(attempt('two-codes', T0, 'SECRET_MISMATCH'), true, 10_000, 10_000);
     b.add(attempt('two-hours', T0 + HOUR_MS - 1), true, 10_000, 10_000);
     b.add(attempt('two-hours', T0 + HOUR_MS), true, 10_000, 10_000);
-    const usages = b.take();
+    const { usages } = b.take();
     expect(usages).toHaveLength(64);
     for (const usage of usages) expect(minuteDeltas(usage), usage.accessKeyId).toEqual(minuteRows(usage).map(counterDelta));
     const one = minuteDeltas(usages.find((u) => u.accessKeyId === 'one59')!);

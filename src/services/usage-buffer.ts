@@ -3,21 +3,25 @@ import { MAX_RECORDS_PER_KEY } from '../core/policy.js';
 import { codeOf, countMinute, HOUR_MS, MINUTE_MS, type CounterRow } from '../core/usage.js';
 import type { CounterDelta, RecordText } from '../store/dialects/dialect.js';
 import { counterDelta, recordText } from '../store/repos/access-records-repo.js';
+import { NO_ENTRY, RecordLog, SegmentPool, type LogPosition } from './record-log.js';
 
 /**
- * One key's usage since its last write: its latest attempts per outcome as the text the writer
- * takes (RecordText; oldest first, at most MAX_RECORDS_PER_KEY of each once trimmed: only the
- * latest can reach a ring) and its attempt counts per (outcome code, minute). A key rarely has
- * more than one such cell between writes, so the first is held in the entry's own fields and any
- * further ones as flat triples [code, minute, n, …] in `more`. Both record lists start as
- * NO_RECORDS (shared, never added to): most keys have one outcome between writes. Every object
- * kept here waits for the write in the young generation, where the collector copies it.
+ * One key's usage since its last write: its latest attempts per outcome, as chains in the
+ * buffer's RecordLog (the position of the latest entry and how many the chain holds; only the
+ * latest MAX_RECORDS_PER_KEY can reach a ring and only those are read), and its attempt counts
+ * per (outcome code, minute). A key rarely has more than one such cell between writes, so the
+ * first is held in the entry's own fields and any further ones as flat triples [code, minute, n,
+ * …] in `more`. Every object kept here waits for the write in the young generation, where the
+ * collector copies it: the record texts wait outside the heap for that reason.
  */
 export interface KeyUsage {
   readonly accessKeyId: string;
   readonly tenantId: string;
-  successes: RecordText[];
-  failures: RecordText[];
+  /** The latest success's position in the log (NO_ENTRY: none) and the successes chained before it, itself included. */
+  lastSuccess: LogPosition;
+  successes: number;
+  lastFailure: LogPosition;
+  failures: number;
   /** The first cell: its code, its minute (epoch minutes) and its attempts. */
   code: string;
   minute: number;
@@ -28,13 +32,20 @@ export interface KeyUsage {
   attempts: number;
 }
 
+/** What a write takes from the buffer: the keys' usage and the log their records are in. */
+export interface TakenUsage {
+  usages: KeyUsage[];
+  log: RecordLog;
+}
+
+/** A key's latest `max` records of one outcome in `log`, oldest first, as the writer takes them. */
+export const recordsOf = (log: RecordLog, usage: KeyUsage, outcome: 'success' | 'failure', max = MAX_RECORDS_PER_KEY): RecordText[] =>
+  outcome === 'success' ? log.chain(usage.lastSuccess, Math.min(max, usage.successes)) : log.chain(usage.lastFailure, Math.min(max, usage.failures));
+
 /** A key's cells as flat triples [code, minute, n, …], the first one first. */
 export const cellsOf = (usage: KeyUsage): (string | number)[] => (usage.more === null ? [usage.code, usage.minute, usage.count] : [usage.code, usage.minute, usage.count, ...usage.more]);
 
 const cellCount = (usage: KeyUsage): number => (usage.more === null ? 1 : 1 + usage.more.length / 3);
-
-/** The empty record list every key starts with (frozen: the first record makes the key a list of its own). */
-const NO_RECORDS: RecordText[] = Object.freeze([]) as unknown as RecordText[];
 
 /**
  * Usage waiting to be written, held per key: an attempt costs one map lookup, and a write gets
@@ -43,7 +54,9 @@ const NO_RECORDS: RecordText[] = Object.freeze([]) as unknown as RecordText[];
  */
 export class UsageBuffer {
   private keys = new Map<string, KeyUsage>();
-  /** Attempts counted, detailed records held and counter cells open. */
+  private readonly pool = new SegmentPool();
+  private log = new RecordLog(this.pool);
+  /** Attempts counted, detailed records in the log (a key's beyond its ring's reach included, until the write) and counter cells open. */
   attempts = 0;
   records = 0;
   cells = 0;
@@ -75,8 +88,10 @@ export class UsageBuffer {
       usage = {
         accessKeyId: record.accessKeyId,
         tenantId: record.tenantId,
-        successes: NO_RECORDS,
-        failures: NO_RECORDS,
+        lastSuccess: NO_ENTRY,
+        successes: 0,
+        lastFailure: NO_ENTRY,
+        failures: 0,
         code,
         minute,
         count: 1,
@@ -89,15 +104,20 @@ export class UsageBuffer {
     usage.attempts++;
     this.attempts++;
     if (stored && this.records < maxRecords) {
-      const success = record.outcome === 'success';
-      const ring = success ? usage.successes : usage.failures;
-      this.records++;
-      if (ring === NO_RECORDS) {
-        if (success) usage.successes = [recordText(record)];
-        else usage.failures = [recordText(record)];
+      if (record.outcome === 'success') {
+        const at = this.log.append(recordText(record), usage.lastSuccess);
+        if (at !== NO_ENTRY) {
+          usage.lastSuccess = at;
+          usage.successes++;
+          this.records++;
+        }
       } else {
-        ring.push(recordText(record));
-        if (ring.length >= 2 * MAX_RECORDS_PER_KEY) this.records -= trim(ring);
+        const at = this.log.append(recordText(record), usage.lastFailure);
+        if (at !== NO_ENTRY) {
+          usage.lastFailure = at;
+          usage.failures++;
+          this.records++;
+        }
       }
     }
     return true;
@@ -107,50 +127,75 @@ export class UsageBuffer {
     return this.keys.size;
   }
 
-  /** Hands over everything held (in no particular order: the recorder orders each write, see KeyRanges) and starts empty. */
-  take(): KeyUsage[] {
-    const taken = [...this.keys.values()];
+  /** Bytes of record log held (outside V8's heap). */
+  get logBytes(): number {
+    return this.log.bytes;
+  }
+
+  /**
+   * Hands over everything held (in no particular order: the recorder orders each write, see
+   * KeyRanges) and starts empty. Give it back with `release` once written or restored.
+   */
+  take(): TakenUsage {
+    const taken = { usages: [...this.keys.values()], log: this.log };
     this.keys = new Map();
+    this.log = new RecordLog(this.pool);
     this.attempts = 0;
     this.records = 0;
     this.cells = 0;
     return taken;
   }
 
-  /** Usage whose write failed, back in the buffer in front of what arrived since. */
-  restore(usages: readonly KeyUsage[]): void {
+  /** A taken log is done with (written, or its usage restored): its segments go to the next logs. */
+  release(taken: TakenUsage): void {
+    taken.log.release();
+  }
+
+  /**
+   * Usage whose write failed (of `taken.log`), back in the buffer in front of what arrived since:
+   * counts merged, and each key's latest MAX_RECORDS_PER_KEY records of each outcome, the failed
+   * write's before the newer ones, chained anew in the current log. Only `usages` go back (the
+   * ones not written); `taken` may be released afterwards.
+   */
+  restore(taken: TakenUsage, usages: readonly KeyUsage[] = taken.usages): void {
     for (const old of usages) {
       const newer = this.keys.get(old.accessKeyId);
-      const merged: KeyUsage = newer
-        ? {
-            ...old,
-            ...withCells(mergeCells(cellsOf(old), cellsOf(newer))),
-            successes: old.successes.concat(newer.successes),
-            failures: old.failures.concat(newer.failures),
-            attempts: old.attempts + newer.attempts,
-          }
-        : old;
+      let successes = recordsOf(taken.log, old, 'success');
+      let failures = recordsOf(taken.log, old, 'failure');
       if (newer) {
-        this.records -= newer.successes.length + newer.failures.length;
+        successes = successes.concat(recordsOf(this.log, newer, 'success')).slice(-MAX_RECORDS_PER_KEY);
+        failures = failures.concat(recordsOf(this.log, newer, 'failure')).slice(-MAX_RECORDS_PER_KEY);
         this.cells -= cellCount(newer);
         this.attempts -= newer.attempts;
       }
-      trim(merged.successes);
-      trim(merged.failures);
+      const merged: KeyUsage = {
+        ...old,
+        ...(newer ? withCells(mergeCells(cellsOf(old), cellsOf(newer))) : {}),
+        lastSuccess: NO_ENTRY,
+        successes: 0,
+        lastFailure: NO_ENTRY,
+        failures: 0,
+        attempts: old.attempts + (newer?.attempts ?? 0),
+      };
+      for (const text of successes) {
+        const at = this.log.append(text, merged.lastSuccess);
+        if (at === NO_ENTRY) break;
+        merged.lastSuccess = at;
+        merged.successes++;
+      }
+      for (const text of failures) {
+        const at = this.log.append(text, merged.lastFailure);
+        if (at === NO_ENTRY) break;
+        merged.lastFailure = at;
+        merged.failures++;
+      }
+      // The newer key's own entries stay in the log (unread) until it is written: `records` counts the log's entries.
+      this.records = this.log.entries;
       this.keys.set(merged.accessKeyId, merged);
-      this.records += merged.successes.length + merged.failures.length;
       this.cells += cellCount(merged);
       this.attempts += merged.attempts;
     }
   }
-}
-
-/** Keeps the latest MAX_RECORDS_PER_KEY; returns how many it dropped. */
-function trim(ring: RecordText[]): number {
-  const excess = ring.length - MAX_RECORDS_PER_KEY;
-  if (excess <= 0) return 0;
-  ring.splice(0, excess);
-  return excess;
 }
 
 /** A key's cell fields for flat triples (at least one cell). */

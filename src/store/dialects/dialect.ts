@@ -43,9 +43,9 @@ export interface StoreDialect {
 
 /**
  * One detailed attempt as JSON text: [id, at (epoch ms), code, source_ip, user_agent, scheme,
- * permission, detail (JSON text or null)]. Usage waits in memory as this one flat string per
- * attempt (see UsageBuffer), not as a record object, its Date and its strings: fewer objects for
- * the garbage collector to copy while it waits, and nothing to serialize again for the write.
+ * permission, detail (JSON text or null)]. Usage waits in memory as this text's UTF-8 bytes, outside
+ * V8's heap (see RecordLog), not as a record object, its Date and its strings: nothing for the
+ * garbage collector to copy while it waits, and nothing to serialize again for the write.
  */
 export type RecordText = string;
 

@@ -8,16 +8,9 @@ import type { Database } from '../schema.js';
 import { accessRecordFromRow } from '../rows.js';
 import { toPage } from '../paging.js';
 
-/**
- * An attempt as its ring's writer takes it (RecordText): made once, when the attempt is counted.
- * V8's JSON.stringify returns a text of this length as a chain of pieces (a "cons string": five
- * objects where one would do); converting it to a number, which fails at once on its "[", makes V8
- * flatten it into one string, and the collector then drops the chain.
- */
+/** An attempt as its ring's writer takes it (RecordText): made once, when the attempt is counted, and kept in the usage buffer's log until written. */
 export function recordText(r: AccessRecord): RecordText {
-  const text = JSON.stringify([r.id, r.at.getTime(), r.code, r.sourceIp, r.userAgent, r.scheme, r.permission, r.detail === null ? null : JSON.stringify(r.detail)]);
-  Number(text);
-  return text;
+  return JSON.stringify([r.id, r.at.getTime(), r.code, r.sourceIp, r.userAgent, r.scheme, r.permission, r.detail === null ? null : JSON.stringify(r.detail)]);
 }
 
 /** A counter row as the usage writer adds it: key, start, code, total and its counts as JSON text. */
