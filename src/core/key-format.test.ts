@@ -34,6 +34,14 @@ describe('access key ID', () => {
     expect(isAccessKeyId('LKABCDEFGHIJKLMNOPQ8')).toBe(false);
     expect(isAccessKeyId(' LKABCDEFGHIJKLMNOPQR')).toBe(false);
     expect(isAccessKeyId('')).toBe(false);
+    expect(isAccessKeyId('LKABCDEFGHIJKLMNOPQ\u00c1')).toBe(false);
+  });
+
+  it('agrees with the pattern the API checks path parameters with', () => {
+    const pattern = new RegExp(ACCESS_KEY_ID_PATTERN);
+    for (const id of [ID, 'LK234567234567234567', 'LKABCDEFGHIJKLMNOPQ1', 'LKABCDEFGHIJKLMNOPQ', 'AKABCDEFGHIJKLMNOPQR', 'LKabcdefghijklmnopqr', `${ID}A`, generateAccessKeyId()]) {
+      expect(isAccessKeyId(id), id).toBe(pattern.test(id));
+    }
   });
 
   it('is safe in URLs and HTTP headers as it is', () => {
@@ -59,6 +67,8 @@ describe('secret', () => {
     expect(isSecret(`${SECRET}a`)).toBe(false);
     expect(isSecret(`${SECRET.slice(1)}-`)).toBe(false);
     expect(isSecret(`${SECRET.slice(1)}_`)).toBe(false);
+    expect(isSecret(`${SECRET.slice(1)}\u00e9`)).toBe(false);
+    expect(isSecret(`${SECRET.slice(1)}\u0130`)).toBe(false);
   });
 });
 

@@ -18,17 +18,34 @@ export const SECRET_LENGTH = 40;
 export const TOKEN_PREFIX = 'lk_';
 const CHECKSUM_LENGTH = 6;
 
+/** The access key ID as a JSON-schema pattern (path parameters); isAccessKeyId checks the same with BASE32_ALPHABET's table. */
 export const ACCESS_KEY_ID_PATTERN = `^${ACCESS_KEY_ID_PREFIX}[A-Z2-7]{${ACCESS_KEY_ID_RANDOM_LENGTH}}$`;
-const ACCESS_KEY_ID_RE = new RegExp(ACCESS_KEY_ID_PATTERN);
-const SECRET_RE = new RegExp(`^[0-9A-Za-z]{${SECRET_LENGTH}}$`);
-export const TOKEN_LENGTH = TOKEN_PREFIX.length + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
+const ACCESS_KEY_ID_LENGTH = ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
+export const TOKEN_LENGTH = TOKEN_PREFIX.length + ACCESS_KEY_ID_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH;
+
+/** Which character codes (below 128) each alphabet has: one table read a character. */
+const alphabetTable = (alphabet: string): Uint8Array => {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = 1;
+  return table;
+};
+const IN_BASE32 = alphabetTable(BASE32_ALPHABET);
+const IN_BASE62 = alphabetTable(BASE62_ALPHABET);
+
+function allIn(table: Uint8Array, text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || table[code] === 0) return false;
+  }
+  return true;
+}
 
 export function isAccessKeyId(value: string): boolean {
-  return ACCESS_KEY_ID_RE.test(value);
+  return value.length === ACCESS_KEY_ID_LENGTH && value.startsWith(ACCESS_KEY_ID_PREFIX) && allIn(IN_BASE32, value, ACCESS_KEY_ID_PREFIX.length, ACCESS_KEY_ID_LENGTH);
 }
 
 export function isSecret(value: string): boolean {
-  return SECRET_RE.test(value);
+  return value.length === SECRET_LENGTH && allIn(IN_BASE62, value, 0, SECRET_LENGTH);
 }
 
 export function encodeBase62Fixed(value: number, length: number): string {
@@ -49,26 +66,9 @@ export function buildToken(accessKeyId: string, secret: string): string {
 export type TokenParse = { ok: true; accessKeyId: string; secret: string } | { ok: false; reason: 'BAD_SHAPE' | 'BAD_CHECKSUM' };
 
 const ID_START = TOKEN_PREFIX.length;
-const ID_END = ID_START + ACCESS_KEY_ID_PREFIX.length + ACCESS_KEY_ID_RANDOM_LENGTH;
+const ID_END = ID_START + ACCESS_KEY_ID_LENGTH;
 const SECRET_END = ID_END + 1 + SECRET_LENGTH;
 const UNDERSCORE = 95;
-/** Which character codes (below 128) each alphabet has: one table read a character. */
-const alphabetTable = (alphabet: string): Uint8Array => {
-  const table = new Uint8Array(128);
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = 1;
-  return table;
-};
-const IN_BASE32 = alphabetTable(BASE32_ALPHABET);
-const IN_BASE62 = alphabetTable(BASE62_ALPHABET);
-
-function allIn(table: Uint8Array, text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || table[code] === 0) return false;
-  }
-  return true;
-}
-
 /** Where a token of TOKEN_LENGTH characters has its access key ID; nothing is checked (parseToken checks). */
 export function accessKeyIdOfToken(token: string): string {
   return token.slice(ID_START, ID_END);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './digest.js';
+import { constantTimeEqualText } from './digest.js';
 import { keyringOf, type MasterKeyring } from './keyring.js';
 import { generateOpaqueToken } from './random.js';
 
@@ -42,7 +42,7 @@ export class DeviceTokens {
     const [, nonce, expires, mac] = match as unknown as [string, string, string, string];
     const expiresAt = Number(expires);
     let matched = false;
-    for (const key of this.keys) matched = constantTimeEqual(this.mac(key, nonce, expiresAt, userId), mac) || matched;
+    for (const key of this.keys) matched = constantTimeEqualText(this.mac(key, nonce, expiresAt, userId), mac) || matched;
     return matched && expiresAt > now;
   }
 }

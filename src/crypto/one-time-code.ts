@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
-import { constantTimeEqual } from './digest.js';
+import { constantTimeEqualText } from './digest.js';
 import { keyringOf, type MasterKeyring } from './keyring.js';
 
 /**
@@ -29,6 +29,6 @@ function digestWith(key: Buffer, binding: string, code: string): string {
 /** Checked under every key of the keyring: a code sent just before a master-key rotation began still works. */
 export function emailCodeMatches(masterKey: Buffer | MasterKeyring, binding: string, code: string, storedDigest: string): boolean {
   let matched = false;
-  for (const { key } of keyringOf(masterKey).keys) matched = constantTimeEqual(digestWith(key, binding, code), storedDigest) || matched;
+  for (const { key } of keyringOf(masterKey).keys) matched = constantTimeEqualText(digestWith(key, binding, code), storedDigest) || matched;
   return matched;
 }

@@ -5,7 +5,7 @@ import type { User } from '../core/model.js';
 import { sourceOf } from '../core/source-address.js';
 import { csrfTokenFor } from '../crypto/csrf.js';
 import { DeviceTokens } from '../crypto/device-token.js';
-import { constantTimeEqual, sha256Hex } from '../crypto/digest.js';
+import { constantTimeEqualText, sha256Hex } from '../crypto/digest.js';
 import { dummyPasswordHash, hashPassword, isAcceptablePassword, verifyPassword } from '../crypto/password.js';
 import { generateOpaqueToken } from '../crypto/random.js';
 import type { Store } from '../store/store.js';
@@ -218,7 +218,7 @@ export class AuthService {
   }
 
   checkCsrf(session: SessionLookup, header: string | undefined): boolean {
-    return header !== undefined && constantTimeEqual(session.csrfToken, header);
+    return header !== undefined && constantTimeEqualText(session.csrfToken, header);
   }
 
   async logout(actor: Actor, sessionToken: string): Promise<void> {
