@@ -21,7 +21,7 @@ export interface ServerChild {
  * Every server process runs with the Node flags `npm start` gives the server (SERVER_NODE_FLAGS),
  * the bare one too; BENCH_SERVER_NODE_FLAGS="--flag …" replaces them ("" for none) to compare a flag's effect.
  */
-export const SERVER_NODE_FLAGS = '--max-semi-space-size=64';
+export const SERVER_NODE_FLAGS = '--max-semi-space-size=16';
 
 function execArgv(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
