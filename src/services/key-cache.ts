@@ -32,6 +32,8 @@ export const REFRESH_MAX_PER_TICK = 100;
 const GAP_WAIT_MS = 60_000;
 /** Gaps wider than this are not tracked one by one (they come from sequence jumps, not from writers in flight). */
 const MAX_TRACKED_GAP = 1_000;
+/** Change numbers committed here and not yet passed by a poll, kept at most (see evictedOnCommit). */
+const EVICTED_HERE_MAX = 10_000;
 
 /**
  * Verification's view of keys, kept in process memory so the hot path touches no database.
@@ -66,6 +68,8 @@ export class KeyCache {
   private lastSeq = 0;
   /** Change numbers skipped over by the last polls, and until when they are waited for. */
   private readonly gaps = new Map<number, number>();
+  /** Change rows this process committed and evicted for at once: the poll passes over them (see evictedOnCommit). */
+  private readonly evictedHere = new Set<number>();
   private generation = 0;
 
   constructor(options: { store: Store; max: number; unknownMax?: number; unknownTtlMs?: number }) {
@@ -201,6 +205,17 @@ export class KeyCache {
   }
 
   /**
+   * The numbers of change rows this process committed, each already evicted for right after its
+   * commit (store.onCommit): the poll passes over them instead of evicting again what may have
+   * been loaded fresh since. Bounded: past EVICTED_HERE_MAX unread numbers (a process that does
+   * not poll) they are forgotten, and the poll evicts for them as for any other row.
+   */
+  evictedOnCommit(seqs: readonly number[]): void {
+    if (this.evictedHere.size + seqs.length > EVICTED_HERE_MAX) this.evictedHere.clear();
+    for (const seq of seqs) this.evictedHere.add(seq);
+  }
+
+  /**
    * Applies the changes other processes (or the CLI) made since the last poll, including those
    * whose number was skipped over before because their transaction had not committed yet.
    */
@@ -211,7 +226,7 @@ export class KeyCache {
       for (const row of rows) {
         const skipped = row.seq - this.lastSeq - 1;
         if (skipped > 0 && skipped <= MAX_TRACKED_GAP) for (let seq = this.lastSeq + 1; seq < row.seq; seq++) this.gaps.set(seq, now + GAP_WAIT_MS);
-        this.evict(row.change);
+        if (!this.evictedHere.delete(row.seq)) this.evict(row.change);
         this.lastSeq = row.seq;
       }
       applied += rows.length;
@@ -220,7 +235,7 @@ export class KeyCache {
     if (this.gaps.size > 0) {
       for (const row of await this.store.changes.bySeqs([...this.gaps.keys()])) {
         this.gaps.delete(row.seq);
-        this.evict(row.change);
+        if (!this.evictedHere.delete(row.seq)) this.evict(row.change);
         applied++;
       }
       for (const [seq, until] of this.gaps) if (until <= now) this.gaps.delete(seq);

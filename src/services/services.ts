@@ -153,9 +153,10 @@ export function createServices(options: ServicesOptions): Services {
   const clock = options.clock ?? systemClock;
   const audit = new AuditService({ store, clock, logger });
   const keyCache = new KeyCache({ store, max: options.keyCacheSize });
-  // This process drops what a write changed as soon as it commits; other processes on their next poll.
-  const stopEvicting = store.onCommit((changes) => {
+  // This process drops what a write changed as soon as it commits; other processes on their next poll (which here skips these rows).
+  const stopEvicting = store.onCommit((changes, seqs) => {
     for (const change of changes) keyCache.evict(change);
+    keyCache.evictedOnCommit(seqs);
   });
   const accessLog = options.accessLog ? new AccessLogStream(options.accessLog, (dropped) => logger.warn({ dropped }, 'the access log could not keep up; lines were dropped')) : null;
   const recorder = new AccessRecorder({ store, logger, flushMs: options.recordFlushMs, ...(options.recordMaxDelayMs !== undefined && { maxDelayMs: options.recordMaxDelayMs }), accessLog });

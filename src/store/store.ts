@@ -87,7 +87,8 @@ export interface Repos {
 export type Tx = Repos;
 
 /** Called after each commit with what the transaction changed (never after a rollback). */
-export type CommitListener = (changes: readonly Change[]) => void;
+/** Hears a commit's changes and the numbers of their change rows (`seqs[i]` is `changes[i]`'s). */
+export type CommitListener = (changes: readonly Change[], seqs: readonly number[]) => void;
 
 export interface Store extends Repos {
   readonly dialect: StoreDialect;
@@ -176,8 +177,9 @@ export function storeOn(db: Kysely<Database>, dialect: StoreDialect): Omit<Store
     ...repos(db, dialect, outsideTransaction, () => Promise.reject(new Error('A row is locked only inside store.transaction.'))),
     async transaction(work) {
       const changes: Change[] = [];
-      const result = await db.transaction().execute((trx) => work(repos(trx, dialect, changeLog(trx, changes), (userId) => dialect.lockUser(trx, userId))));
-      if (changes.length > 0) for (const listener of listeners) listener(changes);
+      const seqs: number[] = [];
+      const result = await db.transaction().execute((trx) => work(repos(trx, dialect, changeLog(trx, changes, seqs), (userId) => dialect.lockUser(trx, userId))));
+      if (changes.length > 0) for (const listener of listeners) listener(changes, seqs);
       return result;
     },
     onCommit(listener) {
@@ -190,7 +192,7 @@ export function storeOn(db: Kysely<Database>, dialect: StoreDialect): Omit<Store
 }
 
 /** Writes each change once into the transaction's change log and keeps it for the commit listeners. */
-function changeLog(trx: Kysely<Database>, changes: Change[]): ChangeRecorder {
+function changeLog(trx: Kysely<Database>, changes: Change[], seqs: number[]): ChangeRecorder {
   const log = new ChangesRepo(trx);
   const seen = new Set<string>();
   return {
@@ -200,7 +202,7 @@ function changeLog(trx: Kysely<Database>, changes: Change[]): ChangeRecorder {
       seen.add(id);
       changes.push(change);
       // The time only bounds how long the row is kept (maintenance purges old rows).
-      await log.append(change, new Date());
+      seqs.push(await log.append(change, new Date()));
     },
   };
 }

@@ -26,8 +26,9 @@ export interface ChangeRecorder {
 export class ChangesRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(change: Change, at: Date): Promise<void> {
-    await this.db
+  /** Writes the change row; returns its number (seq). */
+  async append(change: Change, at: Date): Promise<number> {
+    const row = await this.db
       .insertInto('changes')
       .values({
         tenantId: change.tenantId,
@@ -39,7 +40,9 @@ export class ChangesRepo {
         ...('externalId' in change && { externalId: change.externalId }),
         at: at.getTime(),
       })
-      .execute();
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
   }
 
   async latestSeq(): Promise<number> {
