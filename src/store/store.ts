@@ -86,8 +86,7 @@ export interface Repos {
 /** The repositories of one transaction (see Store.transaction). */
 export type Tx = Repos;
 
-/** Called after each commit with what the transaction changed (never after a rollback). */
-/** Hears a commit's changes and the numbers of their change rows (`seqs[i]` is `changes[i]`'s). */
+/** Called after each commit (never after a rollback) with what the transaction changed and the numbers of their change rows (`seqs[i]` is `changes[i]`'s). */
 export type CommitListener = (changes: readonly Change[], seqs: readonly number[]) => void;
 
 export interface Store extends Repos {
