@@ -286,6 +286,7 @@ describe('latchkey backup and restore (sqlite, real processes)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ schema: '001-initial', migrationsApplied: MIGRATION_NAMES.slice(1), masterKeyFingerprint: null });
     const again = await runCli(['migrate', '--json'], { env: { LATCHKEY_DATA_DIR: target } });
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ applied: [] });
   });
 
