@@ -12,9 +12,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Migrator } from 'kysely';
-import { initialMigration } from '../src/store/migrations/001-initial.js';
-import { createStore, MIGRATION_NAMES } from '../src/store/store.js';
+import { createStore, latchkeyMigrator, MIGRATION_NAMES } from '../src/store/store.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 import { createCliWorld, initTenant, PASSWORD, runCli, type CliWorld } from './support/cli.js';
 import { http, login, startServerProcess, stopAllServers, verify, type Login } from './support/process-server.js';
@@ -273,12 +271,7 @@ describe('latchkey backup and restore (sqlite, real processes)', () => {
     const dir = await freshDir();
     const oldDir = join(dir, 'old');
     const old = createStore({ databaseUrl: null, dataDir: oldDir });
-    const migrated = await new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => ({ '001-initial': initialMigration(old.dialect) }) },
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-    }).migrateToLatest();
+    const migrated = await latchkeyMigrator(old.db, old.dialect, '001-initial').migrateToLatest();
     expect(migrated.error).toBeUndefined();
     await old.close();
     const target = join(dir, 'data');

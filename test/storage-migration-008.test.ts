@@ -3,19 +3,12 @@
  * every old row is counted, the latest N per key and outcome stay in detail, the old table goes,
  * and the recorder carries on writing into the rings it left.
  */
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeOrderedIdSource } from '../src/crypto/random.js';
 import { createLogger } from '../src/logger.js';
 import { AccessRecorder } from '../src/services/access-recorder.js';
-import { initialMigration } from '../src/store/migrations/001-initial.js';
-import { metaMigration } from '../src/store/migrations/002-meta.js';
-import { stepUpNotificationsMigration } from '../src/store/migrations/003-step-up-notifications.js';
-import { seenSignaturesMigration } from '../src/store/migrations/004-seen-signatures.js';
-import { derivedCsrfMigration } from '../src/store/migrations/005-derived-csrf.js';
-import { changeSubjectsMigration } from '../src/store/migrations/006-change-subjects.js';
-import { auditViaMigration } from '../src/store/migrations/007-audit-via.js';
-import { createStore, MIGRATION_NAMES, type Store } from '../src/store/store.js';
+import { createStore, latchkeyMigrator, MIGRATION_NAMES, type Store } from '../src/store/store.js';
 import { DATABASE_KINDS, createPostgresDatabase, seedKey, seedTenant, seedUser } from './support/databases.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,22 +30,7 @@ describe.each(DATABASE_KINDS)('migration 008 on %s', (kind) => {
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     };
-    const upTo007: Record<string, Migration> = {
-      '001-initial': initialMigration(store.dialect),
-      '002-meta': metaMigration(),
-      '003-step-up-notifications': stepUpNotificationsMigration(),
-      '004-seen-signatures': seenSignaturesMigration(),
-      '005-derived-csrf': derivedCsrfMigration(),
-      '006-change-subjects': changeSubjectsMigration(),
-      '007-audit-via': auditViaMigration(),
-    };
-    const migrator = new Migrator({
-      db: store.db,
-      provider: { getMigrations: async () => upTo007 },
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-    });
-    const { error } = await migrator.migrateToLatest();
+    const { error } = await latchkeyMigrator(store.db, store.dialect, '007-audit-via').migrateToLatest();
     if (error) throw error;
   });
   afterAll(async () => {

@@ -2,19 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyCache } from '../src/services/key-cache.js';
-import { initialMigration } from '../src/store/migrations/001-initial.js';
-import { metaMigration } from '../src/store/migrations/002-meta.js';
-import { stepUpNotificationsMigration } from '../src/store/migrations/003-step-up-notifications.js';
-import { seenSignaturesMigration } from '../src/store/migrations/004-seen-signatures.js';
-import { derivedCsrfMigration } from '../src/store/migrations/005-derived-csrf.js';
-import { changeSubjectsMigration } from '../src/store/migrations/006-change-subjects.js';
-import { auditViaMigration } from '../src/store/migrations/007-audit-via.js';
-import { usageRingsMigration } from '../src/store/migrations/008-usage-rings.js';
-import { recoveryMigration } from '../src/store/migrations/009-recovery.js';
-import { createStore, MIGRATION_NAMES, type Store } from '../src/store/store.js';
+import { createStore, latchkeyMigrator, MIGRATION_NAMES, type Store } from '../src/store/store.js';
 import { DATABASE_KINDS, createPostgresDatabase, fakeSecrets, seedTenant, seedUser } from './support/databases.js';
 
 describe.each(DATABASE_KINDS)('migration 010 on %s', (kind) => {
@@ -30,24 +21,7 @@ describe.each(DATABASE_KINDS)('migration 010 on %s', (kind) => {
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     };
-    const upTo009: Record<string, Migration> = {
-      '001-initial': initialMigration(store.dialect),
-      '002-meta': metaMigration(),
-      '003-step-up-notifications': stepUpNotificationsMigration(),
-      '004-seen-signatures': seenSignaturesMigration(),
-      '005-derived-csrf': derivedCsrfMigration(),
-      '006-change-subjects': changeSubjectsMigration(),
-      '007-audit-via': auditViaMigration(),
-      '008-usage-rings': usageRingsMigration(store.dialect),
-      '009-recovery': recoveryMigration(),
-    };
-    const migrator = new Migrator({
-      db: store.db,
-      provider: { getMigrations: async () => upTo009 },
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-    });
-    const { error } = await migrator.migrateToLatest();
+    const { error } = await latchkeyMigrator(store.db, store.dialect, '009-recovery').migrateToLatest();
     if (error) throw error;
   });
   afterAll(async () => {

@@ -7,10 +7,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialMigration } from '../src/store/migrations/001-initial.js';
-import { createStore, MIGRATION_NAMES, type Store } from '../src/store/store.js';
+import { createStore, latchkeyMigrator, MIGRATION_NAMES, type Store } from '../src/store/store.js';
 import { createPostgresDatabase, DATABASE_KINDS } from './support/databases.js';
 
 describe.each(DATABASE_KINDS)('migrations on %s: their order is checked by name, not by the clock', (kind) => {
@@ -35,12 +34,7 @@ describe.each(DATABASE_KINDS)('migrations on %s: their order is checked by name,
       return store;
     };
     const old = open();
-    const migrated = await new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => ({ '001-initial': initialMigration(old.dialect) }) },
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-    }).migrateToLatest();
+    const migrated = await latchkeyMigrator(old.db, old.dialect, '001-initial').migrateToLatest();
     expect(migrated.error).toBeUndefined();
     return open;
   }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Kysely, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { buildToken } from '../src/core/key-format.js';
@@ -25,8 +25,7 @@ import { generateAccessKeyId, generateId, generateSecret } from '../src/crypto/r
 import { buildApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { openRuntime, type Runtime } from '../src/main.js';
-import { initialMigration } from '../src/store/migrations/001-initial.js';
-import { createStore, MIGRATION_NAMES } from '../src/store/store.js';
+import { createStore, latchkeyMigrator, MIGRATION_NAMES } from '../src/store/store.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
 import { createPostgresDatabase, DATABASE_KINDS } from './support/databases.js';
 import { apiClient, PASSWORD, verifierFor } from './support/http.js';
@@ -67,13 +66,7 @@ describe.each(DATABASE_KINDS)('upgrading a database of the first schema (001) to
 
     // --- The first version: migration 001 only, through the migrator as that version ran it.
     const old = createStore({ databaseUrl, dataDir });
-    const only001 = new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => ({ '001-initial': initialMigration(old.dialect) }) },
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-    });
-    const first = await only001.migrateToLatest();
+    const first = await latchkeyMigrator(old.db, old.dialect, '001-initial').migrateToLatest();
     expect(first.error).toBeUndefined();
     expect(first.results?.map((r) => r.migrationName)).toEqual(['001-initial']);
     const db = old.db as unknown as Kysely<any>;

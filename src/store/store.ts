@@ -142,23 +142,12 @@ export function createStore(options: StoreOptions): Store {
     ? createPostgresDialect(options.databaseUrl, options.poolSize === undefined ? {} : { poolSize: options.poolSize })
     : createSqliteDialect(join(options.dataDir, SQLITE_FILE));
   const db = new Kysely<Database>({ dialect: dialect.kyselyDialect, plugins: [new CamelCasePlugin()] });
-  const migrator = (on: Kysely<Database>) =>
-    new Migrator({
-      db: on,
-      provider: new StaticMigrations(Object.fromEntries(Object.entries(MIGRATIONS).map(([name, migration]) => [name, migration(dialect)]))),
-      migrationTableName: 'latchkey_migrations',
-      migrationLockTableName: 'latchkey_migrations_lock',
-      // Kysely checks the order of applied migrations by the time each ran: a database restored
-      // onto a machine whose clock is behind the one that last migrated it looked "corrupted".
-      // The order is checked by name instead (appliedInOrder).
-      allowUnorderedMigrations: true,
-    });
   return {
     ...storeOn(db, dialect),
     async migrate() {
       const own = dialect.migrationDialect?.();
       const on = own ? new Kysely<Database>({ dialect: own, plugins: [new CamelCasePlugin()] }) : db;
-      const m = migrator(on);
+      const m = latchkeyMigrator(on, dialect);
       const { error, results } = await appliedInOrder(m)
         .then(() => m.migrateToLatest())
         .finally(() => (own ? on.destroy() : undefined));
@@ -167,6 +156,25 @@ export function createStore(options: StoreOptions): Store {
     },
     close: () => dialect.close(db),
   };
+}
+
+/**
+ * Kysely's migrator over this build's migrations, the first ones up to `through` (all of them by
+ * default; tests make databases of an older schema with it), on the tables Latchkey keeps them in.
+ */
+export function latchkeyMigrator(db: Kysely<Database>, dialect: StoreDialect, through: string = MIGRATION_NAMES.at(-1)!): Migrator {
+  const last = MIGRATION_NAMES.indexOf(through);
+  if (last === -1) throw new Error(`latchkeyMigrator: no migration is named ${through}`);
+  return new Migrator({
+    db,
+    provider: new StaticMigrations(Object.fromEntries(MIGRATION_NAMES.slice(0, last + 1).map((name) => [name, MIGRATIONS[name]!(dialect)]))),
+    migrationTableName: 'latchkey_migrations',
+    migrationLockTableName: 'latchkey_migrations_lock',
+    // Kysely checks the order of applied migrations by the time each ran: a database restored
+    // onto a machine whose clock is behind the one that last migrated it looked "corrupted".
+    // The order is checked by name instead (appliedInOrder).
+    allowUnorderedMigrations: true,
+  });
 }
 
 /**
