@@ -4,29 +4,27 @@
  * one more database read per change, and a load racing the poll was dropped). A change row this
  * process did not write (another process, the CLI) is still evicted by the poll.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/services/actor.js';
-import { openTestStore, type TestStore } from './support/databases.js';
-import { createTenant, openRuntime, type Runtime } from './support/verify-cluster.js';
+import type { TestStore } from './support/databases.js';
+import { openQuietRuntime, type QuietRuntime, type Runtime } from './support/verify-cluster.js';
 
 const context = { sourceIp: '203.0.113.9', userAgent: 'own-changes-test' };
 
 describe.each(['sqlite', 'postgres'] as const)('key cache on %s: changes this process committed', (kind) => {
+  let quiet: QuietRuntime;
   let t: TestStore;
   let runtime: Runtime;
   let admin: Actor;
 
   beforeAll(async () => {
-    t = await openTestStore(kind);
     // No background polling: each poll here is the test's own, so what it evicts is known.
-    runtime = await openRuntime(t.store, { masterKey: randomBytes(32), background: false });
-    admin = await createTenant(runtime.services);
+    quiet = await openQuietRuntime(kind);
+    ({ t, runtime, admin } = quiet);
   });
 
   afterAll(async () => {
-    await runtime?.close();
-    await t?.cleanup();
+    await quiet?.close();
   });
 
   it('are evicted at their commit, and the poll leaves what was loaded since; a change written elsewhere is still evicted', async () => {

@@ -4,13 +4,10 @@
  * earlier migrations "ran in the future") still migrates, every time; a database where a
  * migration was applied after one that was not is refused with a clear message, nothing applied.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, latchkeyMigrator, MIGRATION_NAMES, type Store } from '../src/store/store.js';
-import { createPostgresDatabase, DATABASE_KINDS } from './support/databases.js';
+import { DATABASE_KINDS, emptyDatabase } from './support/databases.js';
 
 describe.each(DATABASE_KINDS)('migrations on %s: their order is checked by name, not by the clock', (kind) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -20,14 +17,8 @@ describe.each(DATABASE_KINDS)('migrations on %s: their order is checked by name,
 
   /** A database of the first schema (001 only, through the migrator); opens stores on it. */
   async function firstSchema(): Promise<() => Store> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-order-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    let databaseUrl: string | null = null;
-    if (kind === 'postgres') {
-      const database = await createPostgresDatabase();
-      cleanups.push(() => database.drop());
-      databaseUrl = database.url;
-    }
+    const { dataDir, databaseUrl, remove } = await emptyDatabase(kind, 'latchkey-order-');
+    cleanups.push(remove);
     const open = () => {
       const store = createStore({ databaseUrl, dataDir });
       cleanups.push(() => store.close());

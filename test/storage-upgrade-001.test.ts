@@ -11,9 +11,6 @@
  * signed by the AWS SDK's signer, through today's HTTP app. On both databases.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
@@ -27,7 +24,7 @@ import { createLogger } from '../src/logger.js';
 import { openRuntime, type Runtime } from '../src/main.js';
 import { createStore, latchkeyMigrator, MIGRATION_NAMES } from '../src/store/store.js';
 import { awsSign, awsSigner } from './vectors/sdk-signers.js';
-import { createPostgresDatabase, DATABASE_KINDS } from './support/databases.js';
+import { DATABASE_KINDS, emptyDatabase } from './support/databases.js';
 import { apiClient, PASSWORD, verifierFor } from './support/http.js';
 import { verifyJson } from './support/signed.js';
 
@@ -53,14 +50,8 @@ describe.each(DATABASE_KINDS)('upgrading a database of the first schema (001) to
   });
 
   it('keeps every key, user, role, group, access record and audit event, and the keys verify (bearer and SigV4)', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-upgrade-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    let databaseUrl: string | null = null;
-    if (kind === 'postgres') {
-      const database = await createPostgresDatabase();
-      cleanups.push(() => database.drop());
-      databaseUrl = database.url;
-    }
+    const { dataDir, databaseUrl, remove } = await emptyDatabase(kind, 'latchkey-upgrade-');
+    cleanups.push(remove);
     const masterKey = randomBytes(32);
     const now = Date.now();
 

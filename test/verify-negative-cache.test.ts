@@ -16,7 +16,7 @@ import { DEFAULT_SIGNING_SETTINGS } from '../src/services/signing-rules.js';
 import { VerificationService } from '../src/services/verification-service.js';
 import { createLogger } from '../src/logger.js';
 import { DATABASE_KINDS, openTestStore, seedKey, seedTenant, seedUser, type TestStore } from './support/databases.js';
-import { countingStore, createTenant, eventually, openRuntime, type Runtime, openPostgresPair, type PostgresPair } from './support/verify-cluster.js';
+import { countingStore, eventually, openPostgresPair, openQuietRuntime, type PostgresPair, type QuietRuntime, type Runtime } from './support/verify-cluster.js';
 
 /**
  * The IDs the next created keys get. Key IDs are random, so a test cannot otherwise have an ID
@@ -136,20 +136,18 @@ describe.each(DATABASE_KINDS)('negative caching on %s', (kind) => {
 });
 
 describe.each(DATABASE_KINDS)('a key created under an ID seen as unknown, in the creating process (%s)', (kind) => {
-  let t: TestStore;
+  let quiet: QuietRuntime;
   let runtime: Runtime;
   let admin: Actor;
 
   beforeAll(async () => {
-    t = await openTestStore(kind);
     // No background polling: what makes the key verify is the creating process's own eviction.
-    runtime = await openRuntime(t.store, { masterKey: randomBytes(32), background: false });
-    admin = await createTenant(runtime.services);
+    quiet = await openQuietRuntime(kind);
+    ({ runtime, admin } = quiet);
   });
 
   afterAll(async () => {
-    await runtime?.close();
-    await t?.cleanup();
+    await quiet?.close();
   });
 
   beforeEach(() => {

@@ -87,27 +87,49 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
+/** A fresh temp dir, and for PostgreSQL a fresh database: no schema yet. `remove()` drops the database and deletes the dir. */
+export interface EmptyDatabase {
+  dataDir: string;
+  databaseUrl: string | null;
+  remove(): Promise<void>;
+}
+
+export async function emptyDatabase(kind: DatabaseKind, prefix = 'latchkey-test-'): Promise<EmptyDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  let database: { url: string; drop(): Promise<void> } | null = null;
+  const remove = async () => {
+    const errors: unknown[] = [];
+    if (database) await database.drop().catch((e: unknown) => errors.push(e));
+    await rm(dataDir, { recursive: true, force: true }).catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw new AggregateError(errors, 'test database cleanup failed');
+  };
+  try {
+    if (kind === 'postgres') database = await createPostgresDatabase();
+  } catch (error) {
+    await remove().catch(() => {});
+    throw error;
+  }
+  return { dataDir, databaseUrl: database?.url ?? null, remove };
+}
+
 /** A migrated Store on a fresh temp dir (sqlite) or fresh database (postgres). */
 export async function openTestStore(kind: DatabaseKind): Promise<TestStore> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-test-'));
-  let database: { url: string; drop(): Promise<void> } | null = null;
+  const place = await emptyDatabase(kind);
   let store: Store | null = null;
   const cleanup = async () => {
     const errors: unknown[] = [];
     if (store) await store.close().catch((e: unknown) => errors.push(e));
     store = null;
-    if (database) await database.drop().catch((e: unknown) => errors.push(e));
-    await rm(dataDir, { recursive: true, force: true }).catch((e: unknown) => errors.push(e));
+    await place.remove().catch((e: unknown) => errors.push(e));
     if (errors.length > 0) throw new AggregateError(errors, 'test store cleanup failed');
   };
   try {
-    if (kind === 'postgres') database = await createPostgresDatabase();
-    const raw = createStore({ databaseUrl: database?.url ?? null, dataDir });
+    const raw = createStore({ databaseUrl: place.databaseUrl, dataDir: place.dataDir });
     // close() may run twice (a test closes the store, cleanup closes it again): once is enough.
     let closing: Promise<void> | null = null;
     store = { ...raw, close: () => (closing ??= raw.close()) };
     await store.migrate();
-    return { kind, store, dataDir, databaseUrl: database?.url ?? null, cleanup };
+    return { kind, store, dataDir: place.dataDir, databaseUrl: place.databaseUrl, cleanup };
   } catch (error) {
     await cleanup().catch(() => {});
     throw error;

@@ -16,7 +16,7 @@ import type { Actor, Clock } from '../../src/services/actor.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import type { Database } from '../../src/store/schema.js';
 import { createStore, storeOn, type Store } from '../../src/store/store.js';
-import { createPostgresDatabase } from './databases.js';
+import { createPostgresDatabase, type DatabaseKind, openTestStore, type TestStore } from './databases.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -213,6 +213,28 @@ export async function openPostgresPair(): Promise<PostgresPair> {
         await runtime.store.close();
       }
       await database.drop();
+    },
+  };
+}
+
+/** One process on a fresh database of `kind`, with no background polling (each poll is the test's own), and a tenant's admin made on it. */
+export interface QuietRuntime {
+  t: TestStore;
+  runtime: Runtime;
+  admin: Actor;
+  close(): Promise<void>;
+}
+
+export async function openQuietRuntime(kind: DatabaseKind): Promise<QuietRuntime> {
+  const t = await openTestStore(kind);
+  const runtime = await openRuntime(t.store, { masterKey: randomBytes(32), background: false });
+  return {
+    t,
+    runtime,
+    admin: await createTenant(runtime.services),
+    async close() {
+      await runtime.close();
+      await t.cleanup();
     },
   };
 }
