@@ -56,10 +56,14 @@ export class UsageBuffer {
   private keys = new Map<string, KeyUsage>();
   private readonly pool = new SegmentPool();
   private log = new RecordLog(this.pool);
-  /** Attempts counted, detailed records in the log (a key's beyond its ring's reach included, until the write) and counter cells open. */
+  /** Attempts counted and counter cells open. */
   attempts = 0;
-  records = 0;
   cells = 0;
+
+  /** Detailed records held: the log's entries (a key's beyond its ring's reach included, until the write). */
+  get records(): number {
+    return this.log.entries;
+  }
 
   /**
    * Counts `record` (and keeps it in detail when `stored`). Returns false, counting nothing, when
@@ -103,22 +107,20 @@ export class UsageBuffer {
     }
     usage.attempts++;
     this.attempts++;
-    if (stored && this.records < maxRecords) {
-      if (record.outcome === 'success') {
-        const at = this.log.append(recordText(record), usage.lastSuccess);
-        if (at !== NO_ENTRY) {
-          usage.lastSuccess = at;
-          usage.successes++;
-          this.records++;
-        }
-      } else {
-        const at = this.log.append(recordText(record), usage.lastFailure);
-        if (at !== NO_ENTRY) {
-          usage.lastFailure = at;
-          usage.failures++;
-          this.records++;
-        }
-      }
+    if (stored && this.records < maxRecords) this.chain(usage, record.outcome === 'success', recordText(record));
+    return true;
+  }
+
+  /** Appends `text` to the key's chain of successes or failures in the log; false (nothing appended) when the log is full. */
+  private chain(usage: KeyUsage, success: boolean, text: RecordText): boolean {
+    const at = this.log.append(text, success ? usage.lastSuccess : usage.lastFailure);
+    if (at === NO_ENTRY) return false;
+    if (success) {
+      usage.lastSuccess = at;
+      usage.successes++;
+    } else {
+      usage.lastFailure = at;
+      usage.failures++;
     }
     return true;
   }
@@ -141,7 +143,6 @@ export class UsageBuffer {
     this.keys = new Map();
     this.log = new RecordLog(this.pool);
     this.attempts = 0;
-    this.records = 0;
     this.cells = 0;
     return taken;
   }
@@ -177,20 +178,9 @@ export class UsageBuffer {
         failures: 0,
         attempts: old.attempts + (newer?.attempts ?? 0),
       };
-      for (const text of successes) {
-        const at = this.log.append(text, merged.lastSuccess);
-        if (at === NO_ENTRY) break;
-        merged.lastSuccess = at;
-        merged.successes++;
-      }
-      for (const text of failures) {
-        const at = this.log.append(text, merged.lastFailure);
-        if (at === NO_ENTRY) break;
-        merged.lastFailure = at;
-        merged.failures++;
-      }
-      // The newer key's own entries stay in the log (unread) until it is written: `records` counts the log's entries.
-      this.records = this.log.entries;
+      // The newer key's own entries stay in the log, unread, until it is written (and count in `records`).
+      for (const text of successes) if (!this.chain(merged, true, text)) break;
+      for (const text of failures) if (!this.chain(merged, false, text)) break;
       this.keys.set(merged.accessKeyId, merged);
       this.cells += cellCount(merged);
       this.attempts += merged.attempts;
