@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { constants, monitorEventLoopDelay, PerformanceObserver, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { spread } from './report.js';
 
 export type ParentMessage = { type: 'mark' } | { type: 'stats' } | { type: 'flush' } | { type: 'stop' };
 
@@ -56,13 +57,9 @@ class GcWatch {
 }
 
 function pauses(durations: number[]): GcPauses {
-  const sorted = [...durations].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50: sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!,
-    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
-    totalMs: sorted.reduce((sum, d) => sum + d, 0),
-  };
+  if (durations.length === 0) return { count: 0, p50: 0, max: 0, totalMs: 0 };
+  const { median, max } = spread(durations);
+  return { count: durations.length, p50: median, max, totalMs: durations.reduce((sum, d) => sum + d, 0) };
 }
 
 export type ChildMessage =
