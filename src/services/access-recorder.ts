@@ -212,7 +212,7 @@ export class AccessRecorder {
    */
   private async writeUsage(taken: TakenUsage): Promise<void> {
     const { usages, log } = taken;
-    const ranges = await inKeyRangesSpread(usages, (usage) => usage, this.keysPerWrite, keyIdOf);
+    const ranges = await inKeyRangesSpread(usages, keyIdOf, this.keysPerWrite);
     // Each key range is sorted and cut by records just before it is written: done for the whole
     // backlog at once (250,000 keys), that held the event loop 120 ms in a profile under load.
     let next = 0;
@@ -277,12 +277,7 @@ export class AccessRecorder {
    */
   private async writeLastUsed(uses: LastUses): Promise<void> {
     // Ranges of the map's own key strings (its entries would be a new pair each).
-    const chunks = await inKeyRangesSpread(
-      uses.keys(),
-      (accessKeyId) => accessKeyId,
-      this.keysPerWrite,
-      (accessKeyId) => accessKeyId,
-    );
+    const chunks = await inKeyRangesSpread(uses.keys(), (accessKeyId) => accessKeyId, this.keysPerWrite);
     const rows = (chunk: string[]): LastUse[] =>
       chunk.map((accessKeyId) => {
         const use = uses.get(accessKeyId)!;
@@ -304,12 +299,12 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Items bucketed per turn of the event loop: a write of 100,000 keys bucketed in one turn held it ~11 ms. */
 const SPREAD_SLICE = 1_024;
 
-/** KeyRanges over `items` (each made into what is written by `make`), yielding the event loop between slices. */
-async function inKeyRangesSpread<I, T>(items: Iterable<I>, make: (item: I) => T, size: number, idOf: (item: T) => string): Promise<T[][]> {
+/** KeyRanges over `items` (each keyed by `idOf`), yielding the event loop between slices. */
+async function inKeyRangesSpread<T>(items: Iterable<T>, idOf: (item: T) => string, size: number): Promise<T[][]> {
   const ranges = new KeyRanges<T>(idOf);
   let inSlice = 0;
   for (const item of items) {
-    ranges.add(make(item));
+    ranges.add(item);
     if (++inSlice === SPREAD_SLICE) {
       inSlice = 0;
       await new Promise((next) => setImmediate(next));
