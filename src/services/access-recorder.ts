@@ -5,7 +5,7 @@ import { DEFAULT_POLICY } from '../core/policy.js';
 import type { CounterDelta, RingBatch } from '../store/dialects/dialect.js';
 import type { Store } from '../store/store.js';
 import type { AccessLogStream } from './access-log.js';
-import { LastUsedBuffer, type LastUse, type LastUses } from './last-used-buffer.js';
+import { LastUsedBuffer, type LastUse, type LastUses, type UseSlot } from './last-used-buffer.js';
 import { minuteDeltas, recordsOf, UsageBuffer, type KeyUsage, type TakenUsage } from './usage-buffer.js';
 
 /**
@@ -110,15 +110,16 @@ export class AccessRecorder {
   /**
    * One verification attempt that named an existing key. `used`: it authenticated (last-used
    * time and address). `stored`: it may be kept in detail; false counts it (and logs it to the
-   * access log) only, as for throttled guesses.
+   * access log) only, as for throttled guesses. `slot`: the key's cache entry, where its pending
+   * last-used time is found again without a lookup (see UseSlot).
    */
-  record(record: AccessRecord, used: boolean, stored = true): void {
+  record(record: AccessRecord, used: boolean, stored = true, slot?: UseSlot): void {
     this.accessLog?.write(record, stored);
     if (!this.usage.add(record, stored, MAX_BUFFERED, MAX_BUFFERED_RECORDS)) {
       this.dropped++;
       return;
     }
-    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp);
+    if (used) this.lastUsed.note(record.accessKeyId, record.at.getTime(), record.sourceIp, slot);
     if ((this.usage.records >= this.earlyWriteRecords || this.usage.cells >= this.earlyWriteCells) && this.timer !== null) {
       // Memory is the bound now: write without waiting for the interval.
       clearTimeout(this.timer);
@@ -128,8 +129,8 @@ export class AccessRecorder {
   }
 
   /** A success that is not counted (a verifier's own check): only the key's last-used time and address. */
-  markUsed(accessKeyId: string, at: number, sourceIp: string | null): void {
-    this.lastUsed.note(accessKeyId, at, sourceIp);
+  markUsed(accessKeyId: string, at: number, sourceIp: string | null, slot?: UseSlot): void {
+    this.lastUsed.note(accessKeyId, at, sourceIp, slot);
   }
 
   /** Attempts counted and not yet written (those of a write in progress included). */

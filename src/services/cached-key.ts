@@ -8,6 +8,7 @@ import type { KeyLookupRow } from '../store/dialects/key-lookup.js';
 import type { Dependencies, ResolvedLinks } from './permission-resolver.js';
 import { constantTimeEqualAt, constantTimeEqualText } from '../crypto/digest.js';
 import { SigningKeyMemo } from './signing-keys.js';
+import type { PendingUse } from './last-used-buffer.js';
 
 /*
  * One cached key costs a few hundred bytes, so a cache of a million keys fits in a few hundred MB
@@ -140,6 +141,12 @@ export class CachedKey implements UsableKeyFacts {
    * depends only on facts of this entry, which is replaced, never changed, when the key changes.
    */
   successText: string | undefined = undefined;
+  /**
+   * Its last use waiting in the access recorder's last-used buffer, if it is still the current
+   * window's (the buffer checks): a verification updates it in place instead of looking the key
+   * up there (see UseSlot). A replaced entry starts again from the buffer's map.
+   */
+  pendingUse: PendingUse | null = null;
 
   constructor(row: KeyLookupRow, resolved: ResolvedLinks, shared: Interned, tenant: TenantFacts, controls: KeyControls | null = null) {
     this.accessKeyId = row.id;

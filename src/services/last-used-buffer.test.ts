@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LastUsedBuffer, type LastUses } from './last-used-buffer.js';
+import { LastUsedBuffer, type LastUses, type UseSlot } from './last-used-buffer.js';
 
 const MINUTE = 60_000;
 
@@ -83,5 +83,52 @@ describe('LastUsedBuffer', () => {
     b.note('K', 4);
     b.note('L', 5);
     expect(b.take(false).size).toBe(0);
+  });
+
+  describe("with a slot (the key's cache entry) holding its pending use", () => {
+    const slot = (): UseSlot => ({ pendingUse: null });
+
+    it('keeps the latest use through the slot as through the map', () => {
+      const { b } = buffer();
+      const k = slot();
+      b.note('K', 500, '10.0.0.1', k);
+      b.note('K', 900, '10.0.0.2', k);
+      b.note('K', 700, '10.0.0.3', k);
+      // A note without the slot (another cache entry of the same key) finds the same pending use.
+      b.note('K', 800, '10.0.0.4');
+      const taken = b.take(false);
+      expect(times(taken)).toEqual({ K: 900 });
+      expect(taken.get('K')?.ip).toBe('10.0.0.2');
+    });
+
+    it("never changes a use once handed over, and counts the slot's next use in the buffer", () => {
+      const { b, advance } = buffer();
+      const k = slot();
+      b.note('K', 1, null, k);
+      const first = b.take(false);
+      // Written now; a later use must not change what that write holds, nor be lost.
+      b.note('K', 2, null, k);
+      expect(times(first)).toEqual({ K: 1 });
+      expect(b.size).toBe(1);
+      advance(MINUTE);
+      const second = b.take(false);
+      expect(times(second)).toEqual({ K: 2 });
+      // The window's hand-over too: a use after it is the next window's.
+      b.note('K', 3, null, k);
+      expect(times(second)).toEqual({ K: 2 });
+      expect(times(b.take(true))).toEqual({ K: 3 });
+    });
+
+    it('keeps a use noted through the slot after a failed write was taken back', () => {
+      const { b } = buffer();
+      const k = slot();
+      b.note('K', 10, null, k);
+      const failed = failedWrite(b.take(false));
+      // An earlier time than the failed write's (clocks of requests in flight): the restore raises it.
+      b.note('K', 5, null, k);
+      b.restore(failed);
+      b.note('K', 30, null, k);
+      expect(times(b.take(false))).toEqual({ K: 30 });
+    });
   });
 });

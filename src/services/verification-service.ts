@@ -331,7 +331,7 @@ export class VerificationService {
   ): VerifyOutcome | Promise<VerifyOutcome> {
     const reason = credentialFailure ?? decideUsable(key.usable, now) ?? decidePermission(key.permissions, context.permission);
     if (reason === null && context.countSuccess === false) {
-      this.recorder.markUsed(key.key.accessKeyId, now.getTime(), context.sourceIp);
+      this.recorder.markUsed(key.key.accessKeyId, now.getTime(), context.sourceIp, key);
       return this.success(key, claimed);
     }
     // Usage control comes last, once the key may be used for this: a key without controls reads one field more.
@@ -364,6 +364,8 @@ export class VerificationService {
         detail: code === 'RATE_LIMITED' ? { ...context.detail, ratelimit: (usage.refusedBy ?? []).join(',') } : (context.detail ?? null),
       },
       true,
+      true,
+      key,
     );
     if (code === null) return this.success(key, claimed, usage);
     return {
@@ -398,6 +400,7 @@ export class VerificationService {
       },
       authenticated,
       limited === null,
+      key,
     );
     if (limited !== null) return limited;
     if (reason !== null) return { valid: false, scheme: claimed, code: publicCode(reason), reason, key };
