@@ -106,6 +106,16 @@ describe('timeOrderedIdSource', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it("encodes each call's own millisecond, also when calls for different times alternate", () => {
+    const next = timeOrderedIdSource('accessRecord');
+    const alphabet = [...'abcdefghijklmnopqrstuvwxyz234567'].sort().join('');
+    const timeOf = (id: string) => [...id.slice(id.indexOf('_') + 1, id.indexOf('_') + 10)].reduce((n, c) => n * 32 + alphabet.indexOf(c), 0);
+    const t1 = Date.UTC(2031, 4, 6, 7, 8, 9, 123);
+    const t2 = t1 + 1;
+    const times = [t1, t2, t1, t1, t2, 0, t2 + 0.9];
+    expect(times.map((t) => timeOf(next(t)))).toEqual([t1, t2, t1, t1, t2, 0, t2]);
+  });
+
   it('two sources (two processes) making IDs for the same millisecond do not collide', () => {
     const a = timeOrderedIdSource('accessRecord');
     const b = timeOrderedIdSource('accessRecord');

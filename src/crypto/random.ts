@@ -67,8 +67,16 @@ function base32Fixed(value: number, length: number): string {
 export function timeOrderedIdSource(kind: IdKind): (atMs: number) => string {
   const prefix = `${ID_PREFIXES[kind]}_`;
   let sequence = randomBytes(5).readUIntBE(0, 5) % SEQUENCE_SPAN;
+  // The prefix and time part of the last millisecond asked for: a busy verifier makes dozens of IDs in each.
+  let lastMs = -1;
+  let timed = '';
   return (atMs) => {
+    const ms = Math.max(0, Math.floor(atMs));
+    if (ms !== lastMs) {
+      lastMs = ms;
+      timed = prefix + base32Fixed(ms, TIME_CHARS);
+    }
     sequence = (sequence + 1) % SEQUENCE_SPAN;
-    return prefix + base32Fixed(Math.max(0, Math.floor(atMs)), TIME_CHARS) + base32Fixed(sequence, SEQUENCE_CHARS);
+    return timed + base32Fixed(sequence, SEQUENCE_CHARS);
   };
 }
