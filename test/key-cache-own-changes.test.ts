@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/services/actor.js';
-import type { TestStore } from './support/databases.js';
+import { DATABASE_KINDS, type TestStore } from './support/databases.js';
 import { openQuietRuntime, type QuietRuntime, type Runtime } from './support/verify-cluster.js';
 
 const context = { sourceIp: '203.0.113.9', userAgent: 'own-changes-test' };
 
-describe.each(['sqlite', 'postgres'] as const)('key cache on %s: changes this process committed', (kind) => {
+describe.each(DATABASE_KINDS)('key cache on %s: changes this process committed', (kind) => {
   let quiet: QuietRuntime;
   let t: TestStore;
   let runtime: Runtime;
