@@ -17,6 +17,8 @@ export interface Config {
   sessionTtlMinutes: number;
   cookieSecure: boolean;
   trustProxy: boolean;
+  /** Plain POST /v1/verify requests read from the connection's bytes (src/http/wire-verify.ts). */
+  wireVerify: boolean;
   bodyLimitBytes: number;
   keyCacheSize: number;
   changePollMs: number;
@@ -107,6 +109,10 @@ export const SETTINGS: Record<string, Setting> = {
   LATCHKEY_SESSION_TTL_MINUTES: { doc: 'Console session lifetime.', default: '720' },
   LATCHKEY_COOKIE_SECURE: { doc: 'True behind HTTPS: the session cookie is Secure with the __Host- prefix, and answers carry Strict-Transport-Security.', default: 'false' },
   LATCHKEY_TRUST_PROXY: { doc: 'Take the client address from X-Forwarded-For (true behind a reverse proxy).', default: 'false' },
+  LATCHKEY_WIRE_VERIFY: {
+    doc: "Read plain POST /v1/verify requests straight from the connection's bytes, below node:http (false: node:http reads every request; the answers are the same).",
+    default: 'true',
+  },
   LATCHKEY_BODY_LIMIT_BYTES: { doc: 'Largest accepted request body.', default: '1048576' },
   LATCHKEY_KEY_CACHE_SIZE: { doc: 'Keys kept in the verification cache of each process.', default: '200000' },
   LATCHKEY_CHANGE_POLL_MS: { doc: 'How often a process looks for key changes made by others (revocation delay).', default: '250' },
@@ -246,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 1, 43_200),
     cookieSecure: boolean(env, 'LATCHKEY_COOKIE_SECURE'),
     trustProxy: boolean(env, 'LATCHKEY_TRUST_PROXY'),
+    wireVerify: boolean(env, 'LATCHKEY_WIRE_VERIFY'),
     bodyLimitBytes: integer(env, 'LATCHKEY_BODY_LIMIT_BYTES', 1024, 64 * 1024 * 1024),
     keyCacheSize: integer(env, 'LATCHKEY_KEY_CACHE_SIZE', 100, 10_000_000),
     changePollMs: integer(env, 'LATCHKEY_CHANGE_POLL_MS', 50, 1000),

@@ -82,7 +82,7 @@ describe('verification while PostgreSQL is unreachable', () => {
     const overSocket = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ token: uncachedOverSocket.token }) });
     expect(overSocket.status).toBe(503);
     expect(await overSocket.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.any(String), requestId: overSocket.headers.get('x-request-id') } });
-    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^latchkey_verify_fast_path_total 1$/m);
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^latchkey_verify_fast_path_total{reader="wire"} 1$/m);
 
     await relay.restore();
     const back = await verify(uncached.token);

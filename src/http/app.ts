@@ -34,7 +34,8 @@ import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 import { AUTHORIZE_PATH, authorizeRoutes, rewriteAuthorizeUrl } from './routes/authorize.js';
 import { hotHeaders, verifyRoutes, verifyRunner } from './routes/verify.js';
-import { AJV_OPTIONS, fastVerify } from './fast-verify.js';
+import { AJV_OPTIONS, fastVerify, type TakeVerify, verifyTaker } from './fast-verify.js';
+import { attachWireVerify } from './wire-verify.js';
 import { RefusalFloor, REFUSAL_STATUSES } from './refusal-floor.js';
 import { keepSignedBody } from './signed-input.js';
 
@@ -104,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { services, config } = options;
   /** The socket fast path of POST /v1/verify, set once the routes exist (see fast-verify.ts). */
   let fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  /** The same handler for the connection reader below node:http (see wire-verify.ts). */
+  let wireTake: TakeVerify | null = null;
   const sessionCookie = cookieName(SESSION_COOKIE, config.cookieSecure);
   const hsts = config.cookieSecure;
   const app = Fastify({
@@ -113,6 +116,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       });
       server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       server.requestTimeout = 0;
+      if (config.wireVerify)
+        attachWireVerify(server, {
+          take: () => wireTake,
+          countTaken: () => metrics.countWire(),
+          bodyLimit: config.bodyLimitBytes,
+          trustProxy: config.trustProxy,
+          nextRequestId,
+          keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+        });
       return server;
     },
     loggerInstance: options.logger,
@@ -206,7 +218,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     verifyRoutes(hot, deps);
     await authorizeRoutes(hot, deps);
   });
-  fast = fastVerify({
+  const fastOptions = {
     run: deps.verify,
     refusals: deps.refusals,
     metrics,
@@ -215,7 +227,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     nextRequestId,
     isUnavailable,
-  });
+  };
+  wireTake = verifyTaker(fastOptions);
+  fast = fastVerify(fastOptions, wireTake);
 
   await app.register(async (api) => {
     await api.register(cookie);

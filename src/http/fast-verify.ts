@@ -39,15 +39,80 @@ export interface FastVerifyOptions {
   isUnavailable: (error: unknown) => boolean;
 }
 
-/** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
-export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { run, refusals, metrics, logger, bodyLimit } = options;
+/** Sends one answer (status, request ID, JSON text) the way its transport does; a client gone gets nothing. */
+export type SendAnswer = (status: number, requestId: string, text: string) => void;
+
+/**
+ * Answers one plain verify request given its body text, whatever carried it (the node:http
+ * request below, or the connection reader of wire-verify.ts): parse, validate, run, and send the
+ * answer, a refusal no sooner than the refusal floor.
+ */
+export type TakeVerify = (text: string, requestId: string, startedAt: number, ip: string, userAgent: string | undefined, authorization: string | undefined, send: SendAnswer) => void;
+
+export function verifyTaker(options: Pick<FastVerifyOptions, 'run' | 'refusals' | 'metrics' | 'logger' | 'isUnavailable'>): TakeVerify {
+  const { run, refusals, metrics, logger } = options;
   const validate = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: VerifyBody, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as ((body: unknown) => boolean) & {
     errors?: unknown[] | null;
   };
+
+  const fail = (send: SendAnswer, requestId: string, startedAt: number, error: unknown): void => {
+    const classified = classifyLogged(error, options.isUnavailable, logger, requestId);
+    const status = ERROR_CATALOG[classified.code].status;
+    metrics.countAnswer('/v1/verify', status);
+    const text = JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details));
+    if (REFUSAL_STATUSES.has(status)) refusals.hold(startedAt, () => send(status, requestId, text));
+    else send(status, requestId, text);
+  };
+
+  /** A 200 answer; a refusal (valid: false) waits for the refusal floor. */
+  const answerWith = (send: SendAnswer, requestId: string, startedAt: number, text: string): void => {
+    if (isRefusal(text)) refusals.hold(startedAt, () => send(200, requestId, text));
+    else send(200, requestId, text);
+  };
+
+  return (text, requestId, startedAt, ip, userAgent, authorization, send) => {
+    let body: unknown;
+    try {
+      body = text.trim() === '' ? undefined : secureJsonParse.parse(text, PARSE_OPTIONS);
+    } catch {
+      fail(send, requestId, startedAt, Object.assign(new Error('invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
+      return;
+    }
+    if (!validate(body)) {
+      fail(send, requestId, startedAt, Object.assign(new Error('body validation'), { validation: validate.errors ?? [], validationContext: 'body' }));
+      return;
+    }
+    const call: VerifyCall = { body: body as VerifyCall['body'], ip, userAgent, authorization };
+    let result: string | Promise<string>;
+    try {
+      result = run(call);
+    } catch (error) {
+      fail(send, requestId, startedAt, error);
+      return;
+    }
+    if (typeof result === 'string') answerWith(send, requestId, startedAt, result);
+    else
+      result.then(
+        (t) => answerWith(send, requestId, startedAt, t),
+        (error: unknown) => fail(send, requestId, startedAt, error),
+      );
+  };
+}
+
+/** Whether a request's content type and declared length are ones the fast paths take (JSON, a length within the limit). */
+export function plainVerifyBody(type: string | undefined, length: string | undefined, bodyLimit: number): number {
+  if (type === undefined || !JSON_TYPES.has(type.toLowerCase()) || length === undefined || !DIGITS.test(length)) return -1;
+  const expected = Number(length);
+  return expected === 0 || expected > bodyLimit ? -1 : expected;
+}
+
+/** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
+export function fastVerify(options: FastVerifyOptions, take: TakeVerify = verifyTaker(options)): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { metrics, bodyLimit } = options;
   const ipOf = options.trustProxy ? (req: IncomingMessage) => proxyAddr(req, TRUST_ALL) : (req: IncomingMessage) => req.socket.remoteAddress ?? '';
 
   const reply = (res: ServerResponse, status: number, requestId: string, text: string): void => {
+    if (res.headersSent || res.destroyed) return;
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
@@ -58,69 +123,20 @@ export function fastVerify(options: FastVerifyOptions): (req: IncomingMessage, r
     res.end(text);
   };
 
-  const fail = (res: ServerResponse, requestId: string, startedAt: number, error: unknown): void => {
-    const classified = classifyLogged(error, options.isUnavailable, logger, requestId);
-    const status = ERROR_CATALOG[classified.code].status;
-    metrics.countAnswer('/v1/verify', status);
-    const text = JSON.stringify(errorEnvelope(classified.code, requestId, classified.message, classified.details));
-    const go = () => {
-      if (!res.headersSent && !res.destroyed) reply(res, status, requestId, text);
-    };
-    if (REFUSAL_STATUSES.has(status)) refusals.hold(startedAt, go);
-    else go();
-  };
-
-  /** A 200 answer; a refusal (valid: false) waits for the refusal floor. */
-  const answerWith = (res: ServerResponse, requestId: string, startedAt: number, text: string): void => {
-    const go = () => {
-      if (!res.destroyed) reply(res, 200, requestId, text);
-    };
-    if (isRefusal(text)) refusals.hold(startedAt, go);
-    else go();
-  };
-
-  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number, text: string): void => {
-    let body: unknown;
-    try {
-      body = text.trim() === '' ? undefined : secureJsonParse.parse(text, PARSE_OPTIONS);
-    } catch {
-      fail(res, requestId, startedAt, Object.assign(new Error('invalid JSON body'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }));
-      return;
-    }
-    if (!validate(body)) {
-      fail(res, requestId, startedAt, Object.assign(new Error('body validation'), { validation: validate.errors ?? [], validationContext: 'body' }));
-      return;
-    }
-    const call: VerifyCall = { body: body as VerifyCall['body'], ip: ipOf(req), userAgent: req.headers['user-agent'], authorization: req.headers.authorization };
-    let result: string | Promise<string>;
-    try {
-      result = run(call);
-    } catch (error) {
-      fail(res, requestId, startedAt, error);
-      return;
-    }
-    if (typeof result === 'string') answerWith(res, requestId, startedAt, result);
-    else
-      result.then(
-        (t) => answerWith(res, requestId, startedAt, t),
-        (error: unknown) => fail(res, requestId, startedAt, error),
-      );
-  };
-
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/verify') return false;
     const headers = req.headers;
-    const type = headers['content-type'];
-    const length = headers['content-length'];
-    if (type === undefined || !JSON_TYPES.has(type.toLowerCase()) || length === undefined || !DIGITS.test(length)) return false;
-    const expected = Number(length);
-    if (expected === 0 || expected > bodyLimit || headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) return false;
+    if (plainVerifyBody(headers['content-type'], headers['content-length'], bodyLimit) < 0 || headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined)
+      return false;
     const startedAt = performance.now();
     const requestId = options.nextRequestId();
     metrics.countFastPath();
+    const send: SendAnswer = (status, id, text) => reply(res, status, id, text);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => answer(req, res, requestId, startedAt, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      take(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'), requestId, startedAt, ipOf(req), headers['user-agent'], headers.authorization, send),
+    );
     req.on('error', () => res.destroy());
     return true;
   };

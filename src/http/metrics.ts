@@ -101,13 +101,16 @@ export function createMetrics(services: Services) {
     },
   });
   let fastAnswers = 0;
+  let wireAnswers = 0;
   new Counter({
     name: 'latchkey_verify_fast_path_total',
-    help: 'Requests to /v1/verify answered straight from the socket (plain JSON bodies of a declared length); the others went through the framework',
+    help: "Requests to /v1/verify answered without the framework (plain JSON bodies of a declared length), by reader: wire (read from the connection's bytes) or http (read by node:http); the others went through the framework",
+    labelNames: ['reader'],
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(fastAnswers);
+      this.inc({ reader: 'wire' }, wireAnswers);
+      this.inc({ reader: 'http' }, fastAnswers);
     },
   });
   return {
@@ -132,13 +135,13 @@ export function createMetrics(services: Services) {
       }
       results.set(result, (results.get(result) ?? 0) + 1);
     },
-    /** A request the socket fast path took (see fast-verify.ts). */
+    /** A request the fast path took from node:http (see fast-verify.ts). */
     countFastPath(): void {
       fastAnswers++;
     },
-    /** Requests the socket fast path took so far. */
-    get fastPathTaken(): number {
-      return fastAnswers;
+    /** A request read and answered from the connection's bytes (see wire-verify.ts). */
+    countWire(): void {
+      wireAnswers++;
     },
     /** One answer of a verification route (`/v1/verify`, `/v1/authorize`). */
     countAnswer(route: string, status: number): void {

@@ -454,3 +454,11 @@ export function routeTable(app: App): RouteEntry[] {
   }
   return routes;
 }
+
+/** latchkey_verify_fast_path_total{reader}, as /metrics gives it. */
+export async function fastPathTotal(h: Harness, reader: 'wire' | 'http'): Promise<number> {
+  const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = new RegExp(`^latchkey_verify_fast_path_total\\{reader="${reader}"\\} (\\d+)$`, 'm').exec(text);
+  if (!line) throw new Error(`/metrics has no latchkey_verify_fast_path_total{reader="${reader}"}`);
+  return Number(line[1]);
+}
