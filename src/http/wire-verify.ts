@@ -24,15 +24,24 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { plainVerifyBody, type SendAnswer, type TakeVerify } from './fast-verify.js';
 
-const REQUEST_LINE = Buffer.from('POST /v1/verify HTTP/1.1\r\n', 'latin1');
+const REQUEST_LINE_TEXT = 'POST /v1/verify HTTP/1.1\r\n';
+const REQUEST_LINE = Buffer.from(REQUEST_LINE_TEXT, 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** node:http's default limit of a request's head (`maxHeaderSize`): a longer head is node's to refuse (431). */
 const MAX_HEAD_BYTES = 16 * 1024;
 /** A head still incomplete after this many reads goes to node:http (a slow or split head is its job, with its timeouts). */
 export const MAX_HEAD_PIECES = 4;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Anything but visible ASCII, space and tab (a lone CR or LF, controls, bytes over 0x7e). */
-const NOT_PLAIN = /[^\t\x20-\x7e]/;
+/**
+ * A plain header line: a name of token characters, a colon, then visible ASCII, space and tab only
+ * (no lone CR or LF, no controls, no byte over 0x7e).
+ */
+const PLAIN_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e]*$/;
+/** The lengths of the header names read below. */
+const NAME_LENGTHS = new Set(
+  ['host', 'content-type', 'content-length', 'authorization', 'user-agent', 'x-forwarded-for', 'connection', 'transfer-encoding', 'content-encoding', 'expect', 'upgrade'].map(
+    (name) => name.length,
+  ),
+);
 const TRUST_ALL = () => true;
 const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req: unknown, trust: (address: string, hop: number) => boolean) => string;
 
@@ -52,12 +61,17 @@ const INCOMPLETE = 1;
 /** Reads the head of the request at the start of `buf`: the request, or HAND_OVER, or INCOMPLETE (more bytes may tell). */
 export function readHead(buf: Buffer, bodyLimit: number): Head | typeof HAND_OVER | typeof INCOMPLETE {
   const lineLength = REQUEST_LINE.length;
-  const compared = Math.min(buf.length, lineLength);
-  if (buf.compare(REQUEST_LINE, 0, compared, 0, compared) !== 0) return HAND_OVER;
   const headEnd = buf.length < lineLength ? -1 : buf.indexOf(HEAD_END, lineLength - 2);
-  if (headEnd < 0) return buf.length >= MAX_HEAD_BYTES ? HAND_OVER : INCOMPLETE;
+  if (headEnd < 0) {
+    // Not a whole head yet: more bytes may tell, while what came is the start of the request line.
+    const compared = Math.min(buf.length, lineLength);
+    if (buf.compare(REQUEST_LINE, 0, compared, 0, compared) !== 0) return HAND_OVER;
+    return buf.length >= MAX_HEAD_BYTES ? HAND_OVER : INCOMPLETE;
+  }
   if (headEnd + 4 > MAX_HEAD_BYTES) return HAND_OVER;
-  const head = buf.toString('latin1', lineLength, headEnd + 2);
+  const text = buf.toString('latin1', 0, headEnd + 2);
+  if (!text.startsWith(REQUEST_LINE_TEXT)) return HAND_OVER;
+  const head = text.slice(lineLength);
   let host = false;
   let type: string | undefined;
   let length: string | undefined;
@@ -69,12 +83,12 @@ export function readHead(buf: Buffer, bodyLimit: number): Head | typeof HAND_OVE
     const lineEnd = head.indexOf('\r\n', at);
     const line = head.slice(at, lineEnd);
     at = lineEnd + 2;
+    if (!PLAIN_LINE.test(line)) return HAND_OVER;
     const colon = line.indexOf(':');
-    if (colon <= 0 || NOT_PLAIN.test(line)) return HAND_OVER;
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return HAND_OVER;
+    // Only names of these lengths can be one read below: the others are not even lowered.
+    if (!NAME_LENGTHS.has(colon)) continue;
     const value = line.slice(colon + 1).trim();
-    switch (name.toLowerCase()) {
+    switch (line.slice(0, colon).toLowerCase()) {
       case 'host':
         if (host) return HAND_OVER;
         host = true;
