@@ -238,15 +238,17 @@ describe('the connection reader below node:http answers as node:http does (sqlit
 });
 
 describe('the connection reader on its own server', () => {
-  /** A server with only the reader's requests answered (after `delayMs`, by a real timer), node:http answering 404 to the rest. */
-  const serve = async (options: { keepAliveTimeoutMs?: number; bodyLimit?: number; delayMs?: number }) => {
+  /** A server with only the reader's requests answered (after `delayMs`, the one of n = 0 after `firstDelayMs`, by a real timer), node:http answering 404 to the rest. */
+  const serve = async (options: { keepAliveTimeoutMs?: number; bodyLimit?: number; delayMs?: number; firstDelayMs?: number }) => {
     const server: Server = createServer((_req, res) => {
       res.statusCode = 404;
       res.end();
     });
     const take: TakeVerify = (text, requestId, _startedAt, _ip, _userAgent, _authorization, send) => {
-      const answer = () => send(200, requestId, JSON.stringify({ echo: JSON.parse(text) }));
-      if (options.delayMs) setTimeout(answer, options.delayMs);
+      const body = JSON.parse(text) as { n: number };
+      const answer = () => send(200, requestId, JSON.stringify({ echo: body }));
+      const delay = body.n === 0 ? (options.firstDelayMs ?? options.delayMs) : options.delayMs;
+      if (delay) setTimeout(answer, delay);
       else answer();
     };
     let id = 0;
@@ -267,11 +269,11 @@ describe('the connection reader on its own server', () => {
   };
 
   it('closes a connection idle for the keep-alive timeout', async () => {
-    const { server, port } = await serve({ keepAliveTimeoutMs: 300 });
+    const { server, port } = await serve({ keepAliveTimeoutMs: 1000 });
     try {
       const soon = await exchange(port, [echo(1)], { answers: 1, closeWithinMs: 100 });
       expect(soon.closed).toBe(false);
-      const later = await exchange(port, [echo(1)], { answers: 1, closeWithinMs: 2000 });
+      const later = await exchange(port, [echo(1)], { answers: 1, closeWithinMs: 4000 });
       expect(JSON.parse(later.answers[0]!.body)).toEqual({ echo: { n: 1 } });
       expect(later.closed).toBe(true);
     } finally {
@@ -300,11 +302,13 @@ describe('the connection reader on its own server', () => {
   });
 
   it('stops reading past a full request of pipelined bytes while an answer is pending, and answers them all in order', async () => {
-    const { server, port } = await serve({ delayMs: 5, bodyLimit: 1024 });
+    const { server, port } = await serve({ firstDelayMs: 400, bodyLimit: 1024 });
     try {
-      const many = Array.from({ length: 600 }, (_, n) => echo(n)).join('');
-      expect(many.length).toBeGreaterThan(16 * 1024 + 1024);
-      const result = await exchange(port, [many], { answers: 600 });
+      // The first answer waits 400 ms; the next 599 requests come meanwhile, in 20 writes 10 ms apart (past 17 KB).
+      const rest = Array.from({ length: 599 }, (_, n) => echo(n + 1));
+      const parts = [echo(0), ...Array.from({ length: 20 }, (_, i) => rest.slice(i * 30, i * 30 + 30).join(''))];
+      expect(parts.slice(1).join('').length).toBeGreaterThan(16 * 1024 + 1024);
+      const result = await exchange(port, parts, { answers: 600, gapMs: 10 });
       expect(result.answers.map((a) => JSON.parse(a.body).echo.n)).toEqual(Array.from({ length: 600 }, (_, n) => n));
     } finally {
       server.close();
