@@ -267,7 +267,8 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
       const socket = this.socket;
       this.busy = false;
       if (socket.destroyed) return;
-      const last = closing || this.ended;
+      // The last answer: the server is closing, or the client ended its side after this request (pipelined ones still come first).
+      const last = closing || (this.ended && this.buffered === 0);
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nx-request-id: ${requestId}\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\nDate: ${httpDate()}\r\n${last ? 'Connection: close\r\n\r\n' : keepAlive}${text}`,
       );
