@@ -226,7 +226,7 @@ describe('the connection reader below node:http answers as node:http does (sqlit
     expect(taken.wire).toBe(0);
   });
 
-  it('Connection: close and a client that ends its side after its request: answered, then closed', async () => {
+  it('Connection: close, and a client that ends its side: answered if it was already, then closed', async () => {
     const closing = await both([request({ extra: ['Connection: close'] })], { answers: 1, closeWithinMs: 1000 });
     expect(statuses(closing.answers)).toEqual([200]);
     expect(closing.closed).toBe(true);
@@ -234,6 +234,11 @@ describe('the connection reader below node:http answers as node:http does (sqlit
     expect(statuses(ended.answers)).toEqual([200]);
     expect(ended.closed).toBe(true);
     expect(ended.taken.wire).toBe(1);
+    // The end comes while the first answer (a refusal) is held: as node:http does, what waits is dropped and the connection ends.
+    const wrong = request({ body: JSON.stringify({ token: `${key.token.slice(0, -4)}aaaa` }) });
+    const endedWhileHeld = await both([wrong + request()], { answers: 2, end: true, closeWithinMs: 1000 });
+    expect(endedWhileHeld.answers).toEqual([]);
+    expect(endedWhileHeld.closed).toBe(true);
   });
 });
 

@@ -175,7 +175,6 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
     private busy = false;
     private inLoop = false;
     private paused = false;
-    private ended = false;
     private readonly ip: string;
     private readonly send: SendAnswer;
     private readonly onData = (chunk: Buffer) => this.data(chunk);
@@ -209,15 +208,15 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
       if (this.buffered >= this.need) this.loop();
     }
 
+    /**
+     * The client ended its side: as node:http does (its servers do not allow half-open
+     * connections), a request still waiting for its answer or not yet read is dropped, and the
+     * connection is ended.
+     */
     private end(): void {
-      this.ended = true;
-      if (!this.busy) this.finish();
-    }
-
-    /** After the client's end of the stream: whatever is left is an incomplete request (node:http would refuse it). */
-    private finish(): void {
-      if (this.buffered > 0) this.socket.destroy();
-      else this.socket.end();
+      this.chunks.length = 0;
+      this.buffered = 0;
+      this.socket.end();
     }
 
     private loop(): void {
@@ -260,17 +259,15 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
         take(buf.toString('utf8', read.bodyStart, read.total), options.nextRequestId(), startedAt, ip, read.userAgent, read.authorization, this.send);
       }
       this.inLoop = false;
-      if (!this.busy && this.ended) this.finish();
     }
 
     private answer(status: number, requestId: string, text: string): void {
       const socket = this.socket;
       this.busy = false;
-      if (socket.destroyed) return;
-      // The last answer: the server is closing, or the client ended its side after this request (pipelined ones still come first).
-      const last = closing || (this.ended && this.buffered === 0);
+      // Gone, or ended by the client (see end()): the answer has no one to go to.
+      if (socket.destroyed || !socket.writable) return;
       socket.write(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nx-request-id: ${requestId}\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\nDate: ${httpDate()}\r\n${last ? 'Connection: close\r\n\r\n' : keepAlive}${text}`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nx-request-id: ${requestId}\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\nDate: ${httpDate()}\r\n${closing ? 'Connection: close\r\n\r\n' : keepAlive}${text}`,
       );
       if (closing) {
         socket.end();
@@ -295,11 +292,6 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
       socket.removeListener('close', this.onClose);
       socket.removeListener('end', this.onEnd);
       socket.removeListener('data', this.onData);
-      if (this.ended) {
-        // The client's end of the stream was read while an answer was pending: node:http would never see it.
-        socket.destroy();
-        return;
-      }
       // node:http's own connection handling, as for a socket just accepted (documented: any socket may be
       // given to the 'connection' event); the bytes read here go back to the front of the stream, where its
       // 'data' listener reads them before anything the socket reads next.
