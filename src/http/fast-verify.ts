@@ -99,7 +99,7 @@ export function verifyTaker(options: Pick<FastVerifyOptions, 'run' | 'refusals' 
   };
 }
 
-/** Whether a request's content type and declared length are ones the fast paths take (JSON, a length within the limit). */
+/** The body length of a request the fast paths take (a JSON content type, a declared length of 1 byte up to the limit), or -1. */
 export function plainVerifyBody(type: string | undefined, length: string | undefined, bodyLimit: number): number {
   if (type === undefined || !JSON_TYPES.has(type.toLowerCase()) || length === undefined || !DIGITS.test(length)) return -1;
   const expected = Number(length);
