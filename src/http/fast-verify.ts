@@ -25,8 +25,16 @@ const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8
 const DIGITS = /^[0-9]{1,10}$/;
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 const TRUST_ALL = () => true;
+/** What the client-address rule reads of a request: its X-Forwarded-For and its socket's peer. */
+export interface ForwardedRequest {
+  headers: { 'x-forwarded-for'?: string | string[] | undefined };
+  socket: { remoteAddress?: string | undefined };
+}
 /** Fastify's own resolver of the client address behind proxies (it ships no types). */
-const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req: IncomingMessage, trust: (address: string, hop: number) => boolean) => string;
+const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req: ForwardedRequest, trust: (address: string, hop: number) => boolean) => string;
+
+/** The client behind LATCHKEY_TRUST_PROXY=true, as the Fastify route finds it (every hop trusted). */
+export const forwardedClient = (req: ForwardedRequest): string => proxyAddr(req, TRUST_ALL);
 
 export interface FastVerifyOptions {
   run: VerifyRunner;
@@ -107,9 +115,10 @@ export function plainVerifyBody(type: string | undefined, length: string | undef
 }
 
 /** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
-export function fastVerify(options: FastVerifyOptions, take: TakeVerify = verifyTaker(options)): (req: IncomingMessage, res: ServerResponse) => boolean {
+/** `take`: the handler (verifyTaker), shared with the connection reader. */
+export function fastVerify(options: FastVerifyOptions, take: TakeVerify): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { metrics, bodyLimit } = options;
-  const ipOf = options.trustProxy ? (req: IncomingMessage) => proxyAddr(req, TRUST_ALL) : (req: IncomingMessage) => req.socket.remoteAddress ?? '';
+  const ipOf = options.trustProxy ? forwardedClient : (req: IncomingMessage) => req.socket.remoteAddress ?? '';
 
   const reply = (res: ServerResponse, status: number, requestId: string, text: string): void => {
     if (res.headersSent || res.destroyed) return;

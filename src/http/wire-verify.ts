@@ -20,9 +20,8 @@
  * apart from the request ID (test/http-verify-wire.test.ts).
  */
 import { STATUS_CODES, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { plainVerifyBody, type SendAnswer, type TakeVerify } from './fast-verify.js';
+import { forwardedClient, plainVerifyBody, type SendAnswer, type TakeVerify } from './fast-verify.js';
 
 const REQUEST_LINE_TEXT = 'POST /v1/verify HTTP/1.1\r\n';
 const REQUEST_LINE = Buffer.from(REQUEST_LINE_TEXT, 'latin1');
@@ -42,8 +41,6 @@ const NAME_LENGTHS = new Set(
     (name) => name.length,
   ),
 );
-const TRUST_ALL = () => true;
-const proxyAddr = createRequire(import.meta.url)('@fastify/proxy-addr') as (req: unknown, trust: (address: string, hop: number) => boolean) => string;
 
 /** A request head, read. */
 interface Head {
@@ -255,7 +252,7 @@ export function attachWireVerify(server: Server, options: WireVerifyOptions): vo
         this.headPieces = 0;
         this.busy = true;
         options.countTaken();
-        const ip = options.trustProxy ? proxyAddr({ headers: { 'x-forwarded-for': read.forwardedFor }, socket: this.socket }, TRUST_ALL) : this.ip;
+        const ip = options.trustProxy ? forwardedClient({ headers: { 'x-forwarded-for': read.forwardedFor }, socket: this.socket }) : this.ip;
         take(buf.toString('utf8', read.bodyStart, read.total), options.nextRequestId(), startedAt, ip, read.userAgent, read.authorization, this.send);
       }
       this.inLoop = false;
