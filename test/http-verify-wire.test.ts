@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { App } from '../src/http/app-types.js';
 import type { TakeVerify } from '../src/http/fast-verify.js';
-import { attachWireVerify, MAX_HEAD_PIECES, readHead } from '../src/http/wire-verify.js';
+import { attachWireVerify, HAND_OVER, INCOMPLETE, MAX_HEAD_PIECES, readHead } from '../src/http/wire-verify.js';
 import { createLogger } from '../src/logger.js';
 import { fastPathTotal, openHttp, verifierFor, type Harness, type IssuedKey } from './support/http.js';
 
@@ -335,13 +335,13 @@ describe('readHead: the narrow form, or not', () => {
     });
   });
   it('waits for more bytes while the start could still be the form, and refuses it once it cannot', () => {
-    expect(head('POST /v1/ver')).toBe(1);
-    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nConte')).toBe(1);
-    expect(head('POST /v1/veri HTTP/1.1\r\n')).toBe(0);
-    expect(head(`POST /v1/verify HTTP/1.1\r\nX: ${'a'.repeat(17_000)}`)).toBe(0);
-    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1025\r\n\r\n')).toBe(0);
-    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n')).toBe(0);
-    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}')).toBe(0);
-    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nX: a\rb\r\n\r\n{}')).toBe(0);
+    expect(head('POST /v1/ver')).toBe(INCOMPLETE);
+    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nConte')).toBe(INCOMPLETE);
+    expect(head('POST /v1/veri HTTP/1.1\r\n')).toBe(HAND_OVER);
+    expect(head(`POST /v1/verify HTTP/1.1\r\nX: ${'a'.repeat(17_000)}`)).toBe(HAND_OVER);
+    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1025\r\n\r\n')).toBe(HAND_OVER);
+    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n')).toBe(HAND_OVER);
+    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}')).toBe(HAND_OVER);
+    expect(head('POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nX: a\rb\r\n\r\n{}')).toBe(HAND_OVER);
   });
 });

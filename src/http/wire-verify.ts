@@ -52,8 +52,8 @@ interface Head {
   forwardedFor: string | undefined;
 }
 
-const HAND_OVER = 0;
-const INCOMPLETE = 1;
+export const HAND_OVER = 0;
+export const INCOMPLETE = 1;
 
 /** Reads the head of the request at the start of `buf`: the request, or HAND_OVER, or INCOMPLETE (more bytes may tell). */
 export function readHead(buf: Buffer, bodyLimit: number): Head | typeof HAND_OVER | typeof INCOMPLETE {
