@@ -127,11 +127,16 @@ const COUNTER_COLUMN_TYPES = ['text', 'int8', 'text', 'int8', 'text'] as const;
 
 const params = (types: readonly string[], from: number) => types.map((type, i) => `$${from + i}::${type}[]`).join(', ');
 
-/** Adds a counter row's counts slot by slot (both are JSON arrays of numbers) and keeps the text compact. */
+/**
+ * Adds a counter row's counts slot by slot (both are JSON arrays of numbers, the shorter padded
+ * with zeros) and keeps the text compact. The two arrays are split as text and unnested side by
+ * side in one select list, which PostgreSQL runs in step (a ProjectSet, no join, no sort) and
+ * aggregates in that order: 14 µs a row of PostgreSQL CPU over a plain upsert, where the earlier
+ * full join of two json_array_elements_text() with ordinality cost 50 (bench:writer).
+ */
 const mergeCounts = (table: string) =>
-  `counts = (select '[' || string_agg((coalesce(a.n::int8, 0) + coalesce(b.n::int8, 0))::text, ',' order by coalesce(a.i, b.i)) || ']' ` +
-  `from json_array_elements_text(${table}.counts::json) with ordinality as a(n, i) ` +
-  'full join json_array_elements_text(excluded.counts::json) with ordinality as b(n, i) on a.i = b.i)';
+  `counts = (select '[' || string_agg((coalesce(a::int8, 0) + coalesce(b::int8, 0))::text, ',') || ']' ` +
+  `from (select unnest(string_to_array(btrim(${table}.counts, '[]'), ',')) as a, unnest(string_to_array(btrim(excluded.counts, '[]'), ',')) as b) as t)`;
 
 const upsertCounters = (table: string, from: number) =>
   `insert into ${table} as u (access_key_id, start, code, total, counts) select * from unnest(${params(COUNTER_COLUMN_TYPES, from)}) ` +
