@@ -13,6 +13,11 @@ export interface MeasuredRun extends LoadResult {
    * past the run belong to its requests: CPU per request is counted with them).
    */
   drain?: { seconds: number; pendingAtEnd: number; cpuSeconds: number };
+  /**
+   * Verify server on a local PostgreSQL only: the CPU every PostgreSQL process used over the same
+   * span (the run and the writing of its usage data), in seconds.
+   */
+  databaseCpuSeconds?: number;
 }
 
 export interface RoundPair {

@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { postgresCpuSeconds } from './database-cpu.js';
 import { parseToken } from '../src/core/key-format.js';
 import { createStore } from '../src/store/store.js';
 import { startBareChild, startVerifyChild, type ServerChild } from './children.js';
@@ -83,11 +84,16 @@ async function waitForDrain(server: ServerChild): Promise<{ seconds: number; pen
 /** One run against one server, with that server's CPU and event-loop use during it. */
 async function measure(server: ServerChild, load: Omit<LoadOptions, 'url'>, label: string): Promise<MeasuredRun> {
   await server.mark();
+  const databaseBefore = currentKind === 'postgres' ? postgresCpuSeconds() : null;
   const result = await runLoad({ ...load, url: server.url });
   const stats = await server.stats();
   checkRun(label, result);
   const run: MeasuredRun = { ...result, server: stats };
-  if (server.name === 'verify') run.drain = await waitForDrain(server);
+  if (server.name === 'verify') {
+    run.drain = await waitForDrain(server);
+    const databaseAfter = databaseBefore === null ? null : postgresCpuSeconds();
+    if (databaseAfter !== null) run.databaseCpuSeconds = databaseAfter - databaseBefore!;
+  }
   return run;
 }
 
@@ -112,7 +118,11 @@ interface DatabaseReport {
   targets: { ratio: boolean; p99Saturated: boolean; p99FixedRate: boolean };
 }
 
+/** The database being benched: on PostgreSQL, verify runs also read the database server's CPU. */
+let currentKind: DatabaseKind | null = null;
+
 async function benchDatabase(kind: DatabaseKind): Promise<DatabaseReport> {
+  currentKind = kind;
   const database: BenchDatabase = await createBenchDatabase(kind);
   const location = database.databaseUrl ? displayUrl(database.databaseUrl) : `${database.dataDir} (SQLite file)`;
   log(`\n=== ${kind}: ${location}`);
@@ -349,7 +359,9 @@ function printSummary(reports: DatabaseReport[]): void {
   }
   log('\nNoise: run-to-run coefficient of variation of req/s across rounds');
   for (const r of reports) log(`  ${r.database}: verify ${fmt.pct(r.summary.verify.rps.cv)}, bare ${fmt.pct(r.summary.bare.rps.cv)}, ratio ${fmt.pct(r.summary.ratio.cv)}`);
-  log("\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads — for verify until the run's usage data was written — longest stall)");
+  log(
+    "\nServer CPU during the saturated rounds (event-loop busy share, CPU time per request over all the process's threads — for verify until the run's usage data was written, and on a local PostgreSQL the database's over the same span — longest stall)",
+  );
   for (const r of reports) {
     const per = (runs: MeasuredRun[]) => {
       // The verify server's CPU runs until its deferred usage writes for the run are done.
@@ -357,7 +369,10 @@ function printSummary(reports: DatabaseReport[]): void {
       const n = runs.reduce((s, x) => s + x.requests, 0);
       const elu = spread(runs.map((x) => x.server.eventLoopUtilization)).median;
       const stall = Math.max(...runs.map((x) => x.server.eventLoopDelayMs.max));
-      return `busy ${fmt.pct(elu)}, ${((cpu / n) * 1e6).toFixed(0)} µs CPU/req, longest event-loop stall ${fmt.ms(stall)} ms`;
+      // A local PostgreSQL's CPU over the same spans (verify runs only): the usage writes' cost to the database.
+      const database = runs.length > 0 && runs.every((x) => x.databaseCpuSeconds !== undefined) ? runs.reduce((s, x) => s + x.databaseCpuSeconds!, 0) : null;
+      const databasePart = database === null ? '' : ` (+ ${((database / n) * 1e6).toFixed(0)} µs of PostgreSQL's)`;
+      return `busy ${fmt.pct(elu)}, ${((cpu / n) * 1e6).toFixed(0)} µs CPU/req${databasePart}, longest event-loop stall ${fmt.ms(stall)} ms`;
     };
     log(`  ${r.database}: verify ${per(r.rounds.map((p) => p.verify))}; bare ${per(r.rounds.map((p) => p.bare))}`);
     if (r.signed) log(`  ${r.database} signed: sigv4 ${per(r.signed.rounds.map((p) => p.verify))}; bare ${per(r.signed.rounds.map((p) => p.bare))}`);
