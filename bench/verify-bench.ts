@@ -84,7 +84,8 @@ async function waitForDrain(server: ServerChild): Promise<{ seconds: number; pen
 /** One run against one server, with that server's CPU and event-loop use during it. */
 async function measure(server: ServerChild, load: Omit<LoadOptions, 'url'>, label: string): Promise<MeasuredRun> {
   await server.mark();
-  const databaseBefore = currentKind === 'postgres' ? postgresCpuSeconds() : null;
+  // The database's CPU only for verify runs: the bare route never touches it.
+  const databaseBefore = server.name === 'verify' && currentKind === 'postgres' ? postgresCpuSeconds() : null;
   const result = await runLoad({ ...load, url: server.url });
   const stats = await server.stats();
   checkRun(label, result);
