@@ -114,8 +114,10 @@ export function plainVerifyBody(type: string | undefined, length: string | undef
   return expected === 0 || expected > bodyLimit ? -1 : expected;
 }
 
-/** Returns a handler that answers the requests it takes and returns false for the others (untouched). */
-/** `take`: the handler (verifyTaker), shared with the connection reader. */
+/**
+ * Returns a handler that answers the requests it takes and returns false for the others
+ * (untouched). `take`: the handler (verifyTaker), shared with the connection reader.
+ */
 export function fastVerify(options: FastVerifyOptions, take: TakeVerify): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { metrics, bodyLimit } = options;
   const ipOf = options.trustProxy ? forwardedClient : (req: IncomingMessage) => req.socket.remoteAddress ?? '';
