@@ -88,6 +88,13 @@ async function exchange(port: number, parts: (string | Buffer)[], options: { ans
   return { answers: answersIn(bytes), text: mask(bytes.toString('latin1')), closed };
 }
 
+/**
+ * Refusals are held this long on both servers (the default is 20 ms): a client's end that comes
+ * while an answer is held must find it still held on both, however long a loaded machine stalls
+ * this process between reading a request and deciding it (a CI run once saw node:http answer first).
+ */
+const REFUSAL_FLOOR_MS = 300;
+
 describe('the connection reader below node:http answers as node:http does (sqlite)', () => {
   let h: Harness;
   let plain: App;
@@ -97,11 +104,15 @@ describe('the connection reader below node:http answers as node:http does (sqlit
   let plainPort: number;
 
   beforeAll(async () => {
-    h = await openHttp('sqlite');
+    h = await openHttp('sqlite', { env: { LATCHKEY_REFUSAL_FLOOR_MS: String(REFUSAL_FLOOR_MS) } });
     const acme = await h.bootstrap();
     key = await h.createKey(acme.admin);
     verifier = (await verifierFor(h.services, acme.tenantId)).token;
-    plain = await buildApp({ services: h.services, config: loadConfig({ ...process.env, LATCHKEY_DATA_DIR: h.config.dataDir, LATCHKEY_WIRE_VERIFY: 'false' }), logger: createLogger('silent') });
+    plain = await buildApp({
+      services: h.services,
+      config: loadConfig({ ...process.env, LATCHKEY_DATA_DIR: h.config.dataDir, LATCHKEY_WIRE_VERIFY: 'false', LATCHKEY_REFUSAL_FLOOR_MS: String(REFUSAL_FLOOR_MS) }),
+      logger: createLogger('silent'),
+    });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     await plain.listen({ host: '127.0.0.1', port: 0 });
     wirePort = (h.app.server.address() as AddressInfo).port;
