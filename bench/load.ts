@@ -34,6 +34,11 @@ export interface LoadResult {
   non2xx: number;
   /** 2xx answers that were not `{"valid":true…}`: the server refused a good token. */
   invalid: number;
+  /**
+   * The load generator's own CPU over the run, in cores (CPU seconds of this process over the
+   * run's seconds): near 1 it is saturated itself, and the run measures it as much as the server.
+   */
+  loadGeneratorCores: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -80,7 +85,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => histogram.record(responseTime));
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const result = await done;
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallSeconds = (performance.now() - wallBefore) / 1000;
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
   return {
     requests: result.requests.total,
@@ -98,5 +107,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     invalid,
+    loadGeneratorCores: (cpu.user + cpu.system) / 1e6 / wallSeconds,
   };
 }

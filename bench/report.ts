@@ -61,6 +61,17 @@ export const fmt = {
   pct: (v: number) => `${(v * 100).toFixed(1)}%`,
 };
 
+/**
+ * The main thread's busy time a request (µs): its event-loop busy share over the run's seconds,
+ * per answer. When a server is the bottleneck this is what sets its throughput, whatever the
+ * other threads and processes on the machine use.
+ */
+export function mainThreadMicros(runs: readonly MeasuredRun[]): number {
+  const busy = runs.reduce((s, x) => s + x.server.eventLoopUtilization * x.seconds, 0);
+  const answers = runs.reduce((s, x) => s + x.requests, 0);
+  return answers === 0 ? 0 : (busy / answers) * 1e6;
+}
+
 export function verdict(met: boolean): string {
   return met ? 'MET' : 'MISSED';
 }
