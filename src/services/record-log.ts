@@ -41,7 +41,7 @@ export class SegmentPool {
  * V8's heap, each entry linked to the one before it of the same key and outcome: a key's pending
  * ring is the position of its latest entry and a count, two small integers, so what waits for the
  * write costs the garbage collector nothing to copy (texts held as strings until the write were
- * most of what each scavenge copied, see README, Benchmark). The texts come back as strings only
+ * most of what each scavenge copied, see docs/benchmark-history.md, fifth session). The texts come back as strings only
  * when a write reads them (`chain`), at most a ring's worth per key. Entries are never removed:
  * the log is dropped whole (its segments given back) once written.
  */
